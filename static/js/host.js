@@ -1,0 +1,162 @@
+// The host console: navigation, the current step's controls, notes, the timing
+// plan and the pupils (kick, teams). Every button sends one acknowledged command.
+import { boot, connect, h, t, tr, clear, statusLine, errorText, clock, secondsLeft } from "./lib.js";
+import { kinds } from "./kinds/index.js";
+
+const stage = document.getElementById("stage");
+const notes = document.getElementById("notes");
+const plan = document.getElementById("plan");
+const people = document.getElementById("people");
+const warning = document.getElementById("warning");
+const status = document.getElementById("status");
+let view = null;
+let answered = new Set();
+let teamCount = null; // the facilitator's pick survives re-renders while pupils answer
+
+const api = connect(boot.auth, { host_view: (v) => { view = v; render(); } }, {
+  onStatus: (s) => statusLine(status, s),
+  onRefused: (d) => { status.textContent = d.message; },
+});
+
+async function command(action) {
+  const ack = await api.send("host", action);
+  if (!ack.ok) flash(errorText(ack));
+  return ack;
+}
+
+function flash(text) {
+  warning.textContent = text;
+  warning.hidden = !text;
+  if (text) setTimeout(() => { if (warning.textContent === text && !view?.journal_failed) warning.hidden = true; }, 5000);
+}
+
+const goto = (step) => command({ type: "goto", step, expect: view.step ? view.step.index : -1 });
+
+function nav() {
+  const cur = view.step ? view.step.index : -1;
+  const last = view.steps_total - 1;
+  const buttons = [];
+  if (view.phase === "ended") return h("div", { class: "controls" }, h("a", { class: "btn", href: boot.report_url }, t("report")));
+  if (cur >= 0) buttons.push(h("button", { class: "btn", id: "prev", onclick: () => goto(cur - 1) }, t("prev")));
+  if (cur < last) {
+    buttons.push(h("button", { class: "btn primary", id: "next", onclick: () => goto(cur + 1) }, cur < 0 ? t("start") : t("next")));
+  }
+  buttons.push(h("button", { class: "btn quiet", id: "end", onclick: () => confirm(t("end_confirm")) && command({ type: "end" }) }, t("end")));
+  return h("div", { class: "controls nav" }, buttons);
+}
+
+function renderStage() {
+  const lang = view.language;
+  answered = new Set();
+  if (view.phase === "lobby") {
+    clear(stage, h("p", { class: "step-count" }, t("lobby")), h("h1", {}, tr(view.pack.title, lang)),
+      h("p", { class: "lead" }, t("pupils_joined", { n: view.pupils.filter((p) => !p.kicked).length })),
+      h("p", { class: "muted" }, view.join_url || boot.join_url), nav());
+    return;
+  }
+  if (view.phase === "ended") {
+    clear(stage, h("h1", {}, tr(view.pack.title, lang)), h("p", { class: "lead" }, t("ended")), nav());
+    return;
+  }
+  const step = view.step;
+  const el = h("div", { class: `activity kind-${step.kind}`, "data-step": step.id });
+  kinds[step.kind].host(el, view.activity || {}, {
+    lang, packLang: lang, packId: view.pack.id, stepId: step.id, command,
+    answered: (set) => { answered = set; },
+  });
+  clear(stage, h("p", { class: "step-count" }, t("step_of", { n: step.index + 1, total: view.steps_total })),
+    h("h1", { class: "step-title" }, tr(step.title, lang)), el, nav());
+}
+
+function renderNotes() {
+  clear(notes, h("h2", {}, t("notes")),
+    view.notes ? h("p", { class: "notes" }, tr(view.notes, view.language)) : h("p", { class: "muted" }, t("no_notes")));
+}
+
+function fmt(seconds) {
+  const m = Math.floor(seconds / 60);
+  const s = Math.floor(seconds % 60);
+  return `${m}:${String(s).padStart(2, "0")}`;
+}
+
+function renderPlan() {
+  const now = clock.now();
+  const cur = view.step ? view.step.index : -1;
+  let plannedBefore = 0;
+  let firstStart = null;
+  const rows = view.agenda.map((s, i) => {
+    const spent = s.runs.reduce((acc, [a, b]) => acc + ((b ?? now) - a), 0);
+    if (s.runs.length && (firstStart == null || s.runs[0][0] < firstStart)) firstStart = s.runs[0][0];
+    if (i < cur) plannedBefore += s.minutes;
+    return h("li", { class: i === cur ? "current" : s.runs.length ? "done" : "" },
+      h("span", { class: "plan-title" }, tr(s.title, view.language)),
+      h("span", { class: "plan-min" }, t("planned", { m: s.minutes })),
+      s.runs.length ? h("span", { class: "plan-spent" }, fmt(spent)) : null);
+  });
+  let summary = null;
+  if (cur >= 0 && firstStart != null) {
+    const curStep = view.agenda[cur];
+    const inStep = curStep.runs.length ? now - curStep.runs[curStep.runs.length - 1][0] : 0;
+    const expected = (plannedBefore + Math.min(inStep / 60, curStep.minutes)) * 60;
+    const diff = Math.round((now - firstStart - expected) / 60);
+    summary = h("p", { class: diff > 1 ? "plan-sum behind" : diff < -1 ? "plan-sum ahead" : "plan-sum" },
+      diff > 1 ? t("behind", { m: diff }) : diff < -1 ? t("ahead", { m: -diff }) : t("on_time"),
+      " · ", t("elapsed", { m: fmt(now - firstStart) }));
+  }
+  clear(plan, h("h2", {}, t("plan")), summary, h("ol", { class: "plan" }, rows));
+}
+
+function renderPeople() {
+  const active = view.pupils.filter((p) => !p.kicked);
+  const teams = view.teams;
+  const teamBar = h("div", { class: "row" },
+    h("label", { for: "team-count" }, t("teams")),
+    h("select", { id: "team-count", onchange: (e) => { teamCount = Number(e.target.value); } }, [0, 2, 3, 4, 5, 6, 7, 8].map((n) =>
+      h("option", { value: n, selected: n === (teamCount ?? teams.length) }, n === 0 ? t("no_teams") : String(n)))),
+    h("button", { class: "btn", id: "make-teams", onclick: () => { command({ type: "teams", count: teamCount ?? teams.length }); teamCount = null; } }, t("make_teams")));
+  const lock = h("button", { class: "btn", id: "lock", onclick: () => command({ type: "lock", locked: !view.locked }) }, view.locked ? t("unlock") : t("lock"));
+  const own = h("label", { class: "check" }, h("input", { type: "checkbox", id: "own-nicks", checked: view.own_nicknames,
+    onchange: (e) => command({ type: "own_nicknames", allowed: e.target.checked }) }), " ", t("own_nicks"));
+  const row = (p) => h("li", { class: `pupil ${p.online ? "on" : "off"}`, "data-seat": p.id },
+    h("span", { class: "dot", title: p.online ? t("online") : t("offline") }),
+    h("span", { class: "nick" }, p.nick),
+    answered.has(p.id) ? h("span", { class: "tick", title: t("answered") }, "✓") : null,
+    teams.length ? h("select", { class: "move", "aria-label": t("move_to"), onchange: (e) => command({ type: "move", seat: p.id, team: e.target.value || null }) },
+      h("option", { value: "" }, "–"),
+      teams.map((tm) => h("option", { value: tm.id, selected: p.team === tm.id }, t("team_n", { n: tm.id.slice(1) })))) : null,
+    h("button", { class: "btn tiny quiet kick", onclick: () => confirm(t("kick_confirm", { nick: p.nick })) && command({ type: "kick", seat: p.id }) }, t("kick")));
+  let list;
+  if (teams.length) {
+    list = teams.map((tm) => h("div", { class: `team team-${tm.colour}` },
+      h("h3", {}, t("team_n", { n: tm.id.slice(1) }), ` (${tm.size})`),
+      h("ul", { class: "pupils" }, active.filter((p) => p.team === tm.id).map(row))));
+    const loose = active.filter((p) => !p.team);
+    if (loose.length) list.push(h("ul", { class: "pupils" }, loose.map(row)));
+  } else {
+    list = [h("ul", { class: "pupils" }, active.map(row))];
+  }
+  const kicked = view.pupils.filter((p) => p.kicked);
+  clear(people,
+    h("h2", {}, t("pupils"), ` (${active.length})`),
+    view.locked ? h("p", { class: "badge" }, t("locked")) : null,
+    h("div", { class: "controls" }, lock), own, teamBar, list,
+    kicked.length ? h("details", {}, h("summary", {}, `${t("kick")}: ${kicked.length}`),
+      h("ul", { class: "pupils" }, kicked.map((p) => h("li", {}, p.nick, " ",
+        h("button", { class: "btn tiny", onclick: () => command({ type: "readmit", seat: p.id }) }, t("readmit")))))) : null);
+}
+
+function render() {
+  warning.hidden = !view.journal_failed;
+  if (view.journal_failed) warning.textContent = t("not_saved_warning");
+  renderStage();
+  renderNotes();
+  renderPlan();
+  renderPeople();
+}
+
+setInterval(() => {
+  if (view) renderPlan();
+  for (const el of document.querySelectorAll("[data-deadline]")) {
+    el.textContent = t("seconds_left", { n: secondsLeft(Number(el.dataset.deadline)) });
+  }
+}, 1000);

@@ -1,0 +1,108 @@
+// Choice: a poll or a quiz. Phones answer with big buttons; the projector shows
+// progress, and the per-option counts only once the facilitator reveals them.
+import { add, h, t, tr, mediaUrl, secondsLeft, errorText } from "../lib.js";
+
+const LETTERS = "ABCDEF";
+
+function countdown(a) {
+  if (a.phase !== "open" || !a.closes_at) return null;
+  const el = h("p", { class: "countdown", "data-deadline": a.closes_at }, t("seconds_left", { n: secondsLeft(a.closes_at) }));
+  return el;
+}
+
+function bars(a, ctx) {
+  const total = Object.values(a.counts || {}).reduce((x, y) => x + y, 0) || 1;
+  return h("ul", { class: "bars" }, a.options.map((o, i) => {
+    const n = a.counts?.[o.id] ?? 0;
+    const right = (a.correct || []).includes(o.id);
+    return h("li", { class: right ? "rbar right" : "rbar", "data-option": o.id },
+      h("span", { class: "bar-label" }, `${LETTERS[i]}  ${tr(o.text, ctx.lang, ctx.packLang)}`, right ? " ✓" : ""),
+      h("span", { class: "bar-track" }, h("span", { class: "bar-fill", style: `width:${Math.round((100 * n) / total)}%` })),
+      h("span", { class: "bar-count" }, String(n)));
+  }));
+}
+
+function question(a, ctx) {
+  return [
+    h("p", { class: "question" }, tr(a.question, ctx.lang, ctx.packLang)),
+    a.image ? h("img", { class: "slide-img", src: mediaUrl(ctx.packId, a.image), alt: "" }) : null,
+  ];
+}
+
+export function screen(el, a, ctx) {
+  add(el, ...question(a, ctx));
+  if (a.phase === "revealed") {
+    add(el, bars(a, ctx));
+    if (a.explanation) add(el, h("div", { class: "explanation" }, h("strong", {}, t("explanation")), " ", tr(a.explanation, ctx.lang, ctx.packLang)));
+  } else {
+    add(el, h("ol", { class: "options-list" }, a.options.map((o) => h("li", {}, tr(o.text, ctx.lang, ctx.packLang)))));
+    add(el, h("p", { class: "progress" }, t("answers_in", { n: a.answered, total: a.total })), countdown(a));
+  }
+}
+
+export function host(el, a, ctx) {
+  add(el, ...question(a, ctx));
+  if (a.answer_by === "team") add(el, h("p", { class: "muted small" }, t("team_mode")));
+  add(el, bars(a, ctx));
+  add(el, h("p", { class: "progress" }, t("answers_in", { n: a.answered, total: a.total })), countdown(a));
+  const cmd = (type, extra = {}) => () => ctx.command({ type: "act", step: ctx.stepId, action: { type, ...extra } });
+  const buttons = [];
+  if (a.phase === "open") {
+    buttons.push(h("button", { class: "btn", onclick: cmd("close") }, t("close")));
+    buttons.push(h("button", { class: "btn", onclick: cmd("extend", { seconds: 30 }) }, t("extend")));
+  } else {
+    buttons.push(h("button", { class: "btn", onclick: cmd("open") }, t("reopen")));
+  }
+  if (a.phase !== "revealed") buttons.push(h("button", { class: "btn primary", id: "reveal", onclick: cmd("reveal") }, t("reveal")));
+  buttons.push(h("button", { class: "btn quiet", onclick: cmd("reset") }, t("reset")));
+  add(el, h("div", { class: "controls" }, buttons));
+  const answered = new Set(a.answered_by || []);
+  el.dataset.answered = String(answered.size);
+  ctx.answered?.(answered);
+}
+
+export function pupil(el, a, own, ctx) {
+  own = own || {};
+  const mine = new Set(own.mine || []);
+  add(el, ...question(a, ctx));
+  const revealed = a.phase === "revealed";
+  const open = a.phase === "open";
+  const picked = new Set(mine);
+  const msg = h("p", { class: "answer-msg", role: "status" });
+  const send = async (ids) => {
+    const ack = await ctx.send({ type: "act", step: ctx.stepId, action: { type: "vote", options: ids } });
+    msg.textContent = ack.ok ? t("answer_sent") : errorText(ack);
+  };
+  const buttons = a.options.map((o, i) => {
+    const classes = ["opt", `opt-${i}`];
+    if (mine.has(o.id)) classes.push("chosen");
+    if (revealed && (a.correct || []).includes(o.id)) classes.push("right");
+    const btn = h("button", {
+      class: classes.join(" "), "data-option": o.id, disabled: !open, "aria-pressed": mine.has(o.id) ? "true" : "false",
+      onclick: () => {
+        if (!a.multiple) return send([o.id]);
+        picked.has(o.id) ? picked.delete(o.id) : picked.add(o.id);
+        btn.classList.toggle("chosen", picked.has(o.id));
+        btn.setAttribute("aria-pressed", picked.has(o.id) ? "true" : "false");
+      },
+    }, h("span", { class: "opt-letter" }, LETTERS[i]), h("span", { class: "opt-text" }, tr(o.text, ctx.lang, ctx.packLang)));
+    return btn;
+  });
+  if (open) add(el, h("p", { class: "hint" }, a.multiple ? t("pick_many") : t("pick_one")), countdown(a));
+  add(el, h("div", { class: "options" }, buttons));
+  if (open && a.multiple) {
+    add(el, h("button", { class: "btn primary big", onclick: () => picked.size && send([...picked]) }, t("send")));
+  }
+  if (own.team_votes && Object.keys(own.team_votes).length) {
+    const label = (id) => LETTERS[a.options.findIndex((o) => o.id === id)] ?? id;
+    add(el, h("div", { class: "team-votes" }, h("strong", {}, t("team_votes")),
+      h("ul", {}, Object.entries(own.team_votes).map(([nick, ids]) => h("li", {}, `${nick}: ${ids.map(label).join(", ")}`)))));
+  }
+  if (open && mine.size && !msg.textContent) msg.textContent = t("answer_sent");
+  if (!open && !revealed) msg.textContent = t("answer_closed");
+  if (revealed && own.right !== undefined) {
+    add(el, h("p", { class: own.right ? "verdict right" : "verdict wrong" }, own.right ? t("right") : t("not_right")));
+  }
+  if (revealed && a.explanation) add(el, h("div", { class: "explanation" }, h("strong", {}, t("explanation")), " ", tr(a.explanation, ctx.lang, ctx.packLang)));
+  add(el, msg);
+}

@@ -1,0 +1,5 @@
+// The registry of activity kinds on the client side: one module per kind.
+import * as slide from "./slide.js";
+import * as choice from "./choice.js";
+
+export const kinds = { slide, choice };

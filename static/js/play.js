@@ -1,0 +1,123 @@
+// The pupil's phone: take a seat (or get it back), then render the views.
+import { boot, connect, h, t, clear, statusLine, secondsLeft, errorText } from "./lib.js";
+import { kinds } from "./kinds/index.js";
+
+const code = boot.code;
+const tokenKey = `workshops:${code}`;
+const main = document.getElementById("play");
+const status = document.getElementById("status");
+let common = null;
+let own = null;
+let refused = null;
+let draftNick = ""; // what the pupil is typing survives re-renders
+
+async function takeSeat() {
+  const resp = await fetch(boot.seat_url, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ lang: boot.lang }),
+    credentials: "same-origin",
+  });
+  const data = await resp.json().catch(() => ({ ok: false, error: "generic" }));
+  if (!data.ok) return data;
+  localStorage.setItem(tokenKey, data.token);
+  return data;
+}
+
+function showMessage(text, { help = false } = {}) {
+  clear(main, h("div", { class: "notice" }, h("p", { class: "big-prompt" }, text),
+    help ? h("p", { class: "help-line" }, t("help_line")) : null));
+}
+
+function renderMe() {
+  document.getElementById("me-nick").textContent = own?.nick ?? "…";
+  const teamEl = document.getElementById("me-team");
+  const team = common?.teams?.find((x) => x.id === own?.team);
+  teamEl.hidden = !team;
+  if (team) {
+    teamEl.className = `me-team team-${team.colour}`;
+    teamEl.textContent = t("team_n", { n: team.id.slice(1) });
+  }
+}
+
+function nickEditor() {
+  const box = h("div", { class: "nick-box" },
+    h("p", { class: "label" }, t("your_nick")),
+    h("p", { class: "nick-big", id: "nick" }, own.nick));
+  const msg = h("p", { class: "error", role: "alert" });
+  box.append(h("button", { class: "btn big", id: "reroll", onclick: async () => {
+    const ack = await api.send("pupil", { type: "reroll" });
+    msg.textContent = errorText(ack);
+  } }, t("reroll")));
+  if (common.own_nicknames) {
+    const input = h("input", { id: "own-nick", maxlength: 24, autocomplete: "off", "aria-label": t("your_nick"),
+      value: draftNick, oninput: (e) => { draftNick = e.target.value; } });
+    box.append(h("form", { class: "row", onsubmit: async (e) => {
+      e.preventDefault();
+      const ack = await api.send("pupil", { type: "rename", nick: input.value });
+      if (ack.ok) draftNick = "";
+      msg.textContent = errorText(ack);
+    } }, input, h("button", { class: "btn", type: "submit" }, t("save"))));
+  }
+  box.append(msg);
+  return box;
+}
+
+function render() {
+  if (refused) return;
+  if (!common || !own) return;
+  renderMe();
+  if (own.removed) return showMessage(t("removed"));
+  if (common.phase === "ended") return showMessage(t("ended"), { help: true });
+  if (common.phase === "lobby") {
+    return clear(main, h("p", { class: "big-prompt" }, t("wait_start")), nickEditor());
+  }
+  const step = common.step;
+  const kind = kinds[step.kind];
+  const el = h("section", { class: `activity kind-${step.kind}`, "data-step": step.id });
+  kind.pupil(el, common.activity || {}, own.activity || {}, {
+    lang: boot.lang, packLang: common.language, packId: common.pack.id, stepId: step.id,
+    send: (action) => api.send("pupil", action),
+  });
+  clear(main, el);
+}
+
+let api = null;
+
+async function start() {
+  let token = localStorage.getItem(tokenKey);
+  if (!token) {
+    statusLine(status, "joining");
+    const seat = await takeSeat();
+    if (!seat.ok) {
+      return showMessage(errorText(seat) || seat.message);
+    }
+    token = seat.token;
+  }
+  api = connect({ code, role: "pupil", token }, {
+    pupil_view: (v) => { common = v; render(); },
+    own_view: (v) => {
+      own = v;
+      if (own.lang && own.lang !== boot.lang && !own.removed) api.send("pupil", { type: "lang", lang: boot.lang });
+      render();
+    },
+  }, {
+    onStatus: (s) => statusLine(status, s),
+    onRefused: (data) => {
+      refused = data;
+      api.socket.disconnect();
+      if (data.error === "removed") return showMessage(t("removed"));
+      // The seat is gone (an old link, or a session that ended): start afresh.
+      localStorage.removeItem(tokenKey);
+      showMessage(t("err_not_found"));
+    },
+  });
+}
+
+setInterval(() => {
+  for (const el of document.querySelectorAll("[data-deadline]")) {
+    el.textContent = t("seconds_left", { n: secondsLeft(Number(el.dataset.deadline)) });
+  }
+}, 500);
+
+start();

@@ -1,0 +1,41 @@
+// The projector: the join QR in the lobby, then the public view of each step.
+import { boot, connect, h, t, tr, clear, statusLine, secondsLeft } from "./lib.js";
+import { kinds } from "./kinds/index.js";
+
+const lobby = document.getElementById("lobby");
+const stage = document.getElementById("step");
+const corner = document.getElementById("corner");
+const status = document.getElementById("status");
+
+function render(v) {
+  const lang = v.language;
+  const inLobby = v.phase === "lobby";
+  lobby.hidden = !inLobby;
+  stage.hidden = inLobby;
+  corner.hidden = inLobby || v.phase === "ended" || v.locked;
+  document.getElementById("count").textContent = t("pupils_joined", { n: v.pupil_count });
+  const colours = Object.fromEntries(v.teams.map((x) => [x.id, x.colour]));
+  clear(document.getElementById("nicks"), v.nicks.map((p) =>
+    h("li", { class: p.team ? `chip team-${colours[p.team]}` : "chip" }, p.nick)));
+  if (inLobby) return;
+  if (v.phase === "ended") {
+    return clear(stage, h("h1", { class: "step-title" }, tr(v.pack.title, lang)), h("p", { class: "big-prompt" }, t("ended")),
+      h("p", { class: "help-line" }, t("help_line")));
+  }
+  const step = v.step;
+  const el = h("div", { class: `activity kind-${step.kind}`, "data-step": step.id });
+  kinds[step.kind].screen(el, v.activity || {}, { lang, packLang: lang, packId: v.pack.id, stepId: step.id });
+  clear(stage, h("p", { class: "step-count" }, t("step_of", { n: step.index + 1, total: v.steps_total })),
+    h("h1", { class: "step-title" }, tr(step.title, lang)), el);
+}
+
+connect(boot.auth, { screen_view: render }, {
+  onStatus: (s) => statusLine(status, s),
+  onRefused: (d) => { status.textContent = d.message; },
+});
+
+setInterval(() => {
+  for (const el of document.querySelectorAll("[data-deadline]")) {
+    el.textContent = t("seconds_left", { n: secondsLeft(Number(el.dataset.deadline)) });
+  }
+}, 500);

@@ -1,0 +1,16 @@
+"""The registry of activity kinds: the one place a new kind is added."""
+
+from __future__ import annotations
+
+from .base import Activity, Ctx, Rejected, Seat, StepBase
+from .choice import Choice
+from .slide import Slide
+
+REGISTRY: dict[str, Activity] = {a.kind: a for a in (Slide(), Choice())}
+
+
+def activity_for(kind: str) -> Activity:
+    return REGISTRY[kind]
+
+
+__all__ = ["REGISTRY", "Activity", "Ctx", "Rejected", "Seat", "StepBase", "activity_for"]

@@ -1,0 +1,255 @@
+"""A question with 2-6 options: a poll with no right answer, or a quiz with one."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, replace
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, ValidationInfo, field_validator, model_validator
+
+from ..packs.text import Id, Image, Strict, Text, as_map
+from .base import ActionModel, Activity, Ctx, Rejected, Seat, StepBase
+
+
+class Option(Strict):
+    id: Id
+    text: Text
+
+
+class ChoiceStep(StepBase):
+    """A poll or quiz question answered on the phones."""
+
+    kind: Literal["choice"]
+    question: Text
+    options: list[Option] = Field(min_length=2, max_length=6)
+    mode: Literal["poll", "quiz"] = Field(
+        default="poll", description="poll: no right answer; quiz: `answer` names the right option(s)"
+    )
+    answer: Id | list[Id] | None = Field(default=None, description="quiz only: id(s) of the right option(s)")
+    explanation: Text | None = Field(default=None, description="Shown on the projector and phones at reveal")
+    multiple: bool = Field(default=False, description="Pupils may pick several options")
+    timer: int | None = Field(default=None, ge=5, le=900, description="Seconds to answer; none means no timer")
+    answer_by: Literal["individual", "team"] = Field(
+        default="individual", description="team: each team's majority is its answer"
+    )
+    image: Image | None = None
+
+    @field_validator("options")
+    @classmethod
+    def _unique_options(cls, options: list[Option]) -> list[Option]:
+        seen: set[str] = set()
+        for opt in options:
+            if opt.id in seen:
+                raise ValueError(f"option id {opt.id!r} is used twice; every option needs its own id")
+            seen.add(opt.id)
+        return options
+
+    @field_validator("answer")
+    @classmethod
+    def _known_answer(cls, answer: str | list[str] | None, info: ValidationInfo) -> str | list[str] | None:
+        options = info.data.get("options")
+        if answer is None or options is None:
+            return answer
+        known = [o.id for o in options]
+        for ref in [answer] if isinstance(answer, str) else answer:
+            if ref not in known:
+                raise ValueError(f"unknown option id {ref!r}; the options are: {', '.join(known)}")
+        return answer
+
+    @model_validator(mode="after")
+    def _answer_fits_mode(self) -> ChoiceStep:
+        if self.mode == "quiz" and not self.answer:
+            raise ValueError("a quiz needs `answer`: the id of the right option")
+        if self.mode == "poll" and self.answer:
+            raise ValueError("a poll has no right answer: remove `answer` or set `mode: quiz`")
+        if isinstance(self.answer, list) and len(self.answer) > 1 and not self.multiple:
+            raise ValueError("several right answers need `multiple: true`")
+        return self
+
+    @property
+    def correct(self) -> frozenset[str]:
+        if self.answer is None:
+            return frozenset()
+        return frozenset([self.answer] if isinstance(self.answer, str) else self.answer)
+
+
+class Vote(ActionModel):
+    type: Literal["vote"]
+    options: Annotated[list[Annotated[str, Field(max_length=40)]], Field(min_length=1, max_length=6)]
+
+
+class Command(ActionModel):
+    type: Literal["close", "open", "reveal", "reset"]
+
+
+class Extend(ActionModel):
+    type: Literal["extend"]
+    seconds: int = Field(ge=5, le=600)
+
+
+@dataclass(frozen=True)
+class ChoiceState:
+    phase: Literal["open", "closed", "revealed"]
+    votes: dict[str, tuple[str, ...]]  # seat id -> chosen option ids
+    order: dict[str, int]  # seat id -> when it last voted, for tie-breaks
+    seq: int
+    closes_at: float | None
+
+
+class Choice(Activity[ChoiceStep, ChoiceState]):
+    kind = "choice"
+    config = ChoiceStep
+    pupil_actions = {"vote": Vote}
+    host_actions = {"close": Command, "open": Command, "reveal": Command, "reset": Command, "extend": Extend}
+
+    def setup(self, step: ChoiceStep, ctx: Ctx) -> ChoiceState:
+        return ChoiceState("open", {}, {}, 0, ctx.now + step.timer if step.timer else None)
+
+    def affects_team(self, step: ChoiceStep) -> bool:
+        return step.answer_by == "team"
+
+    # -- moves ------------------------------------------------------------
+    def pupil_move(self, step: ChoiceStep, state: ChoiceState, seat: Seat, action: Vote, ctx: Ctx):
+        if state.phase != "open":
+            return Rejected("closed", "Answering has closed for this question.")
+        chosen = tuple(dict.fromkeys(action.options))
+        known = {o.id for o in step.options}
+        if any(c not in known for c in chosen):
+            return Rejected("bad_option", "That option is not in this question.")
+        if len(chosen) > 1 and not step.multiple:
+            return Rejected("one_option", "Pick just one option.")
+        if step.answer_by == "team" and seat.team is None:
+            return Rejected("no_team", "You are not in a team yet: wait for the facilitator.")
+        if state.votes.get(seat.id) == chosen:
+            return state  # the same answer again changes nothing
+        return replace(
+            state,
+            votes={**state.votes, seat.id: chosen},
+            order={**state.order, seat.id: state.seq},
+            seq=state.seq + 1,
+        )
+
+    def host_move(self, step: ChoiceStep, state: ChoiceState, action: Command | Extend, ctx: Ctx):
+        kind = action.type
+        if kind == "close":
+            return replace(state, phase="closed", closes_at=None)
+        if kind == "open":
+            closes = ctx.now + step.timer if step.timer else None
+            return replace(state, phase="open", closes_at=closes)
+        if kind == "reveal":
+            return replace(state, phase="revealed", closes_at=None)
+        if kind == "reset":
+            return self.setup(step, ctx)
+        if kind == "extend":
+            if state.phase != "open":
+                return Rejected("closed", "Open the question before adding time.")
+            base = max(state.closes_at or ctx.now, ctx.now)
+            return replace(state, closes_at=base + action.seconds)
+        return Rejected("unknown_action", "This step has no such command.")
+
+    def timer(self, step: ChoiceStep, state: ChoiceState, ctx: Ctx):
+        if state.phase != "open" or state.closes_at is None:
+            return Rejected("no_timer", "No timer is running.")
+        if ctx.now < state.closes_at:
+            return Rejected("not_yet", "The timer has not run out yet.")
+        return replace(state, phase="closed", closes_at=None)
+
+    def deadline(self, step: ChoiceStep, state: ChoiceState) -> float | None:
+        return state.closes_at if state.phase == "open" else None
+
+    # -- tallies ----------------------------------------------------------
+    def _active_votes(self, state: ChoiceState, ctx: Ctx) -> dict[str, tuple[str, ...]]:
+        return {sid: v for sid, v in state.votes.items() if sid in ctx.seats}
+
+    def team_answers(self, step: ChoiceStep, state: ChoiceState, ctx: Ctx) -> dict[str, tuple[str, ...]]:
+        """Each team's answer: the options picked by its majority (ties: the earlier vote)."""
+        votes = self._active_votes(state, ctx)
+        answers: dict[str, tuple[str, ...]] = {}
+        for team in ctx.team_ids:
+            members = [sid for sid in ctx.team_members(team) if sid in votes]
+            if not members:
+                continue
+            if step.multiple:
+                counts = Counter(o for sid in members for o in votes[sid])
+                half = len(members) / 2
+                answers[team] = tuple(o.id for o in step.options if counts[o.id] >= half)
+            else:
+                counts = Counter(votes[sid][0] for sid in members)
+                first_seen = {}
+                for sid in sorted(members, key=lambda s: state.order[s]):
+                    first_seen.setdefault(votes[sid][0], state.order[sid])
+                best = max(counts, key=lambda o: (counts[o], -first_seen[o]))
+                answers[team] = (best,)
+        return answers
+
+    def counts(self, step: ChoiceStep, state: ChoiceState, ctx: Ctx) -> dict[str, int]:
+        if step.answer_by == "team":
+            ballots = self.team_answers(step, state, ctx).values()
+        else:
+            ballots = self._active_votes(state, ctx).values()
+        counts = {o.id: 0 for o in step.options}
+        for ballot in ballots:
+            for o in ballot:
+                counts[o] += 1
+        return counts
+
+    # -- views -------------------------------------------------------------
+    def _question(self, step: ChoiceStep, ctx: Ctx) -> dict[str, Any]:
+        return {
+            "question": as_map(step.question, ctx.language),
+            "options": [{"id": o.id, "text": as_map(o.text, ctx.language)} for o in step.options],
+            "multiple": step.multiple,
+            "mode": step.mode,
+            "answer_by": step.answer_by,
+            "image": step.image,
+        }
+
+    def _results(self, step: ChoiceStep, state: ChoiceState, ctx: Ctx) -> dict[str, Any]:
+        return {
+            "counts": self.counts(step, state, ctx),
+            "correct": sorted(step.correct),
+            "explanation": as_map(step.explanation, ctx.language),
+        }
+
+    def _progress(self, step: ChoiceStep, state: ChoiceState, ctx: Ctx) -> dict[str, Any]:
+        if step.answer_by == "team":
+            answered = len(self.team_answers(step, state, ctx))
+            total = len([t for t in ctx.team_ids if ctx.team_members(t)])
+        else:
+            answered = len(self._active_votes(state, ctx))
+            total = len(ctx.seats)
+        return {"phase": state.phase, "closes_at": state.closes_at, "answered": answered, "total": total}
+
+    def screen_view(self, step: ChoiceStep, state: ChoiceState, ctx: Ctx) -> dict[str, Any]:
+        view = self._question(step, ctx) | self._progress(step, state, ctx)
+        if state.phase == "revealed":
+            view |= self._results(step, state, ctx)
+        return view
+
+    def host_view(self, step: ChoiceStep, state: ChoiceState, ctx: Ctx) -> dict[str, Any]:
+        view = self._question(step, ctx) | self._progress(step, state, ctx) | self._results(step, state, ctx)
+        view["answered_by"] = sorted(self._active_votes(state, ctx))
+        if step.answer_by == "team":
+            view["team_answers"] = {t: list(a) for t, a in self.team_answers(step, state, ctx).items()}
+        return view
+
+    def pupil_view(self, step: ChoiceStep, state: ChoiceState, ctx: Ctx) -> dict[str, Any]:
+        view = self._question(step, ctx) | {"phase": state.phase, "closes_at": state.closes_at}
+        if state.phase == "revealed":
+            view |= self._results(step, state, ctx)
+        return view
+
+    def pupil_own(self, step: ChoiceStep, state: ChoiceState, seat: Seat, ctx: Ctx) -> dict[str, Any]:
+        own: dict[str, Any] = {"mine": list(state.votes.get(seat.id, ()))}
+        if step.answer_by == "team" and seat.team is not None:
+            members = ctx.team_members(seat.team)
+            own["team_votes"] = {ctx.seats[m].nick: list(state.votes[m]) for m in members if m in state.votes}
+            own["team_answer"] = list(self.team_answers(step, state, ctx).get(seat.team, ()))
+        if state.phase == "revealed" and step.mode == "quiz":
+            ballot = own.get("team_answer") if step.answer_by == "team" else own["mine"]
+            own["right"] = bool(ballot) and set(ballot) == set(step.correct)
+        return own
+
+    def summary(self, step: ChoiceStep, state: ChoiceState, ctx: Ctx) -> dict[str, Any]:
+        return self._results(step, state, ctx) | self._progress(step, state, ctx)

@@ -1,0 +1,40 @@
+"""A slide: something for the projector, with a short prompt for the phones."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import Field
+
+from ..packs.text import Image, Text, as_map
+from .base import Activity, Ctx, StepBase
+
+
+class SlideStep(StepBase):
+    """A title, text and an optional image on the projector."""
+
+    kind: Literal["slide"]
+    text: Text | None = Field(default=None, description="Body text shown on the projector")
+    image: Image | None = None
+    image_alt: Text | None = Field(default=None, description="What the image shows, for screen readers")
+    phone: Text | None = Field(
+        default=None, description="A short prompt for the phones; by default they say 'look at the screen'"
+    )
+
+
+class Slide(Activity[SlideStep, None]):
+    kind = "slide"
+    config = SlideStep
+
+    def screen_view(self, step: SlideStep, state: None, ctx: Ctx) -> dict[str, Any]:
+        return {
+            "text": as_map(step.text, ctx.language),
+            "image": step.image,
+            "image_alt": as_map(step.image_alt, ctx.language),
+        }
+
+    def host_view(self, step: SlideStep, state: None, ctx: Ctx) -> dict[str, Any]:
+        return self.screen_view(step, state, ctx) | {"phone": as_map(step.phone, ctx.language)}
+
+    def pupil_view(self, step: SlideStep, state: None, ctx: Ctx) -> dict[str, Any]:
+        return {"phone": as_map(step.phone, ctx.language)}

@@ -1,0 +1,74 @@
+"""The application factory: Flask, Socket.IO and the session manager wired together."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, request
+
+from .config import DEFAULTS, PROJECT_ROOT, default_data_dir
+from .extensions import babel, socketio
+from .packs import PackLibrary
+from .sessions.journal import Journal
+from .sessions.keys import Keyring, load_secret
+from .sessions.manager import SessionManager
+
+
+def select_locale() -> str:
+    from flask import current_app
+
+    langs = current_app.config["LANGUAGES"]
+    chosen = request.args.get("lang") or request.cookies.get("lang")
+    if chosen in langs:
+        return chosen
+    return request.accept_languages.best_match(langs) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Create the kit's Flask app; `config` overrides the defaults."""
+    app = Flask(
+        __name__,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    app.config.update(DEFAULTS)
+    app.config.update(config or {})
+    data_dir = Path(app.config["DATA_DIR"] or default_data_dir())
+    app.config["DATA_DIR"] = data_dir
+    data_dir.mkdir(parents=True, exist_ok=True)
+    secret = load_secret(data_dir)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = secret.hex()
+
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        default_translation_directories=str(Path(__file__).parent / "translations"),
+    )
+    from flask_babel import get_locale
+
+    app.jinja_env.globals["get_locale"] = get_locale
+    socketio.init_app(
+        app,
+        async_mode=app.config["ASYNC_MODE"],
+        max_http_buffer_size=app.config["MAX_MESSAGE_BYTES"],
+        # Same-origin only: the default, stated so that no one widens it by accident.
+        cors_allowed_origins=None,
+        logger=False,
+        engineio_logger=False,
+    )
+
+    library = PackLibrary(Path(app.config["CONTENT_DIR"]))
+    journal = Journal(data_dir / "journal.sqlite3")
+    manager = SessionManager(journal, Keyring(secret))
+    recovered = manager.recover()
+    if recovered:
+        logging.getLogger(__name__).info("recovered %d session(s) from the journal", recovered)
+    app.extensions["workshops"] = {"library": library, "manager": manager, "journal": journal}
+
+    from .web import register
+
+    register(app)
+    return app

@@ -1,0 +1,101 @@
+"""The `workshops` command: serve the kit, check packs, write the JSON Schema."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .config import PROJECT_ROOT, default_data_dir
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    from .server import serve  # imports eventlet: only here
+
+    return serve(
+        host=args.host,
+        port=args.port,
+        data_dir=Path(args.data_dir) if args.data_dir else default_data_dir(),
+        content_dir=Path(args.content),
+        public_url=args.public_url,
+        password=args.password,
+        async_mode=args.async_mode,
+    )
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    from .packs import find_pack_dirs, load_pack
+
+    folders = find_pack_dirs([Path(p) for p in args.paths] or [PROJECT_ROOT / "content"])
+    if not folders:
+        print("no packs found (a pack is a folder with a pack.yaml)", file=sys.stderr)
+        return 1
+    errors = warnings = 0
+    for folder in folders:
+        result = load_pack(folder)
+        for problem in result.problems:
+            print(problem.format())
+            if problem.severity == "error":
+                errors += 1
+            else:
+                warnings += 1
+        if result.ok and not args.quiet:
+            print(f"ok: {folder}/pack.yaml ({len(result.pack.agenda)} steps)")
+    if errors or warnings:
+        print(f"{errors} error(s), {warnings} warning(s) in {len(folders)} pack(s)", file=sys.stderr)
+    return 1 if errors else 0
+
+
+def _cmd_schema(args: argparse.Namespace) -> int:
+    from .packs.schema import SCHEMA_FILE, schema_text
+
+    target = Path(args.output) if args.output else PROJECT_ROOT / "content" / SCHEMA_FILE
+    text = schema_text()
+    if args.check:
+        current = target.read_text(encoding="utf-8") if target.exists() else ""
+        if current != text:
+            print(f"{target} is stale: run `workshops schema`", file=sys.stderr)
+            return 1
+        print(f"{target} is up to date")
+        return 0
+    if str(target) == "-":
+        sys.stdout.write(text)
+    else:
+        target.write_text(text, encoding="utf-8")
+        print(f"wrote {target}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="workshops", description="Live classroom workshop kit.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="run the kit (eventlet) for a classroom")
+    serve.add_argument("--host", default="0.0.0.0", help="address to listen on (default 0.0.0.0: the whole network)")
+    serve.add_argument("--port", type=int, default=5000, help="port (default 5000)")
+    serve.add_argument("--data-dir", help=f"where the journal and the secret key live (default {default_data_dir()})")
+    serve.add_argument("--content", default=str(PROJECT_ROOT / "content"), help="folder of content packs")
+    serve.add_argument("--public-url", help="address phones use, e.g. https://kit.example.fi (default: this machine's LAN address)")
+    serve.add_argument("--password", help="facilitator password: lets other machines start sessions (hosted installs)")
+    serve.add_argument("--async-mode", default="eventlet", choices=["eventlet", "threading"], help=argparse.SUPPRESS)
+    serve.set_defaults(func=_cmd_serve)
+
+    check = sub.add_parser("check", help="validate content packs; prints file:line:col problems")
+    check.add_argument("paths", nargs="*", help="pack folders, pack.yaml files, or folders of packs (default: content/)")
+    check.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+    check.set_defaults(func=_cmd_check)
+
+    schema = sub.add_parser("schema", help="write the JSON Schema of packs (for editor autocompletion)")
+    schema.add_argument("-o", "--output", help="file to write, or - for stdout (default content/pack.schema.json)")
+    schema.add_argument("--check", action="store_true", help="fail if the file is not up to date")
+    schema.set_defaults(func=_cmd_schema)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,32 @@
+"""Default settings; `workshops serve` and tests override them."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def default_data_dir() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base) / "workshops"
+
+
+DEFAULTS = {
+    "CONTENT_DIR": PROJECT_ROOT / "content",
+    "DATA_DIR": None,  # default_data_dir() unless set
+    "ASYNC_MODE": "threading",
+    # Where phones reach the kit, e.g. http://192.168.1.20:5000; None: the request's own host.
+    "PUBLIC_URL": None,
+    # A password opens the home page (creating sessions) to other machines; None: this machine only.
+    "FACILITATOR_PASSWORD": None,
+    "MAX_MESSAGE_BYTES": 16 * 1024,
+    "TIMER_INTERVAL": 0.5,
+    "JOIN_ATTEMPTS_PER_MINUTE": 20,
+    "BABEL_DEFAULT_LOCALE": "fi",
+    "LANGUAGES": ("fi", "sv", "en"),
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SEND_FILE_MAX_AGE_DEFAULT": 3600,
+}

@@ -1,0 +1,73 @@
+"""The content pack model: the single source of validation and of the JSON Schema."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal, Union
+
+from pydantic import Field, model_validator
+
+from ..activities import REGISTRY
+from .text import Id, Image, Strict, Text
+
+Step = Annotated[
+    Union[tuple(a.config for a in REGISTRY.values())],  # noqa: UP007 - built from the registry
+    Field(discriminator="kind"),
+]
+
+
+class Audience(Strict):
+    min_age: int = Field(ge=5, le=20)
+    max_age: int = Field(ge=5, le=20)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Audience:
+        if self.max_age < self.min_age:
+            raise ValueError("max_age is smaller than min_age")
+        return self
+
+
+class SessionDefaults(Strict):
+    own_nicknames: bool = Field(
+        default=False, description="Let pupils type their own nickname (off: generated nicknames only)"
+    )
+    max_pupils: int = Field(default=60, ge=1, le=2000, description="How many pupils may join one session")
+
+
+class Pack(Strict):
+    """A workshop: its facts for the home page and its agenda of steps."""
+
+    schema_: str | None = Field(default=None, alias="$schema", description="Path of the JSON Schema (for editors)")
+    id: Id
+    title: Text
+    description: Text | None = None
+    audience: Audience
+    minutes: int = Field(ge=1, le=600, description="How long the workshop takes, in minutes")
+    language: Literal["fi", "sv", "en"] = Field(default="fi", description="The pack's main language")
+    translations: list[Literal["fi", "sv", "en"]] = Field(
+        default_factory=list, description="Languages every text must also be written in"
+    )
+    cover: Image | None = None
+    session: SessionDefaults = Field(default_factory=SessionDefaults)
+    agenda: list[Step] = Field(min_length=1)
+
+    model_config = Strict.model_config | {"populate_by_name": True}
+
+    @model_validator(mode="after")
+    def _unique_steps(self) -> Pack:
+        seen: set[str] = set()
+        for step in self.agenda:
+            if step.id in seen:
+                raise ValueError(f"step id {step.id!r} is used twice in the agenda; every step needs its own id")
+            seen.add(step.id)
+        return self
+
+    @property
+    def languages(self) -> list[str]:
+        return [self.language, *[t for t in self.translations if t != self.language]]
+
+    def step_index(self, step_id: str) -> int:
+        return next(i for i, s in enumerate(self.agenda) if s.id == step_id)
+
+
+Kind = Literal[tuple(REGISTRY)]  # type: ignore[valid-type]
+__all__ = ["Audience", "Id", "Kind", "Pack", "SessionDefaults", "Step"]

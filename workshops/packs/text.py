@@ -1,0 +1,108 @@
+"""Localized text and shared field types for pack models."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo
+from pydantic_core import PydanticCustomError
+
+LANGUAGE_NAMES = {"fi": "Finnish", "sv": "Swedish", "en": "English"}
+Language = str
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,39}$"
+
+
+class Strict(BaseModel):
+    """Base for every pack model: unknown fields and loose types are errors."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+def _check_languages(value: str | dict[str, str], info: ValidationInfo) -> str | dict[str, str]:
+    ctx = info.context or {}
+    required: list[str] = ctx.get("languages", [])
+    if isinstance(value, str):
+        if not value.strip():
+            raise PydanticCustomError("empty_text", "the text is empty")
+        # Text with no letters ("112", "1-5") reads the same in every language.
+        if len(required) > 1 and any(ch.isalpha() for ch in value):
+            missing = ", ".join(f"{LANGUAGE_NAMES.get(lang, lang)} ({lang})" for lang in required[1:])
+            raise PydanticCustomError(
+                "missing_translation",
+                "missing translation: {missing}; write the text as a map, e.g. fi: ... and sv: ...",
+                {"missing": missing},
+            )
+        return value
+    unknown = [lang for lang in value if lang not in LANGUAGE_NAMES]
+    if unknown:
+        raise PydanticCustomError(
+            "unknown_language",
+            "unknown language {lang!r}; use fi, sv or en",
+            {"lang": unknown[0]},
+        )
+    for lang in required:
+        text = value.get(lang)
+        if text is None or not str(text).strip():
+            raise PydanticCustomError(
+                "missing_translation",
+                "missing translation: {name} ({lang})",
+                {"name": LANGUAGE_NAMES.get(lang, lang), "lang": lang},
+            )
+    return value
+
+
+Text = Annotated[
+    str | dict[str, Annotated[str, Field(min_length=1)]],
+    AfterValidator(_check_languages),
+    Field(description="Text in the pack's language, or a map of languages: {fi: ..., sv: ..., en: ...}"),
+]
+
+Id = Annotated[
+    str,
+    Field(
+        pattern=ID_PATTERN,
+        description="Short id: lower-case letters, digits, - and _, at most 40 characters",
+    ),
+]
+
+
+def _check_image(value: str, info: ValidationInfo) -> str:
+    ctx = info.context or {}
+    if "/" in value.replace("\\", "/") and (value.startswith("/") or ".." in value.split("/")):
+        raise PydanticCustomError("image_path", "the image must be inside the pack's folder")
+    if not re.search(r"\.(svg|png|jpe?g|webp)$", value, re.I):
+        raise PydanticCustomError("image_type", "an image must be an .svg, .png, .jpg or .webp file")
+    pack_dir: Path | None = ctx.get("pack_dir")
+    if pack_dir is not None and not (pack_dir / value).is_file():
+        raise PydanticCustomError(
+            "image_missing", "image file {name!r} not found in {folder}", {"name": value, "folder": str(pack_dir)}
+        )
+    return value
+
+
+Image = Annotated[
+    str,
+    AfterValidator(_check_image),
+    Field(description="An image file in the pack's folder (.svg, .png, .jpg, .webp)"),
+]
+
+
+def resolve(text: Any, lang: str, fallback: str = "fi") -> str:
+    """Pick the text for `lang` from a Text value."""
+    if text is None:
+        return ""
+    if isinstance(text, str):
+        return text
+    return text.get(lang) or text.get(fallback) or next(iter(text.values()), "")
+
+
+def as_map(text: Any, lang: str) -> dict[str, str] | None:
+    """Return a Text value as a language map (a plain string belongs to `lang`)."""
+    if text is None:
+        return None
+    if isinstance(text, str):
+        return {lang: text}
+    return dict(text)

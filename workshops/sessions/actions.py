@@ -1,0 +1,148 @@
+"""Every action a session takes, as strict models: the edge and the journal's replay both parse here."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import BaseModel, Field, TypeAdapter, ValidationError
+
+from ..activities import REGISTRY, Rejected
+from ..activities.base import ActionModel
+
+SeatId = Annotated[str, Field(pattern=r"^p\d{1,6}$")]
+TeamId = Annotated[str, Field(pattern=r"^t\d{1,2}$")]
+Lang = Literal["fi", "sv", "en"]
+
+
+class Join(ActionModel):
+    type: Literal["join"]
+    lang: Lang = "fi"
+
+
+class Reroll(ActionModel):
+    type: Literal["reroll"]
+
+
+class Rename(ActionModel):
+    type: Literal["rename"]
+    nick: str = Field(max_length=200)
+
+
+class SetLang(ActionModel):
+    type: Literal["lang"]
+    lang: Lang
+
+
+class Act(ActionModel):
+    type: Literal["act"]
+    step: str = Field(max_length=40)
+    action: dict[str, Any]
+
+
+class Lock(ActionModel):
+    type: Literal["lock"]
+    locked: bool
+
+
+class Kick(ActionModel):
+    type: Literal["kick", "readmit"]
+    seat: SeatId
+
+
+class MakeTeams(ActionModel):
+    type: Literal["teams"]
+    count: int = Field(ge=0, le=8)
+
+
+class MoveTeam(ActionModel):
+    type: Literal["move"]
+    seat: SeatId
+    team: TeamId | None
+
+
+class Goto(ActionModel):
+    type: Literal["goto"]
+    step: int = Field(ge=-1, le=999)
+    expect: int = Field(ge=-1, le=999, description="the step the facilitator saw; refused as stale if it moved")
+
+
+class OwnNicknames(ActionModel):
+    type: Literal["own_nicknames"]
+    allowed: bool
+
+
+class End(ActionModel):
+    type: Literal["end"]
+
+
+class Timer(ActionModel):
+    type: Literal["timer"]
+    step: str = Field(max_length=40)
+
+
+PupilAction = Annotated[Union[Reroll, Rename, SetLang, Act], Field(discriminator="type")]
+HostAction = Annotated[Union[Lock, Kick, MakeTeams, MoveTeam, Goto, OwnNicknames, End, Act], Field(discriminator="type")]
+SystemAction = Annotated[Union[Join, Timer], Field(discriminator="type")]
+
+_ADAPTERS = {
+    "pupil": TypeAdapter(PupilAction),
+    "host": TypeAdapter(HostAction),
+    "system": TypeAdapter(SystemAction),
+}
+
+
+def role_of(actor: str) -> str:
+    if actor == "host":
+        return "host"
+    if actor.startswith("p"):
+        return "pupil"
+    return "system"
+
+
+def parse(actor: str, payload: Any, pack: Any) -> BaseModel | Rejected:
+    """Validate a payload for the actor's role; activity payloads against their step's kind."""
+    role = role_of(actor)
+    adapter = _ADAPTERS.get(role)
+    if adapter is None or not isinstance(payload, dict):
+        return Rejected("bad_payload", "The message is not understood.")
+    try:
+        action = adapter.validate_python(payload, strict=True)
+    except ValidationError as exc:
+        first = exc.errors(include_url=False)[0]
+        if first["type"] in ("union_tag_invalid", "union_tag_not_found"):
+            return Rejected("unknown_action", "That command is not allowed here.")
+        return Rejected("bad_payload", f"Invalid message: {'.'.join(map(str, first['loc']))}: {first['msg']}")
+    if isinstance(action, Act):
+        step = next((s for s in pack.agenda if s.id == action.step), None)
+        if step is None:
+            return Rejected("unknown_step", "That step is not in this workshop.")
+        kind = REGISTRY[step.kind]
+        models = kind.pupil_actions if role == "pupil" else kind.host_actions
+        model = models.get(str(action.action.get("type")))
+        if model is None:
+            return Rejected("unknown_action", "That command is not allowed here.")
+        try:
+            inner: ActionModel = model.model_validate(action.action, strict=True)
+        except ValidationError as exc:
+            first = exc.errors(include_url=False)[0]
+            return Rejected("bad_payload", f"Invalid message: {'.'.join(map(str, first['loc']))}: {first['msg']}")
+        return ActParsed(step=action.step, action=inner)
+    return action
+
+
+class ActParsed(BaseModel):
+    """An activity action after its inner payload was validated against the step's kind."""
+
+    model_config = {"frozen": True, "arbitrary_types_allowed": True}
+    type: Literal["act"] = "act"
+    step: str
+    action: ActionModel
+
+    def model_dump_journal(self) -> dict[str, Any]:
+        return {"type": "act", "step": self.step, "action": self.action.model_dump()}
+
+
+def to_journal(action: BaseModel) -> dict[str, Any]:
+    if isinstance(action, ActParsed):
+        return action.model_dump_journal()
+    return action.model_dump()

@@ -1,0 +1,172 @@
+"""The one authority per session: parse, apply, journal, then report what changed.
+
+The manager is the only place that owns live state. It applies one action at a
+time per session (a lock each), writes the journal before returning success,
+and rebuilds every session from the journal on start-up. It knows nothing of
+Flask or Socket.IO: the web layer turns its outcomes into messages.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import threading
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..activities import Rejected
+from ..packs.models import Pack
+from . import actions, rules
+from .journal import Journal, JournalError
+from .keys import Keyring, new_code
+from .views import affected_seats
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Live:
+    """A session in memory: its state plus what only the running server needs."""
+
+    id: str
+    code: str
+    state: rules.SessionState
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    seen: dict[tuple[str, str], int] = field(default_factory=dict)  # (actor, client id) -> revision
+    online: Counter[str] = field(default_factory=Counter)  # seat -> open connections
+    journal_failed: bool = False
+
+
+@dataclass(frozen=True)
+class Outcome:
+    ok: bool
+    rev: int
+    error: str | None = None
+    message: str | None = None
+    duplicate: bool = False
+    affected: set[str] | None = field(default_factory=set)  # pupils whose own view changed; None: all
+    seat: str | None = None  # for joins: the new seat
+
+    def ack(self) -> dict[str, Any]:
+        if self.ok:
+            return {"ok": True, "rev": self.rev, **({"duplicate": True} if self.duplicate else {})}
+        return {"ok": False, "error": self.error, "message": self.message, "rev": self.rev}
+
+
+class SessionManager:
+    def __init__(self, journal: Journal, keyring: Keyring, clock: Callable[[], float] = time.time):
+        self.journal = journal
+        self.keys = keyring
+        self.clock = clock
+        self._sessions: dict[str, Live] = {}
+        self._lock = threading.Lock()
+
+    # -- lifecycle ----------------------------------------------------------
+    def create(self, pack: Pack, own_nicknames: bool | None = None) -> Live:
+        with self._lock:
+            code = new_code(set(self._sessions))
+            sid = uuid.uuid4().hex
+            seed = secrets.randbits(48)
+            at = self.clock()
+            state = rules.new_session(pack, seed, at, own_nicknames)
+            self.journal.create_session(
+                sid, code, pack.model_dump(mode="json", by_alias=True, exclude_none=True), seed, state.own_nicknames, at
+            )
+            live = Live(sid, code, state)
+            self._sessions[code] = live
+            return live
+
+    def recover(self) -> int:
+        """Rebuild every journaled session by replaying its actions; return how many."""
+        count = 0
+        for row in self.journal.sessions(open_only=False):
+            try:
+                pack = Pack.model_validate(row.pack, context={})
+            except Exception:  # a snapshot no later version of the models accepts
+                log.warning("session %s: its pack snapshot no longer validates; not recovered", row.code)
+                continue
+            state = rules.new_session(pack, row.seed, row.created_at, row.own_nicknames)
+            live = Live(row.id, row.code, state)
+            skipped = 0
+            for rec in self.journal.actions(row.id):
+                parsed = actions.parse(rec.actor, rec.action, pack) if rec.action is not None else None
+                if parsed is None or isinstance(parsed, Rejected):
+                    skipped += 1
+                    continue
+                result = rules.apply(live.state, rec.actor, parsed, rec.at)
+                if isinstance(result, Rejected):
+                    skipped += 1
+                    continue
+                live.state = result
+                if rec.cid:
+                    live.seen[(rec.actor, rec.cid)] = result.rev
+            if skipped:
+                log.warning("session %s: skipped %d unreadable journal record(s)", row.code, skipped)
+            self._sessions[row.code] = live
+            count += 1
+        return count
+
+    def get(self, code: str) -> Live | None:
+        return self._sessions.get(code)
+
+    def all(self) -> list[Live]:
+        return list(self._sessions.values())
+
+    # -- actions --------------------------------------------------------------
+    def submit(self, live: Live, actor: str, payload: Any, cid: str | None = None) -> Outcome:
+        """Parse, apply and journal one action; return an outcome for the acknowledgement."""
+        with live.lock:
+            state = live.state
+            if cid is not None and (actor, cid) in live.seen:
+                return Outcome(True, state.rev, duplicate=True)
+            parsed = actions.parse(actor, payload, state.pack)
+            if isinstance(parsed, Rejected):
+                return Outcome(False, state.rev, parsed.code, parsed.message)
+            at = self.clock()
+            result = rules.apply(state, actor, parsed, at)
+            if isinstance(result, Rejected):
+                return Outcome(False, state.rev, result.code, result.message)
+            try:
+                self.journal.append(live.id, result.rev, at, actor, cid, actions.to_journal(parsed))
+                if result.ended and not state.ended:
+                    self.journal.mark_ended(live.id, at)
+            except JournalError as exc:
+                live.journal_failed = True
+                log.error("session %s: journal write failed: %s", live.code, exc)
+                return Outcome(False, state.rev, "not_saved", "The server could not save this. Try again.")
+            live.journal_failed = False
+            live.state = result
+            if cid is not None:
+                live.seen[(actor, cid)] = result.rev
+            affected = affected_seats(result, actor, parsed.type)
+            seat = rules.last_joined(result) if parsed.type == "join" else None
+            return Outcome(True, result.rev, affected=affected, seat=seat)
+
+    def join(self, live: Live, lang: str = "fi") -> Outcome:
+        return self.submit(live, "system", {"type": "join", "lang": lang})
+
+    def due_timers(self) -> list[tuple[Live, Outcome]]:
+        """Fire the `timer` action of every session whose step deadline has passed."""
+        now = self.clock()
+        fired = []
+        for live in self.all():
+            deadline = live.state.deadline()
+            step = live.state.current
+            if deadline is not None and step is not None and now >= deadline:
+                outcome = self.submit(live, "system", {"type": "timer", "step": step.id})
+                if outcome.ok:
+                    fired.append((live, outcome))
+        return fired
+
+    # -- presence (not journaled: it is not part of the workshop) -------------
+    def connected(self, live: Live, seat: str) -> None:
+        live.online[seat] += 1
+
+    def disconnected(self, live: Live, seat: str) -> None:
+        live.online[seat] -= 1
+        if live.online[seat] <= 0:
+            del live.online[seat]

@@ -1,0 +1,266 @@
+"""A session's state and its pure rules: state + action -> new state, or Rejected.
+
+Time comes in as the action's `at`, randomness from a Random seeded by the
+session's seed and revision, so replaying the journal rebuilds the same state.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from pydantic import BaseModel
+
+from ..activities import REGISTRY, Ctx, Rejected, Seat
+from ..packs.models import Pack
+from . import nicknames
+from .actions import (
+    ActParsed,
+    End,
+    Goto,
+    Join,
+    Kick,
+    Lock,
+    MakeTeams,
+    MoveTeam,
+    OwnNicknames,
+    Rename,
+    Reroll,
+    SetLang,
+    Timer,
+    role_of,
+)
+
+MAX_TEAMS = 8
+
+
+@dataclass(frozen=True)
+class Pupil:
+    id: str
+    nick: str
+    team: str | None = None
+    lang: str = "fi"
+    kicked: bool = False
+
+    def seat(self) -> Seat:
+        return Seat(self.id, self.nick, self.team, self.lang)
+
+
+@dataclass(frozen=True)
+class StepTime:
+    started_at: float
+    ended_at: float | None = None
+
+
+@dataclass(frozen=True)
+class SessionState:
+    pack: Pack
+    seed: int
+    created_at: float
+    own_nicknames: bool
+    max_pupils: int
+    rev: int = 0
+    pupils: dict[str, Pupil] = field(default_factory=dict)
+    next_seat: int = 1
+    teams: tuple[str, ...] = ()
+    locked: bool = False
+    step: int = -1  # -1: the lobby, before the first step
+    times: dict[int, tuple[StepTime, ...]] = field(default_factory=dict)
+    activities: dict[str, Any] = field(default_factory=dict)
+    ended: bool = False
+    last_at: float = 0.0
+
+    @property
+    def current(self):
+        return self.pack.agenda[self.step] if 0 <= self.step < len(self.pack.agenda) else None
+
+    @property
+    def active(self) -> dict[str, Pupil]:
+        return {pid: p for pid, p in self.pupils.items() if not p.kicked}
+
+    def ctx(self, now: float) -> Ctx:
+        return Ctx(
+            now=now,
+            seats={pid: p.seat() for pid, p in self.active.items()},
+            team_ids=self.teams,
+            language=self.pack.language,
+            rng=random.Random(f"{self.seed}:{self.rev}"),
+        )
+
+    def deadline(self) -> float | None:
+        step = self.current
+        if step is None or self.ended or step.id not in self.activities:
+            return None
+        return REGISTRY[step.kind].deadline(step, self.activities[step.id])
+
+
+def new_session(pack: Pack, seed: int, at: float, own_nicknames: bool | None = None) -> SessionState:
+    return SessionState(
+        pack=pack,
+        seed=seed,
+        created_at=at,
+        own_nicknames=pack.session.own_nicknames if own_nicknames is None else own_nicknames,
+        max_pupils=pack.session.max_pupils,
+        last_at=at,
+    )
+
+
+def _balanced_split(ids: list[str], count: int, rng: random.Random) -> dict[str, str]:
+    shuffled = list(ids)
+    rng.shuffle(shuffled)
+    return {pid: f"t{i % count + 1}" for i, pid in enumerate(shuffled)}
+
+
+def _smallest_team(state: SessionState) -> str | None:
+    if not state.teams:
+        return None
+    sizes = {t: 0 for t in state.teams}
+    for p in state.active.values():
+        if p.team in sizes:
+            sizes[p.team] += 1
+    return min(state.teams, key=lambda t: (sizes[t], t))
+
+
+def _enter_step(state: SessionState, index: int, at: float) -> SessionState:
+    times = dict(state.times)
+    if state.current is not None:
+        runs = times.get(state.step, ())
+        if runs and runs[-1].ended_at is None:
+            times[state.step] = runs[:-1] + (replace(runs[-1], ended_at=at),)
+    activities = state.activities
+    if 0 <= index < len(state.pack.agenda):
+        times[index] = times.get(index, ()) + (StepTime(at),)
+        step = state.pack.agenda[index]
+        if step.id not in activities:
+            moved = replace(state, step=index, times=times)
+            activities = {**activities, step.id: REGISTRY[step.kind].setup(step, moved.ctx(at))}
+    return replace(state, step=index, times=times, activities=activities)
+
+
+def _pupil(state: SessionState, action: BaseModel, pupil: Pupil, at: float) -> SessionState | Rejected:
+    if isinstance(action, Reroll):
+        taken = {p.nick for p in state.pupils.values()}
+        nick = nicknames.generate(state.ctx(at).rng, taken)
+        return replace(state, pupils={**state.pupils, pupil.id: replace(pupil, nick=nick)})
+    if isinstance(action, Rename):
+        if not state.own_nicknames:
+            return Rejected("own_nicknames_off", "Nicknames are generated in this session.")
+        try:
+            nick = nicknames.clean(action.nick)
+        except nicknames.NicknameError as exc:
+            return Rejected(exc.code, exc.message)
+        if any(p.nick.casefold() == nick.casefold() for p in state.pupils.values() if p.id != pupil.id):
+            return Rejected("nick_taken", "Someone already has that nickname.")
+        return replace(state, pupils={**state.pupils, pupil.id: replace(pupil, nick=nick)})
+    if isinstance(action, SetLang):
+        return replace(state, pupils={**state.pupils, pupil.id: replace(pupil, lang=action.lang)})
+    if isinstance(action, ActParsed):
+        return _act(state, action, at, pupil)
+    return Rejected("unknown_action", "That command is not allowed here.")
+
+
+def _act(state: SessionState, action: ActParsed, at: float, pupil: Pupil | None) -> SessionState | Rejected:
+    step = state.current
+    if step is None or step.id != action.step:
+        return Rejected("not_current", "That step is not running now.")
+    kind = REGISTRY[step.kind]
+    current = state.activities[step.id]
+    ctx = state.ctx(at)
+    if pupil is None:
+        result = kind.host_move(step, current, action.action, ctx)
+    else:
+        result = kind.pupil_move(step, current, pupil.seat(), action.action, ctx)
+    if isinstance(result, Rejected):
+        return result
+    return replace(state, activities={**state.activities, step.id: result})
+
+
+def _host(state: SessionState, action: BaseModel, at: float) -> SessionState | Rejected:
+    if isinstance(action, Goto):
+        if action.expect != state.step:
+            return Rejected("stale", "Someone else moved the workshop on; the view is refreshed.")
+        if not -1 <= action.step < len(state.pack.agenda):
+            return Rejected("bad_step", "There is no such step.")
+        if action.step == state.step:
+            return state
+        return _enter_step(state, action.step, at)
+    if isinstance(action, Lock):
+        return replace(state, locked=action.locked)
+    if isinstance(action, Kick):
+        pupil = state.pupils.get(action.seat)
+        if pupil is None:
+            return Rejected("no_such_pupil", "That pupil is not in this session.")
+        kicked = action.type == "kick"
+        if kicked is pupil.kicked:
+            return state
+        team = None if kicked else _smallest_team(state)
+        return replace(state, pupils={**state.pupils, pupil.id: replace(pupil, kicked=kicked, team=team)})
+    if isinstance(action, MakeTeams):
+        if action.count == 0:
+            pupils = {pid: replace(p, team=None) for pid, p in state.pupils.items()}
+            return replace(state, teams=(), pupils=pupils)
+        if action.count < 2:
+            return Rejected("bad_team_count", "Form at least two teams.")
+        split = _balanced_split(list(state.active), action.count, state.ctx(at).rng)
+        pupils = {pid: replace(p, team=split.get(pid)) for pid, p in state.pupils.items()}
+        return replace(state, teams=tuple(f"t{i + 1}" for i in range(action.count)), pupils=pupils)
+    if isinstance(action, MoveTeam):
+        pupil = state.pupils.get(action.seat)
+        if pupil is None or pupil.kicked:
+            return Rejected("no_such_pupil", "That pupil is not in this session.")
+        if action.team is not None and action.team not in state.teams:
+            return Rejected("no_such_team", "There is no such team.")
+        return replace(state, pupils={**state.pupils, pupil.id: replace(pupil, team=action.team)})
+    if isinstance(action, OwnNicknames):
+        return replace(state, own_nicknames=action.allowed)
+    if isinstance(action, End):
+        ended = _enter_step(state, len(state.pack.agenda), at)
+        return replace(ended, ended=True, locked=True)
+    if isinstance(action, ActParsed):
+        return _act(state, action, at, None)
+    return Rejected("unknown_action", "That command is not allowed here.")
+
+
+def _system(state: SessionState, action: BaseModel, at: float) -> SessionState | Rejected:
+    if isinstance(action, Join):
+        if state.locked:
+            return Rejected("locked", "The workshop is not taking new players right now. Ask the facilitator.")
+        if len(state.active) >= state.max_pupils:
+            return Rejected("full", "The workshop is full.")
+        seat_id = f"p{state.next_seat}"
+        nick = nicknames.generate(state.ctx(at).rng, {p.nick for p in state.pupils.values()})
+        pupil = Pupil(seat_id, nick, _smallest_team(state), action.lang)
+        return replace(state, pupils={**state.pupils, seat_id: pupil}, next_seat=state.next_seat + 1)
+    if isinstance(action, Timer):
+        step = state.current
+        if step is None or step.id != action.step:
+            return Rejected("not_current", "That step is not running now.")
+        result = REGISTRY[step.kind].timer(step, state.activities[step.id], state.ctx(at))
+        if isinstance(result, Rejected):
+            return result
+        return replace(state, activities={**state.activities, step.id: result})
+    return Rejected("unknown_action", "That command is not allowed here.")
+
+
+def apply(state: SessionState, actor: str, action: BaseModel, at: float) -> SessionState | Rejected:
+    """Apply one parsed action for `actor` ('host', 'system' or a seat id); bump the revision."""
+    if state.ended and not isinstance(action, SetLang):
+        return Rejected("ended", "This workshop has ended.")
+    role = role_of(actor)
+    if role == "pupil":
+        pupil = state.pupils.get(actor)
+        if pupil is None or pupil.kicked:
+            return Rejected("not_in_session", "You are no longer in this workshop.")
+        result = _pupil(state, action, pupil, at)
+    elif role == "host":
+        result = _host(state, action, at)
+    else:
+        result = _system(state, action, at)
+    if isinstance(result, Rejected):
+        return result
+    return replace(result, rev=state.rev + 1, last_at=max(at, state.last_at))
+
+
+def last_joined(state: SessionState) -> str:
+    return f"p{state.next_seat - 1}"

@@ -1,0 +1,172 @@
+"""What each role sees of a session: projections of the state, secrets stripped.
+
+Views carry texts as language maps so each phone shows its own language, the
+session's revision so clients drop stale views, and no clock: clients turn
+timestamps into countdowns themselves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import Any
+
+from ..activities import REGISTRY
+from ..packs.text import as_map
+from .rules import SessionState
+
+TEAM_COLOURS = ("red", "blue", "green", "yellow", "purple", "orange", "teal", "pink")
+
+
+def _teams(state: SessionState) -> list[dict[str, Any]]:
+    sizes = {t: 0 for t in state.teams}
+    for p in state.active.values():
+        if p.team in sizes:
+            sizes[p.team] += 1
+    return [{"id": t, "colour": TEAM_COLOURS[i % len(TEAM_COLOURS)], "size": sizes[t]} for i, t in enumerate(state.teams)]
+
+
+def _step_head(state: SessionState) -> dict[str, Any] | None:
+    step = state.current
+    if step is None:
+        return None
+    runs = state.times.get(state.step, ())
+    return {
+        "index": state.step,
+        "id": step.id,
+        "kind": step.kind,
+        "title": as_map(step.title, state.pack.language),
+        "started_at": runs[-1].started_at if runs else None,
+    }
+
+
+def _base(state: SessionState) -> dict[str, Any]:
+    pack = state.pack
+    return {
+        "rev": state.rev,
+        "pack": {"id": pack.id, "title": as_map(pack.title, pack.language), "language": pack.language},
+        "language": pack.language,
+        "phase": "ended" if state.ended else ("lobby" if state.step < 0 else "step"),
+        "step": _step_head(state),
+        "steps_total": len(pack.agenda),
+        "locked": state.locked,
+        "teams": _teams(state),
+    }
+
+
+def host_view(state: SessionState, online: Collection[str] = ()) -> dict[str, Any]:
+    """Everything: notes, every pupil, every answer, the timing plan."""
+    ctx = state.ctx(state.last_at)
+    pack = state.pack
+    view = _base(state)
+    view["own_nicknames"] = state.own_nicknames
+    view["max_pupils"] = state.max_pupils
+    view["pupils"] = [
+        {"id": p.id, "nick": p.nick, "team": p.team, "kicked": p.kicked, "online": p.id in online}
+        for p in state.pupils.values()
+    ]
+    view["agenda"] = [
+        {
+            "id": s.id,
+            "kind": s.kind,
+            "title": as_map(s.title, pack.language),
+            "minutes": s.minutes,
+            "runs": [[t.started_at, t.ended_at] for t in state.times.get(i, ())],
+        }
+        for i, s in enumerate(pack.agenda)
+    ]
+    view["planned_minutes"] = pack.minutes
+    step = state.current
+    if step is not None:
+        view["notes"] = as_map(step.notes, pack.language)
+        view["activity"] = REGISTRY[step.kind].host_view(step, state.activities.get(step.id), ctx)
+    return view
+
+
+def screen_view(state: SessionState) -> dict[str, Any]:
+    """The projector: public only. Nicknames are shown; no individual answers."""
+    ctx = state.ctx(state.last_at)
+    view = _base(state)
+    active = state.active.values()
+    view["pupil_count"] = len(state.active)
+    view["nicks"] = [{"nick": p.nick, "team": p.team} for p in active]
+    step = state.current
+    if step is not None:
+        view["activity"] = REGISTRY[step.kind].screen_view(step, state.activities.get(step.id), ctx)
+    return view
+
+
+def pupil_common(state: SessionState) -> dict[str, Any]:
+    """The part of a pupil's view that every pupil shares."""
+    ctx = state.ctx(state.last_at)
+    view = _base(state)
+    view["own_nicknames"] = state.own_nicknames
+    step = state.current
+    if step is not None:
+        view["activity"] = REGISTRY[step.kind].pupil_view(step, state.activities.get(step.id), ctx)
+    return view
+
+
+def pupil_own(state: SessionState, seat_id: str) -> dict[str, Any]:
+    """The part only this pupil sees: their seat, team and answers."""
+    pupil = state.pupils.get(seat_id)
+    if pupil is None or pupil.kicked:
+        return {"rev": state.rev, "seat": seat_id, "removed": True}
+    own: dict[str, Any] = {
+        "rev": state.rev,
+        "seat": pupil.id,
+        "nick": pupil.nick,
+        "team": pupil.team,
+        "lang": pupil.lang,
+        "removed": False,
+    }
+    step = state.current
+    if step is not None:
+        ctx = state.ctx(state.last_at)
+        own["activity"] = REGISTRY[step.kind].pupil_own(step, state.activities.get(step.id), pupil.seat(), ctx)
+    return own
+
+
+def affected_seats(state: SessionState, actor: str, action_type: str) -> set[str] | None:
+    """Which pupils' own views an accepted action may change; None means everyone's."""
+    if actor == "host" or action_type == "timer":
+        return None
+    if actor == "system":
+        return {f"p{state.next_seat - 1}"} if action_type == "join" else None
+    pupil = state.pupils.get(actor)
+    step = state.current
+    if pupil is not None and pupil.team and step is not None and REGISTRY[step.kind].affects_team(step):
+        return {p.id for p in state.pupils.values() if p.team == pupil.team}
+    return {actor}
+
+
+def report(state: SessionState) -> dict[str, Any]:
+    """Aggregates per step for the facilitator's report: counts, never a row per pupil."""
+    ctx = state.ctx(state.last_at)
+    steps = []
+    for i, step in enumerate(state.pack.agenda):
+        runs = state.times.get(i, ())
+        minutes = sum(((r.ended_at or state.last_at) - r.started_at) for r in runs) / 60
+        data = state.activities.get(step.id)
+        summary = REGISTRY[step.kind].summary(step, data, ctx) if step.id in state.activities else {}
+        steps.append(
+            {
+                "id": step.id,
+                "kind": step.kind,
+                "title": as_map(step.title, state.pack.language),
+                "planned": step.minutes,
+                "actual": round(minutes, 1),
+                "visited": bool(runs),
+                "summary": summary,
+                "options": [
+                    {"id": o.id, "text": as_map(o.text, state.pack.language)} for o in getattr(step, "options", [])
+                ],
+            }
+        )
+    return {
+        "pack": as_map(state.pack.title, state.pack.language),
+        "language": state.pack.language,
+        "pupils": len(state.active),
+        "teams": len(state.teams),
+        "steps": steps,
+        "ended": state.ended,
+    }

@@ -1,0 +1,34 @@
+"""The thin edge: HTTP pages and Socket.IO handlers."""
+
+from __future__ import annotations
+
+from flask import Flask, Response
+
+from ..extensions import socketio
+
+# The pages load nothing from any other host; inline scripts are not needed either.
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
+    "frame-ancestors 'none'; form-action 'self'"
+)
+
+
+def _security_headers(resp: Response) -> Response:
+    resp.headers.setdefault("Content-Security-Policy", CSP)
+    resp.headers.setdefault("X-Content-Type-Options", "nosniff")
+    # Host and projector addresses carry keys: a Referer never leaves this server
+    # (same-origin, not no-referrer, which would blank the Origin of form posts).
+    resp.headers.setdefault("Referrer-Policy", "same-origin")
+    resp.headers.setdefault("X-Frame-Options", "DENY")
+    return resp
+
+
+def register(app: Flask) -> None:
+    from . import live  # noqa: F401  (registers the Socket.IO handlers)
+    from .pages import bp
+
+    app.register_blueprint(bp)
+    app.after_request(_security_headers)
+    if app.config.get("TIMER_LOOP", True):
+        socketio.start_background_task(live.run_timers, app)

@@ -1,0 +1,238 @@
+"""Socket.IO handlers: authenticate, rate-limit, validate, hand to the manager, emit views.
+
+Rooms per session: `<code>:host`, `<code>:screen`, `<code>:pupils` and one per
+seat `<code>:<seat>`, so a vote costs a message to its voter, the host and the
+projector, not one to every phone.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from flask import current_app, request
+from flask_socketio import ConnectionRefusedError, disconnect, emit, join_room
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from ..extensions import socketio
+from ..sessions import views
+from ..sessions.keys import normalise_code
+from ..sessions.manager import Live, Outcome
+from .context import manager
+from .guard import RateLimiter
+
+log = logging.getLogger(__name__)
+
+_events = RateLimiter(rate=10, burst=30)  # per socket
+
+
+@dataclass(frozen=True)
+class Client:
+    code: str
+    role: str  # host | screen | pupil
+    seat: str | None = None
+
+
+class Auth(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+    code: str = Field(max_length=16)
+    role: str = Field(pattern="^(host|screen|pupil)$")
+    key: str | None = Field(default=None, max_length=64)
+    token: str | None = Field(default=None, max_length=64)
+
+
+class Envelope(BaseModel):
+    """What every client event carries: a client-made id (for retries) and the action."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+    cid: str | None = Field(default=None, min_length=1, max_length=64)
+    action: dict[str, Any]
+
+
+def _clients() -> dict[str, Client]:
+    return current_app.extensions["workshops"].setdefault("clients", {})
+
+
+def _error(code: str, message: str, rev: int | None = None) -> dict[str, Any]:
+    out: dict[str, Any] = {"ok": False, "error": code, "message": message}
+    if rev is not None:
+        out["rev"] = rev
+    return out
+
+
+# -- views out ------------------------------------------------------------------
+def _stamped(view: dict[str, Any]) -> dict[str, Any]:
+    # The server's clock, so phones with a drifting clock show the right countdown.
+    view["server_time"] = time.time()
+    return view
+
+
+def _host_view(live: Live) -> dict[str, Any]:
+    view = views.host_view(live.state, live.online)
+    view["journal_failed"] = live.journal_failed
+    return _stamped(view)
+
+
+def send_full(live: Live, client: Client, to: str) -> None:
+    """Send a client everything its role sees: on connect and after a refusal."""
+    if client.role == "host":
+        socketio.emit("host_view", _host_view(live), to=to)
+    elif client.role == "screen":
+        socketio.emit("screen_view", _stamped(views.screen_view(live.state)), to=to)
+    else:
+        socketio.emit("pupil_view", _stamped(views.pupil_common(live.state)), to=to)
+        socketio.emit("own_view", views.pupil_own(live.state, client.seat), to=to)
+
+
+def _drop_seat(code: str, seat: str) -> None:
+    """Close the sockets of a removed pupil: the kick holds on the server."""
+    for sid, client in list(_clients().items()):
+        if client.code == code and client.seat == seat:
+            disconnect(sid=sid, namespace="/")
+
+
+def broadcast(live: Live, outcome: Outcome) -> None:
+    """Send each role the views an accepted action changed."""
+    if not outcome.ok or outcome.duplicate:
+        return
+    state = live.state
+    code = live.code
+    socketio.emit("host_view", _host_view(live), to=f"{code}:host")
+    socketio.emit("screen_view", _stamped(views.screen_view(state)), to=f"{code}:screen")
+    common = views.pupil_common(state)
+    fingerprint = json.dumps({k: v for k, v in common.items() if k != "rev"}, sort_keys=True, default=str)
+    last_common = current_app.extensions["workshops"].setdefault("last_common", {})
+    if last_common.get(code) != fingerprint:
+        last_common[code] = fingerprint
+        socketio.emit("pupil_view", _stamped(common), to=f"{code}:pupils")
+    seats = state.pupils.keys() if outcome.affected is None else outcome.affected
+    for seat in seats:
+        socketio.emit("own_view", views.pupil_own(state, seat), to=f"{code}:{seat}")
+        if outcome.affected is None and state.pupils[seat].kicked:
+            _drop_seat(code, seat)
+
+
+def presence_changed(live: Live) -> None:
+    socketio.emit("host_view", _host_view(live), to=f"{live.code}:host")
+
+
+# -- connect / disconnect ----------------------------------------------------------
+@socketio.on("connect")
+def on_connect(auth: Any = None):
+    try:
+        creds = Auth.model_validate(auth if isinstance(auth, dict) else {})
+    except ValidationError:
+        raise ConnectionRefusedError({"error": "bad_auth", "message": "Open the page again."}) from None
+    live = manager().get(normalise_code(creds.code))
+    keys = manager().keys
+    refused = ConnectionRefusedError({"error": "not_found", "message": "No workshop with that code, or the link is old."})
+    if live is None:
+        raise refused
+    if creds.role == "host":
+        if not keys.check_host(live.id, creds.key):
+            raise refused
+        client = Client(live.code, "host")
+        join_room(f"{live.code}:host")
+    elif creds.role == "screen":
+        if not keys.check_screen(live.id, creds.key):
+            raise refused
+        client = Client(live.code, "screen")
+        join_room(f"{live.code}:screen")
+    else:
+        seat = keys.seat_of(live.id, creds.token)
+        pupil = live.state.pupils.get(seat) if seat else None
+        if pupil is None:
+            raise refused
+        if pupil.kicked:
+            raise ConnectionRefusedError({"error": "removed", "message": "You are no longer in this workshop."})
+        client = Client(live.code, "pupil", seat)
+        join_room(f"{live.code}:pupils")
+        join_room(f"{live.code}:{seat}")
+        manager().connected(live, seat)
+        presence_changed(live)
+    _clients()[request.sid] = client
+    send_full(live, client, request.sid)
+    return True
+
+
+@socketio.on("disconnect")
+def on_disconnect(*_args: Any):
+    client = _clients().pop(request.sid, None)
+    _events.forget(request.sid)
+    if client is None or client.seat is None:
+        return
+    live = manager().get(client.code)
+    if live is not None:
+        manager().disconnected(live, client.seat)
+        presence_changed(live)
+
+
+# -- actions in ------------------------------------------------------------------
+def _handle(role: str, data: Any) -> dict[str, Any]:
+    client = _clients().get(request.sid)
+    if client is None:
+        return _error("not_connected", "Reconnect first.")
+    if not _events.allow(request.sid):
+        return _error("rate_limited", "Slow down a little and try again.")
+    if client.role != role:
+        return _error("forbidden", "That command is not allowed for you.")
+    live = manager().get(client.code)
+    if live is None:
+        return _error("not_found", "No workshop with that code.")
+    try:
+        env = Envelope.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors(include_url=False)[0]
+        where = ".".join(map(str, first["loc"]))
+        return _error("bad_payload", f"Invalid message: {where}: {first['msg']}", live.state.rev)
+    actor = "host" if role == "host" else client.seat
+    outcome = manager().submit(live, actor, env.action, env.cid)
+    if outcome.ok:
+        broadcast(live, outcome)
+    else:
+        if outcome.error == "not_saved":
+            presence_changed(live)
+        if outcome.error in ("stale", "not_current"):
+            send_full(live, client, request.sid)
+        if outcome.error == "not_in_session":
+            disconnect()
+    return outcome.ack()
+
+
+@socketio.on("pupil")
+def on_pupil(data: Any = None):
+    return _handle("pupil", data)
+
+
+@socketio.on("host")
+def on_host(data: Any = None):
+    return _handle("host", data)
+
+
+@socketio.on("*")
+def on_unknown(event: str, *args: Any):
+    return _error("unknown_event", "That message is not understood.")
+
+
+@socketio.on_error_default
+def on_error(exc: Exception):
+    # Never send a stack trace to a client; log the kind of failure, not the payload.
+    log.exception("socket handler failed: %s", type(exc).__name__)
+    return _error("server_error", "Something went wrong on the server. Try again.")
+
+
+# -- timers ---------------------------------------------------------------------
+def run_timers(app) -> None:
+    """Turn passed deadlines into `timer` actions, for as long as the server runs."""
+    interval = app.config["TIMER_INTERVAL"]
+    while True:
+        socketio.sleep(interval)
+        with app.app_context():
+            try:
+                for live, outcome in manager().due_timers():
+                    broadcast(live, outcome)
+            except Exception:
+                log.exception("timer loop")

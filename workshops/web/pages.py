@@ -1,0 +1,303 @@
+"""HTTP routes: the home page, the host console, the projector, the pupil pages, QR codes."""
+
+from __future__ import annotations
+
+import hmac
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+
+from ..packs.text import resolve
+from ..sessions import views
+from ..sessions.keys import normalise_code
+from .context import join_url, library, manager, public_base
+from .guard import RateLimiter, is_local
+from .live import broadcast
+from .qr import qr_svg
+from .uitext import ui_strings
+
+bp = Blueprint("pages", __name__)
+
+_IMAGE_TYPES = {".svg", ".png", ".jpg", ".jpeg", ".webp"}
+_misses = RateLimiter(rate=20 / 60, burst=20)  # wrong join codes per address
+_joins = RateLimiter(rate=1.0, burst=10)  # new seats per address
+
+
+def _may_create() -> bool:
+    if is_local(request.remote_addr):
+        return True
+    return bool(current_app.config.get("FACILITATOR_PASSWORD")) and session.get("facilitator") is True
+
+
+def _same_origin() -> bool:
+    origin = request.headers.get("Origin") or request.headers.get("Referer")
+    if not origin:
+        return False
+    return urlsplit(origin).netloc == request.host
+
+
+def _not_found(status: int = 404) -> Response:
+    resp = make_response(render_template("not_found.html", strings=ui_strings()), status)
+    return resp
+
+
+def _live_or_404(code: str):
+    live = manager().get(normalise_code(code))
+    if live is None:
+        abort(404)
+    return live
+
+
+def _key_from_request(code: str, name: str) -> str | None:
+    return request.args.get("k") or request.cookies.get(f"{name}_{code}")
+
+
+def _with_key_cookie(resp: Response, code: str, name: str, key: str) -> Response:
+    resp.set_cookie(
+        f"{name}_{code}", key, max_age=7 * 24 * 3600, httponly=True, samesite="Lax", secure=request.is_secure
+    )
+    return resp
+
+
+@bp.get("/")
+def home():
+    if not _may_create():
+        if current_app.config.get("FACILITATOR_PASSWORD"):
+            return render_template("login.html", strings=ui_strings(), error=None)
+        return render_template("local_only.html", strings=ui_strings()), 403
+    lang = select_lang()
+    packs = [
+        {
+            "id": p.id,
+            "title": resolve(p.title, lang, p.language),
+            "description": resolve(p.description, lang, p.language),
+            "audience": p.audience,
+            "minutes": p.minutes,
+            "steps": len(p.agenda),
+            "cover": p.cover,
+        }
+        for p in library().packs()
+    ]
+    broken = [r.path.name for r in library().broken()]
+    sessions = [
+        {"code": live.code, "title": resolve(live.state.pack.title, lang, live.state.pack.language),
+         "pupils": len(live.state.active), "ended": live.state.ended}
+        for live in manager().all()
+    ]
+    return render_template(
+        "home.html", packs=packs, broken=broken, sessions=sessions, strings=ui_strings()
+    )
+
+
+@bp.post("/login")
+def login():
+    expected = current_app.config.get("FACILITATOR_PASSWORD")
+    given = request.form.get("password", "")
+    if expected and hmac.compare_digest(given.encode(), str(expected).encode()):
+        session["facilitator"] = True
+        return redirect(url_for("pages.home"))
+    return render_template("login.html", strings=ui_strings(), error=_("Wrong password.")), 403
+
+
+@bp.post("/sessions")
+def create_session():
+    if not _may_create() or not _same_origin():
+        abort(403)
+    pack = library().get(request.form.get("pack", ""))
+    if pack is None:
+        abort(404)
+    live = manager().create(pack)
+    key = manager().keys.host_key(live.id)
+    resp = redirect(url_for("pages.host", code=live.code))
+    return _with_key_cookie(resp, live.code, "host", key)
+
+
+@bp.get("/host/<code>")
+def host(code: str):
+    live = _live_or_404(code)
+    key = _key_from_request(live.code, "host")
+    if not manager().keys.check_host(live.id, key):
+        return _not_found(403)
+    if request.args.get("k"):
+        # Drop the key from the address bar once it is in a cookie.
+        return _with_key_cookie(redirect(url_for("pages.host", code=live.code)), live.code, "host", key)
+    keys = manager().keys
+    resp = make_response(
+        render_template(
+            "host.html",
+            code=live.code,
+            auth={"code": live.code, "role": "host", "key": key},
+            join_url=join_url(live.code),
+            screen_url=url_for("pages.screen", code=live.code, k=keys.screen_key(live.id)),
+            remote_url=public_base() + url_for("pages.host", code=live.code, k=key),
+            strings=ui_strings(),
+        )
+    )
+    return resp
+
+
+@bp.get("/screen/<code>")
+def screen(code: str):
+    live = _live_or_404(code)
+    key = _key_from_request(live.code, "screen")
+    if not manager().keys.check_screen(live.id, key):
+        return _not_found(403)
+    if request.args.get("k"):
+        return _with_key_cookie(redirect(url_for("pages.screen", code=live.code)), live.code, "screen", key)
+    return render_template(
+        "screen.html",
+        code=live.code,
+        auth={"code": live.code, "role": "screen", "key": key},
+        join_url=join_url(live.code),
+        join_host=urlsplit(join_url(live.code)).netloc,
+        strings=ui_strings(),
+    )
+
+
+def _guess_limited() -> bool:
+    return not _misses.allow(request.remote_addr or "?")
+
+
+@bp.get("/join")
+def join_form():
+    raw = request.args.get("code")
+    if raw is None:
+        return render_template("join.html", strings=ui_strings(), error=None)
+    code = normalise_code(raw)
+    live = manager().get(code)
+    if live is None or live.state.ended:
+        if _guess_limited():
+            return render_template("join.html", strings=ui_strings(), error=_("Too many tries. Wait a minute.")), 429
+        return render_template("join.html", strings=ui_strings(), error=_("No workshop with that code.")), 404
+    return redirect(url_for("pages.play", code=code))
+
+
+@bp.get("/j/<code>")
+def play(code: str):
+    live = manager().get(normalise_code(code))
+    if live is None or live.state.ended:
+        if _guess_limited():
+            return _not_found(429)
+        return _not_found()
+    return render_template(
+        "play.html",
+        code=live.code,
+        pack_title=live.state.pack.title,
+        pack_language=live.state.pack.language,
+        strings=ui_strings(),
+    )
+
+
+@bp.post("/j/<code>/seat")
+def take_seat(code: str):
+    """Give a newcomer a seat and the reconnect token their phone keeps."""
+    if not _same_origin():
+        return jsonify(ok=False, error="forbidden", message=_("Open the join page again.")), 403
+    live = manager().get(normalise_code(code))
+    if live is None or live.state.ended:
+        if _guess_limited():
+            return jsonify(ok=False, error="rate_limited", message=_("Too many tries. Wait a minute.")), 429
+        return jsonify(ok=False, error="not_found", message=_("No workshop with that code.")), 404
+    if not _joins.allow(request.remote_addr or "?"):
+        return jsonify(ok=False, error="rate_limited", message=_("Too many tries. Wait a minute.")), 429
+    body = request.get_json(silent=True) or {}
+    lang = body.get("lang") if body.get("lang") in current_app.config["LANGUAGES"] else "fi"
+    outcome = manager().join(live, lang)
+    if not outcome.ok:
+        messages = {
+            "locked": _("The workshop is not taking new players right now. Ask the facilitator."),
+            "full": _("The workshop is full."),
+        }
+        return jsonify(ok=False, error=outcome.error, message=messages.get(outcome.error, outcome.message)), 409
+    broadcast(live, outcome)
+    token = manager().keys.pupil_token(live.id, outcome.seat)
+    return jsonify(ok=True, token=token, seat=outcome.seat)
+
+
+@bp.get("/qr/<code>.svg")
+def join_qr(code: str):
+    live = _live_or_404(code)
+    resp = make_response(qr_svg(join_url(live.code)))
+    resp.headers["Content-Type"] = "image/svg+xml"
+    resp.headers["Cache-Control"] = "no-store"
+    return resp
+
+
+@bp.get("/qr/<code>/remote.svg")
+def remote_qr(code: str):
+    live = _live_or_404(code)
+    key = request.cookies.get(f"host_{live.code}")
+    if not manager().keys.check_host(live.id, key):
+        abort(403)
+    resp = make_response(qr_svg(public_base() + url_for("pages.host", code=live.code, k=key)))
+    resp.headers["Content-Type"] = "image/svg+xml"
+    resp.headers["Cache-Control"] = "no-store"
+    return resp
+
+
+@bp.get("/media/<pack_id>/<path:name>")
+def pack_media(pack_id: str, name: str):
+    folder = library().folder(pack_id)
+    if folder is None or Path(name).suffix.lower() not in _IMAGE_TYPES or "/" in name:
+        abort(404)
+    return send_from_directory(folder, name, max_age=3600)
+
+
+@bp.get("/report/<code>")
+def report(code: str):
+    live = _live_or_404(code)
+    if not manager().keys.check_host(live.id, request.cookies.get(f"host_{live.code}")):
+        return _not_found(403)
+    return render_template("report.html", report=views.report(live.state), strings=ui_strings())
+
+
+@bp.get("/lang/<lang>")
+def set_lang(lang: str):
+    target = request.args.get("next", "/")
+    if not target.startswith("/") or target.startswith("//"):
+        target = "/"
+    resp = redirect(target)
+    if lang in current_app.config["LANGUAGES"]:
+        resp.set_cookie("lang", lang, max_age=365 * 24 * 3600, samesite="Lax")
+    return resp
+
+
+@bp.get("/privacy")
+def privacy():
+    return render_template("privacy.html", strings=ui_strings())
+
+
+@bp.get("/healthz")
+def healthz():
+    return jsonify(ok=True, sessions=len(manager().all()))
+
+
+def select_lang() -> str:
+    from flask_babel import get_locale
+
+    return str(get_locale() or "fi")
+
+
+@bp.app_errorhandler(404)
+def _404(_exc):
+    return _not_found()
+
+
+@bp.app_errorhandler(403)
+def _403(_exc):
+    return _not_found(403)
