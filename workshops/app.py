@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ from .packs import PackLibrary
 from .sessions.journal import Journal
 from .sessions.keys import Keyring, load_secret
 from .sessions.manager import SessionManager
+from .web import live as _handlers  # noqa: F401  - registers Socket.IO handlers before any init_app
 
 
 def select_locale() -> str:
@@ -62,7 +64,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     library = PackLibrary(Path(app.config["CONTENT_DIR"]))
     journal = Journal(data_dir / "journal.sqlite3")
-    manager = SessionManager(journal, Keyring(secret))
+    manager = SessionManager(journal, Keyring(secret), clock=app.config.get("CLOCK") or time.time)
     recovered = manager.recover()
     if recovered:
         logging.getLogger(__name__).info("recovered %d session(s) from the journal", recovered)

@@ -25,9 +25,19 @@ def _security_headers(resp: Response) -> Response:
 
 
 def register(app: Flask) -> None:
-    from . import live  # noqa: F401  (registers the Socket.IO handlers)
+    from . import live
+    from .guard import RateLimiter
     from .pages import bp
 
+    cfg = app.config
+    app.extensions["workshops"]["limits"] = {
+        # wrong join codes, per address
+        "misses": RateLimiter(rate=cfg["JOIN_MISSES_PER_MINUTE"] / 60, burst=cfg["JOIN_MISSES_PER_MINUTE"]),
+        # new seats, per session: a class joins within a minute, a script is slowed down
+        "joins": RateLimiter(rate=cfg["JOINS_PER_SECOND"], burst=cfg["JOIN_BURST"]),
+        # events, per socket
+        "events": RateLimiter(rate=cfg["EVENTS_PER_SECOND"], burst=cfg["EVENT_BURST"]),
+    }
     app.register_blueprint(bp)
     app.after_request(_security_headers)
     if app.config.get("TIMER_LOOP", True):

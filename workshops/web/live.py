@@ -26,7 +26,9 @@ from .guard import RateLimiter
 
 log = logging.getLogger(__name__)
 
-_events = RateLimiter(rate=10, burst=30)  # per socket
+
+def _events() -> RateLimiter:
+    return current_app.extensions["workshops"]["limits"]["events"]
 
 
 @dataclass(frozen=True)
@@ -161,7 +163,7 @@ def on_connect(auth: Any = None):
 @socketio.on("disconnect")
 def on_disconnect(*_args: Any):
     client = _clients().pop(request.sid, None)
-    _events.forget(request.sid)
+    _events().forget(request.sid)
     if client is None or client.seat is None:
         return
     live = manager().get(client.code)
@@ -175,7 +177,7 @@ def _handle(role: str, data: Any) -> dict[str, Any]:
     client = _clients().get(request.sid)
     if client is None:
         return _error("not_connected", "Reconnect first.")
-    if not _events.allow(request.sid):
+    if not _events().allow(request.sid):
         return _error("rate_limited", "Slow down a little and try again.")
     if client.role != role:
         return _error("forbidden", "That command is not allowed for you.")

@@ -34,8 +34,10 @@ from .uitext import ui_strings
 bp = Blueprint("pages", __name__)
 
 _IMAGE_TYPES = {".svg", ".png", ".jpg", ".jpeg", ".webp"}
-_misses = RateLimiter(rate=20 / 60, burst=20)  # wrong join codes per address
-_joins = RateLimiter(rate=1.0, burst=10)  # new seats per address
+
+
+def _limiter(name: str) -> RateLimiter:
+    return current_app.extensions["workshops"]["limits"][name]
 
 
 def _may_create() -> bool:
@@ -170,7 +172,7 @@ def screen(code: str):
 
 
 def _guess_limited() -> bool:
-    return not _misses.allow(request.remote_addr or "?")
+    return not _limiter("misses").allow(request.remote_addr or "?")
 
 
 @bp.get("/join")
@@ -213,7 +215,8 @@ def take_seat(code: str):
         if _guess_limited():
             return jsonify(ok=False, error="rate_limited", message=_("Too many tries. Wait a minute.")), 429
         return jsonify(ok=False, error="not_found", message=_("No workshop with that code.")), 404
-    if not _joins.allow(request.remote_addr or "?"):
+    # Per session, not per address: a whole class may share one school NAT address.
+    if not _limiter("joins").allow(live.code):
         return jsonify(ok=False, error="rate_limited", message=_("Too many tries. Wait a minute.")), 429
     body = request.get_json(silent=True) or {}
     lang = body.get("lang") if body.get("lang") in current_app.config["LANGUAGES"] else "fi"
