@@ -52,11 +52,17 @@ class YamlError(Exception):
 
 @dataclass
 class Located:
-    """Parsed YAML plus the position of every value and key, by path."""
+    """Parsed YAML plus the position of every value and key, by path.
+
+    `sources` keeps, for every plain scalar that YAML read as something other
+    than text (yes -> True, 12:30 -> 750, 0123 -> 83), the characters the author
+    wrote, so that messages can quote them back.
+    """
 
     data: Any
     values: dict[Path, Mark] = field(default_factory=dict)
     keys: dict[Path, Mark] = field(default_factory=dict)
+    sources: dict[Path, str] = field(default_factory=dict)
 
     def mark(self, path: Path) -> Mark:
         """Return the position of the value at `path`, or of its nearest ancestor."""
@@ -71,6 +77,37 @@ class Located:
         return self.keys.get(tuple(path)) or self.mark(path)
 
 
+def describe(path: Path, data: Any) -> str:
+    """Name a location for a person: agenda[quiz-1].options[b].text.
+
+    List items that are maps with a text `id` are named by it, others by their
+    number counted from 1.
+    """
+    nodes = [data]
+    node = data
+    for step in path:
+        if isinstance(node, dict) and step in node:
+            node = node[step]
+        elif isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node):
+            node = node[step]
+        else:
+            node = None
+        nodes.append(node)
+    return _describe(path, nodes)
+
+
+def _describe(path: Path, nodes: list[Any]) -> str:
+    out = ""
+    for j, step in enumerate(path):
+        if isinstance(step, int):
+            item = nodes[j + 1] if j + 1 < len(nodes) else None
+            label = item.get("id") if isinstance(item, dict) and isinstance(item.get("id"), str) else step + 1
+            out += f"[{label}]"
+        else:
+            out += f".{step}" if out else str(step)
+    return out
+
+
 _STANDARD_TAGS = {
     "tag:yaml.org,2002:str",
     "tag:yaml.org,2002:int",
@@ -81,8 +118,22 @@ _STANDARD_TAGS = {
     "tag:yaml.org,2002:seq",
     "tag:yaml.org,2002:timestamp",
 }
+_TAG_NAMES = {
+    "tag:yaml.org,2002:int": "a whole number",
+    "tag:yaml.org,2002:float": "a number",
+    "tag:yaml.org,2002:bool": "true or false",
+    "tag:yaml.org,2002:null": "nothing",
+    "tag:yaml.org,2002:map": "a map",
+    "tag:yaml.org,2002:seq": "a list",
+}
 
 _BRACKETS = re.compile(r"[\[\]{}]")
+_TOO_DEEP = f"nesting is too deep (more than {MAX_DEPTH} levels); a pack never needs this many"
+
+
+def _show_tag(tag: str) -> str:
+    """Write a tag the way the author typed it: !!python/object, not tag:yaml.org,2002:python/object."""
+    return "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml.org,2002:") else tag
 
 
 def _pre_scan(text: str, file: str) -> None:
@@ -96,14 +147,33 @@ def _pre_scan(text: str, file: str) -> None:
         stripped = line.lstrip(" -")
         indent = len(line) - len(stripped)
         if stripped and not stripped.startswith("#") and indent > MAX_DEPTH * 4:
-            raise YamlError(Problem(file, lineno, indent + 1, f"nesting is too deep (more than {MAX_DEPTH} levels)"))
+            raise YamlError(Problem(file, lineno, indent + 1, _TOO_DEEP))
         for m in _BRACKETS.finditer(line):
             depth += 1 if m.group() in "[{" else -1
             if depth > MAX_DEPTH:
-                raise YamlError(
-                    Problem(file, lineno, m.start() + 1, f"nesting is too deep (more than {MAX_DEPTH} levels)")
-                )
+                raise YamlError(Problem(file, lineno, m.start() + 1, _TOO_DEEP))
         depth = max(depth, 0)
+
+
+class _Loader(yaml.SafeLoader):
+    """The safe loader, except that an alias (*name) gets a node of its own.
+
+    PyYAML hands back the anchored node itself, so every use of an alias would
+    carry the anchor's position; the copy shares the anchored node's children
+    but is marked where the alias is written, and knows its name.
+    """
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            node = super().compose_node(parent, index)
+            if isinstance(node, yaml.ScalarNode):
+                alias = yaml.ScalarNode(node.tag, node.value, event.start_mark, event.end_mark, node.style)
+            else:
+                alias = type(node)(node.tag, node.value, event.start_mark, event.end_mark, node.flow_style)
+            alias.alias_of = event.anchor  # type: ignore[attr-defined]
+            return alias
+        return super().compose_node(parent, index)
 
 
 class _Builder:
@@ -112,78 +182,290 @@ class _Builder:
         self.located = Located(None)
         self.count = 0
         self.scalar_constructor = yaml.SafeLoader("")
+        self.stack: list[Any] = []  # the containers being built, one per level of the current path
+        self.sizes: dict[int, int] = {}
 
-    def fail(self, node: yaml.Node, message: str) -> YamlError:
+    def fail(self, node: yaml.Node, message: str, path: Path | None = None) -> YamlError:
         m = node.start_mark
-        return YamlError(Problem(self.file, m.line + 1, m.column + 1, message))
+        where = _describe(path, self.stack) if path else ""
+        return YamlError(Problem(self.file, m.line + 1, m.column + 1, message, where))
 
+    # -- expansion ------------------------------------------------------
+    def size(self, node: yaml.Node, depth: int, active: set[int]) -> int:
+        """How many values `node` becomes once every alias is written out."""
+        if isinstance(node, yaml.ScalarNode):
+            return 1
+        if depth > MAX_DEPTH:
+            raise self.fail(node, _TOO_DEEP)
+        key = id(node.value)
+        if key in self.sizes:
+            return self.sizes[key]
+        if key in active:
+            name = getattr(node, "alias_of", "")
+            raise self.fail(
+                node, f"the alias *{name} is used inside its own anchor &{name}, so it would repeat forever; remove it"
+            )
+        active.add(key)
+        if isinstance(node, yaml.MappingNode):
+            total = 1 + sum(self.size(k, depth + 1, active) + self.size(v, depth + 1, active) for k, v in node.value)
+        else:
+            total = 1 + sum(self.size(item, depth + 1, active) for item in node.value)
+        active.discard(key)
+        self.sizes[key] = min(total, MAX_NODES + 1)
+        return self.sizes[key]
+
+    def refuse_bomb(self, root: yaml.Node) -> None:
+        """Refuse a file whose aliases would expand to more than MAX_NODES values, at the alias to blame."""
+        if self.size(root, 0, set()) <= MAX_NODES:
+            return
+        count = 0
+        node = root
+        while True:
+            if getattr(node, "alias_of", None) is not None:
+                raise self.fail(
+                    node,
+                    f"the alias *{node.alias_of} repeats values that themselves repeat aliases, so the file "
+                    f"would grow to more than {MAX_NODES} values; write the values out instead",
+                )
+            children = (
+                [c for pair in node.value for c in pair] if isinstance(node, yaml.MappingNode) else node.value
+            )
+            count += 1
+            for child in children:
+                n = self.size(child, 0, set())
+                if count + n > MAX_NODES and not isinstance(child, yaml.ScalarNode):
+                    node = child
+                    break
+                count += n
+                if count > MAX_NODES:
+                    raise self.fail(child, f"the file holds more than {MAX_NODES} values; split it up")
+            else:  # pragma: no cover - the sizes said otherwise
+                raise self.fail(node, f"the file holds more than {MAX_NODES} values; split it up")
+
+    # -- building -------------------------------------------------------
     def build(self, node: yaml.Node, path: Path, depth: int) -> Any:
         self.count += 1
         if self.count > MAX_NODES:
-            raise self.fail(node, "the file expands to too many values (are anchors and aliases repeating each other?)")
+            raise self.fail(node, f"the file holds more than {MAX_NODES} values; split it up", path)
         if depth > MAX_DEPTH:
-            raise self.fail(node, f"nesting is too deep (more than {MAX_DEPTH} levels)")
+            raise self.fail(node, _TOO_DEEP, path)
         if node.tag not in _STANDARD_TAGS:
-            raise self.fail(node, f"the tag {node.tag!r} is not allowed in a content pack; remove it")
+            raise self.fail(
+                node,
+                f"the tag {_show_tag(node.tag)} is not allowed in a content pack; remove it "
+                "(a pack holds only text, numbers, yes/no values, lists and maps)",
+                path,
+            )
         self.located.values[path] = Mark(node.start_mark.line + 1, node.start_mark.column + 1)
         if isinstance(node, yaml.MappingNode):
             result: dict[Any, Any] = {}
+            self.stack.append(result)
             for key_node, value_node in node.value:
                 if key_node.tag == "tag:yaml.org,2002:merge":
-                    raise self.fail(key_node, "merge keys (<<) are not supported in content packs; write the fields out")
+                    raise self.fail(
+                        key_node, "merge keys (<<) are not supported in content packs; write the fields out", path
+                    )
                 if not isinstance(key_node, yaml.ScalarNode):
-                    raise self.fail(key_node, "a key must be a plain word, not a list or a map")
-                key = self.scalar(key_node)
+                    raise self.fail(key_node, "a key must be a plain word, not a list or a map", path)
+                key = self.scalar(key_node, path)
                 if not isinstance(key, (str, int)):
                     key = str(key_node.value)
                 if key in result:
                     first = self.located.keys[path + (key,)]
                     raise self.fail(
-                        key_node, f"duplicate key {key!r}: it is already set on line {first.line}; keep only one"
+                        key_node,
+                        f"duplicate key {key!r}: it is already set on line {first.line}; keep only one",
+                        path + (key,),
                     )
                 self.located.keys[path + (key,)] = Mark(key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+                result[key] = None  # in place while the value is built, so a problem inside can name it
                 result[key] = self.build(value_node, path + (key,), depth + 1)
+            self.stack.pop()
             return result
         if isinstance(node, yaml.SequenceNode):
-            return [self.build(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
-        return self.scalar(node)
+            items: list[Any] = []
+            self.stack.append(items)
+            for i, item in enumerate(node.value):
+                items.append(None)
+                items[i] = self.build(item, path + (i,), depth + 1)
+            self.stack.pop()
+            return items
+        value = self.scalar(node, path)
+        if not isinstance(value, str) and node.style is None:
+            self.located.sources[path] = node.value
+        return value
 
-    def scalar(self, node: yaml.ScalarNode) -> Any:
+    def scalar(self, node: yaml.ScalarNode, path: Path) -> Any:
         if node.tag == "tag:yaml.org,2002:timestamp":
             # Dates and times are never meaningful in a pack; keep the author's text.
             return node.value
-        return self.scalar_constructor.construct_object(node, deep=True)
+        if node.tag == "tag:yaml.org,2002:str":
+            return node.value
+        try:
+            return self.scalar_constructor.construct_object(node, deep=True)
+        except (ValueError, KeyError, OverflowError, yaml.YAMLError):
+            if node.tag == "tag:yaml.org,2002:int" and node.value.lstrip("+-").isdigit():
+                message = "this number is too long; if it is text, put it in quotes"
+            else:
+                what = _TAG_NAMES.get(node.tag, _show_tag(node.tag))
+                message = f"{node.value!r} cannot be read as {what}; remove the tag {_show_tag(node.tag)}"
+            raise self.fail(node, message, path) from None
+
+
+# -- syntax errors, in words an author can act on ----------------------------
+
+
+def _line(lines: list[str], mark: Any) -> str:
+    return lines[mark.line] if mark is not None and 0 <= mark.line < len(lines) else ""
+
+
+def _explain(exc: yaml.MarkedYAMLError, lines: list[str]) -> tuple[Any, str]:
+    """Return the mark to report and a message for a PyYAML syntax error."""
+    problem = exc.problem or ""
+    context = exc.context or ""
+    pm, cm = exc.problem_mark, exc.context_mark
+    line = _line(lines, pm)
+
+    if "found character '\\t'" in problem:
+        return pm, "a tab character: YAML indents with spaces only; replace the tab with spaces"
+    m = re.search(r"found character '(.)' that cannot start any token", problem)
+    if m:
+        return pm, f"a value cannot start with {m.group(1)}; put the whole text in quotes"
+    if context == "while scanning an alias" or context == "while scanning an anchor":
+        char = "*" if "alias" in context else "&"
+        return cm or pm, f"a value cannot start with {char} (YAML reads it as an alias); put the whole text in quotes"
+    m = re.search(r"found undefined alias '?([^']*)'?", problem)
+    if m:
+        return pm, (
+            f"*{m.group(1)} names no anchor &{m.group(1)} above it; "
+            "if the * is part of the text, put the whole text in quotes"
+        )
+    if "found duplicate anchor" in context:
+        first = cm.line + 1 if cm else "?"
+        return pm, f"this anchor name is already used on line {first}; give each anchor its own name"
+    if problem == "mapping values are not allowed here":
+        before = line[: pm.column] if pm else ""
+        if ": " in before or before.rstrip().endswith(":"):
+            key, _, value = line.strip().removeprefix("- ").partition(": ")
+            example = f'; e.g. {key}: "{value.strip()}"' if value and '"' not in value else ""
+            return pm, f"a colon followed by a space (': ') inside a text: put the whole text in quotes{example}"
+        return pm, (
+            "this line is indented deeper than the one above it, which already has a value; "
+            "remove the extra spaces or move the line"
+        )
+    if problem == "sequence entries are not allowed here":
+        return pm, "a list item (- ...) cannot follow a key on the same line: put it on its own line below, indented"
+    if context == "while scanning a quoted scalar" and "end of stream" in problem:
+        return cm or pm, "this quote is never closed: add the closing quote at the end of the text"
+    if "quoted scalar" in context and "unknown escape character" in problem:
+        return pm, (
+            "a backslash (\\) inside double quotes starts a special character; "
+            "use single quotes ('...') or write two backslashes (\\\\)"
+        )
+    if context == "while scanning a simple key" and "could not find expected ':'" in problem:
+        return cm or pm, (
+            "this line is not `key: value`: add a colon and a space after the key, "
+            "or indent the line if it continues the text above"
+        )
+    if context == "expected a single document in the stream":
+        return pm, "a pack file holds a single document: remove this `---` line and anything after it that is not the pack"
+    m = re.match(r"expected <block end>, but found '(.*)'", problem)
+    if m or problem.startswith("did not find expected key") or "expected '-' indicator" in problem:
+        found = m.group(1) if m else ""
+        before = line[: pm.column].rstrip() if pm else ""
+        if found == "<scalar>" and before.endswith(("'", '"')):
+            return pm, "text after a closing quote: put the whole text inside the quotes"
+        if found == "-":
+            return pm, (
+                "this list item (- ...) is not indented like the key or the list it belongs to; "
+                "line it up with the other items"
+            )
+        return pm, (
+            "this line is indented differently from the lines above it: "
+            "line it up with the other keys of the same block, using spaces"
+        )
+    m = re.match(r"expected '?,'? or '?([\]}])'?, but got '(.*)'", problem) or re.match(
+        r"expected the node content, but found '(.*)'", problem
+    )
+    if m and "flow" in context:
+        if "sequence" in context or "mapping" in context:
+            bracket, close = ("[", "]") if "sequence" in context else ("{", "}")
+            opened = f" on line {cm.line + 1}" if cm is not None else ""
+            return pm, (
+                f"the {bracket} opened{opened} is not closed with {close}, or its items are not separated by commas; "
+                "put texts containing , [ ] { } or : in quotes"
+            )
+        return pm, "a [ or { is not closed: close it, or put the text in quotes"
+    what = f"{context}: {problem}" if context else problem or "the YAML cannot be read"
+    return pm or cm, f"YAML syntax error: {what}"
+
+
+def _not_utf8(raw: bytes, start: int, file: str) -> YamlError:
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return YamlError(Problem(file, 1, 1, "the file is saved as UTF-16; save it as UTF-8"))
+    line_start = raw.rfind(b"\n", 0, start) + 1
+    line = raw.count(b"\n", 0, start) + 1
+    col = len(raw[line_start:start].decode("utf-8", errors="replace")) + 1
+    return YamlError(
+        Problem(
+            file,
+            line,
+            col,
+            f"the file is not saved as UTF-8: the byte 0x{raw[start]:02X} here is not UTF-8 text "
+            "(the editor probably used Latin-1 or Windows-1252); save the file as UTF-8",
+        )
+    )
+
+
+def _position(text: str, index: int) -> tuple[int, int]:
+    line = text.count("\n", 0, index) + 1
+    return line, index - (text.rfind("\n", 0, index) + 1) + 1
 
 
 def load_yaml(text: str | bytes, file: str = "<pack>") -> Located:
     """Parse one YAML document into plain values with positions; raise YamlError."""
+    too_big = f"the file is larger than {MAX_BYTES // 1000} kB; split it up"
     if isinstance(text, bytes):
         if len(text) > MAX_BYTES:
-            raise YamlError(Problem(file, 1, 1, f"the file is larger than {MAX_BYTES // 1000} kB; split it up"))
+            raise YamlError(Problem(file, 1, 1, too_big))
         try:
-            text = text.decode("utf-8")
+            text = text.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise YamlError(Problem(file, 1, 1, f"the file is not UTF-8 text (byte {exc.start}); save it as UTF-8")) from None
+            raise _not_utf8(text, exc.start, file) from None
     if len(text) > MAX_BYTES:
-        raise YamlError(Problem(file, 1, 1, f"the file is larger than {MAX_BYTES // 1000} kB; split it up"))
+        raise YamlError(Problem(file, 1, 1, too_big))
+    text = text.removeprefix("\ufeff")
+    bad = yaml.reader.Reader.NON_PRINTABLE.search(text)
+    if bad:
+        line, col = _position(text, bad.start())
+        raise YamlError(
+            Problem(
+                file,
+                line,
+                col,
+                f"an invisible control character (U+{ord(bad.group()):04X}) is here; delete it",
+            )
+        )
     _pre_scan(text, file)
-    loader = yaml.SafeLoader(text)
+    loader = _Loader(text)
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        mark, message = _explain(exc, text.splitlines())
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        what = exc.problem or "the YAML cannot be read"
-        if exc.context:
-            what = f"{exc.context}: {what}"
-        raise YamlError(Problem(file, line, col, f"YAML syntax: {what}")) from None
+        raise YamlError(Problem(file, line, col, message)) from None
+    except RecursionError:
+        raise YamlError(Problem(file, 1, 1, _TOO_DEEP)) from None
     except yaml.YAMLError as exc:
-        raise YamlError(Problem(file, 1, 1, f"YAML syntax: {exc}")) from None
+        raise YamlError(Problem(file, 1, 1, f"YAML syntax error: {exc}")) from None
+    except ValueError:  # e.g. a %YAML directive with a number too long to read
+        raise YamlError(Problem(file, 1, 1, "YAML syntax error: a number in the file is too long to read")) from None
     finally:
         loader.dispose()
     builder = _Builder(file)
     if node is None:
         builder.located.data = None
         return builder.located
+    builder.refuse_bomb(node)
     builder.located.data = builder.build(node, (), 0)
     return builder.located

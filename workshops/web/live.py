@@ -122,15 +122,20 @@ def presence_changed(live: Live) -> None:
 
 
 # -- connect / disconnect ----------------------------------------------------------
+def _refusal(code: str, message: str) -> ConnectionRefusedError:
+    # Two arguments: python-socketio sends the second as the client's `err.data`.
+    return ConnectionRefusedError(code, {"error": code, "message": message})
+
+
 @socketio.on("connect")
 def on_connect(auth: Any = None):
     try:
         creds = Auth.model_validate(auth if isinstance(auth, dict) else {})
     except ValidationError:
-        raise ConnectionRefusedError({"error": "bad_auth", "message": "Open the page again."}) from None
+        raise _refusal("bad_auth", "Open the page again.") from None
     live = manager().get(normalise_code(creds.code))
     keys = manager().keys
-    refused = ConnectionRefusedError({"error": "not_found", "message": "No workshop with that code, or the link is old."})
+    refused = _refusal("not_found", "No workshop with that code, or the link is old.")
     if live is None:
         raise refused
     if creds.role == "host":
@@ -149,7 +154,7 @@ def on_connect(auth: Any = None):
         if pupil is None:
             raise refused
         if pupil.kicked:
-            raise ConnectionRefusedError({"error": "removed", "message": "You are no longer in this workshop."})
+            raise _refusal("removed", "You are no longer in this workshop.")
         client = Client(live.code, "pupil", seat)
         join_room(f"{live.code}:pupils")
         join_room(f"{live.code}:{seat}")

@@ -1,0 +1,153 @@
+"""A real server process (eventlet) and Debian's Chromium driven by Playwright."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+ROOT = Path(__file__).resolve().parents[2]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    def __init__(self, data_dir: Path):
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.data_dir = data_dir
+        self.proc: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        cmd = [sys.executable, "-m", "workshops.cli", "serve", "--host", "127.0.0.1", "--port", str(self.port),
+               "--data-dir", str(self.data_dir)]
+        self.log = open(self.data_dir.parent / f"server-{self.port}.log", "ab")
+        self.proc = subprocess.Popen(cmd, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(self.url + "/healthz", timeout=1) as r:
+                    if r.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError("the server did not start; see " + self.log.name)
+
+    def kill(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(10)
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.kill()
+        self.log.close()
+
+
+@pytest.fixture
+def server(tmp_path):
+    srv = Server(tmp_path / "data")
+    srv.data_dir.mkdir()
+    srv.start()
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: install Debian's chromium package (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+class Watch:
+    """Fails the test on any page error, console error, or request to another host."""
+
+    def __init__(self, base: str):
+        self.base = base
+        self.problems: list[str] = []
+        self.allowed: list[str] = []
+
+    def allow(self, text: str) -> None:
+        """Accept console messages containing `text` (e.g. a refusal the test provokes)."""
+        self.allowed.append(text)
+
+    def attach(self, context):
+        def route(route):
+            url = route.request.url
+            if url.startswith(self.base) or url.startswith("data:") or url.startswith("blob:"):
+                return route.continue_()
+            self.problems.append(f"request to another host: {url}")
+            return route.abort()
+
+        context.route("**/*", route)
+        context.on("page", self._page)
+        return context
+
+    def _page(self, page):
+        page.on("pageerror", lambda e: self.problems.append(f"page error on {page.url}: {e}"))
+        page.on("console", lambda m: m.type == "error" and self.problems.append(f"console error on {page.url}: {m.text}"))
+
+    def check(self):
+        assert [p for p in self.problems if not any(a in p for a in self.allowed)] == []
+
+
+@pytest.fixture
+def watch(server):
+    w = Watch(server.url)
+    yield w
+    w.check()
+
+
+@pytest.fixture
+def desktop(browser, watch):
+    ctx = watch.attach(browser.new_context(viewport={"width": 1280, "height": 800}, locale="fi-FI"))
+    yield ctx
+    ctx.close()
+
+
+@pytest.fixture
+def phones(browser, watch):
+    made = []
+
+    def make(locale: str = "fi-FI"):
+        ctx = watch.attach(
+            browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True,
+                                device_scale_factor=2, locale=locale)
+        )
+        made.append(ctx)
+        return ctx.new_page()
+
+    yield make
+    for ctx in made:
+        ctx.close()
