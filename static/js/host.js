@@ -101,7 +101,7 @@ function renderPlan() {
     const diff = Math.round((now - firstStart - expected) / 60);
     summary = h("p", { class: diff > 1 ? "plan-sum behind" : diff < -1 ? "plan-sum ahead" : "plan-sum" },
       diff > 1 ? t("behind", { m: diff }) : diff < -1 ? t("ahead", { m: -diff }) : t("on_time"),
-      " · ", t("elapsed", { m: fmt(now - firstStart) }));
+      " · ", t("elapsed", { time: fmt(now - firstStart) }));
   }
   clear(plan, h("h2", {}, t("plan")), summary, h("ol", { class: "plan" }, rows));
 }
@@ -140,7 +140,7 @@ function renderPeople() {
     h("h2", {}, t("pupils"), ` (${active.length})`),
     view.locked ? h("p", { class: "badge" }, t("locked")) : null,
     h("div", { class: "controls" }, lock), own, teamBar, list,
-    kicked.length ? h("details", {}, h("summary", {}, `${t("kick")}: ${kicked.length}`),
+    kicked.length ? h("details", {}, h("summary", {}, t("removed_list", { n: kicked.length })),
       h("ul", { class: "pupils" }, kicked.map((p) => h("li", {}, p.nick, " ",
         h("button", { class: "btn tiny", onclick: () => command({ type: "readmit", seat: p.id }) }, t("readmit")))))) : null);
 }

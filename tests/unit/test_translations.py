@@ -75,7 +75,7 @@ def _strings(value) -> list[str]:
 def test_sources_use_some_known_strings(extracted):
     # Guards the extraction itself: templates and Python modules are both scanned.
     assert "Join a workshop" in extracted  # templates/join.html
-    assert "Connecting…" in extracted  # workshops/web/uitext.py
+    assert "Connection lost. Reconnecting…" in extracted  # workshops/web/uitext.py
     assert "Wrong password." in extracted  # workshops/web/pages.py
 
 

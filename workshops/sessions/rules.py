@@ -145,7 +145,7 @@ def _pupil(state: SessionState, action: BaseModel, pupil: Pupil, at: float) -> S
         return replace(state, pupils={**state.pupils, pupil.id: replace(pupil, nick=nick)})
     if isinstance(action, Rename):
         if not state.own_nicknames:
-            return Rejected("own_nicknames_off", "Nicknames are generated in this session.")
+            return Rejected("own_nicknames_off", "In this workshop you get a nickname; you can't type your own.")
         try:
             nick = nicknames.clean(action.nick)
         except nicknames.NicknameError as exc:
@@ -179,7 +179,7 @@ def _act(state: SessionState, action: ActParsed, at: float, pupil: Pupil | None)
 def _host(state: SessionState, action: BaseModel, at: float) -> SessionState | Rejected:
     if isinstance(action, Goto):
         if action.expect != state.step:
-            return Rejected("stale", "Someone else moved the workshop on; the view is refreshed.")
+            return Rejected("stale", "Someone else moved the workshop on; the view has been refreshed.")
         if not -1 <= action.step < len(state.pack.agenda):
             return Rejected("bad_step", "There is no such step.")
         if action.step == state.step:
@@ -225,7 +225,7 @@ def _host(state: SessionState, action: BaseModel, at: float) -> SessionState | R
 def _system(state: SessionState, action: BaseModel, at: float) -> SessionState | Rejected:
     if isinstance(action, Join):
         if state.locked:
-            return Rejected("locked", "The workshop is not taking new players right now. Ask the facilitator.")
+            return Rejected("locked", "The workshop is not taking new pupils right now. Ask the facilitator.")
         if len(state.active) >= state.max_pupils:
             return Rejected("full", "The workshop is full.")
         seat_id = f"p{state.next_seat}"

@@ -223,7 +223,7 @@ def take_seat(code: str):
     outcome = manager().join(live, lang)
     if not outcome.ok:
         messages = {
-            "locked": _("The workshop is not taking new players right now. Ask the facilitator."),
+            "locked": _("The workshop is not taking new pupils right now. Ask the facilitator."),
             "full": _("The workshop is full."),
         }
         return jsonify(ok=False, error=outcome.error, message=messages.get(outcome.error, outcome.message)), 409
