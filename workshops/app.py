@@ -25,7 +25,9 @@ def select_locale() -> str:
     chosen = request.args.get("lang") or request.cookies.get("lang")
     if chosen in langs:
         return chosen
-    return request.accept_languages.best_match(langs) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    # Finnish first: a browser may ask for Swedish, but English only by an explicit choice
+    # (many Finnish pupils' phones are set to English).
+    return request.accept_languages.best_match(("fi", "sv")) or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import re
 import types
 import typing
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -13,8 +15,8 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from .models import Pack
-from .text import LANGUAGE_NAMES
-from .yamlsafe import Located, Problem, YamlError, load_yaml
+from .text import ID_PATTERN, LANGUAGE_NAMES
+from .yamlsafe import Located, Mark, Problem, YamlError, describe, load_yaml
 
 PACK_FILE = "pack.yaml"
 
@@ -35,12 +37,23 @@ class LoadResult:
         return self.pack is not None and not self.errors
 
 
-def _type_name(value: Any) -> str:
+# -- naming values ---------------------------------------------------------------
+
+
+def _got(value: Any, raw: str | None = None) -> str:
+    """Describe a value the way the author wrote it, and what YAML made of it."""
     if isinstance(value, bool):
-        return f"{str(value).lower()} (yes/no)"
+        word = str(value).lower()
+        if raw and raw.lower() != word:
+            return f"{raw}, which YAML reads as {word} (a yes/no value)"
+        return f"{word} (a yes/no value)"
     if isinstance(value, (int, float)):
+        if raw and raw != str(value):
+            return f"{raw}, which YAML reads as the number {value}"
         return f"the number {value}"
     if value is None:
+        if raw and raw.startswith("#"):
+            return "nothing (YAML reads everything from # on as a comment)"
         return "nothing"
     if isinstance(value, list):
         return "a list"
@@ -49,16 +62,38 @@ def _type_name(value: Any) -> str:
     return f"the text {value!r}"
 
 
-_EXPECTED = {
-    "string_type": "text",
-    "int_type": "a whole number",
-    "float_type": "a number",
-    "bool_type": "true or false",
-    "list_type": "a list (lines starting with '- ')",
-    "dict_type": "a map (key: value lines)",
-    "model_type": "a map (key: value lines)",
-    "model_attributes_type": "a map (key: value lines)",
-}
+def _quote_hint(value: Any, raw: str | None, key: Any) -> str:
+    """'; put the text in quotes: title: "no"' for a value YAML read as something other than text."""
+    shown = raw if raw is not None else ("" if value is None else str(value).lower() if isinstance(value, bool) else str(value))
+    if not shown or '"' in shown:
+        return "; put the text in quotes"
+    prefix = f"{key}: " if isinstance(key, str) else ""
+    return f'; put the text in quotes: {prefix}"{shown}"'
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text.strip())
+    except ValueError:
+        return False
+    return True
+
+
+def _slug(text: str) -> str:
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    slug = re.sub(r"[^a-z0-9_-]+", "-", plain).strip("-_")[:40].rstrip("-_")
+    return slug if re.match(ID_PATTERN, slug) else ""
+
+
+def _choices(expected: str) -> list[str]:
+    return re.findall(r"'([^']*)'", expected)
+
+
+def _and_or(items: list[str], word: str = "or") -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} {word} {items[-1]}"
+
+
+# -- following pydantic's locations into the YAML ------------------------------------
 
 
 def _walk_annotation(tp: Any, step: Any, value: Any) -> Any:
@@ -99,99 +134,305 @@ def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
     return tp if isinstance(tp, type) and issubclass(tp, BaseModel) else None
 
 
-def _data_path(loc: tuple[Any, ...], data: Any) -> tuple[Any, ...]:
-    """Drop the union tags pydantic adds to locations, keeping the path into the YAML."""
+def _type_descriptions() -> set[str | None]:
+    """Descriptions that belong to a shared type (Text, Image, Id), not to one field."""
+    from .text import Id, Image, Text
+
+    found: set[str | None] = {None}
+    for tp in (Id, Image, Text):
+        for meta in typing.get_args(tp)[1:]:
+            found.add(getattr(meta, "description", None))
+    return found
+
+
+_TYPE_DESCRIPTIONS = _type_descriptions()
+
+_SCALAR_BRANCHES = {"str", "int", "float", "bool", "none", "constrained-str", "constrained-int", "constrained-float"}
+
+
+def _is_branch(step: Any) -> bool:
+    """Is this location element the name of a union member pydantic tried ('str', 'list[constrained-str]')?"""
+    return isinstance(step, str) and (step in _SCALAR_BRANCHES or "[" in step)
+
+
+def _fits(branch: str, node: Any) -> bool:
+    """Does the value have the shape of the union member pydantic tried?"""
+    if branch.startswith("dict["):
+        return isinstance(node, dict)
+    if branch.startswith(("list[", "tuple[", "set[")):
+        return isinstance(node, list)
+    return not isinstance(node, (dict, list))
+
+
+@dataclass
+class _Error:
+    err: dict[str, Any]
+    path: tuple[Any, ...]
+    branch: tuple[tuple[Any, ...], str, Any] | None  # where a union was tried, which member, the value there
+
+
+def _data_path(loc: tuple[Any, ...], data: Any) -> tuple[tuple[Any, ...], Any]:
+    """Drop the union tags pydantic adds to locations, keeping the path into the YAML.
+
+    Also return the first union member the location went through, so that errors
+    from members that do not fit the value (a 'dict' complaint about a plain
+    text) can be left out.
+    """
     path: list[Any] = []
     node = data
+    branch = None
     for step in loc:
         if isinstance(node, dict) and step in node:
             node = node[step]
             path.append(step)
-        elif isinstance(node, list) and isinstance(step, int) and step < len(node):
+        elif isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node):
             node = node[step]
             path.append(step)
-        elif isinstance(node, dict) and step not in node and isinstance(step, str) and node.get("kind") == step:
+        elif isinstance(node, dict) and isinstance(step, str) and node.get("kind") == step:
             continue  # the discriminator tag of a step
-        elif isinstance(step, str) and step in ("str", "dict[str,constrained-str]", "list[constrained-str]"):
-            continue  # the branch pydantic tried inside a union
+        elif _is_branch(step):
+            if branch is None:
+                branch = (tuple(path), step, node)
+            continue
         else:
             path.append(step)
             node = None
-    return tuple(path)
+    return tuple(path), branch
 
 
-def _where(path: tuple[Any, ...], data: Any) -> str:
-    """Name a location for a person: agenda[quiz-1].options[b].text."""
-    out = ""
-    node = data
-    for step in path:
-        if isinstance(step, int):
-            item = node[step] if isinstance(node, list) and step < len(node) else None
-            label = item.get("id") if isinstance(item, dict) and isinstance(item.get("id"), str) else step + 1
-            out += f"[{label}]"
-            node = item
-        else:
-            out += f".{step}" if out else str(step)
-            node = node.get(step) if isinstance(node, dict) else None
-    return out
+def _select(errors: list[_Error]) -> list[_Error]:
+    """Keep, for every union, only the complaints of the members that fit the value's shape."""
+    fitting: dict[tuple[Any, ...], bool] = {}
+    for e in errors:
+        if e.branch is not None and _fits(e.branch[1], e.branch[2]):
+            fitting[e.branch[0]] = True
+    return [e for e in errors if e.branch is None or not fitting.get(e.branch[0]) or _fits(e.branch[1], e.branch[2])]
 
 
-def _message(err: dict[str, Any], path: tuple[Any, ...], data: Any) -> str:
-    kind = err["type"]
-    value = err.get("input")
-    if kind == "missing":
-        return f"missing required field {path[-1]!r}" if path else "missing required field"
-    if kind == "extra_forbidden":
-        name = path[-1]
-        model = _model_at(err["loc"][:-1])
-        allowed = sorted(f.alias or n for n, f in model.model_fields.items()) if model else []
-        close = difflib.get_close_matches(str(name), allowed, n=1, cutoff=0.6)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
-        if allowed:
-            hint += f" (allowed here: {', '.join(allowed)})"
-        return f"unknown field {name!r}{hint}"
-    if kind == "union_tag_invalid":
-        ctx = err.get("ctx", {})
-        return f"unknown kind {ctx.get('tag')!r}; the kinds are: {ctx.get('expected_tags')}"
-    if kind == "union_tag_not_found":
-        return "a step needs `kind:` (one of its kinds, e.g. slide or choice)"
-    if kind in _EXPECTED:
-        expected = _EXPECTED[kind]
-        got = _type_name(value)
-        hint = ""
-        if kind == "string_type" and isinstance(value, (bool, int, float)):
-            hint = "; YAML reads it that way: put the text in quotes"
-        return f"expected {expected}, got {got}{hint}"
-    if kind == "literal_error":
-        return f"expected one of {err['ctx']['expected']}, got {_type_name(value)}"
-    if kind == "string_pattern_mismatch":
-        return f"{value!r} is not a valid id: use lower-case letters, digits, - and _ (at most 40)"
-    if kind in ("too_short", "too_long"):
-        return err["msg"].replace("List", "the list").replace("Value", "the value")
-    if kind.startswith("greater_than") or kind.startswith("less_than"):
-        return f"{err['msg'].lower()}, got {_type_name(value)}"
-    if kind == "value_error":
-        return err["msg"].removeprefix("Value error, ")
-    return err["msg"]
+# -- messages --------------------------------------------------------------------
+
+
+_EXPECTED = {
+    "string_type": "text",
+    "int_type": "a whole number",
+    "float_type": "a number",
+    "bool_type": "true or false",
+    "list_type": "a list (lines starting with '- ')",
+    "dict_type": "a map (key: value lines)",
+    "model_type": "a map (key: value lines)",
+    "model_attributes_type": "a map (key: value lines)",
+}
+
+
+class _Phrase:
+    """Turn one pydantic error into (where, position, message) for an author."""
+
+    def __init__(self, located: Located):
+        self.located = located
+        self.data = located.data
+
+    def value_at(self, path: tuple[Any, ...]) -> Any:
+        node = self.data
+        for step in path:
+            if isinstance(node, dict) and step in node:
+                node = node[step]
+            elif isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node):
+                node = node[step]
+            else:
+                return None
+        return node
+
+    def line_of(self, path: tuple[Any, ...]) -> int:
+        return self.located.key_mark(path).line
+
+    def container(self, path: tuple[Any, ...]) -> str:
+        """Name the map a field belongs in: 'this step', 'the pack', 'audience'."""
+        if not path:
+            return "the pack"
+        if len(path) == 2 and path[0] == "agenda" and isinstance(path[1], int):
+            return "this step"
+        if isinstance(path[-1], int) and len(path) >= 2:
+            return f"this item of `{path[-2]}`"
+        return f"`{path[-1]}`"
+
+    def phrase(self, e: _Error) -> tuple[tuple[Any, ...], Mark, str]:
+        err, path = e.err, e.path
+        kind = err["type"]
+        value = err.get("input")
+        raw = self.located.sources.get(path)
+        key = path[-1] if path else None
+        mark = self.located.mark(path)
+
+        if kind == "missing":
+            parent = path[:-1]
+            model = _model_at(err["loc"][:-1])
+            info = model.model_fields.get(str(key)) if model else None
+            desc = info.description if info and info.description not in _TYPE_DESCRIPTIONS else None
+            what = f" ({desc[0].lower()}{desc[1:]})" if desc else ""
+            return parent, self.located.mark(parent), (
+                f"missing required field {key!r}{what}; add `{key}:` to {self.container(parent)}"
+            )
+        if kind == "extra_forbidden":
+            model = _model_at(err["loc"][:-1])
+            allowed = sorted(f.alias or n for n, f in model.model_fields.items()) if model else []
+            close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
+            if close:
+                hint = f"; did you mean {close[0]!r}?"
+            elif allowed:
+                hint = f"; the fields here are: {', '.join(a for a in allowed if not a.startswith('$'))}"
+            else:
+                hint = ""
+            return path[:-1], self.located.key_mark(path), f"unknown field {key!r}{hint}"
+        if kind == "union_tag_invalid":
+            kinds = _choices(err.get("ctx", {}).get("expected_tags", ""))
+            tag = err.get("ctx", {}).get("tag")
+            close = difflib.get_close_matches(str(tag), kinds, n=1, cutoff=0.6)
+            hint = f"did you mean {close[0]!r}? " if close else ""
+            at = path + ("kind",)
+            return path, self.located.mark(at), f"unknown step kind {tag!r}; {hint}The kinds are: {', '.join(kinds)}"
+        if kind == "union_tag_not_found":
+            from ..activities import REGISTRY
+
+            return path, mark, f"this step has no `kind:`; add `kind:` with one of: {', '.join(REGISTRY)}"
+        if kind == "string_type":
+            if value is None:
+                return path, mark, f"expected text, got {_got(value, raw)}" + (
+                    _quote_hint(value, raw, key) if raw else f"; write the text after `{key}:`" if key else ""
+                )
+            if isinstance(value, (bool, int, float)):
+                return path, mark, f"expected text, got {_got(value, raw)}{_quote_hint(value, raw, key)}"
+            return path, mark, f"expected text, got {_got(value, raw)}"
+        if kind in ("int_type", "float_type"):
+            expected = _EXPECTED[kind]
+            if isinstance(value, str) and _is_number(value):
+                return path, mark, f"expected {expected}, got the text {value!r}; remove the quotes"
+            if isinstance(value, str):
+                return path, mark, f"expected {expected} written with digits (e.g. 15), got the text {value!r}"
+            if value is None and key is not None:
+                return path, mark, f"expected {expected}, got nothing; write a number after `{key}:`"
+            return path, mark, f"expected {expected}, got {_got(value, raw)}"
+        if kind == "bool_type":
+            return path, mark, f"expected true or false, got {_got(value, raw)}; write true or false"
+        if kind in ("model_type", "model_attributes_type", "dict_type") and len(path) == 2 and path[0] == "agenda":
+            return path, mark, (
+                f"each step must be a map of fields (id:, kind:, title: ...), got {_got(value, raw)}"
+            )
+        if kind == "list_type" and isinstance(value, str) and key is not None:
+            return path, mark, f"expected a list, got {_got(value, raw)}; write {key}: [{value}]"
+        if kind in _EXPECTED:
+            return path, mark, f"expected {_EXPECTED[kind]}, got {_got(value, raw)}"
+        if kind == "literal_error":
+            options = _choices(err.get("ctx", {}).get("expected", ""))
+            close = difflib.get_close_matches(str(value), options, n=1, cutoff=0.6) if isinstance(value, str) else []
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            return path, mark, f"expected one of: {', '.join(options)}; got {_got(value, raw)}{hint}"
+        if kind == "string_pattern_mismatch":
+            slug = _slug(value) if isinstance(value, str) else ""
+            example = f", e.g. {slug!r}" if slug and slug != value else ""
+            return path, mark, (
+                f"{value!r} is not a valid id: use only lower-case letters a-z, digits, - and _ "
+                f"(at most 40 characters){example}"
+            )
+        if kind in ("string_too_short",) and isinstance(value, str) and not value.strip():
+            return path, mark, "the text is empty; write the text or remove the line"
+        if kind == "too_short":
+            n, actual = err["ctx"]["min_length"], err["ctx"]["actual_length"]
+            what = "step" if path == ("agenda",) else "item"
+            return path, mark, f"needs at least {n} {what}{'s' if n != 1 else ''}, but has {actual}"
+        if kind == "too_long":
+            n, actual = err["ctx"]["max_length"], err["ctx"]["actual_length"]
+            return path, mark, f"can have at most {n} items, but has {actual}; remove {actual - n}"
+        bounds = {
+            "greater_than_equal": ("ge", "at least"),
+            "less_than_equal": ("le", "at most"),
+            "greater_than": ("gt", "more than"),
+            "less_than": ("lt", "less than"),
+        }
+        if kind in bounds:
+            name, words = bounds[kind]
+            return path, mark, f"must be {words} {err['ctx'][name]}, got {_got(value, raw)}"
+        if kind == "unknown_language" and isinstance(value, dict):
+            lang = next((k for k in value if k not in LANGUAGE_NAMES), None)
+            if lang is not None:
+                return path, self.located.key_mark(path + (lang,)), err["msg"]
+        if kind == "value_error":
+            return self.value_error(err["msg"].removeprefix("Value error, "), path)
+        return path, mark, err["msg"]
+
+    def value_error(self, message: str, path: tuple[Any, ...]) -> tuple[tuple[Any, ...], Mark, str]:
+        """Point a model's own check at the line to change, and say what to write."""
+        node = self.value_at(path)
+        m = re.match(r"step id '(.*)' is used twice", message)
+        if m and isinstance(self.value_at(("agenda",)), list):
+            return self.second_use(("agenda",), m.group(1), "step", message)
+        m = re.match(r"option id '(.*)' is used twice", message)
+        if m and isinstance(node, list):
+            return self.second_use(path, m.group(1), "option", message)
+        if message.startswith("a quiz needs `answer`") and isinstance(node, dict):
+            ids = [o["id"] for o in node.get("options") or [] if isinstance(o, dict) and isinstance(o.get("id"), str)]
+            which = f": {_and_or(ids)}" if ids else ""
+            return path, self.located.key_mark(path + ("mode",)), (
+                f"this step is a quiz (mode: quiz) but has no `answer:`; "
+                f"add `answer:` with the id of the right option{which}"
+            )
+        if message.startswith("a poll has no right answer") and isinstance(node, dict):
+            return path, self.located.key_mark(path + ("answer",)), (
+                "a poll has no right answer: remove `answer:`, or add `mode: quiz` to make this step a quiz"
+            )
+        if message.startswith("several right answers need") and isinstance(node, dict):
+            return path, self.located.key_mark(path + ("answer",)), (
+                "several right answers need `multiple: true`: add it to this step, or keep only one answer"
+            )
+        m = re.match(r"unknown option id '(.*)'", message)
+        if m and isinstance(node, list) and m.group(1) in node:
+            item = path + (node.index(m.group(1)),)
+            return item, self.located.mark(item), message
+        if message.startswith("max_age is smaller than min_age") and isinstance(node, dict):
+            return path, self.located.mark(path + ("max_age",)), (
+                f"max_age ({node.get('max_age')}) is smaller than min_age ({node.get('min_age')}); swap them"
+            )
+        return path, self.located.mark(path), message
+
+    def second_use(
+        self, list_path: tuple[Any, ...], ident: str, what: str, message: str
+    ) -> tuple[tuple[Any, ...], Mark, str]:
+        items = self.value_at(list_path)
+        uses = [i for i, item in enumerate(items) if isinstance(item, dict) and item.get("id") == ident]
+        if len(uses) < 2:
+            return list_path, self.located.mark(list_path), message
+        first, second = (list_path + (uses[0], "id")), (list_path + (uses[1], "id"))
+        return second, self.located.mark(second), (
+            f"{what} id {ident!r} is already used by the {what} on line {self.line_of(first)}; "
+            f"every {what} needs its own id"
+        )
 
 
 def problems_from_validation(exc: ValidationError, located: Located, file: str) -> list[Problem]:
+    errors = []
+    for err in exc.errors(include_url=False):
+        path, branch = _data_path(err["loc"], located.data)
+        errors.append(_Error(err, path, branch))
+    errors = _select(errors)
+    # A misspelt field is reported once, as unknown with a did-you-mean, not also as missing.
+    explained: set[tuple[Any, ...]] = set()
+    for e in errors:
+        if e.err["type"] == "extra_forbidden":
+            model = _model_at(e.err["loc"][:-1])
+            names = [f.alias or n for n, f in model.model_fields.items()] if model else []
+            for close in difflib.get_close_matches(str(e.path[-1]), names, n=1, cutoff=0.6):
+                explained.add(e.path[:-1] + (close,))
+    errors = [e for e in errors if not (e.err["type"] == "missing" and e.path in explained)]
+
+    phrase = _Phrase(located)
     problems = []
     seen = set()
-    for err in exc.errors(include_url=False):
-        path = _data_path(err["loc"], located.data)
-        if err["type"] == "missing" and path:
-            mark = located.mark(path[:-1])
-        elif err["type"] == "extra_forbidden":
-            mark = located.key_mark(path)
-        else:
-            mark = located.mark(path)
-        message = _message(err, path, located.data)
+    for e in errors:
+        where_path, mark, message = phrase.phrase(e)
         key = (mark, message)
         if key in seen:
             continue  # unions report the same failure once per branch
         seen.add(key)
-        problems.append(Problem(file, mark.line, mark.col, message, _where(path, located.data)))
+        problems.append(Problem(file, mark.line, mark.col, message, describe(where_path, located.data)))
     problems.sort(key=lambda p: (p.line, p.col))
     return problems
 
@@ -215,12 +456,28 @@ def _warnings(pack: Pack, located: Located, file: str) -> list[Problem]:
                 file,
                 mark.line,
                 mark.col,
-                f"the agenda's steps plan {planned:g} minutes but the pack says {pack.minutes}",
+                f"the agenda's steps plan {planned:g} minutes in all, but the pack says {pack.minutes}; "
+                "change `minutes:` or the steps' minutes so that they agree",
                 "minutes",
                 severity="warning",
             )
         ]
     return []
+
+
+def _id_problem(data: dict[str, Any], located: Located, folder: Path, file: str) -> Problem | None:
+    ident = data.get("id")
+    if not isinstance(ident, str) or not re.match(ID_PATTERN, ident) or ident == folder.name:
+        return None
+    mark = located.mark(("id",))
+    return Problem(
+        file,
+        mark.line,
+        mark.col,
+        f"the id {ident!r} must match the folder name {folder.name!r}: "
+        f"write `id: {folder.name}`, or rename the folder to {ident!r}",
+        "id",
+    )
 
 
 def load_pack(folder: Path) -> LoadResult:
@@ -241,19 +498,24 @@ def load_pack(folder: Path) -> LoadResult:
         result.problems.append(exc.problem)
         return result
     if not isinstance(located.data, dict):
-        result.problems.append(Problem(shown, 1, 1, "a pack must be a map of fields (id:, title:, agenda: ...)"))
+        mark = located.mark(())
+        what = "the file is empty" if located.data is None else f"the file holds {_got(located.data)}"
+        result.problems.append(
+            Problem(shown, mark.line, mark.col, f"{what}; a pack is a map of fields (id:, title:, agenda: ...)")
+        )
         return result
+    id_problem = _id_problem(located.data, located, folder, shown)
     context = {"languages": _languages(located.data), "pack_dir": folder}
     try:
         pack = Pack.model_validate(located.data, context=context)
     except ValidationError as exc:
         result.problems.extend(problems_from_validation(exc, located, shown))
+        if id_problem:
+            result.problems.append(id_problem)
+            result.problems.sort(key=lambda p: (p.line, p.col))
         return result
-    if pack.id != folder.name:
-        mark = located.mark(("id",))
-        result.problems.append(
-            Problem(shown, mark.line, mark.col, f"the id {pack.id!r} must match the folder name {folder.name!r}", "id")
-        )
+    if id_problem:
+        result.problems.append(id_problem)
         return result
     result.problems.extend(_warnings(pack, located, shown))
     result.pack = pack

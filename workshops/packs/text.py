@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from pathlib import Path
 from typing import Annotated, Any
@@ -11,6 +12,8 @@ from pydantic_core import PydanticCustomError
 
 LANGUAGE_NAMES = {"fi": "Finnish", "sv": "Swedish", "en": "English"}
 Language = str
+# Codes authors write for a language that has another code here.
+_LANGUAGE_MISTAKES = {"se": "sv", "swe": "sv", "sw": "sv", "fin": "fi", "su": "fi", "eng": "en", "gb": "en", "uk": "en"}
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,39}$"
 
@@ -26,29 +29,32 @@ def _check_languages(value: str | dict[str, str], info: ValidationInfo) -> str |
     required: list[str] = ctx.get("languages", [])
     if isinstance(value, str):
         if not value.strip():
-            raise PydanticCustomError("empty_text", "the text is empty")
+            raise PydanticCustomError("empty_text", "the text is empty; write the text or remove the line")
         # Text with no letters ("112", "1-5") reads the same in every language.
         if len(required) > 1 and any(ch.isalpha() for ch in value):
             missing = ", ".join(f"{LANGUAGE_NAMES.get(lang, lang)} ({lang})" for lang in required[1:])
+            lines = " and ".join(f"`{lang}: ...`" for lang in required)
             raise PydanticCustomError(
                 "missing_translation",
-                "missing translation: {missing}; write the text as a map, e.g. fi: ... and sv: ...",
-                {"missing": missing},
+                "missing translation: {missing}; write the text as a map with a line for each language: {lines}",
+                {"missing": missing, "lines": lines},
             )
         return value
     unknown = [lang for lang in value if lang not in LANGUAGE_NAMES]
     if unknown:
+        meant = _LANGUAGE_MISTAKES.get(str(unknown[0]).lower())
+        hint = f" ({LANGUAGE_NAMES[meant]} is {meant})" if meant else ""
         raise PydanticCustomError(
             "unknown_language",
-            "unknown language {lang!r}; use fi, sv or en",
-            {"lang": unknown[0]},
+            "unknown language '{lang}'{hint}; the languages are fi, sv and en",
+            {"lang": unknown[0], "hint": hint},
         )
     for lang in required:
         text = value.get(lang)
         if text is None or not str(text).strip():
             raise PydanticCustomError(
                 "missing_translation",
-                "missing translation: {name} ({lang})",
+                "missing translation: {name} ({lang}); add a line `{lang}: ...` to this text",
                 {"name": LANGUAGE_NAMES.get(lang, lang), "lang": lang},
             )
     return value
@@ -78,9 +84,30 @@ def _check_image(value: str, info: ValidationInfo) -> str:
     pack_dir: Path | None = ctx.get("pack_dir")
     if pack_dir is not None and not (pack_dir / value).is_file():
         raise PydanticCustomError(
-            "image_missing", "image file {name!r} not found in {folder}", {"name": value, "folder": str(pack_dir)}
+            "image_missing",
+            "the image file '{name}' is not in the pack's folder {folder}{hint}",
+            {"name": value, "folder": str(pack_dir), "hint": _image_hint(pack_dir, value)},
         )
     return value
+
+
+def _image_hint(pack_dir: Path, name: str) -> str:
+    """Suggest the file the author probably meant, or say what to do."""
+    try:
+        present = sorted(
+            str(p.relative_to(pack_dir)).replace("\\", "/")
+            for p in (pack_dir / name).parent.iterdir()
+            if p.is_file() and re.search(r"\.(svg|png|jpe?g|webp)$", p.name, re.I)
+        )
+    except OSError:
+        present = []
+    same = [p for p in present if p.lower() == name.lower()]
+    if same:
+        return f"; it is named '{same[0]}': write the name exactly, capital letters too"
+    close = difflib.get_close_matches(name, present, n=1, cutoff=0.6)
+    if close:
+        return f"; did you mean '{close[0]}'?"
+    return "; put the image there, or correct the name"
 
 
 Image = Annotated[

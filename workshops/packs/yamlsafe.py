@@ -177,8 +177,9 @@ class _Loader(yaml.SafeLoader):
 
 
 class _Builder:
-    def __init__(self, file: str):
+    def __init__(self, file: str, lines: list[str] | None = None):
         self.file = file
+        self.lines = lines or []
         self.located = Located(None)
         self.count = 0
         self.scalar_constructor = yaml.SafeLoader("")
@@ -293,6 +294,11 @@ class _Builder:
         value = self.scalar(node, path)
         if not isinstance(value, str) and node.style is None:
             self.located.sources[path] = node.value
+            if value is None and not node.value and node.start_mark.line < len(self.lines):
+                # `title: #1 tip` is an empty title and a comment: keep what the author meant as text.
+                rest = self.lines[node.start_mark.line][node.start_mark.column :].strip()
+                if rest.startswith("#"):
+                    self.located.sources[path] = rest
         return value
 
     def scalar(self, node: yaml.ScalarNode, path: Path) -> Any:
@@ -462,7 +468,7 @@ def load_yaml(text: str | bytes, file: str = "<pack>") -> Located:
         raise YamlError(Problem(file, 1, 1, "YAML syntax error: a number in the file is too long to read")) from None
     finally:
         loader.dispose()
-    builder = _Builder(file)
+    builder = _Builder(file, text.splitlines())
     if node is None:
         builder.located.data = None
         return builder.located
