@@ -64,5 +64,6 @@ class PackLibrary:
         return result.pack if result else None
 
     def folder(self, pack_id: str) -> Path | None:
+        self.refresh()
         result = self._results.get(pack_id)
         return result.path if result else None

@@ -129,38 +129,44 @@ def create_session():
     return _with_key_cookie(resp, live.code, "host", key)
 
 
+def _keyed_page(code: str, role: str):
+    """Check a host or projector key (from ?k= or its cookie); return (live, key) or a response.
+
+    A key that arrives in the address is moved into a cookie and dropped from the address bar.
+    """
+    live = _live_or_404(code)
+    key = _key_from_request(live.code, role)
+    check = manager().keys.check_host if role == "host" else manager().keys.check_screen
+    if not check(live.id, key):
+        return None, _not_found(403)
+    if request.args.get("k"):
+        endpoint = "pages.host" if role == "host" else "pages.screen"
+        return None, _with_key_cookie(redirect(url_for(endpoint, code=live.code)), live.code, role, key)
+    return (live, key), None
+
+
 @bp.get("/host/<code>")
 def host(code: str):
-    live = _live_or_404(code)
-    key = _key_from_request(live.code, "host")
-    if not manager().keys.check_host(live.id, key):
-        return _not_found(403)
-    if request.args.get("k"):
-        # Drop the key from the address bar once it is in a cookie.
-        return _with_key_cookie(redirect(url_for("pages.host", code=live.code)), live.code, "host", key)
-    keys = manager().keys
-    resp = make_response(
-        render_template(
-            "host.html",
-            code=live.code,
-            auth={"code": live.code, "role": "host", "key": key},
-            join_url=join_url(live.code),
-            screen_url=url_for("pages.screen", code=live.code, k=keys.screen_key(live.id)),
-            remote_url=public_base() + url_for("pages.host", code=live.code, k=key),
-            strings=ui_strings(),
-        )
+    found, response = _keyed_page(code, "host")
+    if response is not None:
+        return response
+    live, key = found
+    return render_template(
+        "host.html",
+        code=live.code,
+        auth={"code": live.code, "role": "host", "key": key},
+        join_url=join_url(live.code),
+        screen_url=url_for("pages.screen", code=live.code, k=manager().keys.screen_key(live.id)),
+        strings=ui_strings(),
     )
-    return resp
 
 
 @bp.get("/screen/<code>")
 def screen(code: str):
-    live = _live_or_404(code)
-    key = _key_from_request(live.code, "screen")
-    if not manager().keys.check_screen(live.id, key):
-        return _not_found(403)
-    if request.args.get("k"):
-        return _with_key_cookie(redirect(url_for("pages.screen", code=live.code)), live.code, "screen", key)
+    found, response = _keyed_page(code, "screen")
+    if response is not None:
+        return response
+    live, key = found
     return render_template(
         "screen.html",
         code=live.code,

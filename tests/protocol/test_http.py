@@ -1,0 +1,163 @@
+"""The HTTP side: who may start sessions, join answers, throttling, headers, QR codes."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import ORIGIN, Classroom
+
+REMOTE = {"REMOTE_ADDR": "192.168.1.50"}
+
+
+def test_home_lists_packs_for_this_machine(client):
+    page = client.get("/").get_data(as_text=True)
+    assert "Tutustu työpajapakkiin" in page and 'data-pack="esittely"' in page
+    assert "9–16" in page
+
+
+def test_home_is_closed_to_other_machines_without_a_password(client):
+    resp = client.get("/", environ_base=REMOTE)
+    assert resp.status_code == 403
+    assert client.post("/sessions", data={"pack": "esittely"}, headers=ORIGIN, environ_base=REMOTE).status_code == 403
+
+
+def test_password_opens_the_home_page_to_the_network(make_app):
+    app = make_app(FACILITATOR_PASSWORD="sala-sana")
+    client = app.test_client()
+    assert b'type="password"' in client.get("/", environ_base=REMOTE).data
+    assert client.post("/login", data={"password": "väärä"}, environ_base=REMOTE).status_code == 403
+    assert client.post("/login", data={"password": "sala-sana"}, environ_base=REMOTE).status_code == 302
+    assert b'data-pack="esittely"' in client.get("/", environ_base=REMOTE).data
+
+
+def test_creating_a_session_needs_the_same_origin(client):
+    assert client.post("/sessions", data={"pack": "esittely"}).status_code == 403
+    evil = {"Origin": "http://evil.example"}
+    assert client.post("/sessions", data={"pack": "esittely"}, headers=evil).status_code == 403
+    assert client.post("/sessions", data={"pack": "nope"}, headers=ORIGIN).status_code == 404
+
+
+def test_host_and_screen_pages_need_their_keys(classroom: Classroom):
+    http = classroom.app.test_client()
+    assert http.get(f"/host/{classroom.code}").status_code == 403
+    assert http.get(f"/host/{classroom.code}?k=forged").status_code == 403
+    assert http.get(f"/screen/{classroom.code}?k={classroom.host_key}").status_code == 403
+    # A key in the address moves into a cookie and out of the address bar.
+    resp = http.get(f"/host/{classroom.code}?k={classroom.host_key}")
+    assert resp.status_code == 302 and resp.headers["Location"] == f"/host/{classroom.code}"
+    page = http.get(f"/host/{classroom.code}").get_data(as_text=True)
+    assert classroom.code in page and f"/screen/{classroom.code}?k={classroom.screen_key}" in page
+    assert http.get(f"/qr/{classroom.code}/remote.svg").status_code == 200
+    assert classroom.app.test_client().get(f"/qr/{classroom.code}/remote.svg").status_code == 403
+
+
+def test_wrong_codes_get_the_same_answer_and_are_throttled(classroom: Classroom):
+    http = classroom.app.test_client()
+    first = http.get("/j/ZZZZZ")
+    assert first.status_code == 404
+    classroom.live.state = classroom.live.state.__class__(**{**classroom.live.state.__dict__, "ended": True})
+    ended = http.get(f"/j/{classroom.code}")
+    assert ended.status_code == 404 and ended.data == first.data
+    statuses = [http.get(f"/j/QQQ{i:02d}").status_code for i in range(30)]
+    assert 429 in statuses
+    # Another address is not slowed down by this one.
+    assert http.get("/j/ZZZZZ", environ_base=REMOTE).status_code == 404
+
+
+def test_join_form_accepts_lower_case_and_spaces(classroom: Classroom):
+    http = classroom.app.test_client()
+    typed = " ".join(classroom.code.lower())
+    resp = http.get("/join", query_string={"code": typed})
+    assert resp.status_code == 302 and resp.headers["Location"] == f"/j/{classroom.code}"
+    assert http.get("/join", query_string={"code": "nope"}).status_code == 404
+
+
+def test_seat_needs_same_origin(classroom: Classroom):
+    http = classroom.app.test_client()
+    assert http.post(f"/j/{classroom.code}/seat", json={}).status_code == 403
+    assert http.post(f"/j/{classroom.code}/seat", json={"lang": "sv"}, headers=ORIGIN).get_json()["ok"]
+    assert classroom.live.state.pupils["p1"].lang == "sv"
+
+
+def test_join_storm_hits_the_rate_limit_then_the_cap(make_app):
+    app = make_app(JOIN_BURST=10, JOINS_PER_SECOND=0.0001)
+    room = Classroom(app)
+    results = [room.take_seat() for _ in range(15)]
+    assert [r["ok"] for r in results].count(True) == 10
+    assert {r["error"] for r in results if not r["ok"]} == {"rate_limited"}
+
+
+def test_session_cap(make_app, demo_pack):
+    app = make_app()
+    room = Classroom(app)
+    room.live.state = room.live.state.__class__(**{**room.live.state.__dict__, "max_pupils": 2})
+    assert [room.take_seat()["ok"] for _ in range(3)] == [True, True, False]
+    assert room.take_seat()["error"] == "full"
+
+
+def test_pages_send_a_strict_content_security_policy(client, classroom: Classroom):
+    for path in ["/", "/join", f"/j/{classroom.code}", "/privacy", "/healthz"]:
+        resp = client.get(path)
+        csp = resp.headers["Content-Security-Policy"]
+        assert "default-src 'self'" in csp and "script-src 'self'" in csp and "unsafe" not in csp
+        assert resp.headers["X-Content-Type-Options"] == "nosniff"
+        assert resp.headers["Referrer-Policy"] == "same-origin"
+
+
+def test_pages_reference_nothing_outside_this_server(client, classroom: Classroom):
+    import re
+
+    for path in ["/", "/join", f"/j/{classroom.code}", "/privacy"]:
+        html = client.get(path).get_data(as_text=True)
+        assert not re.search(r"""(src|href)=["']?(https?:)?//""", html), path
+
+
+def test_join_qr_is_an_svg_of_the_join_address(make_app):
+    app = make_app(PUBLIC_URL="http://192.168.1.20:5000")
+    room = Classroom(app)
+    resp = app.test_client().get(f"/qr/{room.code}.svg")
+    assert resp.status_code == 200 and resp.mimetype == "image/svg+xml"
+    assert resp.data.lstrip().startswith(b"<?xml") and b"<svg" in resp.data
+    page = room.http.get(f"/screen/{room.code}?k={room.screen_key}", follow_redirects=True).get_data(as_text=True)
+    assert f"http://192.168.1.20:5000/j/{room.code}" in page
+
+
+@pytest.mark.parametrize("name", ["../pack.yaml", "pack.yaml", "..%2Fpack.yaml", "nope.svg"])
+def test_media_serves_only_pack_images(client, name):
+    assert client.get(f"/media/esittely/{name}").status_code == 404
+
+
+def test_media_serves_a_pack_image(client):
+    resp = client.get("/media/esittely/tervetuloa.svg")
+    assert resp.status_code == 200 and resp.mimetype == "image/svg+xml"
+
+
+def test_a_broken_pack_is_listed_but_does_not_stop_the_others(make_app, tmp_path):
+    import shutil
+
+    from tests.conftest import ROOT
+
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content" / "esittely", content / "esittely")
+    (content / "rikki").mkdir()
+    (content / "rikki" / "pack.yaml").write_text("id: rikki\ntitle: [\n", encoding="utf-8")
+    app = make_app(CONTENT_DIR=content)
+    page = app.test_client().get("/").get_data(as_text=True)
+    assert 'data-pack="esittely"' in page and "workshops check content/rikki" in page
+
+
+def test_report_is_aggregates_only(classroom: Classroom):
+    from tests.conftest import act
+
+    host = classroom.host()
+    pupils = [classroom.pupil() for _ in range(2)]
+    act(host, "host", {"type": "goto", "step": 1, "expect": -1})
+    for p in pupils:
+        act(p, "pupil", {"type": "act", "step": "fiilis", "action": {"type": "vote", "options": ["ok"]}})
+    http = classroom.app.test_client()
+    http.get(f"/host/{classroom.code}?k={classroom.host_key}")
+    page = http.get(f"/report/{classroom.code}").get_data(as_text=True)
+    assert "<strong>2</strong>" in page
+    for pupil in classroom.live.state.pupils.values():
+        assert pupil.nick not in page
+    assert classroom.app.test_client().get(f"/report/{classroom.code}").status_code == 403
