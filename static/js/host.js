@@ -64,8 +64,8 @@ function renderStage() {
     lang, packLang: lang, packId: view.pack.id, stepId: step.id, command,
     answered: (set) => { answered = set; },
   });
-  clear(stage, h("p", { class: "step-count" }, t("step_of", { n: step.index + 1, total: view.steps_total })),
-    h("h1", { class: "step-title" }, tr(step.title, lang)), el, nav());
+  clear(stage, nav(), h("p", { class: "step-count" }, t("step_of", { n: step.index + 1, total: view.steps_total })),
+    h("h1", { class: "step-title" }, tr(step.title, lang)), el);
 }
 
 function renderNotes() {
