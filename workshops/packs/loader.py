@@ -64,7 +64,12 @@ def _got(value: Any, raw: str | None = None) -> str:
 
 def _quote_hint(value: Any, raw: str | None, key: Any) -> str:
     """'; put the text in quotes: title: "no"' for a value YAML read as something other than text."""
-    shown = raw if raw is not None else ("" if value is None else str(value).lower() if isinstance(value, bool) else str(value))
+    if raw is not None:
+        shown = raw
+    elif value is None:
+        shown = ""
+    else:
+        shown = str(value).lower() if isinstance(value, bool) else str(value)
     if not shown or '"' in shown:
         return "; put the text in quotes"
     prefix = f"{key}: " if isinstance(key, str) else ""
@@ -285,20 +290,29 @@ class _Phrase:
             return path[:-1], self.located.key_mark(path), f"unknown field {key!r}{hint}"
         if kind == "union_tag_invalid":
             kinds = _choices(err.get("ctx", {}).get("expected_tags", ""))
-            tag = err.get("ctx", {}).get("tag")
-            close = difflib.get_close_matches(str(tag), kinds, n=1, cutoff=0.6)
-            hint = f"did you mean {close[0]!r}? " if close else ""
             at = path + ("kind",)
-            return path, self.located.mark(at), f"unknown step kind {tag!r}; {hint}The kinds are: {', '.join(kinds)}"
+            tag = self.value_at(at)
+            if not isinstance(tag, str):
+                return path, self.located.mark(at), (
+                    f"expected the step's kind, got {_got(tag, self.located.sources.get(at))}; "
+                    f"write one of: {', '.join(kinds)}"
+                )
+            close = difflib.get_close_matches(tag, kinds, n=1, cutoff=0.6)
+            hint = f"did you mean {close[0]!r}? the kinds are" if close else "the kinds are"
+            return path, self.located.mark(at), f"unknown step kind {tag!r}; {hint}: {', '.join(kinds)}"
         if kind == "union_tag_not_found":
             from ..activities import REGISTRY
 
             return path, mark, f"this step has no `kind:`; add `kind:` with one of: {', '.join(REGISTRY)}"
         if kind == "string_type":
             if value is None:
-                return path, mark, f"expected text, got {_got(value, raw)}" + (
-                    _quote_hint(value, raw, key) if raw else f"; write the text after `{key}:`" if key else ""
-                )
+                if raw and raw.startswith("#"):
+                    hint = _quote_hint(value, raw, key)
+                elif isinstance(key, str):
+                    hint = f"; write the text after `{key}:`"
+                else:
+                    hint = "; write the text after the -"
+                return path, mark, f"expected text, got {_got(value, raw)}{hint}"
             if isinstance(value, (bool, int, float)):
                 return path, mark, f"expected text, got {_got(value, raw)}{_quote_hint(value, raw, key)}"
             return path, mark, f"expected text, got {_got(value, raw)}"

@@ -129,6 +129,10 @@ _TAG_NAMES = {
 
 _BRACKETS = re.compile(r"[\[\]{}]")
 _TOO_DEEP = f"nesting is too deep (more than {MAX_DEPTH} levels); a pack never needs this many"
+_TOO_MANY_OPEN = (
+    f"nesting is too deep: more than {MAX_DEPTH} [ or {{ are open here and not yet closed; "
+    "close each with ] or }"
+)
 
 
 def _show_tag(tag: str) -> str:
@@ -151,7 +155,7 @@ def _pre_scan(text: str, file: str) -> None:
         for m in _BRACKETS.finditer(line):
             depth += 1 if m.group() in "[{" else -1
             if depth > MAX_DEPTH:
-                raise YamlError(Problem(file, lineno, m.start() + 1, _TOO_DEEP))
+                raise YamlError(Problem(file, lineno, m.start() + 1, _TOO_MANY_OPEN))
         depth = max(depth, 0)
 
 
@@ -309,7 +313,7 @@ class _Builder:
             return node.value
         try:
             return self.scalar_constructor.construct_object(node, deep=True)
-        except (ValueError, KeyError, OverflowError, yaml.YAMLError):
+        except Exception:  # noqa: BLE001 - converting text to a standard type; any failure means "cannot be read as"
             if node.tag == "tag:yaml.org,2002:int" and node.value.lstrip("+-").isdigit():
                 message = "this number is too long; if it is text, put it in quotes"
             else:
@@ -353,7 +357,7 @@ def _explain(exc: yaml.MarkedYAMLError, lines: list[str]) -> tuple[Any, str]:
         before = line[: pm.column] if pm else ""
         if ": " in before or before.rstrip().endswith(":"):
             key, _, value = line.strip().removeprefix("- ").partition(": ")
-            example = f'; e.g. {key}: "{value.strip()}"' if value and '"' not in value else ""
+            example = f', e.g. {key}: "{value.strip()}"' if value and '"' not in value else ""
             return pm, f"a colon followed by a space (': ') inside a text: put the whole text in quotes{example}"
         return pm, (
             "this line is indented deeper than the one above it, which already has a value; "
@@ -374,7 +378,9 @@ def _explain(exc: yaml.MarkedYAMLError, lines: list[str]) -> tuple[Any, str]:
             "or indent the line if it continues the text above"
         )
     if context == "expected a single document in the stream":
-        return pm, "a pack file holds a single document: remove this `---` line and anything after it that is not the pack"
+        return pm, (
+            "a pack file holds a single document: remove this `---` line and anything after it that is not the pack"
+        )
     m = re.match(r"expected <block end>, but found '(.*)'", problem)
     if m or problem.startswith("did not find expected key") or "expected '-' indicator" in problem:
         found = m.group(1) if m else ""
