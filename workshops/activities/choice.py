@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from ..packs.text import Id, Image, Strict, Text, as_map
 from .base import ActionModel, Activity, Ctx, Rejected, Seat, StepBase
@@ -41,7 +42,9 @@ class ChoiceStep(StepBase):
         seen: set[str] = set()
         for opt in options:
             if opt.id in seen:
-                raise ValueError(f"option id {opt.id!r} is used twice; every option needs its own id")
+                raise PydanticCustomError(
+                    "option_id_reused", "option id '{id}' is used twice; every option needs its own id", {"id": opt.id}
+                )
             seen.add(opt.id)
         return options
 
@@ -54,17 +57,21 @@ class ChoiceStep(StepBase):
         known = [o.id for o in options]
         for ref in [answer] if isinstance(answer, str) else answer:
             if ref not in known:
-                raise ValueError(f"unknown option id {ref!r}; the options are: {', '.join(known)}")
+                raise PydanticCustomError(
+                    "unknown_option",
+                    "unknown option id '{id}'; the options are: {known}",
+                    {"id": ref, "known": ", ".join(known)},
+                )
         return answer
 
     @model_validator(mode="after")
     def _answer_fits_mode(self) -> ChoiceStep:
         if self.mode == "quiz" and not self.answer:
-            raise ValueError("a quiz needs `answer`: the id of the right option")
+            raise PydanticCustomError("quiz_without_answer", "a quiz needs `answer`: the id of the right option")
         if self.mode == "poll" and self.answer:
-            raise ValueError("a poll has no right answer: remove `answer` or set `mode: quiz`")
+            raise PydanticCustomError("poll_with_answer", "a poll has no right answer: remove `answer` or set `mode: quiz`")
         if isinstance(self.answer, list) and len(self.answer) > 1 and not self.multiple:
-            raise ValueError("several right answers need `multiple: true`")
+            raise PydanticCustomError("answers_need_multiple", "several right answers need `multiple: true`")
         return self
 
     @property

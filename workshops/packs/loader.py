@@ -369,39 +369,40 @@ class _Phrase:
             lang = next((k for k in value if k not in LANGUAGE_NAMES), None)
             if lang is not None:
                 return path, self.located.key_mark(path + (lang,)), err["msg"]
+        if kind in _MODEL_CHECKS:
+            return self.model_check(kind, err, path)
         if kind == "value_error":
-            return self.value_error(err["msg"].removeprefix("Value error, "), path)
+            return path, mark, err["msg"].removeprefix("Value error, ")
         return path, mark, err["msg"]
 
-    def value_error(self, message: str, path: tuple[Any, ...]) -> tuple[tuple[Any, ...], Mark, str]:
-        """Point a model's own check at the line to change, and say what to write."""
+    def model_check(self, kind: str, err: dict[str, Any], path: tuple[Any, ...]) -> tuple[tuple[Any, ...], Mark, str]:
+        """Point a model's own check (a stable error type) at the line to change, and say what to write."""
+        message = err["msg"]
+        ident = (err.get("ctx") or {}).get("id")
         node = self.value_at(path)
-        m = re.match(r"step id '(.*)' is used twice", message)
-        if m and isinstance(self.value_at(("agenda",)), list):
-            return self.second_use(("agenda",), m.group(1), "step", message)
-        m = re.match(r"option id '(.*)' is used twice", message)
-        if m and isinstance(node, list):
-            return self.second_use(path, m.group(1), "option", message)
-        if message.startswith("a quiz needs `answer`") and isinstance(node, dict):
+        if kind == "step_id_reused" and isinstance(self.value_at(("agenda",)), list):
+            return self.second_use(("agenda",), ident, "step", message)
+        if kind == "option_id_reused" and isinstance(node, list):
+            return self.second_use(path, ident, "option", message)
+        if kind == "quiz_without_answer" and isinstance(node, dict):
             ids = [o["id"] for o in node.get("options") or [] if isinstance(o, dict) and isinstance(o.get("id"), str)]
             which = f": {_and_or(ids)}" if ids else ""
             return path, self.located.key_mark(path + ("mode",)), (
                 f"this step is a quiz (mode: quiz) but has no `answer:`; "
                 f"add `answer:` with the id of the right option{which}"
             )
-        if message.startswith("a poll has no right answer") and isinstance(node, dict):
+        if kind == "poll_with_answer" and isinstance(node, dict):
             return path, self.located.key_mark(path + ("answer",)), (
                 "a poll has no right answer: remove `answer:`, or add `mode: quiz` to make this step a quiz"
             )
-        if message.startswith("several right answers need") and isinstance(node, dict):
+        if kind == "answers_need_multiple" and isinstance(node, dict):
             return path, self.located.key_mark(path + ("answer",)), (
                 "several right answers need `multiple: true`: add it to this step, or keep only one answer"
             )
-        m = re.match(r"unknown option id '(.*)'", message)
-        if m and isinstance(node, list) and m.group(1) in node:
-            item = path + (node.index(m.group(1)),)
+        if kind == "unknown_option" and isinstance(node, list) and ident in node:
+            item = path + (node.index(ident),)
             return item, self.located.mark(item), message
-        if message.startswith("max_age is smaller than min_age") and isinstance(node, dict):
+        if kind == "ages_reversed" and isinstance(node, dict):
             return path, self.located.mark(path + ("max_age",)), (
                 f"max_age ({node.get('max_age')}) is smaller than min_age ({node.get('min_age')}); swap them"
             )
@@ -419,6 +420,18 @@ class _Phrase:
             f"{what} id {ident!r} is already used by the {what} on line {self.line_of(first)}; "
             f"every {what} needs its own id"
         )
+
+
+# The models' own cross-field checks, by their PydanticCustomError type.
+_MODEL_CHECKS = {
+    "step_id_reused",
+    "option_id_reused",
+    "quiz_without_answer",
+    "poll_with_answer",
+    "answers_need_multiple",
+    "unknown_option",
+    "ages_reversed",
+}
 
 
 def problems_from_validation(exc: ValidationError, located: Located, file: str) -> list[Problem]:

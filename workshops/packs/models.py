@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Literal, Union
 
 from pydantic import Field, model_validator
+from pydantic_core import PydanticCustomError
 
 from ..activities import REGISTRY
 from .text import Id, Image, Strict, Text
@@ -22,7 +23,7 @@ class Audience(Strict):
     @model_validator(mode="after")
     def _ordered(self) -> Audience:
         if self.max_age < self.min_age:
-            raise ValueError("max_age is smaller than min_age")
+            raise PydanticCustomError("ages_reversed", "max_age is smaller than min_age")
         return self
 
 
@@ -57,7 +58,9 @@ class Pack(Strict):
         seen: set[str] = set()
         for step in self.agenda:
             if step.id in seen:
-                raise ValueError(f"step id {step.id!r} is used twice in the agenda; every step needs its own id")
+                raise PydanticCustomError(
+                    "step_id_reused", "step id '{id}' is used twice in the agenda; every step needs its own id", {"id": step.id}
+                )
             seen.add(step.id)
         return self
 
