@@ -22,7 +22,7 @@ class StepBase(Strict):
     """Fields every agenda step has, whatever its kind."""
 
     id: Id
-    title: Text
+    title: Text = Field(description="The step's title on the projector and in the facilitator's plan")
     minutes: float = Field(
         default=0, ge=0, le=240, description="Planned minutes for this step (for the facilitator's timing plan)"
     )

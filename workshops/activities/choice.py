@@ -15,15 +15,15 @@ from .base import ActionModel, Activity, Ctx, Rejected, Seat, StepBase
 
 class Option(Strict):
     id: Id
-    text: Text
+    text: Text = Field(description="The option's text on the projector and the phones")
 
 
 class ChoiceStep(StepBase):
     """A poll or quiz question answered on the phones."""
 
     kind: Literal["choice"]
-    question: Text
-    options: list[Option] = Field(min_length=2, max_length=6)
+    question: Text = Field(description="The question, shown on the projector and the phones")
+    options: list[Option] = Field(min_length=2, max_length=6, description="2-6 options, each with an id and a text")
     mode: Literal["poll", "quiz"] = Field(
         default="poll", description="poll: no right answer; quiz: `answer` names the right option(s)"
     )

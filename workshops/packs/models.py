@@ -39,9 +39,9 @@ class Pack(Strict):
 
     schema_: str | None = Field(default=None, alias="$schema", description="Path of the JSON Schema (for editors)")
     id: Id
-    title: Text
-    description: Text | None = None
-    audience: Audience
+    title: Text = Field(description="The workshop's name on the home page and the projector")
+    description: Text | None = Field(default=None, description="One or two sentences for the home page")
+    audience: Audience = Field(description="Ages the workshop is for: min_age and max_age")
     minutes: int = Field(ge=1, le=600, description="How long the workshop takes, in minutes")
     language: Literal["fi", "sv", "en"] = Field(default="fi", description="The pack's main language")
     translations: list[Literal["fi", "sv", "en"]] = Field(
@@ -49,7 +49,7 @@ class Pack(Strict):
     )
     cover: Image | None = None
     session: SessionDefaults = Field(default_factory=SessionDefaults)
-    agenda: list[Step] = Field(min_length=1)
+    agenda: list[Step] = Field(min_length=1, description="The steps of the workshop, in order")
 
     model_config = Strict.model_config | {"populate_by_name": True}
 
