@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from .base import Activity, Ctx, Rejected, Seat, StepBase
+from .boardgame import BoardGame
 from .choice import Choice
 from .slide import Slide
 
-REGISTRY: dict[str, Activity] = {a.kind: a for a in (Slide(), Choice())}
+REGISTRY: dict[str, Activity] = {a.kind: a for a in (Slide(), Choice(), BoardGame())}
 
 
 def activity_for(kind: str) -> Activity:

@@ -195,6 +195,8 @@ def _data_path(loc: tuple[Any, ...], data: Any) -> tuple[tuple[Any, ...], Any]:
             path.append(step)
         elif isinstance(node, dict) and isinstance(step, str) and node.get("kind") == step:
             continue  # the discriminator tag of a step
+        elif isinstance(step, str) and step.startswith(("effect:", "condition:")):
+            continue  # the tag of a board game's effect or condition
         elif _is_branch(step):
             if branch is None:
                 branch = (tuple(path), step, node)

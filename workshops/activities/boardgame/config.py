@@ -1,0 +1,306 @@
+"""The board game's part of the pack schema: board, meters, flags, characters, cards, effects.
+
+Effects and conditions are a small closed set of data forms, never expressions:
+an author writes `- move: 2` or `- if: {flag: skipped_breakfast}` and the rules
+interpret them. Every meter, flag and section a card names must be declared;
+the check reports an unknown one at its own line.
+"""
+
+from __future__ import annotations
+
+from contextvars import ContextVar
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import AfterValidator, Discriminator, Field, Tag, ValidationInfo, field_validator, model_validator
+from pydantic_core import PydanticCustomError
+
+from ...packs.text import Id, Image, Strict, Text
+from ..base import StepBase
+
+# The ids a board game declares, while its cards are being validated.
+_declared: ContextVar[dict[str, set[str]] | None] = ContextVar("boardgame_ids", default=None)
+
+
+def _ids_in(raw: Any, key: str) -> set[str]:
+    items = raw.get(key) if isinstance(raw, dict) else None
+    return {i["id"] for i in items or [] if isinstance(i, dict) and isinstance(i.get("id"), str)}
+
+
+def _known(kind: str):
+    def check(value: str, info: ValidationInfo) -> str:
+        declared = _declared.get()
+        if declared is not None and value not in declared[kind]:
+            names = ", ".join(sorted(declared[kind])) or "none"
+            raise PydanticCustomError(
+                f"unknown_{kind}",
+                "unknown {kind} '{id}'; declare it under `{plural}:` first (declared: {names})",
+                {"kind": kind, "id": value, "plural": f"{kind}s", "names": names},
+            )
+        return value
+
+    return AfterValidator(check)
+
+
+def _by_key(prefix: str, keys: tuple[str, ...]):
+    """Pick a union member by the key an author wrote (`move:`, `flag:`...), so that only
+    that member reports problems, instead of every member saying what it misses."""
+
+    def pick(value: Any) -> str | None:
+        if not isinstance(value, dict):
+            return _TAGS.get(type(value))  # an already-built model
+        found = next((k for k in keys if k in value), None)
+        return f"{prefix}:{found}" if found else None
+
+    return pick
+
+
+MeterRef = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,39}$"), _known("meter")]
+FlagRef = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,39}$"), _known("flag")]
+SectionRef = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,39}$"), _known("section")]
+
+
+# -- conditions ---------------------------------------------------------------------
+class HasFlag(Strict):
+    flag: FlagRef = Field(description="True when the character has this flag")
+
+
+class LacksFlag(Strict):
+    not_flag: FlagRef = Field(description="True when the character does not have this flag")
+
+
+class MeterTest(Strict):
+    meter: MeterRef
+    below: int | None = Field(default=None, description="True when the meter is below this value")
+    at_least: int | None = Field(default=None, description="True when the meter is at least this value")
+
+    @model_validator(mode="after")
+    def _one_bound(self) -> MeterTest:
+        if (self.below is None) == (self.at_least is None):
+            raise PydanticCustomError("meter_test_bound", "give exactly one of `below:` or `at_least:`")
+        return self
+
+
+class InSection(Strict):
+    section: SectionRef = Field(description="True when the character's token is in this part of the day")
+
+
+class AllOf(Strict):
+    all: list[Condition] = Field(min_length=1, description="True when every condition is true")
+
+
+class AnyOf(Strict):
+    any: list[Condition] = Field(min_length=1, description="True when at least one condition is true")
+
+
+Condition = Annotated[
+    Union[
+        Annotated[HasFlag, Tag("condition:flag")],
+        Annotated[LacksFlag, Tag("condition:not_flag")],
+        Annotated[MeterTest, Tag("condition:meter")],
+        Annotated[InSection, Tag("condition:section")],
+        Annotated[AllOf, Tag("condition:all")],
+        Annotated[AnyOf, Tag("condition:any")],
+    ],
+    Discriminator(
+        _by_key("condition", ("flag", "not_flag", "meter", "section", "all", "any")),
+        custom_error_type="unknown_condition",
+        custom_error_message="a condition is one of: flag:, not_flag:, meter: with below: or at_least:, section:, all:, any:",
+    ),
+    Field(description="flag:, not_flag:, meter: (with below: or at_least:), section:, all: or any:"),
+]
+
+
+# -- effects ------------------------------------------------------------------------
+class Move(Strict):
+    move: int = Field(ge=-10, le=10, description="Spaces forward (positive) or back (negative)")
+
+
+class ChangeMeter(Strict):
+    meter: MeterRef
+    change: int = Field(ge=-10, le=10, description="How much the meter goes up (positive) or down (negative)")
+
+
+class SetFlag(Strict):
+    set: FlagRef = Field(description="Give the character this flag; later cards can react to it")
+
+
+class ClearFlag(Strict):
+    clear: FlagRef = Field(description="Take this flag away from the character")
+
+
+class Others(Strict):
+    others: list[Effect] = Field(min_length=1, description="Effects on every other team's character")
+
+
+class IfThen(Strict):
+    if_: Condition = Field(alias="if")
+    then: list[Effect] = Field(default_factory=list)
+    else_: list[Effect] = Field(default_factory=list, alias="else")
+
+    model_config = Strict.model_config | {"populate_by_name": True}
+
+
+Effect = Annotated[
+    Union[
+        Annotated[Move, Tag("effect:move")],
+        Annotated[ChangeMeter, Tag("effect:meter")],
+        Annotated[SetFlag, Tag("effect:set")],
+        Annotated[ClearFlag, Tag("effect:clear")],
+        Annotated[Others, Tag("effect:others")],
+        Annotated[IfThen, Tag("effect:if")],
+    ],
+    Discriminator(
+        _by_key("effect", ("if", "move", "meter", "set", "clear", "others")),
+        custom_error_type="unknown_effect",
+        custom_error_message="an effect is one of: move:, meter: with change:, set:, clear:, others:, if: with then:",
+    ),
+    Field(description="move:, meter: with change:, set:, clear:, others: or if: with then:/else:"),
+]
+AnyOf.model_rebuild()
+Others.model_rebuild()
+IfThen.model_rebuild()
+
+_TAGS: dict[type, str] = {
+    HasFlag: "condition:flag", LacksFlag: "condition:not_flag", MeterTest: "condition:meter",
+    InSection: "condition:section", AllOf: "condition:all", AnyOf: "condition:any",
+    Move: "effect:move", ChangeMeter: "effect:meter", SetFlag: "effect:set", ClearFlag: "effect:clear",
+    Others: "effect:others", IfThen: "effect:if",
+}
+
+
+# -- the board, characters and cards ----------------------------------------------------------
+class Section(Strict):
+    id: Id
+    name: Text = Field(description="The part of the day, e.g. Edellinen ilta")
+    spaces: int = Field(ge=1, le=20, description="How many spaces this part of the day has on the board")
+
+
+class Meter(Strict):
+    id: Id
+    name: Text = Field(description="e.g. Jaksaminen")
+    min: int = Field(default=0, ge=-20, le=20)
+    max: int = Field(default=10, ge=-20, le=20)
+    start: int = Field(default=5, ge=-20, le=20, description="The value a character starts with")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Meter:
+        if not self.min <= self.start <= self.max:
+            raise PydanticCustomError("meter_range", "start must be between min and max")
+        return self
+
+
+class Flag(Strict):
+    id: Id
+    description: Text | None = Field(default=None, description="What the flag means, for the facilitator")
+
+
+class Character(Strict):
+    id: Id
+    name: str = Field(min_length=1, max_length=40)
+    age: int = Field(ge=5, le=20)
+    story: Text = Field(description="The role card: the situation the character starts in")
+    meters: dict[MeterRef, int] = Field(default_factory=dict, description="Starting values that differ from the meters' start")
+    flags: list[FlagRef] = Field(default_factory=list, description="Flags the character starts with")
+    image: Image | None = None
+
+
+class Choice(Strict):
+    id: Id
+    text: Text = Field(description="The choice as the team sees it on the phones")
+    consequence: Text = Field(description="What happened, and why: shown after the reveal")
+    effects: list[Effect] = Field(default_factory=list)
+
+
+class Card(Strict):
+    id: Id
+    section: SectionRef = Field(description="The part of the day this card belongs to")
+    title: Text
+    text: Text = Field(description="The situation")
+    when: Condition | None = Field(default=None, description="Deal this card only when the condition holds")
+    choices: list[Choice] = Field(min_length=2, max_length=4)
+    questions: list[Text] = Field(default_factory=list, description="Discussion questions for the debrief")
+    notes: Text | None = Field(default=None, description="For the facilitator only")
+    image: Image | None = None
+
+
+class ChanceCard(Strict):
+    id: Id
+    title: Text
+    text: Text
+    when: Condition | None = None
+    effects: list[Effect] = Field(default_factory=list)
+
+
+class BoardGameStep(StepBase):
+    """Teams play characters through one day; choices move their tokens."""
+
+    kind: Literal["boardgame"]
+    intro: Text | None = Field(default=None, description="Shown on the projector before the game starts")
+    sections: list[Section] = Field(min_length=1, description="The board: parts of the day in order, each with spaces")
+    meters: list[Meter] = Field(default_factory=list, max_length=4)
+    flags: list[Flag] = Field(default_factory=list)
+    characters: list[Character] = Field(min_length=1)
+    cards: list[Card] = Field(min_length=1)
+    chance: list[ChanceCard] = Field(default_factory=list, description="Chance cards, drawn at random")
+    chance_every: int | None = Field(
+        default=None, ge=1, le=20, description="Every how many rounds each team draws a chance card"
+    )
+    rounds: int = Field(default=10, ge=1, le=50, description="The game ends after this many rounds at the latest")
+    vote_seconds: int | None = Field(default=None, ge=10, le=600, description="Seconds for each vote")
+    tie: Literal["first", "random"] = Field(
+        default="first", description="A tied vote: the choice listed first wins, or one is drawn at random"
+    )
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _scope(cls, data: Any, handler, info: ValidationInfo):
+        token = _declared.set(
+            {"meter": _ids_in(data, "meters"), "flag": _ids_in(data, "flags"), "section": _ids_in(data, "sections")}
+        )
+        try:
+            return handler(data)
+        finally:
+            _declared.reset(token)
+
+    @field_validator("sections")
+    @classmethod
+    def _enough_spaces(cls, sections: list[Section]) -> list[Section]:
+        total = sum(s.spaces for s in sections)
+        if total < 2:
+            raise PydanticCustomError("board_too_short", "the board needs at least 2 spaces")
+        return sections
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> BoardGameStep:
+        for what, items in (("card", self.cards), ("character", self.characters), ("chance card", self.chance)):
+            seen: set[str] = set()
+            for item in items:
+                if item.id in seen:
+                    raise PydanticCustomError(
+                        "id_reused", "{what} id '{id}' is used twice; every {what} needs its own id",
+                        {"what": what, "id": item.id},
+                    )
+                seen.add(item.id)
+        return self
+
+    @property
+    def spaces(self) -> int:
+        return sum(s.spaces for s in self.sections)
+
+    def section_at(self, position: int) -> Section:
+        edge = 0
+        for section in self.sections:
+            edge += section.spaces
+            if position < edge:
+                return section
+        return self.sections[-1]
+
+    def meter(self, meter_id: str) -> Meter:
+        return next(m for m in self.meters if m.id == meter_id)
+
+    def card(self, card_id: str) -> Card:
+        return next(c for c in self.cards if c.id == card_id)
+
+    def chance_card(self, card_id: str) -> ChanceCard:
+        return next(c for c in self.chance if c.id == card_id)
+
