@@ -76,7 +76,7 @@ function render() {
   const kind = kinds[step.kind];
   const el = h("section", { class: `activity kind-${step.kind}`, "data-step": step.id });
   kind.pupil(el, common.activity || {}, own.activity || {}, {
-    lang: boot.lang, packLang: common.language, packId: common.pack.id, stepId: step.id,
+    lang: boot.lang, packLang: common.language, packId: common.pack.id, stepId: step.id, teams: common.teams,
     send: (action) => api.send("pupil", action),
   });
   clear(main, el);

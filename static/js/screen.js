@@ -24,7 +24,7 @@ function render(v) {
   }
   const step = v.step;
   const el = h("div", { class: `activity kind-${step.kind}`, "data-step": step.id });
-  kinds[step.kind].screen(el, v.activity || {}, { lang, packLang: lang, packId: v.pack.id, stepId: step.id });
+  kinds[step.kind].screen(el, v.activity || {}, { lang, packLang: lang, packId: v.pack.id, stepId: step.id, teams: v.teams });
   clear(stage, h("p", { class: "step-count" }, t("step_of", { n: step.index + 1, total: v.steps_total })),
     h("h1", { class: "step-title" }, tr(step.title, lang)), el);
 }

@@ -1,5 +1,6 @@
 // The registry of activity kinds on the client side: one module per kind.
 import * as slide from "./slide.js";
 import * as choice from "./choice.js";
+import * as boardgame from "./boardgame.js";
 
-export const kinds = { slide, choice };
+export const kinds = { slide, choice, boardgame };

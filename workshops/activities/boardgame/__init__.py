@@ -219,6 +219,8 @@ class BoardGame(Activity[BoardGameStep, GameState]):
             members = ctx.team_members(team)
             entry["voted"] = len([m for m in members if m in state.votes])
             entry["members"] = len(members)
+            if secrets:
+                entry["split"] = rules.split(state, members)
             if team in state.hands:
                 entry["card"] = self._card(step, state.hands[team], ctx, secrets=secrets)
             if state.phase in ("revealed", "ended"):
