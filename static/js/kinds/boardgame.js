@@ -51,8 +51,8 @@ function board(a, ctx) {
         last ? h("span", { class: "finish-mark", "aria-hidden": "true" }, "★") : null,
         here.map((team) => h("span", {
           class: `token team-${colourOf(team.team, ctx)}`, "data-team": team.team,
-          title: team.character.name,
-        }, team.character.name.slice(0, 2)))));
+          title: `${teamLabel(team.team, ctx)}: ${team.character.name}`,
+        }, team.team.slice(1)))));
     }
     return h("li", { class: "section", "data-section": s.id },
       h("span", { class: "section-name" }, tr(s.name, ctx.lang, ctx.packLang)),
