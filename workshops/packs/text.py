@@ -77,8 +77,11 @@ Id = Annotated[
 
 def _check_image(value: str, info: ValidationInfo) -> str:
     ctx = info.context or {}
-    if "/" in value.replace("\\", "/") and (value.startswith("/") or ".." in value.split("/")):
-        raise PydanticCustomError("image_path", "the image must be inside the pack's folder")
+    if "/" in value.replace("\\", "/"):
+        # The server serves a pack's images from its own folder only, never from subfolders.
+        raise PydanticCustomError(
+            "image_path", "put the image directly in the pack's folder and write just its file name, e.g. kuva.svg"
+        )
     if not re.search(r"\.(svg|png|jpe?g|webp)$", value, re.I):
         raise PydanticCustomError("image_type", "an image must be an .svg, .png, .jpg or .webp file")
     pack_dir: Path | None = ctx.get("pack_dir")
