@@ -51,6 +51,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         locale_selector=select_locale,
         default_translation_directories=str(Path(__file__).parent / "translations"),
     )
+    if app.config.get("PROXY_HOPS"):
+        # Behind a reverse proxy: take the client's address and scheme from its headers.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = int(app.config["PROXY_HOPS"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
+
     from flask_babel import get_locale
 
     app.jinja_env.globals["get_locale"] = get_locale

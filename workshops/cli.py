@@ -20,6 +20,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         public_url=args.public_url,
         password=args.password,
         async_mode=args.async_mode,
+        proxy_hops=args.behind_proxy,
     )
 
 
@@ -77,6 +78,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--content", default=str(PROJECT_ROOT / "content"), help="folder of content packs")
     serve.add_argument("--public-url", help="address phones use, e.g. https://kit.example.fi (default: this machine's LAN address)")
     serve.add_argument("--password", help="facilitator password: lets other machines start sessions (hosted installs)")
+    serve.add_argument("--behind-proxy", type=int, default=0, metavar="N",
+                       help="the kit runs behind N reverse proxies: trust their X-Forwarded-For/-Proto/-Host headers")
     serve.add_argument("--async-mode", default="eventlet", choices=["eventlet", "threading"], help=argparse.SUPPRESS)
     serve.set_defaults(func=_cmd_serve)
 

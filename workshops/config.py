@@ -21,6 +21,8 @@ DEFAULTS = {
     "PUBLIC_URL": None,
     # A password opens the home page (creating sessions) to other machines; None: this machine only.
     "FACILITATOR_PASSWORD": None,
+    # How many reverse proxies stand in front of the kit (0: none); their X-Forwarded-* headers are trusted.
+    "PROXY_HOPS": 0,
     "MAX_MESSAGE_BYTES": 16 * 1024,
     "TIMER_INTERVAL": 0.5,
     "JOIN_MISSES_PER_MINUTE": 20,

@@ -56,6 +56,7 @@ def serve(
     public_url: str | None = None,
     password: str | None = None,
     async_mode: str = "eventlet",
+    proxy_hops: int = 0,
 ) -> int:
     if async_mode == "eventlet":
         import warnings
@@ -85,6 +86,7 @@ def serve(
             "CONTENT_DIR": content_dir,
             "PUBLIC_URL": public_url,
             "FACILITATOR_PASSWORD": password,
+            "PROXY_HOPS": proxy_hops,
         }
     )
     local = f"http://127.0.0.1{shown_port}/" if host in ("0.0.0.0", "::", "", "127.0.0.1") else f"http://{host}{shown_port}/"

@@ -70,6 +70,9 @@ export const clock = { offset: 0, now() { return Date.now() / 1000 + this.offset
 export function connect(auth, handlers, { onStatus, onRefused } = {}) {
   const socket = io({ auth, transports: ["websocket", "polling"], reconnectionDelayMax: 4000 });
   const lastRev = {};
+  // A restarted server may count revisions from lower down: every connect starts afresh
+  // (the server sends full views right after it).
+  socket.on("connect", () => { for (const k of Object.keys(lastRev)) delete lastRev[k]; });
   for (const [event, fn] of Object.entries(handlers)) {
     socket.on(event, (view) => {
       if (view && typeof view.rev === "number") {

@@ -61,3 +61,10 @@ def test_torn_record_is_skipped_and_the_rest_replays(make_app, tmp_path, caplog)
     assert live.state.step == 1
     votes = live.state.activities["fiilis"].votes
     assert votes == {"p1": ("ok",)}  # the torn vote is gone, everything before it is intact
+    # ...and the session goes on: new actions are journaled and survive the next restart.
+    room.app = restarted
+    pupil = room.connect("pupil", token=pupils[1].token)
+    assert act(pupil, "pupil", {"type": "act", "step": "fiilis", "action": {"type": "vote", "options": ["pirtea"]}})["ok"]
+    assert act(room.connect("host", key=room.host_key), "host", {"type": "goto", "step": 2, "expect": 1})["ok"]
+    again = make_app().extensions["workshops"]["manager"].get(room.code)
+    assert again.state.step == 2 and again.state.activities["fiilis"].votes["p2"] == ("pirtea",)

@@ -11,6 +11,10 @@ from .models import Pack
 
 log = logging.getLogger(__name__)
 
+# Parsed packs by (folder, newest file time): parsing a large pack in pure Python takes
+# a noticeable fraction of a second, and every app in a process may ask for the same one.
+_parsed: dict[tuple[Path, float], LoadResult] = {}
+
 
 class PackLibrary:
     """Every pack folder under `root`; a broken pack is reported and skipped, never fatal."""
@@ -36,7 +40,9 @@ class PackLibrary:
                 if self._stamps.get(folder) == stamp:
                     continue
                 self._stamps[folder] = stamp
-                result = load_pack(folder)
+                result = _parsed.get((folder, stamp))
+                if result is None:
+                    result = _parsed[(folder, stamp)] = load_pack(folder)
                 previous = self._results.get(folder.name)
                 if result.ok:
                     self._results[folder.name] = result

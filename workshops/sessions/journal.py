@@ -26,14 +26,16 @@ CREATE TABLE IF NOT EXISTS sessions (
     ended_at REAL
 );
 CREATE TABLE IF NOT EXISTS actions (
+    -- The journal's own order, independent of a session's revision: a replay that
+    -- skips an unreadable record must not make the next append collide with it.
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
     session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
-    seq INTEGER NOT NULL,
     at REAL NOT NULL,
     actor TEXT NOT NULL,
     cid TEXT,
-    action TEXT NOT NULL,
-    PRIMARY KEY (session_id, seq)
+    action TEXT NOT NULL
 );
+CREATE INDEX IF NOT EXISTS actions_by_session ON actions (session_id, seq);
 """
 
 
@@ -95,14 +97,27 @@ class Journal:
             (sid, code, pack["id"], json.dumps(pack, ensure_ascii=False), seed, int(own_nicknames), at),
         )
 
-    def append(self, sid: str, seq: int, at: float, actor: str, cid: str | None, action: dict[str, Any]) -> None:
-        self._write(
-            "INSERT INTO actions (session_id, seq, at, actor, cid, action) VALUES (?,?,?,?,?,?)",
-            (sid, seq, at, actor, cid, json.dumps(action, ensure_ascii=False, separators=(",", ":"))),
-        )
-
-    def mark_ended(self, sid: str, at: float) -> None:
-        self._write("UPDATE sessions SET ended_at = ? WHERE id = ?", (at, sid))
+    def append(
+        self, sid: str, at: float, actor: str, cid: str | None, action: dict[str, Any], ends: bool = False
+    ) -> None:
+        """Record one accepted action (and, if it ends the session, the end) in one transaction."""
+        text = json.dumps(action, ensure_ascii=False, separators=(",", ":"))
+        with self._lock:
+            try:
+                self._db.execute("BEGIN IMMEDIATE")
+                try:
+                    self._db.execute(
+                        "INSERT INTO actions (session_id, at, actor, cid, action) VALUES (?,?,?,?,?)",
+                        (sid, at, actor, cid, text),
+                    )
+                    if ends:
+                        self._db.execute("UPDATE sessions SET ended_at = ? WHERE id = ?", (at, sid))
+                except BaseException:
+                    self._db.execute("ROLLBACK")
+                    raise
+                self._db.execute("COMMIT")
+            except sqlite3.Error as exc:
+                raise JournalError(str(exc)) from exc
 
     def delete_session(self, sid: str) -> None:
         with self._lock:

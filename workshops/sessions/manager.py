@@ -131,9 +131,8 @@ class SessionManager:
             if isinstance(result, Rejected):
                 return Outcome(False, state.rev, result.code, result.message)
             try:
-                self.journal.append(live.id, result.rev, at, actor, cid, actions.to_journal(parsed))
-                if result.ended and not state.ended:
-                    self.journal.mark_ended(live.id, at)
+                ends = result.ended and not state.ended
+                self.journal.append(live.id, at, actor, cid, actions.to_journal(parsed), ends=ends)
             except JournalError as exc:
                 live.journal_failed = True
                 log.error("session %s: journal write failed: %s", live.code, exc)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -40,10 +41,21 @@ def _limiter(name: str) -> RateLimiter:
     return current_app.extensions["workshops"]["limits"][name]
 
 
+def _password_mark(password: str) -> str:
+    # Stored in the signed cookie, so a changed password signs everyone out.
+    return hashlib.sha256(f"{current_app.config['SECRET_KEY']}:{password}".encode()).hexdigest()[:16]
+
+
 def _may_create() -> bool:
-    if is_local(request.remote_addr):
-        return True
-    return bool(current_app.config.get("FACILITATOR_PASSWORD")) and session.get("facilitator") is True
+    """The facilitator's own machine may start sessions; with a password, only who knows it.
+
+    With a password set, loopback is not trusted: behind a reverse proxy every
+    request comes from 127.0.0.1.
+    """
+    password = current_app.config.get("FACILITATOR_PASSWORD")
+    if password:
+        return session.get("facilitator") == _password_mark(str(password))
+    return is_local(request.remote_addr)
 
 
 def _same_origin() -> bool:
@@ -109,9 +121,11 @@ def home():
 @bp.post("/login")
 def login():
     expected = current_app.config.get("FACILITATOR_PASSWORD")
+    if not _limiter("misses").allow("login:" + (request.remote_addr or "?")):
+        return render_template("login.html", strings=ui_strings(), error=_("Too many tries. Wait a minute.")), 429
     given = request.form.get("password", "")
     if expected and hmac.compare_digest(given.encode(), str(expected).encode()):
-        session["facilitator"] = True
+        session["facilitator"] = _password_mark(str(expected))
         return redirect(url_for("pages.home"))
     return render_template("login.html", strings=ui_strings(), error=_("Wrong password.")), 403
 
