@@ -39,16 +39,19 @@ def test_creating_a_session_needs_the_same_origin(client):
 
 def test_host_and_screen_pages_need_their_keys(classroom: Classroom):
     http = classroom.app.test_client()
-    assert http.get(f"/host/{classroom.code}").status_code == 403
-    assert http.get(f"/host/{classroom.code}?k=forged").status_code == 403
-    assert http.get(f"/screen/{classroom.code}?k={classroom.host_key}").status_code == 403
+    wrong_code = http.get("/host/ZZZZZ")
+    # A wrong key gets exactly the answer a wrong code gets: it confirms nothing.
+    for path in [f"/host/{classroom.code}", f"/host/{classroom.code}?k=forged",
+                 f"/screen/{classroom.code}?k={classroom.host_key}", f"/report/{classroom.code}"]:
+        resp = http.get(path)
+        assert (resp.status_code, resp.data) == (404, wrong_code.data), path
     # A key in the address moves into a cookie and out of the address bar.
     resp = http.get(f"/host/{classroom.code}?k={classroom.host_key}")
     assert resp.status_code == 302 and resp.headers["Location"] == f"/host/{classroom.code}"
     page = http.get(f"/host/{classroom.code}").get_data(as_text=True)
     assert classroom.code in page and f"/screen/{classroom.code}?k={classroom.screen_key}" in page
     assert http.get(f"/qr/{classroom.code}/remote.svg").status_code == 200
-    assert classroom.app.test_client().get(f"/qr/{classroom.code}/remote.svg").status_code == 403
+    assert classroom.app.test_client().get(f"/qr/{classroom.code}/remote.svg").status_code == 404
 
 
 def test_wrong_codes_get_the_same_answer_and_are_throttled(classroom: Classroom):
@@ -62,6 +65,17 @@ def test_wrong_codes_get_the_same_answer_and_are_throttled(classroom: Classroom)
     assert 429 in statuses
     # Another address is not slowed down by this one.
     assert http.get("/j/ZZZZZ", environ_base=REMOTE).status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/qr/{code}.svg", "/host/{code}", "/screen/{code}", "/report/{code}", "/j/{code}"])
+def test_every_code_lookup_counts_as_a_guess(client, path):
+    statuses = [client.get(path.format(code=f"QQ{i:03d}")).status_code for i in range(30)]
+    assert statuses[0] == 404 and statuses[-1] == 429
+
+
+def test_seat_with_a_body_that_is_not_a_map(classroom: Classroom):
+    resp = classroom.app.test_client().post(f"/j/{classroom.code}/seat", json=[1, 2], headers=ORIGIN)
+    assert resp.status_code == 200 and resp.get_json()["ok"]
 
 
 def test_join_form_accepts_lower_case_and_spaces(classroom: Classroom):
@@ -160,4 +174,23 @@ def test_report_is_aggregates_only(classroom: Classroom):
     assert "<strong>2</strong>" in page
     for pupil in classroom.live.state.pupils.values():
         assert pupil.nick not in page
-    assert classroom.app.test_client().get(f"/report/{classroom.code}").status_code == 403
+    assert classroom.app.test_client().get(f"/report/{classroom.code}").status_code == 404
+
+
+def test_with_a_password_even_this_machine_must_sign_in(make_app):
+    # Behind a reverse proxy every request comes from 127.0.0.1: loopback proves nothing then.
+    app = make_app(FACILITATOR_PASSWORD="sala-sana", PROXY_HOPS=1)
+    client = app.test_client()
+    proxied = {"X-Forwarded-For": "203.0.113.9"}
+    assert b'type="password"' in client.get("/", headers=proxied).data
+    assert client.post("/sessions", data={"pack": "esittely"}, headers=ORIGIN | proxied).status_code == 403
+    assert b'type="password"' in client.get("/").data
+
+
+def test_changing_the_password_signs_facilitators_out(make_app):
+    app = make_app(FACILITATOR_PASSWORD="vanha")
+    client = app.test_client()
+    client.post("/login", data={"password": "vanha"})
+    assert b'data-pack="esittely"' in client.get("/").data
+    app.config["FACILITATOR_PASSWORD"] = "uusi"
+    assert b'type="password"' in client.get("/").data

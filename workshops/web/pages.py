@@ -70,11 +70,26 @@ def _not_found(status: int = 404) -> Response:
     return resp
 
 
+class _Throttled(Exception):
+    pass
+
+
 def _live_or_404(code: str):
+    """The session for a code; a wrong code counts as a guess (and too many are throttled)."""
     live = manager().get(normalise_code(code))
     if live is None:
+        if _guess_limited():
+            raise _Throttled()
         abort(404)
     return live
+
+
+def _wrong_key() -> Response:
+    # The same answer as a wrong code, and it counts as a guess too: a code must not be
+    # confirmed by a "forbidden" where a wrong one says "not found".
+    if _guess_limited():
+        return _not_found(429)
+    return _not_found(404)
 
 
 def _key_from_request(code: str, name: str) -> str | None:
@@ -152,7 +167,7 @@ def _keyed_page(code: str, role: str):
     key = _key_from_request(live.code, role)
     check = manager().keys.check_host if role == "host" else manager().keys.check_screen
     if not check(live.id, key):
-        return None, _not_found(403)
+        return None, _wrong_key()
     if request.args.get("k"):
         endpoint = "pages.host" if role == "host" else "pages.screen"
         return None, _with_key_cookie(redirect(url_for(endpoint, code=live.code)), live.code, role, key)
@@ -238,7 +253,8 @@ def take_seat(code: str):
     # Per session, not per address: a whole class may share one school NAT address.
     if not _limiter("joins").allow(live.code):
         return jsonify(ok=False, error="rate_limited", message=_("Too many tries. Wait a minute.")), 429
-    body = request.get_json(silent=True) or {}
+    body = request.get_json(silent=True)
+    body = body if isinstance(body, dict) else {}
     lang = body.get("lang") if body.get("lang") in current_app.config["LANGUAGES"] else "fi"
     outcome = manager().join(live, lang)
     if not outcome.ok:
@@ -266,7 +282,7 @@ def remote_qr(code: str):
     live = _live_or_404(code)
     key = request.cookies.get(f"host_{live.code}")
     if not manager().keys.check_host(live.id, key):
-        abort(403)
+        return _wrong_key()
     resp = make_response(qr_svg(public_base() + url_for("pages.host", code=live.code, k=key)))
     resp.headers["Content-Type"] = "image/svg+xml"
     resp.headers["Cache-Control"] = "no-store"
@@ -285,7 +301,7 @@ def pack_media(pack_id: str, name: str):
 def report(code: str):
     live = _live_or_404(code)
     if not manager().keys.check_host(live.id, request.cookies.get(f"host_{live.code}")):
-        return _not_found(403)
+        return _wrong_key()
     return render_template("report.html", report=views.report(live.state), strings=ui_strings())
 
 
@@ -324,3 +340,8 @@ def _404(_exc):
 @bp.app_errorhandler(403)
 def _403(_exc):
     return _not_found(403)
+
+
+@bp.app_errorhandler(_Throttled)
+def _throttled(_exc):
+    return _not_found(429)
