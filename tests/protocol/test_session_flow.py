@@ -294,3 +294,34 @@ def test_timer_closes_the_question(classroom: Classroom, clock):
     assert len(fired) == 1
     assert classroom.live.state.activities["hatanumero"].phase == "closed"
     assert vote(pupil, "hatanumero", "n112")["error"] == "closed"
+
+
+def test_nicknames_change_only_in_the_lobby(classroom: Classroom):
+    host = classroom.host()
+    pupil = classroom.pupil()
+    assert act(pupil, "pupil", {"type": "reroll"})["ok"]
+    goto(host, 0, -1)
+    assert act(pupil, "pupil", {"type": "reroll"})["error"] == "lobby_only"
+
+
+def test_an_action_that_changes_nothing_is_not_saved_or_sent(classroom: Classroom):
+    host = classroom.host()
+    pupil = classroom.pupil()
+    goto(host, 1, -1)
+    vote(pupil, "fiilis", "ok")
+    last(host, "host_view")
+    rev = classroom.live.state.rev
+    again = vote(pupil, "fiilis", "ok")
+    assert again == {"ok": True, "rev": rev}
+    assert last(host, "host_view") is None and classroom.live.state.rev == rev
+
+
+def test_event_limit_holds_across_reconnects(make_app):
+    room = Classroom(make_app(EVENT_BURST=5, EVENTS_PER_SECOND=0.001))
+    room.host()
+    pupil = room.pupil()  # the connect itself costs 3
+    acks = [act(pupil, "pupil", {"type": "lang", "lang": lang}) for lang in ["sv", "fi", "sv"]]
+    assert [a["ok"] for a in acks] == [True, True, False] and acks[-1]["error"] == "rate_limited"
+    pupil.disconnect()
+    again = room.connect("pupil", token=pupil.token)
+    assert not again.is_connected()  # no free refill by reconnecting

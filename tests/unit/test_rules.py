@@ -178,7 +178,8 @@ def test_random_action_sequences_keep_invariants(data):
             assert result.code and result.message
             continue
         state = result
-        assert state.rev == before.rev + 1
+        # a change bumps the revision by one; an action that changes nothing leaves the state as it was
+        assert state.rev == before.rev + 1 or state is before
         assert -1 <= state.step <= len(demo_pack.agenda)
         assert all(p.team is None or p.team in state.teams for p in state.pupils.values())
         # every active pupil's answer is counted once, and only known options are counted

@@ -48,6 +48,7 @@ class Outcome:
     error: str | None = None
     message: str | None = None
     duplicate: bool = False
+    changed: bool = True  # False: accepted, but the state is as it was (nothing to send)
     affected: set[str] | None = field(default_factory=set)  # pupils whose own view changed; None: all
     seat: str | None = None  # for joins: the new seat
 
@@ -122,7 +123,7 @@ class SessionManager:
         with live.lock:
             state = live.state
             if cid is not None and (actor, cid) in live.seen:
-                return Outcome(True, state.rev, duplicate=True)
+                return Outcome(True, state.rev, duplicate=True, changed=False)
             parsed = actions.parse(actor, payload, state.pack)
             if isinstance(parsed, Rejected):
                 return Outcome(False, state.rev, parsed.code, parsed.message)
@@ -130,6 +131,8 @@ class SessionManager:
             result = rules.apply(state, actor, parsed, at)
             if isinstance(result, Rejected):
                 return Outcome(False, state.rev, result.code, result.message)
+            if result is state:
+                return Outcome(True, state.rev, changed=False)  # nothing to save or send
             try:
                 ends = result.ended and not state.ended
                 self.journal.append(live.id, at, actor, cid, actions.to_journal(parsed), ends=ends)

@@ -139,6 +139,9 @@ def _enter_step(state: SessionState, index: int, at: float) -> SessionState:
 
 
 def _pupil(state: SessionState, action: BaseModel, pupil: Pupil, at: float) -> SessionState | Rejected:
+    if isinstance(action, (Reroll, Rename)) and state.step >= 0:
+        # Nicknames settle in the lobby; afterwards they would keep changing on the projector.
+        return Rejected("lobby_only", "You can change your nickname only before the workshop starts.")
     if isinstance(action, Reroll):
         taken = {p.nick for p in state.pupils.values()}
         nick = nicknames.generate(state.ctx(at).rng, taken)
@@ -171,8 +174,8 @@ def _act(state: SessionState, action: ActParsed, at: float, pupil: Pupil | None)
         result = kind.host_move(step, current, action.action, ctx)
     else:
         result = kind.pupil_move(step, current, pupil.seat(), action.action, ctx)
-    if isinstance(result, Rejected):
-        return result
+    if isinstance(result, Rejected) or result is current:
+        return result if isinstance(result, Rejected) else state
     return replace(state, activities={**state.activities, step.id: result})
 
 
@@ -257,8 +260,8 @@ def apply(state: SessionState, actor: str, action: BaseModel, at: float) -> Sess
         result = _host(state, action, at)
     else:
         result = _system(state, action, at)
-    if isinstance(result, Rejected):
-        return result
+    if isinstance(result, Rejected) or result is state:
+        return result  # refused, or changed nothing (the same vote again): no new revision
     return replace(result, rev=state.rev + 1, last_at=max(at, state.last_at))
 
 

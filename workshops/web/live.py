@@ -98,7 +98,7 @@ def _drop_seat(code: str, seat: str) -> None:
 
 def broadcast(live: Live, outcome: Outcome) -> None:
     """Send each role the views an accepted action changed."""
-    if not outcome.ok or outcome.duplicate:
+    if not outcome.ok or not outcome.changed:
         return
     state = live.state
     code = live.code
@@ -156,6 +156,8 @@ def on_connect(auth: Any = None):
         if pupil.kicked:
             raise _refusal("removed", "You are no longer in this workshop.")
         client = Client(live.code, "pupil", seat)
+        if not _events().allow(_bucket(client), cost=3):  # a connect sends full views: it costs more
+            raise _refusal("rate_limited", "Slow down a little and try again.")
         join_room(f"{live.code}:pupils")
         join_room(f"{live.code}:{seat}")
         manager().connected(live, seat)
@@ -168,7 +170,8 @@ def on_connect(auth: Any = None):
 @socketio.on("disconnect")
 def on_disconnect(*_args: Any):
     client = _clients().pop(request.sid, None)
-    _events().forget(request.sid)
+    if client is not None and client.seat is None:
+        _events().forget(_bucket(client))
     if client is None or client.seat is None:
         return
     live = manager().get(client.code)
@@ -177,12 +180,17 @@ def on_disconnect(*_args: Any):
         presence_changed(live)
 
 
+def _bucket(client: Client) -> str:
+    return f"{client.code}:{client.seat}" if client.seat else f"{client.code}:{client.role}:{request.sid}"
+
+
 # -- actions in ------------------------------------------------------------------
 def _handle(role: str, data: Any) -> dict[str, Any]:
     client = _clients().get(request.sid)
     if client is None:
         return _error("not_connected", "Reconnect first.")
-    if not _events().allow(request.sid):
+    # Per seat, not per socket: reconnecting must not refill the bucket.
+    if not _events().allow(_bucket(client)):
         return _error("rate_limited", "Slow down a little and try again.")
     if client.role != role:
         return _error("forbidden", "That command is not allowed for you.")

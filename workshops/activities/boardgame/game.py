@@ -157,13 +157,13 @@ def apply_effects(
 
 # -- setup and dealing -----------------------------------------------------------------------------
 def start(game: BoardGameStep, teams: tuple[str, ...], rng: random.Random) -> GameState:
-    """Give each team a character (in the pack's order, from a seeded shuffle of the teams)."""
-    order = list(teams)
-    rng.shuffle(order)
+    """Give each team a character, drawn with the seeded random source (so every character gets played)."""
+    characters = list(game.characters)
+    rng.shuffle(characters)
     defaults = {m.id: m.start for m in game.meters}
     tokens = {}
     for i, team in enumerate(sorted(teams)):
-        character = game.characters[order.index(team) % len(game.characters)]
+        character = characters[i % len(characters)]
         meters = {**defaults, **character.meters}
         tokens[team] = Token(character.id, 0, meters, frozenset(character.flags))
     return GameState(phase="ready", tokens=tokens)
