@@ -1,6 +1,6 @@
 // The host console: navigation, the current step's controls, notes, the timing
 // plan and the pupils (kick, teams). Every button sends one acknowledged command.
-import { boot, connect, h, t, tr, clear, statusLine, errorText, clock, secondsLeft } from "./lib.js";
+import { boot, connect, h, t, tr, patch, statusLine, errorText, clock, secondsLeft } from "./lib.js";
 import { kinds } from "./kinds/index.js";
 
 const stage = document.getElementById("stage");
@@ -15,13 +15,26 @@ let teamCount = null; // the facilitator's pick survives re-renders while pupils
 
 const api = connect(boot.auth, { host_view: (v) => { view = v; render(); } }, {
   onStatus: (s) => statusLine(status, s),
-  onRefused: (d) => { status.textContent = d.message; },
+  onRefused: (d) => { status.textContent = errorText({ ok: false, ...d }); },
 });
+
+let navigating = false;
 
 async function command(action) {
   const ack = await api.send("host", action);
   if (!ack.ok) flash(errorText(ack));
   return ack;
+}
+
+/** Move to a step once: a double tap must not look like another tab moving on. */
+async function goto(step) {
+  if (navigating) return;
+  navigating = true;
+  try {
+    await command({ type: "goto", step, expect: view.step ? view.step.index : -1 });
+  } finally {
+    navigating = false;
+  }
 }
 
 function flash(text) {
@@ -30,16 +43,17 @@ function flash(text) {
   if (text) setTimeout(() => { if (warning.textContent === text && !view?.journal_failed) warning.hidden = true; }, 5000);
 }
 
-const goto = (step) => command({ type: "goto", step, expect: view.step ? view.step.index : -1 });
 
 function nav() {
   const cur = view.step ? view.step.index : -1;
   const last = view.steps_total - 1;
   const buttons = [];
   if (view.phase === "ended") return h("div", { class: "controls" }, h("a", { class: "btn", href: boot.report_url }, t("report")));
-  if (cur >= 0) buttons.push(h("button", { class: "btn", id: "prev", onclick: () => goto(cur - 1) }, t("prev")));
+  // The handlers read the current step when pressed: patch() may keep these buttons across steps.
+  const here = () => (view.step ? view.step.index : -1);
+  if (cur >= 0) buttons.push(h("button", { class: "btn", id: "prev", onclick: () => goto(here() - 1) }, t("prev")));
   if (cur < last) {
-    buttons.push(h("button", { class: "btn primary", id: "next", onclick: () => goto(cur + 1) }, cur < 0 ? t("start") : t("next")));
+    buttons.push(h("button", { class: "btn primary", id: "next", onclick: () => goto(here() + 1) }, cur < 0 ? t("start") : t("next")));
   }
   buttons.push(h("button", { class: "btn quiet", id: "end", onclick: () => confirm(t("end_confirm")) && command({ type: "end" }) }, t("end")));
   return h("div", { class: "controls nav" }, buttons);
@@ -49,13 +63,13 @@ function renderStage() {
   const lang = view.language;
   answered = new Set();
   if (view.phase === "lobby") {
-    clear(stage, h("p", { class: "step-count" }, t("lobby")), h("h1", {}, tr(view.pack.title, lang)),
+    patch(stage, h("p", { class: "step-count" }, t("lobby")), h("h1", {}, tr(view.pack.title, lang)),
       h("p", { class: "lead" }, t("pupils_joined", { n: view.pupils.filter((p) => !p.kicked).length })),
       h("p", { class: "muted" }, view.join_url || boot.join_url), nav());
     return;
   }
   if (view.phase === "ended") {
-    clear(stage, h("h1", {}, tr(view.pack.title, lang)), h("p", { class: "lead" }, t("ended")), nav());
+    patch(stage, h("h1", {}, tr(view.pack.title, lang)), h("p", { class: "lead" }, t("ended")), nav());
     return;
   }
   const step = view.step;
@@ -64,12 +78,12 @@ function renderStage() {
     lang, packLang: lang, packId: view.pack.id, stepId: step.id, command, teams: view.teams,
     answered: (set) => { answered = set; },
   });
-  clear(stage, nav(), h("p", { class: "step-count" }, t("step_of", { n: step.index + 1, total: view.steps_total })),
+  patch(stage, nav(), h("p", { class: "step-count" }, t("step_of", { n: step.index + 1, total: view.steps_total })),
     h("h1", { class: "step-title" }, tr(step.title, lang)), el);
 }
 
 function renderNotes() {
-  clear(notes, h("h2", {}, t("notes")),
+  patch(notes, h("h2", {}, t("notes")),
     view.notes ? h("p", { class: "notes" }, tr(view.notes, view.language)) : h("p", { class: "muted" }, t("no_notes")));
 }
 
@@ -103,7 +117,7 @@ function renderPlan() {
       diff > 1 ? t("behind", { m: diff }) : diff < -1 ? t("ahead", { m: -diff }) : t("on_time"),
       " · ", t("elapsed", { time: fmt(now - firstStart) }));
   }
-  clear(plan, h("h2", {}, t("plan")), summary, h("ol", { class: "plan" }, rows));
+  patch(plan, h("h2", {}, t("plan")), summary, h("ol", { class: "plan" }, rows));
 }
 
 function renderPeople() {
@@ -119,7 +133,10 @@ function renderPeople() {
     onchange: (e) => command({ type: "own_nicknames", allowed: e.target.checked }) }), " ", t("own_nicks"));
   const row = (p) => h("li", { class: `pupil ${p.online ? "on" : "off"}`, "data-seat": p.id },
     h("span", { class: "dot", title: p.online ? t("online") : t("offline") }),
-    h("span", { class: "nick" }, p.nick),
+    h("span", { class: "nick" }, p.nick,
+      p.pending ? h("span", { class: "pending" }, " → ", p.pending, " ",
+        h("button", { class: "btn tiny approve", onclick: () => command({ type: "nick", seat: p.id, approve: true }) }, t("approve")),
+        h("button", { class: "btn tiny quiet reject", onclick: () => command({ type: "nick", seat: p.id, approve: false }) }, t("reject"))) : null),
     answered.has(p.id) ? h("span", { class: "tick", title: t("answered") }, "✓") : null,
     teams.length ? h("select", { class: "move", "aria-label": t("move_to"), onchange: (e) => command({ type: "move", seat: p.id, team: e.target.value || null }) },
       h("option", { value: "" }, "–"),
@@ -136,7 +153,7 @@ function renderPeople() {
     list = [h("ul", { class: "pupils" }, active.map(row))];
   }
   const kicked = view.pupils.filter((p) => p.kicked);
-  clear(people,
+  patch(people,
     h("h2", {}, t("pupils"), ` (${active.length})`),
     view.locked ? h("p", { class: "badge" }, t("locked")) : null,
     h("div", { class: "controls" }, lock), own, teamBar, list,

@@ -45,6 +45,36 @@ export function add(el, ...children) {
   return el;
 }
 
+/**
+ * Make `el`'s children look like `children`, keeping every existing node that is
+ * already equal: a select that is open, a button being pressed or a field being
+ * typed in survives a view that changes something else on the page.
+ */
+export function patch(el, ...children) {
+  const fresh = children.flat(Infinity).filter((c) => c != null && c !== false)
+    .map((c) => (c instanceof Node ? c : document.createTextNode(String(c))));
+  const old = Array.from(el.childNodes);
+  if (old.length !== fresh.length) return el.replaceChildren(...fresh), el;
+  fresh.forEach((node, i) => patchNode(old[i], node));
+  return el;
+}
+
+function sameShell(a, b) {
+  if (a.nodeName !== b.nodeName || a.nodeType !== 1) return false;
+  if (a.attributes.length !== b.attributes.length) return false;
+  for (const attr of b.attributes) if (a.getAttribute(attr.name) !== attr.value) return false;
+  return !["INPUT", "SELECT", "TEXTAREA", "BUTTON"].includes(a.nodeName);  // their listeners carry data
+}
+
+function patchNode(old, fresh) {
+  if (old.isEqualNode(fresh)) return;
+  if (sameShell(old, fresh) && old.childNodes.length === fresh.childNodes.length) {
+    Array.from(fresh.childNodes).forEach((child, i) => patchNode(old.childNodes[i], child));
+    return;
+  }
+  old.replaceWith(fresh);
+}
+
 export function clear(el, ...children) {
   el.replaceChildren(...children.flat(Infinity).filter((c) => c != null && c !== false));
   return el;

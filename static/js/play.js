@@ -1,5 +1,5 @@
 // The pupil's phone: take a seat (or get it back), then render the views.
-import { boot, connect, h, t, clear, statusLine, secondsLeft, errorText } from "./lib.js";
+import { boot, connect, h, t, patch, statusLine, secondsLeft, errorText } from "./lib.js";
 import { kinds } from "./kinds/index.js";
 
 const code = boot.code;
@@ -24,9 +24,10 @@ async function takeSeat() {
   return data;
 }
 
-function showMessage(text, { help = false } = {}) {
-  clear(main, h("div", { class: "notice" }, h("p", { class: "big-prompt" }, text),
-    help ? h("p", { class: "help-line" }, t("help_line")) : null));
+function showMessage(text, { help = false, retry = false } = {}) {
+  patch(main, h("div", { class: "notice" }, h("p", { class: "big-prompt" }, text),
+    help ? h("p", { class: "help-line" }, t("help_line")) : null,
+    retry ? h("button", { class: "btn primary big", id: "retry", onclick: () => location.reload() }, t("try_again")) : null));
 }
 
 function renderMe() {
@@ -43,7 +44,8 @@ function renderMe() {
 function nickEditor() {
   const box = h("div", { class: "nick-box" },
     h("p", { class: "label" }, t("your_nick")),
-    h("p", { class: "nick-big", id: "nick" }, own.nick));
+    h("p", { class: "nick-big", id: "nick" }, own.nick),
+    own.pending ? h("p", { class: "hint", id: "pending" }, t("nick_pending", { nick: own.pending })) : null);
   const msg = h("p", { class: "error", role: "alert" });
   box.append(h("button", { class: "btn big", id: "reroll", onclick: async () => {
     const ack = await api.send("pupil", { type: "reroll" });
@@ -67,10 +69,10 @@ function render() {
   if (refused) return;
   if (!common || !own) return;
   renderMe();
-  if (own.removed) return showMessage(t("removed"));
+  if (own.removed) return showMessage(t("removed"), { retry: true });
   if (common.phase === "ended") return showMessage(t("ended"), { help: true });
   if (common.phase === "lobby") {
-    return clear(main, h("p", { class: "big-prompt" }, t("wait_start")), nickEditor());
+    return patch(main, h("p", { class: "big-prompt" }, t("wait_start")), nickEditor());
   }
   const step = common.step;
   const kind = kinds[step.kind];
@@ -79,7 +81,7 @@ function render() {
     lang: boot.lang, packLang: common.language, packId: common.pack.id, stepId: step.id, teams: common.teams,
     send: (action) => api.send("pupil", action),
   });
-  clear(main, el);
+  patch(main, el);
 }
 
 let api = null;
@@ -106,11 +108,25 @@ async function start() {
     onRefused: (data) => {
       refused = data;
       api.socket.disconnect();
-      if (data.error === "removed") return showMessage(t("removed"));
+      statusLine(status, "connected");  // not "reconnecting": the server said no
+      if (data.error === "removed") return showMessage(t("removed"), { retry: true });
+      if (data.error === "rate_limited") return showMessage(errorText({ ok: false, ...data }), { retry: true });
       // The seat is gone (an old link, or a session that ended): start afresh.
       localStorage.removeItem(tokenKey);
       showMessage(t("err_not_found"));
     },
+  });
+  watchServerClose();
+}
+
+function watchServerClose() {
+  // The server closed this phone's connection (the facilitator removed it): say so, and
+  // let the pupil try again if they were let back in.
+  api.socket.on("disconnect", (reason) => {
+    if (reason !== "io server disconnect") return;
+    refused = { error: "removed" };
+    statusLine(status, "connected");
+    showMessage(t("removed"), { retry: true });
   });
 }
 

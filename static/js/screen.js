@@ -1,5 +1,5 @@
 // The projector: the join QR in the lobby, then the public view of each step.
-import { boot, connect, h, t, tr, clear, statusLine, secondsLeft } from "./lib.js";
+import { boot, connect, h, t, tr, patch, statusLine, secondsLeft, errorText } from "./lib.js";
 import { kinds } from "./kinds/index.js";
 
 const lobby = document.getElementById("lobby");
@@ -15,23 +15,23 @@ function render(v) {
   corner.hidden = inLobby || v.phase === "ended" || v.locked;
   document.getElementById("count").textContent = t("pupils_joined", { n: v.pupil_count });
   const colours = Object.fromEntries(v.teams.map((x) => [x.id, x.colour]));
-  clear(document.getElementById("nicks"), v.nicks.map((p) =>
+  patch(document.getElementById("nicks"), v.nicks.map((p) =>
     h("li", { class: p.team ? `chip team-${colours[p.team]}` : "chip" }, p.nick)));
   if (inLobby) return;
   if (v.phase === "ended") {
-    return clear(stage, h("h1", { class: "step-title" }, tr(v.pack.title, lang)), h("p", { class: "big-prompt" }, t("ended")),
+    return patch(stage, h("h1", { class: "step-title" }, tr(v.pack.title, lang)), h("p", { class: "big-prompt" }, t("ended")),
       h("p", { class: "help-line" }, t("help_line")));
   }
   const step = v.step;
   const el = h("div", { class: `activity kind-${step.kind}`, "data-step": step.id });
   kinds[step.kind].screen(el, v.activity || {}, { lang, packLang: lang, packId: v.pack.id, stepId: step.id, teams: v.teams });
-  clear(stage, h("p", { class: "step-count" }, t("step_of", { n: step.index + 1, total: v.steps_total })),
+  patch(stage, h("p", { class: "step-count" }, t("step_of", { n: step.index + 1, total: v.steps_total })),
     h("h1", { class: "step-title" }, tr(step.title, lang)), el);
 }
 
 connect(boot.auth, { screen_view: render }, {
   onStatus: (s) => statusLine(status, s),
-  onRefused: (d) => { status.textContent = d.message; },
+  onRefused: (d) => { status.textContent = errorText({ ok: false, ...d }); },
 });
 
 setInterval(() => {

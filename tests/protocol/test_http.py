@@ -58,9 +58,13 @@ def test_wrong_codes_get_the_same_answer_and_are_throttled(classroom: Classroom)
     http = classroom.app.test_client()
     first = http.get("/j/ZZZZZ")
     assert first.status_code == 404
+    # An ended session's page still opens for its pupils (the thank-you and help lines),
+    # but it takes no new seats, with the same answer as a wrong code.
     classroom.live.state = classroom.live.state.__class__(**{**classroom.live.state.__dict__, "ended": True})
-    ended = http.get(f"/j/{classroom.code}")
-    assert ended.status_code == 404 and ended.data == first.data
+    assert http.get(f"/j/{classroom.code}").status_code == 200
+    seat = http.post(f"/j/{classroom.code}/seat", json={}, headers=ORIGIN)
+    wrong = http.post("/j/ZZZZZ/seat", json={}, headers=ORIGIN)
+    assert (seat.status_code, seat.get_json()) == (wrong.status_code, wrong.get_json()) == (404, wrong.get_json())
     statuses = [http.get(f"/j/QQQ{i:02d}").status_code for i in range(30)]
     assert 429 in statuses
     # Another address is not slowed down by this one.

@@ -273,10 +273,22 @@ def test_own_nicknames_are_off_by_default_and_cleaned_when_on(classroom: Classro
     other = classroom.pupil()
     assert act(pupil, "pupil", {"type": "rename", "nick": "Aino"})["error"] == "own_nicknames_off"
     act(host, "host", {"type": "own_nicknames", "allowed": True})
+    screen = classroom.screen()
+    generated = last(pupil, "own_view")["nick"]
     assert act(pupil, "pupil", {"type": "rename", "nick": "<b>Ａｉｎｏ</b>\u202e\u200b"})["ok"]
-    nick = last(pupil, "own_view")["nick"]
-    assert nick == "<b>Aino</b>"  # kept as text: pages render it with textContent
+    own = last(pupil, "own_view")
+    assert own["pending"] == "<b>Aino</b>"  # kept as text: pages render it with textContent
+    assert own["nick"] == generated
+    # The projector shows typed text only after the facilitator approves it.
+    assert "Aino" not in str(last(screen, "screen_view"))
+    assert [p["pending"] for p in last(host, "host_view")["pupils"]][0] == "<b>Aino</b>"
     assert act(other, "pupil", {"type": "rename", "nick": "<B>aino</B>"})["error"] == "nick_taken"
+    assert act(host, "host", {"type": "nick", "seat": own["seat"], "approve": True})["ok"]
+    assert [n["nick"] for n in last(screen, "screen_view")["nicks"]][0] == "<b>Aino</b>"
+    assert act(other, "pupil", {"type": "rename", "nick": "Kalle"})["ok"]
+    seat = last(other, "own_view")["seat"]
+    assert act(host, "host", {"type": "nick", "seat": seat, "approve": False})["ok"]
+    assert last(other, "own_view")["pending"] is None and "Kalle" not in str(last(screen, "screen_view"))
     assert act(other, "pupil", {"type": "rename", "nick": " \u200b "})["error"] == "nick_empty"
     old = last(other, "own_view")
     assert act(other, "pupil", {"type": "reroll"})["ok"]

@@ -196,3 +196,34 @@ def test_random_action_sequences_keep_invariants(data):
             assert "correct" not in common["activity"]
         for pid in state.pupils:
             views.pupil_own(state, pid)
+
+
+def test_leaving_a_timed_question_stops_its_clock_and_coming_back_restarts_it():
+    state = run(joined(PACK, 1), "host", {"type": "goto", "step": 2, "expect": -1}, at=T0)  # the 30 s quiz
+    assert state.activities["hatanumero"].closes_at == T0 + 30
+    state = run(state, "host", {"type": "goto", "step": 3, "expect": 2}, at=T0 + 10)
+    assert state.activities["hatanumero"].closes_at is None
+    assert state.activities["hatanumero"].paused_left == 20
+    state = run(state, "host", {"type": "goto", "step": 2, "expect": 3}, at=T0 + 100)
+    assert state.activities["hatanumero"].closes_at == T0 + 120
+    assert state.deadline() == T0 + 120
+
+
+def test_a_vote_after_the_deadline_is_refused_even_before_the_timer_fires():
+    state = run(joined(PACK, 1), "host", {"type": "goto", "step": 2, "expect": -1}, at=T0)
+    late = run(state, "p1", {"type": "act", "step": "hatanumero", "action": {"type": "vote", "options": ["n112"]}},
+               at=T0 + 30.5)
+    assert isinstance(late, Rejected) and late.code == "closed"
+
+
+def test_team_answer_to_a_multiple_choice_needs_a_majority_per_option():
+    from workshops.activities.choice import Choice, ChoiceState
+
+    step = PACK.agenda[1].model_copy(update={"multiple": True, "answer_by": "team"})
+    state = run(joined(PACK, 6), "host", {"type": "teams", "count": 2})  # 3 pupils a team
+    a, b, c = [p.id for p in state.pupils.values() if p.team == "t1"]
+    votes = {a: ("ok", "pirtea"), b: ("ok",), c: ("vasyttaa",)}
+    choice = ChoiceState("open", votes, {a: 0, b: 1, c: 2}, 3, None)
+    assert Choice().team_answers(step, choice, state.ctx(T0)) == {"t1": ("ok",)}  # 2 of 3 picked it
+    split = ChoiceState("open", {a: ("ok",), b: ("pirtea",), c: ("vasyttaa",)}, {a: 0, b: 1, c: 2}, 3, None)
+    assert Choice().team_answers(step, split, state.ctx(T0)) == {}  # no majority: no team answer yet

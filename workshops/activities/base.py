@@ -94,6 +94,14 @@ class Activity(Generic[C, S]):
     def deadline(self, step: C, state: S) -> float | None:
         return None
 
+    def leave(self, step: C, state: S, ctx: Ctx) -> S:
+        """The facilitator moved to another step: stop the clock (default: nothing to stop)."""
+        return state
+
+    def come_back(self, step: C, state: S, ctx: Ctx) -> S:
+        """The facilitator came back to this step: restart what `leave` stopped."""
+        return state
+
     def affects_team(self, step: C) -> bool:
         """Whether a pupil's move changes what their teammates see."""
         return False

@@ -102,6 +102,7 @@ class ChoiceState:
     order: dict[str, int]  # seat id -> when it last voted, for tie-breaks
     seq: int
     closes_at: float | None
+    paused_left: float | None = None  # seconds left when the facilitator moved to another step
 
 
 class Choice(Activity[ChoiceStep, ChoiceState]):
@@ -118,7 +119,7 @@ class Choice(Activity[ChoiceStep, ChoiceState]):
 
     # -- moves ------------------------------------------------------------
     def pupil_move(self, step: ChoiceStep, state: ChoiceState, seat: Seat, action: Vote, ctx: Ctx):
-        if state.phase != "open":
+        if state.phase != "open" or (state.closes_at is not None and ctx.now >= state.closes_at):
             return Rejected("closed", "Answering has closed for this question.")
         chosen = tuple(dict.fromkeys(action.options))
         known = {o.id for o in step.options}
@@ -165,6 +166,16 @@ class Choice(Activity[ChoiceStep, ChoiceState]):
     def deadline(self, step: ChoiceStep, state: ChoiceState) -> float | None:
         return state.closes_at if state.phase == "open" else None
 
+    def leave(self, step: ChoiceStep, state: ChoiceState, ctx: Ctx) -> ChoiceState:
+        if state.phase == "open" and state.closes_at is not None:
+            return replace(state, closes_at=None, paused_left=max(0.0, state.closes_at - ctx.now))
+        return state
+
+    def come_back(self, step: ChoiceStep, state: ChoiceState, ctx: Ctx) -> ChoiceState:
+        if state.paused_left is not None:
+            return replace(state, closes_at=ctx.now + max(state.paused_left, 5.0), paused_left=None)
+        return state
+
     # -- tallies ----------------------------------------------------------
     def _active_votes(self, state: ChoiceState, ctx: Ctx) -> dict[str, tuple[str, ...]]:
         return {sid: v for sid, v in state.votes.items() if sid in ctx.seats}
@@ -178,9 +189,11 @@ class Choice(Activity[ChoiceStep, ChoiceState]):
             if not members:
                 continue
             if step.multiple:
+                # An option is the team's when more than half of its voters picked it.
                 counts = Counter(o for sid in members for o in votes[sid])
-                half = len(members) / 2
-                answers[team] = tuple(o.id for o in step.options if counts[o.id] >= half)
+                picked = tuple(o.id for o in step.options if counts[o.id] > len(members) / 2)
+                if picked:
+                    answers[team] = picked
             else:
                 counts = Counter(votes[sid][0] for sid in members)
                 first_seen = {}

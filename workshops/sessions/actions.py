@@ -71,6 +71,12 @@ class OwnNicknames(ActionModel):
     allowed: bool
 
 
+class ApproveNick(ActionModel):
+    type: Literal["nick"]
+    seat: SeatId
+    approve: bool
+
+
 class End(ActionModel):
     type: Literal["end"]
 
@@ -81,7 +87,9 @@ class Timer(ActionModel):
 
 
 PupilAction = Annotated[Union[Reroll, Rename, SetLang, Act], Field(discriminator="type")]
-HostAction = Annotated[Union[Lock, Kick, MakeTeams, MoveTeam, Goto, OwnNicknames, End, Act], Field(discriminator="type")]
+HostAction = Annotated[
+    Union[Lock, Kick, MakeTeams, MoveTeam, Goto, OwnNicknames, ApproveNick, End, Act], Field(discriminator="type")
+]
 SystemAction = Annotated[Union[Join, Timer], Field(discriminator="type")]
 
 _ADAPTERS = {

@@ -17,6 +17,7 @@ from ..packs.models import Pack
 from . import nicknames
 from .actions import (
     ActParsed,
+    ApproveNick,
     End,
     Goto,
     Join,
@@ -42,6 +43,7 @@ class Pupil:
     team: str | None = None
     lang: str = "fi"
     kicked: bool = False
+    pending: str | None = None  # a typed nickname waiting for the facilitator's approval
 
     def seat(self) -> Seat:
         return Seat(self.id, self.nick, self.team, self.lang)
@@ -124,17 +126,24 @@ def _smallest_team(state: SessionState) -> str | None:
 
 def _enter_step(state: SessionState, index: int, at: float) -> SessionState:
     times = dict(state.times)
-    if state.current is not None:
+    activities = state.activities
+    leaving = state.current
+    if leaving is not None:
         runs = times.get(state.step, ())
         if runs and runs[-1].ended_at is None:
             times[state.step] = runs[:-1] + (replace(runs[-1], ended_at=at),)
-    activities = state.activities
+        if leaving.id in activities:
+            kind = REGISTRY[leaving.kind]
+            activities = {**activities, leaving.id: kind.leave(leaving, activities[leaving.id], state.ctx(at))}
     if 0 <= index < len(state.pack.agenda):
         times[index] = times.get(index, ()) + (StepTime(at),)
         step = state.pack.agenda[index]
+        kind = REGISTRY[step.kind]
+        moved = replace(state, step=index, times=times)
         if step.id not in activities:
-            moved = replace(state, step=index, times=times)
-            activities = {**activities, step.id: REGISTRY[step.kind].setup(step, moved.ctx(at))}
+            activities = {**activities, step.id: kind.setup(step, moved.ctx(at))}
+        else:
+            activities = {**activities, step.id: kind.come_back(step, activities[step.id], moved.ctx(at))}
     return replace(state, step=index, times=times, activities=activities)
 
 
@@ -145,7 +154,7 @@ def _pupil(state: SessionState, action: BaseModel, pupil: Pupil, at: float) -> S
     if isinstance(action, Reroll):
         taken = {p.nick for p in state.pupils.values()}
         nick = nicknames.generate(state.ctx(at).rng, taken)
-        return replace(state, pupils={**state.pupils, pupil.id: replace(pupil, nick=nick)})
+        return replace(state, pupils={**state.pupils, pupil.id: replace(pupil, nick=nick, pending=None)})
     if isinstance(action, Rename):
         if not state.own_nicknames:
             return Rejected("own_nicknames_off", "In this workshop you get a nickname; you can't type your own.")
@@ -153,9 +162,11 @@ def _pupil(state: SessionState, action: BaseModel, pupil: Pupil, at: float) -> S
             nick = nicknames.clean(action.nick)
         except nicknames.NicknameError as exc:
             return Rejected(exc.code, exc.message)
-        if any(p.nick.casefold() == nick.casefold() for p in state.pupils.values() if p.id != pupil.id):
+        taken = {n.casefold() for p in state.pupils.values() if p.id != pupil.id for n in (p.nick, p.pending) if n}
+        if nick.casefold() in taken:
             return Rejected("nick_taken", "Someone already has that nickname.")
-        return replace(state, pupils={**state.pupils, pupil.id: replace(pupil, nick=nick)})
+        # Free text reaches the projector only once the facilitator approves it.
+        return replace(state, pupils={**state.pupils, pupil.id: replace(pupil, pending=nick)})
     if isinstance(action, SetLang):
         return replace(state, pupils={**state.pupils, pupil.id: replace(pupil, lang=action.lang)})
     if isinstance(action, ActParsed):
@@ -215,6 +226,12 @@ def _host(state: SessionState, action: BaseModel, at: float) -> SessionState | R
         if action.team is not None and action.team not in state.teams:
             return Rejected("no_such_team", "There is no such team.")
         return replace(state, pupils={**state.pupils, pupil.id: replace(pupil, team=action.team)})
+    if isinstance(action, ApproveNick):
+        pupil = state.pupils.get(action.seat)
+        if pupil is None or pupil.pending is None:
+            return Rejected("no_pending_nick", "That pupil has no nickname waiting.")
+        decided = replace(pupil, nick=pupil.pending if action.approve else pupil.nick, pending=None)
+        return replace(state, pupils={**state.pupils, pupil.id: decided})
     if isinstance(action, OwnNicknames):
         return replace(state, own_nicknames=action.allowed)
     if isinstance(action, End):

@@ -61,7 +61,7 @@ def host_view(state: SessionState, online: Collection[str] = ()) -> dict[str, An
     view["own_nicknames"] = state.own_nicknames
     view["max_pupils"] = state.max_pupils
     view["pupils"] = [
-        {"id": p.id, "nick": p.nick, "team": p.team, "kicked": p.kicked, "online": p.id in online}
+        {"id": p.id, "nick": p.nick, "pending": p.pending, "team": p.team, "kicked": p.kicked, "online": p.id in online}
         for p in state.pupils.values()
     ]
     view["agenda"] = [
@@ -115,6 +115,7 @@ def pupil_own(state: SessionState, seat_id: str) -> dict[str, Any]:
         "rev": state.rev,
         "seat": pupil.id,
         "nick": pupil.nick,
+        "pending": pupil.pending,
         "team": pupil.team,
         "lang": pupil.lang,
         "removed": False,

@@ -226,8 +226,9 @@ def join_form():
 
 @bp.get("/j/<code>")
 def play(code: str):
+    # An ended session's page still opens: its pupils' phones show the thank-you and help lines.
     live = manager().get(normalise_code(code))
-    if live is None or live.state.ended:
+    if live is None:
         if _guess_limited():
             return _not_found(429)
         return _not_found()

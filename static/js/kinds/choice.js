@@ -3,6 +3,8 @@
 import { add, h, t, tr, mediaUrl, secondsLeft, errorText } from "../lib.js";
 
 const LETTERS = "ABCDEF";
+// Unsent picks of a multiple-choice question, by step: they survive re-renders.
+const drafts = new Map();
 
 function countdown(a) {
   if (a.phase !== "open" || !a.closes_at) return null;
@@ -49,13 +51,21 @@ export function host(el, a, ctx) {
   const buttons = [];
   if (a.phase === "open") {
     buttons.push(h("button", { class: "btn", onclick: cmd("close") }, t("close")));
-    buttons.push(h("button", { class: "btn", onclick: cmd("extend", { seconds: 30 }) }, t("extend")));
+    if (a.closes_at) buttons.push(h("button", { class: "btn", onclick: cmd("extend", { seconds: 30 }) }, t("extend")));
   } else {
     buttons.push(h("button", { class: "btn", onclick: cmd("open") }, t("reopen")));
   }
   if (a.phase !== "revealed") buttons.push(h("button", { class: "btn primary", id: "reveal", onclick: cmd("reveal") }, t("reveal")));
-  buttons.push(h("button", { class: "btn quiet", onclick: cmd("reset") }, t("reset")));
+  buttons.push(h("button", { class: "btn quiet", onclick: () => confirm(t("reset_confirm")) && cmd("reset")() }, t("reset")));
   add(el, h("div", { class: "controls" }, buttons));
+  if (a.team_answers && ctx.teams?.length) {
+    const label = (id) => LETTERS[a.options.findIndex((o) => o.id === id)] ?? id;
+    add(el, h("ul", { class: "team-answers" }, ctx.teams.map((team) => {
+      const answer = a.team_answers[team.id];
+      return h("li", { class: `chip team-${team.colour}`, "data-team": team.id },
+        `${t("team_n", { n: team.id.slice(1) })}: `, answer?.length ? answer.map(label).join(", ") : "–");
+    })));
+  }
   const answered = new Set(a.answered_by || []);
   el.dataset.answered = String(answered.size);
   ctx.answered?.(answered);
@@ -67,7 +77,8 @@ export function pupil(el, a, own, ctx) {
   add(el, ...question(a, ctx));
   const revealed = a.phase === "revealed";
   const open = a.phase === "open";
-  const picked = new Set(mine);
+  if (!drafts.has(ctx.stepId)) drafts.set(ctx.stepId, new Set(mine));
+  const picked = drafts.get(ctx.stepId);
   const msg = h("p", { class: "answer-msg", role: "status" });
   const send = async (ids) => {
     const ack = await ctx.send({ type: "act", step: ctx.stepId, action: { type: "vote", options: ids } });
@@ -75,7 +86,7 @@ export function pupil(el, a, own, ctx) {
   };
   const buttons = a.options.map((o, i) => {
     const classes = ["opt", `opt-${i}`];
-    if (mine.has(o.id)) classes.push("chosen");
+    if (a.multiple ? picked.has(o.id) : mine.has(o.id)) classes.push("chosen");
     if (revealed && (a.correct || []).includes(o.id)) classes.push("right");
     const btn = h("button", {
       class: classes.join(" "), "data-option": o.id, disabled: !open, "aria-pressed": mine.has(o.id) ? "true" : "false",
@@ -96,7 +107,9 @@ export function pupil(el, a, own, ctx) {
   if (own.team_votes && Object.keys(own.team_votes).length) {
     const label = (id) => LETTERS[a.options.findIndex((o) => o.id === id)] ?? id;
     add(el, h("div", { class: "team-votes" }, h("strong", {}, t("team_votes")),
-      h("ul", {}, Object.entries(own.team_votes).map(([nick, ids]) => h("li", {}, `${nick}: ${ids.map(label).join(", ")}`)))));
+      h("ul", {}, Object.entries(own.team_votes).map(([nick, ids]) => h("li", {}, `${nick}: ${ids.map(label).join(", ")}`))),
+      h("p", { class: "team-answer" }, `${t("team_answer")}: `,
+        own.team_answer?.length ? own.team_answer.map(label).join(", ") : "–")));
   }
   if (open && mine.size && !msg.textContent) msg.textContent = t("answer_sent");
   if (!open && !revealed) msg.textContent = t("answer_closed");

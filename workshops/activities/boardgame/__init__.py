@@ -67,6 +67,8 @@ class BoardGame(Activity[BoardGameStep, GameState]):
             return Rejected("closed", "Voting is not open right now.")
         if state.paused_left is not None:
             return Rejected("paused", "The game is paused.")
+        if state.closes_at is not None and ctx.now >= state.closes_at:
+            return Rejected("closed", "Voting is not open right now.")
         if seat.team is None or seat.team not in state.hands:
             return Rejected("no_team", "You are not in a playing team: ask the facilitator.")
         card = step.card(state.hands[seat.team])
@@ -146,6 +148,13 @@ class BoardGame(Activity[BoardGameStep, GameState]):
 
     def deadline(self, step: BoardGameStep, state: GameState) -> float | None:
         return state.closes_at if state.phase == "voting" else None
+
+    def leave(self, step: BoardGameStep, state: GameState, ctx: Ctx) -> GameState:
+        # Leaving the board mid-vote pauses it; the facilitator continues it on return.
+        if state.phase == "voting" and state.paused_left is None:
+            left = max(0.0, state.closes_at - ctx.now) if state.closes_at else -1.0
+            return replace(state, paused_left=left, closes_at=None)
+        return state
 
     # -- views ----------------------------------------------------------------------------
     def _board(self, step: BoardGameStep, ctx: Ctx) -> dict[str, Any]:
