@@ -75,6 +75,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     journal = Journal(data_dir / "journal.sqlite3")
     manager = SessionManager(journal, Keyring(secret), clock=app.config.get("CLOCK") or time.time)
     recovered = manager.recover()
+    purged = manager.purge(app.config["RETENTION_HOURS"] * 3600)
+    if purged:
+        logging.getLogger(__name__).info("deleted %d session(s) past the retention time", purged)
     if recovered:
         logging.getLogger(__name__).info("recovered %d session(s) from the journal", recovered)
     app.extensions["workshops"] = {"library": library, "manager": manager, "journal": journal}

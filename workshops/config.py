@@ -25,6 +25,8 @@ DEFAULTS = {
     "PROXY_HOPS": 0,
     "MAX_MESSAGE_BYTES": 16 * 1024,
     "TIMER_INTERVAL": 0.5,
+    # Session data (journal, answers, nicknames) is deleted this long after the last action.
+    "RETENTION_HOURS": 24,
     "JOIN_MISSES_PER_MINUTE": 20,
     "JOINS_PER_SECOND": 5.0,
     "JOIN_BURST": 40,

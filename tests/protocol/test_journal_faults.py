@@ -68,3 +68,16 @@ def test_torn_record_is_skipped_and_the_rest_replays(make_app, tmp_path, caplog)
     assert act(room.connect("host", key=room.host_key), "host", {"type": "goto", "step": 2, "expect": 1})["ok"]
     again = make_app().extensions["workshops"]["manager"].get(room.code)
     assert again.state.step == 2 and again.state.activities["fiilis"].votes["p2"] == ("pirtea",)
+
+
+def test_session_data_is_deleted_after_the_retention_time(make_app, clock, tmp_path):
+    app = make_app(RETENTION_HOURS=24)
+    room = Classroom(app)
+    act(room.host(), "host", {"type": "goto", "step": 1, "expect": -1})
+    clock.advance(23 * 3600)
+    assert make_app(RETENTION_HOURS=24).extensions["workshops"]["manager"].get(room.code) is not None
+    clock.advance(2 * 3600)
+    assert make_app(RETENTION_HOURS=24).extensions["workshops"]["manager"].get(room.code) is None
+    db = sqlite3.connect(tmp_path / "data" / "journal.sqlite3")
+    assert db.execute("SELECT count(*) FROM actions").fetchone()[0] == 0
+    assert db.execute("SELECT count(*) FROM sessions").fetchone()[0] == 0

@@ -164,6 +164,18 @@ class SessionManager:
                     fired.append((live, outcome))
         return fired
 
+    def purge(self, keep_seconds: float) -> int:
+        """Delete the sessions that ended, or saw no action, more than `keep_seconds` ago."""
+        cutoff = self.clock() - keep_seconds
+        gone = 0
+        for live in self.all():
+            if live.state.last_at < cutoff:
+                with live.lock:
+                    self.journal.delete_session(live.id)
+                    self._sessions.pop(live.code, None)
+                gone += 1
+        return gone
+
     # -- presence (not journaled: it is not part of the workshop) -------------
     def connected(self, live: Live, seat: str) -> None:
         live.online[seat] += 1

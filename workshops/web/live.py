@@ -243,11 +243,16 @@ def on_error(exc: Exception):
 def run_timers(app) -> None:
     """Turn passed deadlines into `timer` actions, for as long as the server runs."""
     interval = app.config["TIMER_INTERVAL"]
+    ticks_per_purge = max(1, int(600 / interval))  # every ten minutes
+    tick = 0
     while True:
         socketio.sleep(interval)
+        tick += 1
         with app.app_context():
             try:
                 for live, outcome in manager().due_timers():
                     broadcast(live, outcome)
+                if tick % ticks_per_purge == 0:
+                    manager().purge(app.config["RETENTION_HOURS"] * 3600)
             except Exception:
                 log.exception("timer loop")
