@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from .models import Pack
 from .text import ID_PATTERN, LANGUAGE_NAMES
-from .yamlsafe import Located, Mark, Problem, YamlError, describe, load_yaml
+from .yamlsafe import Located, Mark, Problem, YamlError, describe, load_yaml, nodes_along
 
 PACK_FILE = "pack.yaml"
 
@@ -239,15 +239,7 @@ class _Phrase:
         self.data = located.data
 
     def value_at(self, path: tuple[Any, ...]) -> Any:
-        node = self.data
-        for step in path:
-            if isinstance(node, dict) and step in node:
-                node = node[step]
-            elif isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node):
-                node = node[step]
-            else:
-                return None
-        return node
+        return nodes_along(self.data, path)[-1]
 
     def line_of(self, path: tuple[Any, ...]) -> int:
         return self.located.key_mark(path).line

@@ -83,6 +83,11 @@ def describe(path: Path, data: Any) -> str:
     List items that are maps with a text `id` are named by it, others by their
     number counted from 1.
     """
+    return _describe(path, nodes_along(data, path))
+
+
+def nodes_along(data: Any, path: Path) -> list[Any]:
+    """The values met walking `path` from `data` (first `data` itself); None past a dead end."""
     nodes = [data]
     node = data
     for step in path:
@@ -93,7 +98,7 @@ def describe(path: Path, data: Any) -> str:
         else:
             node = None
         nodes.append(node)
-    return _describe(path, nodes)
+    return nodes
 
 
 def _describe(path: Path, nodes: list[Any]) -> str:

@@ -54,6 +54,21 @@ def _by_key(prefix: str, keys: tuple[str, ...]):
     return pick
 
 
+_TAGS: dict[type, str] = {}  # model -> its tag, for already-built models
+
+
+def _keyed_union(prefix: str, members: dict[str, type], message: str) -> Any:
+    """A union whose member is chosen by the one key the author wrote (`move:`, `flag:`...)."""
+    for key, model in members.items():
+        _TAGS[model] = f"{prefix}:{key}"
+    tagged = tuple(Annotated[model, Tag(f"{prefix}:{key}")] for key, model in members.items())
+    return Annotated[
+        Union[tagged],  # noqa: UP007 - built from the table
+        Discriminator(_by_key(prefix, tuple(members)), custom_error_type=f"unknown_{prefix}", custom_error_message=message),
+        Field(description=message),
+    ]
+
+
 MeterRef = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,39}$"), _known("meter")]
 FlagRef = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,39}$"), _known("flag")]
 SectionRef = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,39}$"), _known("section")]
@@ -92,22 +107,11 @@ class AnyOf(Strict):
     any: list[Condition] = Field(min_length=1, description="True when at least one condition is true")
 
 
-Condition = Annotated[
-    Union[
-        Annotated[HasFlag, Tag("condition:flag")],
-        Annotated[LacksFlag, Tag("condition:not_flag")],
-        Annotated[MeterTest, Tag("condition:meter")],
-        Annotated[InSection, Tag("condition:section")],
-        Annotated[AllOf, Tag("condition:all")],
-        Annotated[AnyOf, Tag("condition:any")],
-    ],
-    Discriminator(
-        _by_key("condition", ("flag", "not_flag", "meter", "section", "all", "any")),
-        custom_error_type="unknown_condition",
-        custom_error_message="a condition is one of: flag:, not_flag:, meter: with below: or at_least:, section:, all:, any:",
-    ),
-    Field(description="flag:, not_flag:, meter: (with below: or at_least:), section:, all: or any:"),
-]
+Condition = _keyed_union(
+    "condition",
+    {"flag": HasFlag, "not_flag": LacksFlag, "meter": MeterTest, "section": InSection, "all": AllOf, "any": AnyOf},
+    "a condition is one of: flag:, not_flag:, meter: with below: or at_least:, section:, all:, any:",
+)
 
 
 # -- effects ------------------------------------------------------------------------
@@ -140,32 +144,17 @@ class IfThen(Strict):
     model_config = Strict.model_config | {"populate_by_name": True}
 
 
-Effect = Annotated[
-    Union[
-        Annotated[Move, Tag("effect:move")],
-        Annotated[ChangeMeter, Tag("effect:meter")],
-        Annotated[SetFlag, Tag("effect:set")],
-        Annotated[ClearFlag, Tag("effect:clear")],
-        Annotated[Others, Tag("effect:others")],
-        Annotated[IfThen, Tag("effect:if")],
-    ],
-    Discriminator(
-        _by_key("effect", ("if", "move", "meter", "set", "clear", "others")),
-        custom_error_type="unknown_effect",
-        custom_error_message="an effect is one of: move:, meter: with change:, set:, clear:, others:, if: with then:",
-    ),
-    Field(description="move:, meter: with change:, set:, clear:, others: or if: with then:/else:"),
-]
+Effect = _keyed_union(
+    "effect",
+    {"if": IfThen, "move": Move, "meter": ChangeMeter, "set": SetFlag, "clear": ClearFlag, "others": Others},
+    "an effect is one of: move:, meter: with change:, set:, clear:, others:, if: with then:",
+)
+
+AllOf.model_rebuild()
 AnyOf.model_rebuild()
 Others.model_rebuild()
 IfThen.model_rebuild()
 
-_TAGS: dict[type, str] = {
-    HasFlag: "condition:flag", LacksFlag: "condition:not_flag", MeterTest: "condition:meter",
-    InSection: "condition:section", AllOf: "condition:all", AnyOf: "condition:any",
-    Move: "effect:move", ChangeMeter: "effect:meter", SetFlag: "effect:set", ClearFlag: "effect:clear",
-    Others: "effect:others", IfThen: "effect:if",
-}
 
 
 # -- the board, characters and cards ----------------------------------------------------------
