@@ -12,7 +12,8 @@ function render(v) {
   const inLobby = v.phase === "lobby";
   lobby.hidden = !inLobby;
   stage.hidden = inLobby;
-  corner.hidden = inLobby || v.phase === "ended" || v.locked;
+  // The join corner would cover the board; latecomers are added to teams by hand anyway.
+  corner.hidden = inLobby || v.phase === "ended" || v.locked || v.step?.kind === "boardgame";
   document.getElementById("count").textContent = t("pupils_joined", { n: v.pupil_count });
   const colours = Object.fromEntries(v.teams.map((x) => [x.id, x.colour]));
   patch(document.getElementById("nicks"), v.nicks.map((p) =>
