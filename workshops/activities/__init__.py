@@ -6,8 +6,9 @@ from .base import Activity, Ctx, Rejected, Seat, StepBase
 from .boardgame import BoardGame
 from .choice import Choice
 from .slide import Slide
+from .stations import Stations
 
-REGISTRY: dict[str, Activity] = {a.kind: a for a in (Slide(), Choice(), BoardGame())}
+REGISTRY: dict[str, Activity] = {a.kind: a for a in (Slide(), Choice(), BoardGame(), Stations())}
 
 
 def activity_for(kind: str) -> Activity:

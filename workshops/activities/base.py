@@ -49,6 +49,7 @@ class Seat:
     nick: str
     team: str | None
     lang: str
+    mentor: bool = False  # a peer-support pupil who leads rather than answers
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,10 @@ class Ctx:
     rng: random.Random
 
     def team_members(self, team: str) -> list[str]:
-        return [s.id for s in self.seats.values() if s.team == team]
+        return [s.id for s in self.seats.values() if s.team == team and not s.mentor]
+
+    def mentors(self) -> list[str]:
+        return [s.id for s in self.seats.values() if s.mentor]
 
 
 C = TypeVar("C", bound=StepBase)

@@ -77,6 +77,23 @@ class ApproveNick(ActionModel):
     approve: bool
 
 
+class Mentor(ActionModel):
+    type: Literal["mentor"]
+    seat: SeatId
+    on: bool
+
+
+class TalkSeen(ActionModel):
+    type: Literal["talk_seen"]
+    seat: SeatId
+
+
+class Talk(ActionModel):
+    """A pupil would like to talk to an adult: only the facilitator sees it."""
+
+    type: Literal["talk"]
+
+
 class End(ActionModel):
     type: Literal["end"]
 
@@ -86,9 +103,10 @@ class Timer(ActionModel):
     step: str = Field(max_length=40)
 
 
-PupilAction = Annotated[Union[Reroll, Rename, SetLang, Act], Field(discriminator="type")]
+PupilAction = Annotated[Union[Reroll, Rename, SetLang, Talk, Act], Field(discriminator="type")]
 HostAction = Annotated[
-    Union[Lock, Kick, MakeTeams, MoveTeam, Goto, OwnNicknames, ApproveNick, End, Act], Field(discriminator="type")
+    Union[Lock, Kick, MakeTeams, MoveTeam, Goto, OwnNicknames, ApproveNick, Mentor, TalkSeen, End, Act],
+    Field(discriminator="type"),
 ]
 SystemAction = Annotated[Union[Join, Timer], Field(discriminator="type")]
 

@@ -24,11 +24,14 @@ from .actions import (
     Kick,
     Lock,
     MakeTeams,
+    Mentor,
     MoveTeam,
     OwnNicknames,
     Rename,
     Reroll,
     SetLang,
+    Talk,
+    TalkSeen,
     Timer,
     role_of,
 )
@@ -44,9 +47,10 @@ class Pupil:
     lang: str = "fi"
     kicked: bool = False
     pending: str | None = None  # a typed nickname waiting for the facilitator's approval
+    mentor: bool = False
 
     def seat(self) -> Seat:
-        return Seat(self.id, self.nick, self.team, self.lang)
+        return Seat(self.id, self.nick, self.team, self.lang, self.mentor)
 
 
 @dataclass(frozen=True)
@@ -72,6 +76,7 @@ class SessionState:
     activities: dict[str, Any] = field(default_factory=dict)
     ended: bool = False
     last_at: float = 0.0
+    talk: dict[str, float] = field(default_factory=dict)  # seat -> when it asked to talk to an adult
 
     @property
     def current(self):
@@ -119,6 +124,8 @@ def _smallest_team(state: SessionState) -> str | None:
         return None
     sizes = {t: 0 for t in state.teams}
     for p in state.active.values():
+        if p.mentor:
+            continue
         if p.team in sizes:
             sizes[p.team] += 1
     return min(state.teams, key=lambda t: (sizes[t], t))
@@ -169,6 +176,10 @@ def _pupil(state: SessionState, action: BaseModel, pupil: Pupil, at: float) -> S
         return replace(state, pupils={**state.pupils, pupil.id: replace(pupil, pending=nick)})
     if isinstance(action, SetLang):
         return replace(state, pupils={**state.pupils, pupil.id: replace(pupil, lang=action.lang)})
+    if isinstance(action, Talk):
+        if pupil.id in state.talk:
+            return state
+        return replace(state, talk={**state.talk, pupil.id: at})
     if isinstance(action, ActParsed):
         return _act(state, action, at, pupil)
     return Rejected("unknown_action", "That command is not allowed here.")
@@ -216,7 +227,8 @@ def _host(state: SessionState, action: BaseModel, at: float) -> SessionState | R
             return replace(state, teams=(), pupils=pupils)
         if action.count < 2:
             return Rejected("bad_team_count", "Form at least two teams.")
-        split = _balanced_split(list(state.active), action.count, state.ctx(at).rng)
+        players = [pid for pid, p in state.active.items() if not p.mentor]  # mentors lead, not play
+        split = _balanced_split(players, action.count, state.ctx(at).rng)
         pupils = {pid: replace(p, team=split.get(pid)) for pid, p in state.pupils.items()}
         return replace(state, teams=tuple(f"t{i + 1}" for i in range(action.count)), pupils=pupils)
     if isinstance(action, MoveTeam):
@@ -232,6 +244,18 @@ def _host(state: SessionState, action: BaseModel, at: float) -> SessionState | R
             return Rejected("no_pending_nick", "That pupil has no nickname waiting.")
         decided = replace(pupil, nick=pupil.pending if action.approve else pupil.nick, pending=None)
         return replace(state, pupils={**state.pupils, pupil.id: decided})
+    if isinstance(action, Mentor):
+        pupil = state.pupils.get(action.seat)
+        if pupil is None or pupil.kicked:
+            return Rejected("no_such_pupil", "That pupil is not in this session.")
+        if pupil.mentor is action.on:
+            return state
+        team = None if action.on else _smallest_team(state)
+        return replace(state, pupils={**state.pupils, pupil.id: replace(pupil, mentor=action.on, team=team)})
+    if isinstance(action, TalkSeen):
+        if action.seat not in state.talk:
+            return state
+        return replace(state, talk={k: v for k, v in state.talk.items() if k != action.seat})
     if isinstance(action, OwnNicknames):
         return replace(state, own_nicknames=action.allowed)
     if isinstance(action, End):
@@ -265,7 +289,7 @@ def _system(state: SessionState, action: BaseModel, at: float) -> SessionState |
 
 def apply(state: SessionState, actor: str, action: BaseModel, at: float) -> SessionState | Rejected:
     """Apply one parsed action for `actor` ('host', 'system' or a seat id); bump the revision."""
-    if state.ended and not isinstance(action, SetLang):
+    if state.ended and not isinstance(action, (SetLang, Talk, TalkSeen)):  # help stays reachable after the end
         return Rejected("ended", "This workshop has ended.")
     role = role_of(actor)
     if role == "pupil":

@@ -20,7 +20,7 @@ TEAM_COLOURS = ("red", "blue", "green", "yellow", "purple", "orange", "teal", "p
 def _teams(state: SessionState) -> list[dict[str, Any]]:
     sizes = {t: 0 for t in state.teams}
     for p in state.active.values():
-        if p.team in sizes:
+        if p.team in sizes and not p.mentor:
             sizes[p.team] += 1
     return [{"id": t, "colour": TEAM_COLOURS[i % len(TEAM_COLOURS)], "size": sizes[t]} for i, t in enumerate(state.teams)]
 
@@ -61,9 +61,12 @@ def host_view(state: SessionState, online: Collection[str] = ()) -> dict[str, An
     view["own_nicknames"] = state.own_nicknames
     view["max_pupils"] = state.max_pupils
     view["pupils"] = [
-        {"id": p.id, "nick": p.nick, "pending": p.pending, "team": p.team, "kicked": p.kicked, "online": p.id in online}
+        {"id": p.id, "nick": p.nick, "pending": p.pending, "team": p.team, "kicked": p.kicked,
+         "online": p.id in online, "mentor": p.mentor}
         for p in state.pupils.values()
     ]
+    # Only the facilitator ever sees who asked to talk to an adult.
+    view["talk"] = [{"id": pid, "nick": state.pupils[pid].nick, "at": at} for pid, at in state.talk.items()]
     view["agenda"] = [
         {
             "id": s.id,
@@ -119,6 +122,8 @@ def pupil_own(state: SessionState, seat_id: str) -> dict[str, Any]:
         "team": pupil.team,
         "lang": pupil.lang,
         "removed": False,
+        "mentor": pupil.mentor,
+        "talk": pupil.id in state.talk,
     }
     step = state.current
     if step is not None:

@@ -1,0 +1,99 @@
+"""The stations kind's part of the pack schema: scenario stations that groups rotate through."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
+
+from ...packs.text import Id, Image, Strict, Text
+from ..base import StepBase
+
+Task = Literal["ways", "line", "rate", "order"]
+
+
+class Way(Strict):
+    """A way of refusing a group can choose (say no clearly, give a reason...)."""
+
+    id: Id
+    text: Text
+
+
+class OrderStep(Strict):
+    id: Id
+    text: Text
+
+
+class Guide(Strict):
+    """What a peer-support pupil leading the station needs."""
+
+    questions: list[Text] = Field(default_factory=list, description="Questions to ask the group")
+    listen_for: list[Text] = Field(default_factory=list, description="What to listen for")
+    safety: list[Text] = Field(default_factory=list, description="How to keep the talk safe; when to call the adult")
+
+
+class Station(Strict):
+    id: Id
+    title: Text
+    content_note: Text | None = Field(default=None, description="Shown before the scenario: what the station deals with")
+    scenario: Text = Field(description="The situation, as the group reads it on their phones")
+    image: Image | None = None
+    image_alt: Text | None = None
+    pressure: list[Text] = Field(default_factory=list, description="What people in the scene say to pressure")
+    tasks: list[Task] = Field(
+        default_factory=lambda: ["ways", "line", "rate"],
+        description="ways: choose refusal ways; line: the group's own refusal line; rate: how hard (1-5), "
+        "as written and if the offerer were your best friend; order: put `order` in the right order",
+    )
+    order: list[OrderStep] = Field(
+        default_factory=list, description="For the order task: the steps in their RIGHT order (phones shuffle them)"
+    )
+    order_prompt: Text | None = Field(default=None, description="The question for the order task")
+    guide: Guide = Field(default_factory=Guide, description="The station leader's guide (peer-support pupils)")
+    notes: Text | None = Field(default=None, description="For the facilitator only")
+    questions: list[Text] = Field(default_factory=list, description="Debrief questions for this station")
+
+    @model_validator(mode="after")
+    def _order_task(self) -> Station:
+        if ("order" in self.tasks) != bool(self.order):
+            raise PydanticCustomError(
+                "order_task", "the order task needs `order:` (the steps in the right order), and `order:` needs the task"
+            )
+        if self.order and len(self.order) < 3:
+            raise PydanticCustomError("order_too_short", "give at least 3 steps to put in order")
+        return self
+
+
+class StationsStep(StepBase):
+    """Groups rotate through scenario stations; then the class talks them through."""
+
+    kind: Literal["stations"]
+    intro: Text | None = Field(default=None, description="Shown on the projector before the rotation starts")
+    station_minutes: float = Field(default=7, ge=1, le=60, description="Minutes at each station")
+    auto_rotate: bool = Field(default=False, description="Move the groups on by themselves when the time is up")
+    ways: list[Way] = Field(default_factory=list, description="The refusal ways groups can choose from")
+    stations: list[Station] = Field(min_length=1, max_length=8)
+    debrief_questions: list[Text] = Field(default_factory=list, description="Questions for the whole-class debrief")
+
+    @field_validator("stations")
+    @classmethod
+    def _unique_stations(cls, stations: list[Station]) -> list[Station]:
+        seen: set[str] = set()
+        for station in stations:
+            if station.id in seen:
+                raise PydanticCustomError(
+                    "station_id_reused", "station id '{id}' is used twice; every station needs its own id",
+                    {"id": station.id},
+                )
+            seen.add(station.id)
+        return stations
+
+    @model_validator(mode="after")
+    def _ways_declared(self) -> StationsStep:
+        if any("ways" in s.tasks for s in self.stations) and not self.ways:
+            raise PydanticCustomError("ways_missing", "a station has the `ways` task: list the refusal ways under `ways:`")
+        return self
+
+    def station(self, station_id: str) -> Station:
+        return next(s for s in self.stations if s.id == station_id)
