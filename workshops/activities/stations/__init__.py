@@ -2,10 +2,412 @@
 
 from __future__ import annotations
 
-from ..base import Activity
-from .config import StationsStep
+from collections import Counter
+from dataclasses import replace
+from typing import Annotated, Any, Literal
+
+from pydantic import Field
+
+from ...packs.text import as_map
+from ..base import ActionModel, Activity, Ctx, Rejected, Seat
+from .config import Station, StationsStep
+from .rotation import StationsState, Work, clean_line, rotation, shuffle_orders
+
+SeatId = Annotated[str, Field(pattern=r"^p\d{1,6}$")]
+TeamId = Annotated[str, Field(pattern=r"^t\d{1,2}$")]
+Ref = Annotated[str, Field(max_length=40)]
 
 
-class Stations(Activity[StationsStep, None]):
+class Ways(ActionModel):
+    type: Literal["ways"]
+    ways: list[Ref] = Field(max_length=12)
+
+
+class Line(ActionModel):
+    type: Literal["line"]
+    text: str = Field(max_length=400)
+
+
+class Rate(ActionModel):
+    type: Literal["rate"]
+    which: Literal["as_written", "best_friend"]
+    value: int = Field(ge=1, le=5)
+
+
+class Order(ActionModel):
+    type: Literal["order"]
+    steps: list[Ref] = Field(max_length=12)
+
+
+class MentorSignal(ActionModel):
+    type: Literal["done", "call"]
+
+
+class Command(ActionModel):
+    type: Literal["start", "rotate", "pause", "resume", "debrief"]
+
+
+class Extend(ActionModel):
+    type: Literal["extend"]
+    seconds: int = Field(ge=5, le=900)
+
+
+class Auto(ActionModel):
+    type: Literal["auto"]
+    on: bool
+
+
+class Lead(ActionModel):
+    type: Literal["lead"]
+    seat: SeatId
+    station: Ref | None
+
+
+class Moderate(ActionModel):
+    type: Literal["moderate"]
+    group: TeamId
+    station: Ref
+    status: Literal["approved", "hidden"]
+    text: str | None = Field(default=None, max_length=400, description="the line as edited by the facilitator")
+
+
+class CallSeen(ActionModel):
+    type: Literal["call_seen"]
+    seat: SeatId
+
+
+class Show(ActionModel):
+    type: Literal["show"]
+    index: int = Field(ge=0, le=20)
+
+
+class MarkDone(ActionModel):
+    type: Literal["mark_done"]
+    group: TeamId
+
+
+def _answering(state: StationsState) -> bool:
+    return state.phase in ("rotating", "time_up")
+
+
+class Stations(Activity[StationsStep, StationsState]):
     kind = "stations"
     config = StationsStep
+    pupil_actions = {"ways": Ways, "line": Line, "rate": Rate, "order": Order, "done": MentorSignal, "call": MentorSignal}
+    host_actions = {
+        "start": Command, "rotate": Command, "pause": Command, "resume": Command, "debrief": Command,
+        "extend": Extend, "auto": Auto, "lead": Lead, "moderate": Moderate, "call_seen": CallSeen, "show": Show,
+        "mark_done": MarkDone,
+    }
+
+    def setup(self, step: StationsStep, ctx: Ctx) -> StationsState:
+        return StationsState(auto=step.auto_rotate)
+
+    def affects_team(self, step: StationsStep) -> bool:
+        return True
+
+    # -- moves ---------------------------------------------------------------------------
+    def _timer_from(self, step: StationsStep, ctx: Ctx) -> float:
+        return ctx.now + step.station_minutes * 60
+
+    def _rotate(self, step: StationsStep, state: StationsState, ctx: Ctx) -> StationsState:
+        if state.round + 1 >= len(state.plan):
+            return replace(state, phase="debrief", closes_at=None, paused_left=None, debrief=0)
+        return replace(state, phase="rotating", round=state.round + 1, closes_at=self._timer_from(step, ctx),
+                       paused_left=None)
+
+    def pupil_move(self, step: StationsStep, state: StationsState, seat: Seat, action: Any, ctx: Ctx):
+        if not _answering(state):
+            return Rejected("closed", "The stations are not open right now.")
+        if seat.mentor:
+            return self._mentor_move(state, seat, action, ctx)
+        if action.type in ("done", "call"):
+            return Rejected("not_mentor", "Only a station leader can do that.")
+        group = seat.team
+        station_id = state.station_of(group) if group else None
+        if station_id is None:
+            return Rejected("no_team", "You are not in a group yet: ask the facilitator.")
+        station = step.station(station_id)
+        work = state.work_of(group, station_id)
+        if action.type == "ways" and "ways" in station.tasks:
+            known = {w.id for w in step.ways}
+            chosen = tuple(dict.fromkeys(action.ways))
+            if any(w not in known for w in chosen):
+                return Rejected("bad_option", "That way is not on the list.")
+            return state.with_work(group, station_id, replace(work, ways={**work.ways, seat.id: chosen}))
+        if action.type == "line" and "line" in station.tasks:
+            text = clean_line(action.text)
+            if text is None:
+                return Rejected("line_empty", "Write the line first.")
+            if text == work.line:
+                return state
+            # A changed line goes back to the facilitator before it can be shown.
+            return state.with_work(group, station_id, replace(work, line=text, line_status="pending", shown=None))
+        if action.type == "rate" and "rate" in station.tasks:
+            ratings = {**work.ratings.get(seat.id, {}), action.which: action.value}
+            return state.with_work(group, station_id, replace(work, ratings={**work.ratings, seat.id: ratings}))
+        if action.type == "order" and "order" in station.tasks:
+            if sorted(action.steps) != sorted(s.id for s in station.order):
+                return Rejected("bad_order", "Put every step in the list once.")
+            return state.with_work(group, station_id, replace(work, order={**work.order, seat.id: tuple(action.steps)}))
+        return Rejected("not_a_task", "This station has no such task.")
+
+    def _mentor_move(self, state: StationsState, seat: Seat, action: Any, ctx: Ctx):
+        station_id = state.leads.get(seat.id)
+        if action.type == "call":
+            return replace(state, calls={**state.calls, seat.id: ctx.now}) if seat.id not in state.calls else state
+        if action.type != "done":
+            return Rejected("mentor_leads", "You are leading a station: the groups answer.")
+        if station_id is None:
+            return Rejected("no_station", "The facilitator has not given you a station yet.")
+        for group in state.groups_at(station_id):
+            state = state.with_work(group, station_id, replace(state.work_of(group, station_id), done=True))
+        return state
+
+    def host_move(self, step: StationsStep, state: StationsState, action: Any, ctx: Ctx):
+        kind = action.type
+        if kind == "start":
+            if state.phase != "setup":
+                return Rejected("started", "The rotation has already started.")
+            groups = [t for t in ctx.team_ids if ctx.team_members(t)]
+            if not groups:
+                return Rejected("no_teams", "Split the class into groups first.")
+            plan = tuple(rotation(groups, [s.id for s in step.stations]))
+            orders = {s.id: [o.id for o in s.order] for s in step.stations}
+            return replace(state, phase="rotating", plan=plan, round=0, closes_at=self._timer_from(step, ctx),
+                           shuffled=shuffle_orders(orders, ctx.rng))
+        if kind == "lead":
+            if action.seat not in ctx.mentors():
+                return Rejected("not_mentor", "Make the pupil a station leader in the pupil list first.")
+            if action.station is not None and action.station not in {s.id for s in step.stations}:
+                return Rejected("no_station", "There is no such station.")
+            leads = {k: v for k, v in state.leads.items() if k != action.seat}
+            if action.station is not None:
+                leads[action.seat] = action.station
+            return replace(state, leads=leads)
+        if kind == "auto":
+            return replace(state, auto=action.on)
+        if kind == "call_seen":
+            return replace(state, calls={k: v for k, v in state.calls.items() if k != action.seat})
+        if kind == "moderate":
+            work = state.work.get(f"{action.group}/{action.station}")
+            if work is None or work.line is None:
+                return Rejected("no_line", "That group has written no line here.")
+            if action.status == "hidden":
+                return state.with_work(action.group, action.station, replace(work, line_status="hidden", shown=None))
+            shown = clean_line(action.text) if action.text is not None else work.line
+            if shown is None:
+                return Rejected("line_empty", "The edited line is empty.")
+            return state.with_work(action.group, action.station, replace(work, line_status="approved", shown=shown))
+        if kind == "show":
+            if state.phase != "debrief" or action.index >= len(step.stations):
+                return Rejected("no_station", "There is no such station in the debrief.")
+            return replace(state, debrief=action.index)
+        if state.phase == "setup":
+            return Rejected("not_started", "Start the rotation first.")
+        if kind == "debrief":
+            return replace(state, phase="debrief", closes_at=None, paused_left=None, debrief=0)
+        if not _answering(state):
+            return Rejected("closed", "The rotation is over.")
+        if kind == "rotate":
+            return self._rotate(step, state, ctx)
+        if kind == "mark_done":
+            station_id = state.station_of(action.group)
+            if station_id is None:
+                return Rejected("no_team", "That group is not at a station.")
+            return state.with_work(action.group, station_id, replace(state.work_of(action.group, station_id), done=True))
+        if kind == "pause":
+            if state.paused_left is not None or state.closes_at is None:
+                return Rejected("not_running", "Nothing to pause.")
+            return replace(state, paused_left=max(0.0, state.closes_at - ctx.now), closes_at=None)
+        if kind == "resume":
+            if state.paused_left is None:
+                return Rejected("not_paused", "The rotation is not paused.")
+            return replace(state, closes_at=ctx.now + state.paused_left, paused_left=None, phase="rotating")
+        if kind == "extend":
+            base = max(state.closes_at or ctx.now, ctx.now)
+            return replace(state, closes_at=base + action.seconds, phase="rotating", paused_left=None)
+        return Rejected("unknown_action", "This step has no such command.")
+
+    def timer(self, step: StationsStep, state: StationsState, ctx: Ctx):
+        if state.phase != "rotating" or state.closes_at is None:
+            return Rejected("no_timer", "No timer is running.")
+        if ctx.now < state.closes_at:
+            return Rejected("not_yet", "The timer has not run out yet.")
+        if state.auto:
+            return self._rotate(step, state, ctx)
+        return replace(state, phase="time_up", closes_at=None)
+
+    def deadline(self, step: StationsStep, state: StationsState) -> float | None:
+        return state.closes_at if state.phase == "rotating" else None
+
+    def leave(self, step: StationsStep, state: StationsState, ctx: Ctx) -> StationsState:
+        if state.phase == "rotating" and state.closes_at is not None:
+            return replace(state, paused_left=max(0.0, state.closes_at - ctx.now), closes_at=None)
+        return state
+
+    # -- views ---------------------------------------------------------------------------
+    def _station(self, step: StationsStep, station: Station, state: StationsState, ctx: Ctx) -> dict[str, Any]:
+        lang = ctx.language
+        by_id = {o.id: o for o in station.order}
+        return {
+            "id": station.id,
+            "title": as_map(station.title, lang),
+            "content_note": as_map(station.content_note, lang),
+            "scenario": as_map(station.scenario, lang),
+            "image": station.image,
+            "image_alt": as_map(station.image_alt, lang),
+            "pressure": [as_map(p, lang) for p in station.pressure],
+            "tasks": list(station.tasks),
+            "order": [{"id": o, "text": as_map(by_id[o].text, lang)} for o in state.shuffled.get(station.id, ())],
+            "order_prompt": as_map(station.order_prompt, lang),
+        }
+
+    def _ways(self, step: StationsStep, ctx: Ctx) -> list[dict[str, Any]]:
+        return [{"id": w.id, "text": as_map(w.text, ctx.language)} for w in step.ways]
+
+    def _timing(self, step: StationsStep, state: StationsState) -> dict[str, Any]:
+        return {
+            "phase": state.phase,
+            "round": state.round + 1 if state.plan else 0,
+            "rounds": len(state.plan),
+            "closes_at": state.closes_at,
+            "paused": state.paused_left is not None,
+            "auto": state.auto,
+            "station_minutes": step.station_minutes,
+        }
+
+    def _map(self, step: StationsStep, state: StationsState, ctx: Ctx) -> list[dict[str, Any]]:
+        return [
+            {
+                "id": s.id,
+                "title": as_map(s.title, ctx.language),
+                "groups": [{"group": g, "done": state.work_of(g, s.id).done} for g in state.groups_at(s.id)],
+                "leads": sorted(m for m, st in state.leads.items() if st == s.id),
+            }
+            for s in step.stations
+        ]
+
+    def _work_view(self, step: StationsStep, work: Work, ctx: Ctx, *, names: bool) -> dict[str, Any]:
+        """One group's work at one station; seats become nicknames for the group itself."""
+        def who(seat: str) -> str:
+            return ctx.seats[seat].nick if names and seat in ctx.seats else seat
+
+        return {
+            "ways": {who(s): list(w) for s, w in work.ways.items()},
+            "ratings": {who(s): r for s, r in work.ratings.items()},
+            "order": {who(s): list(o) for s, o in work.order.items()},
+            "line": work.line,
+            "line_status": work.line_status,
+            "done": work.done,
+        }
+
+    def _summary(self, step: StationsStep, state: StationsState, station: Station, *, approved_only: bool) -> dict[str, Any]:
+        """Totals over every group at one station: what the debrief shows. No names, no groups."""
+        works = [state.work_of(g, station.id) for g in state.groups]
+        ratings = {which: Counter() for which in ("as_written", "best_friend")}
+        ways: Counter[str] = Counter()
+        right_order = 0
+        orders = 0
+        for work in works:
+            for rating in work.ratings.values():
+                for which, value in rating.items():
+                    ratings[which][value] += 1
+            for chosen in work.ways.values():
+                ways.update(chosen)
+            for order in work.order.values():
+                orders += 1
+                right_order += list(order) == [o.id for o in station.order]
+        lines = [w.shown for w in works if w.line_status == "approved" and w.shown] if approved_only else []
+        return {
+            "ratings": {which: [c.get(v, 0) for v in range(1, 6)] for which, c in ratings.items()},
+            "ways": {w.id: ways.get(w.id, 0) for w in step.ways},
+            "order": {"answers": orders, "right": right_order},
+            "lines": lines,
+        }
+
+    def screen_view(self, step: StationsStep, state: StationsState, ctx: Ctx) -> dict[str, Any]:
+        view = self._timing(step, state) | {"intro": as_map(step.intro, ctx.language), "ways": self._ways(step, ctx)}
+        view["map"] = self._map(step, state, ctx)
+        if state.phase == "debrief":
+            station = step.stations[state.debrief]
+            view["debrief"] = {
+                "index": state.debrief,
+                "station": {"id": station.id, "title": as_map(station.title, ctx.language),
+                            "order": [{"id": o.id, "text": as_map(o.text, ctx.language)} for o in station.order]},
+                **self._summary(step, state, station, approved_only=True),
+            }
+        return view
+
+    def host_view(self, step: StationsStep, state: StationsState, ctx: Ctx) -> dict[str, Any]:
+        view = self.screen_view(step, state, ctx)
+        lang = ctx.language
+        view["stations"] = [
+            {
+                "id": s.id, "title": as_map(s.title, lang), "notes": as_map(s.notes, lang),
+                "questions": [as_map(q, lang) for q in s.questions], "tasks": list(s.tasks),
+            }
+            for s in step.stations
+        ]
+        view["debrief_questions"] = [as_map(q, lang) for q in step.debrief_questions]
+        view["leads"] = dict(state.leads)
+        view["calls"] = [{"seat": s, "nick": ctx.seats[s].nick if s in ctx.seats else s, "at": at,
+                          "station": state.leads.get(s)} for s, at in state.calls.items()]
+        view["lines"] = [
+            {"group": key.split("/")[0], "station": key.split("/")[1], "line": w.line, "status": w.line_status,
+             "shown": w.shown}
+            for key, w in sorted(state.work.items()) if w.line is not None
+        ]
+        view["progress"] = {  # "group/station" -> how far the group got there
+            key: {"ways": len(w.ways), "ratings": len(w.ratings), "order": len(w.order), "line": w.line is not None,
+                  "done": w.done}
+            for key, w in state.work.items()
+        }
+        view["answered_by"] = sorted({s for w in state.work.values() for s in (*w.ways, *w.ratings, *w.order)})
+        return view
+
+    def pupil_view(self, step: StationsStep, state: StationsState, ctx: Ctx) -> dict[str, Any]:
+        return self._timing(step, state) | {"ways": self._ways(step, ctx)}
+
+    def pupil_own(self, step: StationsStep, state: StationsState, seat: Seat, ctx: Ctx) -> dict[str, Any]:
+        if seat.mentor:
+            station_id = state.leads.get(seat.id)
+            own: dict[str, Any] = {"role": "mentor", "called": seat.id in state.calls}
+            if station_id is None:
+                return own
+            station = step.station(station_id)
+            lang = ctx.language
+            own["station"] = self._station(step, station, state, ctx)
+            own["guide"] = {
+                "questions": [as_map(q, lang) for q in station.guide.questions],
+                "listen_for": [as_map(q, lang) for q in station.guide.listen_for],
+                "safety": [as_map(q, lang) for q in station.guide.safety],
+            }
+            # Only the groups at this leader's station, and only their work here.
+            own["groups"] = [
+                {"group": g, "members": [ctx.seats[m].nick for m in ctx.team_members(g)],
+                 "work": self._work_view(step, state.work_of(g, station_id), ctx, names=True)}
+                for g in state.groups_at(station_id)
+            ]
+            return own
+        group = seat.team
+        own = {"role": "member", "group": group}
+        station_id = state.station_of(group) if group else None
+        if station_id is None:
+            return own
+        station = step.station(station_id)
+        work = state.work_of(group, station_id)
+        own["station"] = self._station(step, station, state, ctx)
+        own["work"] = self._work_view(step, work, ctx, names=True)
+        own["mine"] = {
+            "ways": list(work.ways.get(seat.id, ())),
+            "ratings": work.ratings.get(seat.id, {}),
+            "order": list(work.order.get(seat.id, ())),
+        }
+        return own
+
+    def summary(self, step: StationsStep, state: StationsState, ctx: Ctx) -> dict[str, Any]:
+        return {"stations": [
+            {"id": s.id, "title": as_map(s.title, ctx.language), **self._summary(step, state, s, approved_only=True)}
+            for s in step.stations
+        ]}
