@@ -75,7 +75,7 @@ function renderStage() {
   const step = view.step;
   const el = h("div", { class: `activity kind-${step.kind}`, "data-step": step.id });
   kinds[step.kind].host(el, view.activity || {}, {
-    lang, packLang: lang, packId: view.pack.id, stepId: step.id, command, teams: view.teams,
+    lang, packLang: lang, packId: view.pack.id, stepId: step.id, command, teams: view.teams, pupils: view.pupils,
     answered: (set) => { answered = set; },
   });
   patch(stage, nav(), h("p", { class: "step-count" }, t("step_of", { n: step.index + 1, total: view.steps_total })),
@@ -121,6 +121,8 @@ function renderPlan() {
 }
 
 function renderPeople() {
+  // Station leaders matter only in packs with stations; elsewhere the button would crowd the list.
+  const hasStations = view.agenda.some((s) => s.kind === "stations");
   const active = view.pupils.filter((p) => !p.kicked);
   const teams = view.teams;
   const teamBar = h("div", { class: "row" },
@@ -141,19 +143,27 @@ function renderPeople() {
     teams.length ? h("select", { class: "move", "aria-label": t("move_to"), onchange: (e) => command({ type: "move", seat: p.id, team: e.target.value || null }) },
       h("option", { value: "" }, "–"),
       teams.map((tm) => h("option", { value: tm.id, selected: p.team === tm.id }, t("team_n", { n: tm.id.slice(1) })))) : null,
+    hasStations || p.mentor ? h("button", { class: p.mentor ? "btn tiny mentor on" : "btn tiny quiet mentor", title: t("station_leader"),
+      "aria-pressed": p.mentor ? "true" : "false", onclick: () => command({ type: "mentor", seat: p.id, on: !p.mentor }) }, t("leader_short")) : null,
     h("button", { class: "btn tiny quiet kick", onclick: () => confirm(t("kick_confirm", { nick: p.nick })) && command({ type: "kick", seat: p.id }) }, t("kick")));
   let list;
+  const players = active.filter((p) => !p.mentor);
   if (teams.length) {
     list = teams.map((tm) => h("div", { class: `team team-${tm.colour}` },
       h("h3", {}, t("team_n", { n: tm.id.slice(1) }), ` (${tm.size})`),
-      h("ul", { class: "pupils" }, active.filter((p) => p.team === tm.id).map(row))));
-    const loose = active.filter((p) => !p.team);
+      h("ul", { class: "pupils" }, players.filter((p) => p.team === tm.id).map(row))));
+    const loose = players.filter((p) => !p.team);
     if (loose.length) list.push(h("ul", { class: "pupils" }, loose.map(row)));
   } else {
-    list = [h("ul", { class: "pupils" }, active.map(row))];
+    list = [h("ul", { class: "pupils" }, players.map(row))];
   }
+  const mentors = active.filter((p) => p.mentor);
+  if (mentors.length) list.push(h("div", { class: "team mentors" }, h("h3", {}, t("station_leaders")), h("ul", { class: "pupils" }, mentors.map(row))));
   const kicked = view.pupils.filter((p) => p.kicked);
   patch(people,
+    view.talk?.length ? h("div", { class: "banner danger talk" }, h("p", {}, t("talk_requests")),
+      h("ul", {}, view.talk.map((r) => h("li", {}, r.nick, " ",
+        h("button", { class: "btn tiny", onclick: () => command({ type: "talk_seen", seat: r.id }) }, t("seen")))))) : null,
     h("h2", {}, t("pupils"), ` (${active.length})`),
     view.locked ? h("p", { class: "badge" }, t("locked")) : null,
     h("div", { class: "controls" }, lock), own, teamBar, list,
@@ -174,6 +184,8 @@ function render() {
 setInterval(() => {
   if (view) renderPlan();
   for (const el of document.querySelectorAll("[data-deadline]")) {
-    el.textContent = t("seconds_left", { n: secondsLeft(Number(el.dataset.deadline)) });
+    const left = secondsLeft(Number(el.dataset.deadline));
+    el.textContent = t("seconds_left", { n: left });
+    if (el.dataset.warn) el.classList.toggle("warn", left <= Number(el.dataset.warn));
   }
 }, 1000);

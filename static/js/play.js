@@ -65,10 +65,19 @@ function nickEditor() {
   return box;
 }
 
+function talkButton() {
+  // Only the facilitator sees the request: nothing shows on the projector or to others.
+  const footer = document.getElementById("talk");
+  if (!footer || !own || own.removed) return;
+  patch(footer, own.talk ? h("p", { class: "hint" }, t("talk_sent"))
+    : h("button", { class: "btn quiet", id: "talk-button", onclick: () => api.send("pupil", { type: "talk" }) }, t("talk_adult")));
+}
+
 function render() {
   if (refused) return;
   if (!common || !own) return;
   renderMe();
+  talkButton();
   if (own.removed) return showMessage(t("removed"), { retry: true });
   if (common.phase === "ended") return showMessage(t("ended"), { help: true });
   if (common.phase === "lobby") {
@@ -78,7 +87,7 @@ function render() {
   const kind = kinds[step.kind];
   const el = h("section", { class: `activity kind-${step.kind}`, "data-step": step.id });
   kind.pupil(el, common.activity || {}, own.activity || {}, {
-    lang: boot.lang, packLang: common.language, packId: common.pack.id, stepId: step.id, teams: common.teams,
+    lang: boot.lang, packLang: common.language, packId: common.pack.id, stepId: step.id, teams: common.teams, rerender: render,
     send: (action) => api.send("pupil", action),
   });
   patch(main, el);
@@ -132,7 +141,9 @@ function watchServerClose() {
 
 setInterval(() => {
   for (const el of document.querySelectorAll("[data-deadline]")) {
-    el.textContent = t("seconds_left", { n: secondsLeft(Number(el.dataset.deadline)) });
+    const left = secondsLeft(Number(el.dataset.deadline));
+    el.textContent = t("seconds_left", { n: left });
+    if (el.dataset.warn) el.classList.toggle("warn", left <= Number(el.dataset.warn));
   }
 }, 500);
 

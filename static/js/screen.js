@@ -12,8 +12,8 @@ function render(v) {
   const inLobby = v.phase === "lobby";
   lobby.hidden = !inLobby;
   stage.hidden = inLobby;
-  // The join corner would cover the board; latecomers are added to teams by hand anyway.
-  corner.hidden = inLobby || v.phase === "ended" || v.locked || v.step?.kind === "boardgame";
+  // The join corner would cover the board or the map; latecomers are added to groups by hand anyway.
+  corner.hidden = inLobby || v.phase === "ended" || v.locked || ["boardgame", "stations"].includes(v.step?.kind);
   document.getElementById("count").textContent = t("pupils_joined", { n: v.pupil_count });
   const colours = Object.fromEntries(v.teams.map((x) => [x.id, x.colour]));
   patch(document.getElementById("nicks"), v.nicks.map((p) =>
@@ -37,6 +37,8 @@ connect(boot.auth, { screen_view: render }, {
 
 setInterval(() => {
   for (const el of document.querySelectorAll("[data-deadline]")) {
-    el.textContent = t("seconds_left", { n: secondsLeft(Number(el.dataset.deadline)) });
+    const left = secondsLeft(Number(el.dataset.deadline));
+    el.textContent = t("seconds_left", { n: left });
+    if (el.dataset.warn) el.classList.toggle("warn", left <= Number(el.dataset.warn));
   }
 }, 500);

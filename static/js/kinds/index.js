@@ -2,5 +2,6 @@
 import * as slide from "./slide.js";
 import * as choice from "./choice.js";
 import * as boardgame from "./boardgame.js";
+import * as stations from "./stations.js";
 
-export const kinds = { slide, choice, boardgame };
+export const kinds = { slide, choice, boardgame, stations };

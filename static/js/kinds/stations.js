@@ -1,0 +1,227 @@
+// Stations: groups rotate through scenario stations. Phones show the group's station
+// and its tasks (or, for a station leader, the leader's guide); the projector shows the
+// station map and later the debrief; the facilitator rotates, moderates and answers calls.
+import { add, h, t, tr, mediaUrl, secondsLeft, errorText } from "../lib.js";
+
+const WARNING_SECONDS = 60;
+// Unsent order answers by station: they survive re-renders while a pupil is sorting.
+const orderDrafts = new Map();
+
+function colourOf(group, ctx) {
+  return ctx.teams?.find((x) => x.id === group)?.colour ?? "blue";
+}
+
+function groupLabel(group) {
+  return t("group_n", { n: group.slice(1) });
+}
+
+function timer(a) {
+  if (a.paused) return h("p", { class: "countdown" }, t("paused"));
+  if (a.phase === "time_up") return h("p", { class: "countdown warn" }, t("time_up"));
+  if (a.phase !== "rotating" || !a.closes_at) return null;
+  const left = secondsLeft(a.closes_at);
+  return h("p", { class: left <= WARNING_SECONDS ? "countdown warn" : "countdown", "data-deadline": a.closes_at,
+    "data-warn": WARNING_SECONDS }, t("seconds_left", { n: left }));
+}
+
+function roundLine(a) {
+  return a.rounds ? h("p", { class: "round" }, t("station_round", { n: a.round, total: a.rounds })) : null;
+}
+
+function stationMap(a, ctx) {
+  return h("ol", { class: "station-map" }, a.map.map((s) => h("li", { class: "station-box", "data-station": s.id },
+    h("strong", {}, tr(s.title, ctx.lang, ctx.packLang)),
+    h("div", { class: "station-groups" }, s.groups.length ? s.groups.map((g) => h("span", {
+      class: `chip team-${colourOf(g.group, ctx)}${g.done ? " done" : ""}`, "data-group": g.group,
+    }, groupLabel(g.group), g.done ? " ✓" : "")) : h("span", { class: "muted" }, "–")))));
+}
+
+function bars(counts, labels) {
+  const total = Math.max(1, ...counts);
+  return h("ul", { class: "bars" }, counts.map((n, i) => h("li", { class: "rbar" },
+    h("span", { class: "bar-label" }, labels[i]),
+    h("span", { class: "bar-track" }, h("span", { class: "bar-fill", style: `width:${Math.round((100 * n) / total)}%` })),
+    h("span", { class: "bar-count" }, String(n)))));
+}
+
+function debrief(a, ctx) {
+  const d = a.debrief;
+  const scale = ["1", "2", "3", "4", "5"];
+  return h("div", { class: "debrief", "data-station": d.station.id },
+    h("h2", {}, tr(d.station.title, ctx.lang, ctx.packLang)),
+    h("div", { class: "side-by-side" },
+      h("section", { class: "ratings", "data-which": "as_written" }, h("h3", {}, t("hard_as_written")), bars(d.ratings.as_written, scale)),
+      h("section", { class: "ratings", "data-which": "best_friend" }, h("h3", {}, t("hard_best_friend")), bars(d.ratings.best_friend, scale))),
+    Object.values(d.ways).some((n) => n) ? h("section", {}, h("h3", {}, t("ways_chosen")),
+      bars(a.ways.map((w) => d.ways[w.id] ?? 0), a.ways.map((w) => tr(w.text, ctx.lang, ctx.packLang)))) : null,
+    d.order.answers ? h("p", {}, t("order_right", { n: d.order.right, total: d.order.answers })) : null,
+    d.order.answers ? h("ol", { class: "right-order" }, d.station.order.map((o) => h("li", {}, tr(o.text, ctx.lang, ctx.packLang)))) : null,
+    d.lines.length ? h("section", {}, h("h3", {}, t("refusal_lines")),
+      h("ul", { class: "lines" }, d.lines.map((line) => h("li", { class: "line" }, `”${line}”`)))) : null);
+}
+
+// -- projector ---------------------------------------------------------------------
+export function screen(el, a, ctx) {
+  if (a.phase === "setup") return add(el, a.intro ? h("p", { class: "slide-text" }, tr(a.intro, ctx.lang, ctx.packLang)) : null);
+  if (a.phase === "debrief") return add(el, debrief(a, ctx));
+  add(el, roundLine(a), timer(a), stationMap(a, ctx));
+}
+
+// -- phone -------------------------------------------------------------------------
+function scenario(s, ctx) {
+  return h("div", { class: "situation" },
+    s.content_note ? h("p", { class: "content-note" }, tr(s.content_note, ctx.lang, ctx.packLang)) : null,
+    h("h2", { class: "card-title" }, tr(s.title, ctx.lang, ctx.packLang)),
+    s.image ? h("img", { class: "slide-img", src: mediaUrl(ctx.packId, s.image), alt: tr(s.image_alt, ctx.lang, ctx.packLang) }) : null,
+    h("p", {}, tr(s.scenario, ctx.lang, ctx.packLang)),
+    s.pressure.length ? h("ul", { class: "pressure" }, s.pressure.map((p) => h("li", {}, `”${tr(p, ctx.lang, ctx.packLang)}”`))) : null);
+}
+
+function memberTasks(el, a, own, ctx) {
+  const s = own.station;
+  const send = (action) => ctx.send({ type: "act", step: ctx.stepId, action });
+  const status = h("p", { class: "answer-msg", role: "status" });
+  const report = (ack) => { status.textContent = ack.ok ? t("answer_sent") : errorText(ack); };
+  if (s.tasks.includes("ways")) {
+    const mine = new Set(own.mine.ways);
+    add(el, h("section", { class: "task", "data-task": "ways" }, h("h3", {}, t("task_ways")),
+      h("div", { class: "options" }, a.ways.map((w, i) => h("button", {
+        class: `opt opt-${i % 6}${mine.has(w.id) ? " chosen" : ""}`, "data-way": w.id, "aria-pressed": mine.has(w.id) ? "true" : "false",
+        onclick: () => { mine.has(w.id) ? mine.delete(w.id) : mine.add(w.id); send({ type: "ways", ways: [...mine] }).then(report); },
+      }, h("span", { class: "opt-text" }, tr(w.text, ctx.lang, ctx.packLang)))))));
+  }
+  if (s.tasks.includes("line")) {
+    const input = h("textarea", { id: "line", maxlength: 200, rows: 2, "aria-label": t("task_line") });
+    input.value = own.work.line ?? "";
+    add(el, h("section", { class: "task", "data-task": "line" }, h("h3", {}, t("task_line")),
+      h("p", { class: "hint" }, t("line_hint")),
+      h("form", { onsubmit: (e) => { e.preventDefault(); send({ type: "line", text: input.value }).then(report); } },
+        input, h("button", { class: "btn primary", type: "submit", id: "save-line" }, t("save")))));
+  }
+  if (s.tasks.includes("rate")) {
+    const rate = (which) => h("div", { class: "scale", "data-which": which }, [1, 2, 3, 4, 5].map((v) => h("button", {
+      class: own.mine.ratings[which] === v ? "scale-btn chosen" : "scale-btn", "data-value": v,
+      "aria-pressed": own.mine.ratings[which] === v ? "true" : "false",
+      onclick: () => send({ type: "rate", which, value: v }).then(report),
+    }, String(v))));
+    add(el, h("section", { class: "task", "data-task": "rate" }, h("h3", {}, t("task_rate")),
+      h("p", { class: "hint" }, t("scale_hint")),
+      h("p", {}, t("hard_as_written")), rate("as_written"),
+      h("p", {}, t("hard_best_friend")), rate("best_friend")));
+  }
+  if (s.tasks.includes("order")) {
+    if (!orderDrafts.has(s.id)) orderDrafts.set(s.id, own.mine.order.length ? [...own.mine.order] : []);
+    const picked = orderDrafts.get(s.id);
+    const text = Object.fromEntries(s.order.map((o) => [o.id, tr(o.text, ctx.lang, ctx.packLang)]));
+    const list = h("ol", { class: "order-picked" }, picked.map((id) => h("li", {}, text[id])));
+    const buttons = h("div", { class: "options" }, s.order.filter((o) => !picked.includes(o.id)).map((o) => h("button", {
+      class: "opt opt-1", "data-step-id": o.id,
+      onclick: () => { picked.push(o.id); if (picked.length === s.order.length) send({ type: "order", steps: [...picked] }).then(report); ctx.rerender(); },
+    }, h("span", { class: "opt-text" }, text[o.id]))));
+    add(el, h("section", { class: "task", "data-task": "order" },
+      h("h3", {}, s.order_prompt ? tr(s.order_prompt, ctx.lang, ctx.packLang) : t("task_order")),
+      h("p", { class: "hint" }, t("order_hint")), list, buttons,
+      picked.length ? h("button", { class: "btn quiet", id: "order-reset", onclick: () => { picked.length = 0; ctx.rerender(); } }, t("start_over")) : null));
+  }
+  const group = Object.entries(own.work.ratings);
+  if (group.length) {
+    add(el, h("section", { class: "team-votes" }, h("strong", {}, t("group_answers")),
+      h("ul", {}, group.map(([nick, r]) => h("li", {}, `${nick}: ${r.as_written ?? "–"} / ${r.best_friend ?? "–"}`)))));
+  }
+  add(el, status);
+}
+
+function mentorView(el, a, own, ctx) {
+  if (!own.station) return add(el, h("p", { class: "big-prompt" }, t("mentor_wait")));
+  const g = own.guide;
+  const list = (items) => h("ul", {}, items.map((x) => h("li", {}, tr(x, ctx.lang, ctx.packLang))));
+  add(el, h("p", { class: "badge" }, t("you_lead")), scenario(own.station, ctx),
+    h("section", { class: "guide" }, h("h3", {}, t("guide_questions")), list(g.questions),
+      g.listen_for.length ? [h("h3", {}, t("guide_listen")), list(g.listen_for)] : null,
+      g.safety.length ? [h("h3", {}, t("guide_safety")), list(g.safety)] : null),
+    h("section", { class: "here" }, h("h3", {}, t("groups_here")),
+      own.groups.length ? own.groups.map((grp) => h("div", { class: `team-card`, "data-group": grp.group },
+        h("h4", { class: `team-head team-${colourOf(grp.group, ctx)}` }, groupLabel(grp.group), grp.work.done ? " ✓" : ""),
+        h("p", { class: "small" }, grp.members.join(", ")),
+        grp.work.line ? h("p", {}, `”${grp.work.line}”`) : null,
+        Object.entries(grp.work.ratings).length ? h("p", { class: "small" },
+          Object.entries(grp.work.ratings).map(([n, r]) => `${n}: ${r.as_written ?? "–"}/${r.best_friend ?? "–"}`).join(" · ")) : null))
+        : h("p", { class: "muted" }, "–")),
+    h("div", { class: "controls" },
+      h("button", { class: "btn primary big", id: "mentor-done", onclick: () => ctx.send({ type: "act", step: ctx.stepId, action: { type: "done" } }) }, t("mark_done")),
+      h("button", { class: "btn big", id: "mentor-call", disabled: own.called, onclick: () => ctx.send({ type: "act", step: ctx.stepId, action: { type: "call" } }) },
+        own.called ? t("called") : t("call_facilitator"))));
+}
+
+export function pupil(el, a, own, ctx) {
+  own = own || {};
+  if (a.phase === "setup") return add(el, h("p", { class: "big-prompt" }, own.role === "mentor" ? t("mentor_wait") : t("wait_stations")));
+  if (a.phase === "debrief") return add(el, h("p", { class: "big-prompt" }, t("look_screen")));
+  add(el, roundLine(a), timer(a));
+  if (own.role === "mentor") return mentorView(el, a, own, ctx);
+  if (!own.station) return add(el, h("p", { class: "big-prompt" }, t("not_playing")));
+  add(el, h("p", { class: `group-label team-${colourOf(own.group, ctx)}` }, groupLabel(own.group)), scenario(own.station, ctx));
+  memberTasks(el, a, own, ctx);
+}
+
+// -- host --------------------------------------------------------------------------
+export function host(el, a, ctx) {
+  const cmd = (type, extra = {}) => () => ctx.command({ type: "act", step: ctx.stepId, action: { type, ...extra } });
+  const btn = (id, label, action, cls = "btn") => h("button", { class: cls, id, onclick: action }, label);
+  const controls = [];
+  if (a.phase === "setup") controls.push(btn("stations-start", t("start_rotation"), cmd("start"), "btn primary"));
+  if (a.phase === "rotating" || a.phase === "time_up") {
+    controls.push(btn("stations-rotate", a.round >= a.rounds ? t("to_debrief") : t("rotate"), cmd("rotate"), "btn primary"));
+    controls.push(a.paused ? btn("stations-resume", t("resume"), cmd("resume")) : btn("stations-pause", t("pause"), cmd("pause")));
+    controls.push(btn("stations-extend", t("extend_minute"), cmd("extend", { seconds: 60 })));
+    controls.push(btn("stations-debrief", t("to_debrief"), cmd("debrief"), "btn quiet"));
+  }
+  controls.push(h("label", { class: "check" }, h("input", { type: "checkbox", id: "stations-auto", checked: a.auto,
+    onchange: (e) => ctx.command({ type: "act", step: ctx.stepId, action: { type: "auto", on: e.target.checked } }) }), " ", t("auto_rotate")));
+  add(el, h("div", { class: "controls" }, controls), roundLine(a), timer(a));
+  if (a.calls.length) {
+    add(el, h("div", { class: "banner danger calls" }, a.calls.map((c) => h("p", {}, t("mentor_calls", { nick: c.nick }), " ",
+      h("button", { class: "btn tiny", onclick: cmd("call_seen", { seat: c.seat }) }, t("seen"))))));
+  }
+  const mentors = ctx.pupils?.filter((p) => p.mentor && !p.kicked) ?? [];
+  if (mentors.length) {
+    add(el, h("section", { class: "leads" }, h("h3", {}, t("station_leaders")), h("ul", {}, mentors.map((m) => h("li", {}, m.nick, " ",
+      h("select", { class: "lead-station", "data-seat": m.id, "aria-label": t("station_leaders"),
+        onchange: (e) => ctx.command({ type: "act", step: ctx.stepId, action: { type: "lead", seat: m.id, station: e.target.value || null } }) },
+      h("option", { value: "" }, "–"), a.stations.map((s) => h("option", { value: s.id, selected: a.leads[m.id] === s.id }, tr(s.title, ctx.lang, ctx.packLang)))))))));
+  } else if (a.phase === "setup") {
+    add(el, h("p", { class: "muted small" }, t("leaders_hint")));
+  }
+  if (a.phase === "setup") return add(el, h("p", { class: "muted" }, t("stations_need_groups")));
+  if (a.phase === "debrief") {
+    add(el, h("div", { class: "controls" }, a.stations.map((s, i) => h("button", {
+      class: i === a.debrief.index ? "btn primary" : "btn", "data-show": s.id, onclick: cmd("show", { index: i }),
+    }, tr(s.title, ctx.lang, ctx.packLang)))), debrief(a, ctx));
+    const station = a.stations[a.debrief.index];
+    add(el, h("section", {}, h("h3", {}, t("discuss")),
+      h("ul", {}, [...station.questions, ...a.debrief_questions].map((q) => h("li", {}, tr(q, ctx.lang, ctx.packLang))))));
+  } else {
+    add(el, stationMap(a, ctx));
+    const current = a.map.filter((s) => s.groups.length);
+    add(el, h("details", {}, h("summary", {}, t("station_notes")), current.map((s) => {
+      const full = a.stations.find((x) => x.id === s.id);
+      return h("div", {}, h("strong", {}, tr(full.title, ctx.lang, ctx.packLang)),
+        full.notes ? h("p", { class: "notes small" }, tr(full.notes, ctx.lang, ctx.packLang)) : null);
+    })));
+  }
+  // Moderation: no refusal line reaches the projector before it is approved here.
+  if (a.lines.length) {
+    add(el, h("section", { class: "moderation" }, h("h3", {}, t("moderate_lines")), h("ul", {}, a.lines.map((l) => {
+      const station = a.stations.find((s) => s.id === l.station);
+      const edit = h("input", { class: "edit-line", maxlength: 200, "aria-label": t("edit_line") });
+      edit.value = l.shown ?? l.line;
+      return h("li", { class: `line-item ${l.status}`, "data-group": l.group, "data-station": l.station },
+        h("span", { class: "small muted" }, `${groupLabel(l.group)} · ${tr(station?.title, ctx.lang, ctx.packLang)} · ${t(`line_${l.status}`)}`),
+        h("p", {}, `”${l.line}”`), edit,
+        h("div", { class: "controls" },
+          h("button", { class: "btn tiny approve-line", onclick: cmd("moderate", { group: l.group, station: l.station, status: "approved", text: edit.value }) }, t("approve")),
+          h("button", { class: "btn tiny quiet hide-line", onclick: cmd("moderate", { group: l.group, station: l.station, status: "hidden" }) }, t("hide"))));
+    }))));
+  }
+  ctx.answered?.(new Set(a.answered_by || []));
+}
