@@ -114,6 +114,8 @@ def ui_strings() -> dict[str, str]:
         "group_n": _("Group {n}"),
         "station_round": _("Station {n} of {total}"),
         "time_up": _("Time is up. Wait for the facilitator."),
+        "one_minute": _("one minute left: get ready to move on"),
+        "stations_shared": _("{groups} groups, {stations} stations: some stations have two groups at a time. Every group still visits every station once."),
         "hard_as_written": _("How hard would refusing be, as written?"),
         "hard_best_friend": _("And if the offerer were your best friend?"),
         "scale_hint": _("1 = easy, 5 = very hard"),

@@ -21,7 +21,7 @@ function timer(a) {
   if (a.phase !== "rotating" || !a.closes_at) return null;
   const left = secondsLeft(a.closes_at);
   return h("p", { class: left <= WARNING_SECONDS ? "countdown warn" : "countdown", "data-deadline": a.closes_at,
-    "data-warn": WARNING_SECONDS }, t("seconds_left", { n: left }));
+    "data-warn": WARNING_SECONDS, "data-warn-text": t("one_minute") }, t("seconds_left", { n: left }));
 }
 
 function roundLine(a) {
@@ -191,6 +191,10 @@ export function host(el, a, ctx) {
       h("option", { value: "" }, "–"), a.stations.map((s) => h("option", { value: s.id, selected: a.leads[m.id] === s.id }, tr(s.title, ctx.lang, ctx.packLang)))))))));
   } else if (a.phase === "setup") {
     add(el, h("p", { class: "muted small" }, t("leaders_hint")));
+  }
+  const groups = (ctx.teams || []).filter((x) => x.size > 0).length;
+  if (groups > a.stations.length && a.phase !== "debrief") {
+    add(el, h("p", { class: "badge", id: "sharing" }, t("stations_shared", { groups, stations: a.stations.length })));
   }
   if (a.phase === "setup") return add(el, h("p", { class: "muted" }, t("stations_need_groups")));
   if (a.phase === "debrief") {
