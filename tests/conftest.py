@@ -120,3 +120,19 @@ def act(sock, event: str, action: dict, cid: str | None = None) -> dict:
 @pytest.fixture
 def classroom(app):
     return Classroom(app)
+
+
+def shipped_or_fixture(*packs: tuple[str, Path]) -> list[tuple[str, Path]]:
+    """The packs a flow test runs against: the given fixtures, and the shipped ones that exist."""
+    return [(pack_id, folder) for pack_id, folder in packs if (folder / "pack.yaml").exists()]
+
+
+@pytest.fixture
+def pack_room(request, make_app, tmp_path):
+    """A Classroom on an app whose content folder holds just the parametrized (pack id, folder)."""
+    import shutil
+
+    pack_id, folder = request.param
+    content = tmp_path / "content"
+    shutil.copytree(folder, content / pack_id)
+    return Classroom(make_app(CONTENT_DIR=content), pack_id)

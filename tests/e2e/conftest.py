@@ -151,3 +151,43 @@ def phones(browser, watch):
     yield make
     for ctx in made:
         ctx.close()
+
+
+def start_session(desktop, server, pack_id: str):
+    """The facilitator starts a session of a pack from the home page; return the host page and code."""
+    import re
+
+    host = desktop.new_page()
+    host.goto(server.url + "/")
+    host.locator(f"article[data-pack={pack_id}] button[type=submit]").click()
+    host.wait_for_url(re.compile(r".*/host/[A-Z0-9]+$"))
+    return host, host.locator("#code").inner_text().strip()
+
+
+def open_screen(host):
+    """Open the projector screen from the host console, as the facilitator does."""
+    with host.expect_popup() as popup:
+        host.locator("#open-screen").click()
+    screen = popup.value
+    screen.wait_for_load_state()
+    return screen
+
+
+def join(phones, server, code: str, count: int) -> list:
+    """`count` phones open the join address and get their nicknames."""
+    from playwright.sync_api import expect
+
+    pupils = []
+    for _ in range(count):
+        phone = phones()
+        phone.goto(f"{server.url}/j/{code}")
+        expect(phone.locator("#nick")).not_to_be_empty()
+        pupils.append(phone)
+    return pupils
+
+
+def go_to_step_with(host, selector: str) -> None:
+    """Press Next until the step whose control `selector` shows is on."""
+    while not host.locator(selector).count():
+        host.locator("#next").click()
+        host.wait_for_timeout(150)

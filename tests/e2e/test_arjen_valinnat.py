@@ -2,38 +2,23 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from playwright.sync_api import expect
+
+from tests.e2e.conftest import go_to_step_with, join, open_screen, start_session
 
 pytestmark = pytest.mark.browser
 
 
 def test_three_rounds_move_tokens_on_the_projector(desktop, phones, server):
-    host = desktop.new_page()
-    host.goto(server.url + "/")
-    host.locator("article[data-pack=arjen-valinnat] button[type=submit]").click()
-    host.wait_for_url(re.compile(r".*/host/[A-Z0-9]+$"))
-    code = host.locator("#code").inner_text().strip()
-    with host.expect_popup() as popup:
-        host.locator("#open-screen").click()
-    screen = popup.value
-
-    pupils = []
-    for _ in range(6):
-        phone = phones()
-        phone.goto(f"{server.url}/j/{code}")
-        expect(phone.locator("#nick")).not_to_be_empty()
-        pupils.append(phone)
+    host, code = start_session(desktop, server, "arjen-valinnat")
+    screen = open_screen(host)
+    pupils = join(phones, server, code, 6)
     host.locator("#team-count").select_option("3")
     host.locator("#make-teams").click()
     expect(host.locator(".team")).to_have_count(3)
 
-    # Move to the board game step.
-    while not host.locator("#game-start").count():
-        host.locator("#next").click()
-        host.wait_for_timeout(150)
+    go_to_step_with(host, "#game-start")
     host.locator("#game-start").click()
     expect(screen.locator(".board .token")).to_have_count(3)
     start = {t.get_attribute("data-team"): t.evaluate("e => e.closest('.space').dataset.space")

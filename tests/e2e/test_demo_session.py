@@ -7,20 +7,13 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.conftest import start_session
+
 pytestmark = pytest.mark.browser
 
 
-def start_session(desktop, server):
-    host = desktop.new_page()
-    host.goto(server.url + "/")
-    host.locator("article[data-pack=esittely] button[type=submit]").click()
-    host.wait_for_url(re.compile(r".*/host/[A-Z0-9]+$"))
-    code = host.locator("#code").inner_text().strip()
-    return host, code
-
-
 def test_demo_pack_whole_session(desktop, phones, server):
-    host, code = start_session(desktop, server)
+    host, code = start_session(desktop, server, "esittely")
     expect(host.locator(".remote-box img")).to_have_count(1)
 
     with host.expect_popup() as popup:
@@ -98,7 +91,7 @@ def test_demo_pack_whole_session(desktop, phones, server):
 
 def test_facilitator_controls_lobby(desktop, phones, server, watch):
     watch.allow("status of 409")  # the locked lobby refuses the latecomer
-    host, code = start_session(desktop, server)
+    host, code = start_session(desktop, server, "esittely")
     first, second = phones(), phones()
     first.goto(f"{server.url}/j/{code}")
     second.goto(f"{server.url}/j/{code}")
@@ -125,7 +118,7 @@ def test_facilitator_controls_lobby(desktop, phones, server, watch):
 
 def test_session_survives_kill_9(desktop, phones, server, watch):
     watch.allow("ERR_CONNECTION_REFUSED")  # the phones retry while the server is down
-    host, code = start_session(desktop, server)
+    host, code = start_session(desktop, server, "esittely")
     phone = phones()
     phone.goto(f"{server.url}/j/{code}")
     nick = phone.locator("#nick").inner_text()

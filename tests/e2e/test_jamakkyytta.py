@@ -2,30 +2,18 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from playwright.sync_api import expect
+
+from tests.e2e.conftest import go_to_step_with, join, open_screen, start_session
 
 pytestmark = pytest.mark.browser
 
 
 def test_rotation_switches_phones_and_the_projector_map(desktop, phones, server):
-    host = desktop.new_page()
-    host.goto(server.url + "/")
-    host.locator("article[data-pack=jamakkyytta] button[type=submit]").click()
-    host.wait_for_url(re.compile(r".*/host/[A-Z0-9]+$"))
-    code = host.locator("#code").inner_text().strip()
-    with host.expect_popup() as popup:
-        host.locator("#open-screen").click()
-    screen = popup.value
-
-    pupils = []
-    for _ in range(7):
-        phone = phones()
-        phone.goto(f"{server.url}/j/{code}")
-        expect(phone.locator("#nick")).not_to_be_empty()
-        pupils.append(phone)
+    host, code = start_session(desktop, server, "jamakkyytta")
+    screen = open_screen(host)
+    pupils = join(phones, server, code, 7)
     leader = pupils.pop()
     leader_nick = leader.locator("#nick").inner_text()
     host.locator(f".pupil:has-text('{leader_nick}') .mentor").click()
@@ -34,9 +22,7 @@ def test_rotation_switches_phones_and_the_projector_map(desktop, phones, server)
     host.locator("#make-teams").click()
     expect(host.locator(".team:not(.mentors)")).to_have_count(3)
 
-    while not host.locator("#stations-start").count():
-        host.locator("#next").click()
-        host.wait_for_timeout(150)
+    go_to_step_with(host, "#stations-start")
     host.locator(".lead-station").select_option(index=1)
     host.locator("#stations-start").click()
     expect(screen.locator(".station-map .chip")).to_have_count(3)

@@ -2,32 +2,24 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
-from tests.conftest import ROOT, Classroom, act, last
+from tests.conftest import ROOT, Classroom, act, last, shipped_or_fixture
 
-PACKS = [("minipeli", ROOT / "tests" / "packs" / "good" / "minipeli")]
-if (ROOT / "content" / "arjen-valinnat" / "pack.yaml").exists():
-    PACKS.append(("arjen-valinnat", ROOT / "content" / "arjen-valinnat"))
-
-
-@pytest.fixture(params=PACKS, ids=[p[0] for p in PACKS])
-def game_app(request, make_app, tmp_path):
-    pack_id, folder = request.param
-    content = tmp_path / "content"
-    shutil.copytree(folder, content / pack_id)
-    return pack_id, make_app, {"CONTENT_DIR": content}
+PACKS = shipped_or_fixture(
+    ("minipeli", ROOT / "tests" / "packs" / "good" / "minipeli"),
+    ("arjen-valinnat", ROOT / "content" / "arjen-valinnat"),
+)
 
 
 def game_cmd(host, step, kind, **extra):
     return act(host, "host", {"type": "act", "step": step, "action": {"type": kind, **extra}})
 
 
-def test_whole_game(game_app):
-    pack_id, make_app, config = game_app
-    room = Classroom(make_app(**config), pack_id)
+@pytest.mark.parametrize("pack_room", PACKS, ids=[p[0] for p in PACKS], indirect=True)
+def test_whole_game(pack_room: Classroom, make_app):
+    room = pack_room
+    config = {"CONTENT_DIR": room.app.config["CONTENT_DIR"]}
     host, screen = room.host(), room.screen()
     pupils = [room.pupil() for _ in range(9)]
     assert act(host, "host", {"type": "teams", "count": 3})["ok"]

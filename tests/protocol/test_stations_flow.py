@@ -2,30 +2,23 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
-from tests.conftest import ROOT, Classroom, act, last
+from tests.conftest import ROOT, Classroom, act, last, shipped_or_fixture
 
-PACKS = [("minirastit", ROOT / "tests" / "packs" / "good" / "minirastit")]
-if (ROOT / "content" / "jamakkyytta" / "pack.yaml").exists():
-    PACKS.append(("jamakkyytta", ROOT / "content" / "jamakkyytta"))
-
-
-@pytest.fixture(params=PACKS, ids=[p[0] for p in PACKS])
-def room(request, make_app, tmp_path):
-    pack_id, folder = request.param
-    content = tmp_path / "content"
-    shutil.copytree(folder, content / pack_id)
-    return Classroom(make_app(CONTENT_DIR=content), pack_id)
+PACKS = shipped_or_fixture(
+    ("minirastit", ROOT / "tests" / "packs" / "good" / "minirastit"),
+    ("jamakkyytta", ROOT / "content" / "jamakkyytta"),
+)
 
 
 def cmd(host, step, kind, **extra):
     return act(host, "host", {"type": "act", "step": step, "action": {"type": kind, **extra}})
 
 
-def test_a_whole_rotation_with_a_station_leader(room):
+@pytest.mark.parametrize("pack_room", PACKS, ids=[p[0] for p in PACKS], indirect=True)
+def test_a_whole_rotation_with_a_station_leader(pack_room: Classroom):
+    room = pack_room
     host, screen = room.host(), room.screen()
     pupils = [room.pupil() for _ in range(10)]
     mentor = pupils.pop()

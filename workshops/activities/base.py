@@ -43,6 +43,15 @@ class Rejected:
     message: str
 
 
+def timer_due(closes_at: float | None, now: float) -> Rejected | None:
+    """None when a running timer has run out; otherwise why the `timer` action does not apply."""
+    if closes_at is None:
+        return Rejected("no_timer", "No timer is running.")
+    if now < closes_at:
+        return Rejected("not_yet", "The timer has not run out yet.")
+    return None
+
+
 @dataclass(frozen=True)
 class Seat:
     id: str

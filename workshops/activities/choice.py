@@ -9,8 +9,8 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from ..packs.text import Id, Image, Strict, Text, as_map
-from .base import ActionModel, Activity, Ctx, Rejected, Seat, StepBase
+from ..packs.text import Id, Image, Strict, Text, as_map, require_unique_ids
+from .base import ActionModel, Activity, Ctx, Rejected, Seat, StepBase, timer_due
 
 
 class Option(Strict):
@@ -39,14 +39,7 @@ class ChoiceStep(StepBase):
     @field_validator("options")
     @classmethod
     def _unique_options(cls, options: list[Option]) -> list[Option]:
-        seen: set[str] = set()
-        for opt in options:
-            if opt.id in seen:
-                raise PydanticCustomError(
-                    "option_id_reused", "option id '{id}' is used twice; every option needs its own id", {"id": opt.id}
-                )
-            seen.add(opt.id)
-        return options
+        return require_unique_ids(options, "option")
 
     @field_validator("answer")
     @classmethod
@@ -157,11 +150,8 @@ class Choice(Activity[ChoiceStep, ChoiceState]):
         return Rejected("unknown_action", "This step has no such command.")
 
     def timer(self, step: ChoiceStep, state: ChoiceState, ctx: Ctx):
-        if state.phase != "open" or state.closes_at is None:
-            return Rejected("no_timer", "No timer is running.")
-        if ctx.now < state.closes_at:
-            return Rejected("not_yet", "The timer has not run out yet.")
-        return replace(state, phase="closed", closes_at=None)
+        refused = timer_due(state.closes_at if state.phase == "open" else None, ctx.now)
+        return refused or replace(state, phase="closed", closes_at=None)
 
     def deadline(self, step: ChoiceStep, state: ChoiceState) -> float | None:
         return state.closes_at if state.phase == "open" else None

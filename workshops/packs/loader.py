@@ -374,10 +374,8 @@ class _Phrase:
         message = err["msg"]
         ident = (err.get("ctx") or {}).get("id")
         node = self.value_at(path)
-        if kind == "step_id_reused" and isinstance(self.value_at(("agenda",)), list):
-            return self.second_use(("agenda",), ident, "step", message)
-        if kind == "option_id_reused" and isinstance(node, list):
-            return self.second_use(path, ident, "option", message)
+        if kind == "id_reused" and isinstance(node, list):
+            return self.second_use(path, ident, (err.get("ctx") or {}).get("what", "item"), message)
         if kind == "quiz_without_answer" and isinstance(node, dict):
             ids = [o["id"] for o in node.get("options") or [] if isinstance(o, dict) and isinstance(o.get("id"), str)]
             which = f": {_and_or(ids)}" if ids else ""
@@ -418,8 +416,7 @@ class _Phrase:
 
 # The models' own cross-field checks, by their PydanticCustomError type.
 _MODEL_CHECKS = {
-    "step_id_reused",
-    "option_id_reused",
+    "id_reused",
     "quiz_without_answer",
     "poll_with_answer",
     "answers_need_multiple",

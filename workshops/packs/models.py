@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, Union
+from typing import Annotated, Any, Literal, Union
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from ..activities import REGISTRY
-from .text import Id, Image, Strict, Text
+from .text import Id, Image, Strict, Text, require_unique_ids
 
 Step = Annotated[
     Union[tuple(a.config for a in REGISTRY.values())],  # noqa: UP007 - built from the registry
@@ -53,16 +53,10 @@ class Pack(Strict):
 
     model_config = Strict.model_config | {"populate_by_name": True}
 
-    @model_validator(mode="after")
-    def _unique_steps(self) -> Pack:
-        seen: set[str] = set()
-        for step in self.agenda:
-            if step.id in seen:
-                raise PydanticCustomError(
-                    "step_id_reused", "step id '{id}' is used twice in the agenda; every step needs its own id", {"id": step.id}
-                )
-            seen.add(step.id)
-        return self
+    @field_validator("agenda")
+    @classmethod
+    def _unique_steps(cls, agenda: list[Any]) -> list[Any]:
+        return require_unique_ids(agenda, "step")
 
     @property
     def languages(self) -> list[str]:

@@ -120,6 +120,18 @@ Image = Annotated[
 ]
 
 
+def require_unique_ids(items: list[Any], what: str) -> list[Any]:
+    """Refuse a list whose items share an id; the loader points the error at the second use."""
+    seen: set[str] = set()
+    for item in items:
+        if item.id in seen:
+            raise PydanticCustomError(
+                "id_reused", "{what} id '{id}' is used twice; every {what} needs its own id", {"what": what, "id": item.id}
+            )
+        seen.add(item.id)
+    return items
+
+
 def resolve(text: Any, lang: str, fallback: str = "fi") -> str:
     """Pick the text for `lang` from a Text value."""
     if text is None:

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field
 
 from ...packs.text import as_map
-from ..base import ActionModel, Activity, Ctx, Rejected, Seat
+from ..base import ActionModel, Activity, Ctx, Rejected, Seat, timer_due
 from . import game as rules
 from .config import BoardGameStep
 from .game import Change, GameState, Token, Turn
@@ -140,11 +140,8 @@ class BoardGame(Activity[BoardGameStep, GameState]):
         return Rejected("unknown_action", "This step has no such command.")
 
     def timer(self, step: BoardGameStep, state: GameState, ctx: Ctx):
-        if state.phase != "voting" or state.closes_at is None:
-            return Rejected("no_timer", "No timer is running.")
-        if ctx.now < state.closes_at:
-            return Rejected("not_yet", "The timer has not run out yet.")
-        return replace(state, phase="closed", closes_at=None)
+        refused = timer_due(state.closes_at if state.phase == "voting" else None, ctx.now)
+        return refused or replace(state, phase="closed", closes_at=None)
 
     def deadline(self, step: BoardGameStep, state: GameState) -> float | None:
         return state.closes_at if state.phase == "voting" else None

@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal, Union
 from pydantic import AfterValidator, Discriminator, Field, Tag, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from ...packs.text import Id, Image, Strict, Text
+from ...packs.text import Id, Image, Strict, Text, require_unique_ids
 from ..base import StepBase
 
 # The ids a board game declares, while its cards are being validated.
@@ -259,18 +259,10 @@ class BoardGameStep(StepBase):
             raise PydanticCustomError("board_too_short", "the board needs at least 2 spaces")
         return sections
 
-    @model_validator(mode="after")
-    def _unique_ids(self) -> BoardGameStep:
-        for what, items in (("card", self.cards), ("character", self.characters), ("chance card", self.chance)):
-            seen: set[str] = set()
-            for item in items:
-                if item.id in seen:
-                    raise PydanticCustomError(
-                        "id_reused", "{what} id '{id}' is used twice; every {what} needs its own id",
-                        {"what": what, "id": item.id},
-                    )
-                seen.add(item.id)
-        return self
+    @field_validator("characters", "cards", "chance")
+    @classmethod
+    def _unique_ids(cls, items: list[Any], info: ValidationInfo) -> list[Any]:
+        return require_unique_ids(items, {"characters": "character", "cards": "card", "chance": "chance card"}[info.field_name])
 
     @property
     def spaces(self) -> int:

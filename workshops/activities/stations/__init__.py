@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field
 
 from ...packs.text import as_map
-from ..base import ActionModel, Activity, Ctx, Rejected, Seat
+from ..base import ActionModel, Activity, Ctx, Rejected, Seat, timer_due
 from .config import Station, StationsStep
 from .rotation import StationsState, Work, clean_line, rotation, shuffle_orders
 
@@ -230,10 +230,9 @@ class Stations(Activity[StationsStep, StationsState]):
         return Rejected("unknown_action", "This step has no such command.")
 
     def timer(self, step: StationsStep, state: StationsState, ctx: Ctx):
-        if state.phase != "rotating" or state.closes_at is None:
-            return Rejected("no_timer", "No timer is running.")
-        if ctx.now < state.closes_at:
-            return Rejected("not_yet", "The timer has not run out yet.")
+        refused = timer_due(state.closes_at if state.phase == "rotating" else None, ctx.now)
+        if refused:
+            return refused
         if state.auto:
             return self._rotate(step, state, ctx)
         return replace(state, phase="time_up", closes_at=None)

@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from ...packs.text import Id, Image, Strict, Text
+from ...packs.text import Id, Image, Strict, Text, require_unique_ids
 from ..base import StepBase
 
 Task = Literal["ways", "line", "rate", "order"]
@@ -79,15 +79,12 @@ class StationsStep(StepBase):
     @field_validator("stations")
     @classmethod
     def _unique_stations(cls, stations: list[Station]) -> list[Station]:
-        seen: set[str] = set()
-        for station in stations:
-            if station.id in seen:
-                raise PydanticCustomError(
-                    "station_id_reused", "station id '{id}' is used twice; every station needs its own id",
-                    {"id": station.id},
-                )
-            seen.add(station.id)
-        return stations
+        return require_unique_ids(stations, "station")
+
+    @field_validator("ways")
+    @classmethod
+    def _unique_ways(cls, ways: list[Way]) -> list[Way]:
+        return require_unique_ids(ways, "way")
 
     @model_validator(mode="after")
     def _ways_declared(self) -> StationsStep:
