@@ -7,8 +7,9 @@ from .boardgame import BoardGame
 from .choice import Choice
 from .slide import Slide
 from .stations import Stations
+from .tasks import KINDS as TASK_KINDS
 
-REGISTRY: dict[str, Activity] = {a.kind: a for a in (Slide(), Choice(), BoardGame(), Stations())}
+REGISTRY: dict[str, Activity] = {a.kind: a for a in (Slide(), Choice(), BoardGame(), Stations(), *TASK_KINDS)}
 
 
 def activity_for(kind: str) -> Activity:

@@ -1,0 +1,215 @@
+"""What the media-literacy task kinds share: open/closed/revealed, timer, team or individual
+answers, optional team points, views that hide right answers until the reveal.
+
+A kind only says how to validate an answer, whether it is right, how answers add up,
+and what of its config pupils may see before and after the reveal.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any, ClassVar, Literal
+
+from pydantic import Field
+
+from ...packs.text import Image, Text, as_map
+from ..base import ActionModel, Activity, Ctx, Rejected, Seat, StepBase, timer_due
+
+
+class TaskStep(StepBase):
+    """Fields every task has."""
+
+    image: Image | None = None
+    image_alt: Text | None = None
+    explanation: Text | None = Field(default=None, description="Shown on the projector and phones at the reveal")
+    timer: int | None = Field(default=None, ge=5, le=900, description="Seconds to answer; none means no timer")
+    answer_by: Literal["individual", "team"] = Field(
+        default="individual", description="team: one answer per team, any member may give or change it"
+    )
+    points: int = Field(default=0, ge=0, le=100, description="Points a team gets for a right answer (0: no points)")
+
+
+class Command(ActionModel):
+    type: Literal["close", "open", "reveal", "reset"]
+
+
+class Extend(ActionModel):
+    type: Literal["extend"]
+    seconds: int = Field(ge=5, le=600)
+
+
+@dataclass(frozen=True)
+class TaskState:
+    phase: Literal["open", "closed", "revealed"]
+    answers: dict[str, Any] = field(default_factory=dict)  # voter (seat, or team) -> answer
+    by: dict[str, str] = field(default_factory=dict)  # voter -> the seat that answered last
+    closes_at: float | None = None
+    paused_left: float | None = None
+    extra: dict[str, Any] = field(default_factory=dict)  # kind-specific (e.g. moderation)
+
+
+class TaskKind(Activity[TaskStep, TaskState]):
+    """A task with one answer per voter. Subclasses set `answer` and override the hooks."""
+
+    answer: ClassVar[type[ActionModel]]
+    extra_host_actions: ClassVar[dict[str, type[ActionModel]]] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "answer" in cls.__dict__:
+            cls.pupil_actions = {"answer": cls.answer}
+        cls.host_actions = {"close": Command, "open": Command, "reveal": Command, "reset": Command,
+                            "extend": Extend, **cls.extra_host_actions}
+
+    # -- hooks ---------------------------------------------------------------------------
+    def accept(self, step: Any, action: Any, previous: Any) -> Any | Rejected:
+        """Validate an answer against the task; return the value to store."""
+        raise NotImplementedError
+
+    def is_right(self, step: Any, value: Any) -> bool | None:
+        """Whether an answer is right; None for tasks with no right answer."""
+        return None
+
+    def results(self, step: Any, answers: list[Any], state: TaskState) -> dict[str, Any]:
+        """How the answers add up, for the projector after the reveal. No names."""
+        return {}
+
+    def task(self, step: Any, ctx: Ctx) -> dict[str, Any]:
+        """What pupils may see before the reveal."""
+        return {}
+
+    def solution(self, step: Any, ctx: Ctx) -> dict[str, Any]:
+        """The right answers, shown at the reveal."""
+        return {}
+
+    def host_move_extra(self, step: Any, state: TaskState, action: Any, ctx: Ctx) -> TaskState | Rejected:
+        return Rejected("unknown_action", "This step has no such command.")
+
+    # -- shared rules ----------------------------------------------------------------------
+    def setup(self, step: TaskStep, ctx: Ctx) -> TaskState:
+        return TaskState("open", closes_at=ctx.now + step.timer if step.timer else None)
+
+    def affects_team(self, step: TaskStep) -> bool:
+        return step.answer_by == "team"
+
+    def voter(self, step: TaskStep, seat: Seat) -> str | None:
+        return seat.team if step.answer_by == "team" else seat.id
+
+    def pupil_move(self, step: TaskStep, state: TaskState, seat: Seat, action: Any, ctx: Ctx):
+        if state.phase != "open" or (state.closes_at is not None and ctx.now >= state.closes_at):
+            return Rejected("closed", "Answering has closed for this task.")
+        voter = self.voter(step, seat)
+        if voter is None:
+            return Rejected("no_team", "You are not in a team yet: wait for the facilitator.")
+        value = self.accept(step, action, state.answers.get(voter))
+        if isinstance(value, Rejected):
+            return value
+        if state.answers.get(voter) == value:
+            return state
+        return replace(state, answers={**state.answers, voter: value}, by={**state.by, voter: seat.id})
+
+    def host_move(self, step: TaskStep, state: TaskState, action: Any, ctx: Ctx):
+        kind = action.type
+        if kind == "close":
+            return replace(state, phase="closed", closes_at=None)
+        if kind == "open":
+            return replace(state, phase="open", closes_at=ctx.now + step.timer if step.timer else None)
+        if kind == "reveal":
+            return replace(state, phase="revealed", closes_at=None)
+        if kind == "reset":
+            return self.setup(step, ctx)
+        if kind == "extend":
+            if state.phase != "open":
+                return Rejected("closed", "Open the task before adding time.")
+            return replace(state, closes_at=max(state.closes_at or ctx.now, ctx.now) + action.seconds)
+        return self.host_move_extra(step, state, action, ctx)
+
+    def timer(self, step: TaskStep, state: TaskState, ctx: Ctx):
+        refused = timer_due(state.closes_at if state.phase == "open" else None, ctx.now)
+        return refused or replace(state, phase="closed", closes_at=None)
+
+    def deadline(self, step: TaskStep, state: TaskState) -> float | None:
+        return state.closes_at if state.phase == "open" else None
+
+    def leave(self, step: TaskStep, state: TaskState, ctx: Ctx) -> TaskState:
+        if state.phase == "open" and state.closes_at is not None:
+            return replace(state, closes_at=None, paused_left=max(0.0, state.closes_at - ctx.now))
+        return state
+
+    def come_back(self, step: TaskStep, state: TaskState, ctx: Ctx) -> TaskState:
+        if state.paused_left is not None:
+            return replace(state, closes_at=ctx.now + max(state.paused_left, 5.0), paused_left=None)
+        return state
+
+    def team_points(self, step: TaskStep, state: TaskState, ctx: Ctx) -> dict[str, int]:
+        """Points per team once revealed: teams only, never pupils."""
+        if not step.points or state.phase != "revealed":
+            return {}
+        points: dict[str, int] = {}
+        for voter, value in state.answers.items():
+            team = voter if step.answer_by == "team" else (ctx.seats[voter].team if voter in ctx.seats else None)
+            if team and self.is_right(step, value):
+                points[team] = points.get(team, 0) + step.points
+        return points
+
+    # -- views ---------------------------------------------------------------------------
+    def _active(self, step: TaskStep, state: TaskState, ctx: Ctx) -> dict[str, Any]:
+        if step.answer_by == "team":
+            return {v: a for v, a in state.answers.items() if ctx.team_members(v)}
+        return {v: a for v, a in state.answers.items() if v in ctx.seats}
+
+    def _common(self, step: TaskStep, state: TaskState, ctx: Ctx) -> dict[str, Any]:
+        return {
+            "image": step.image,
+            "image_alt": as_map(step.image_alt, ctx.language),
+            "answer_by": step.answer_by,
+            "points": step.points,
+            "phase": state.phase,
+            "closes_at": state.closes_at,
+        } | self.task(step, ctx)
+
+    def _revealed(self, step: TaskStep, state: TaskState, ctx: Ctx) -> dict[str, Any]:
+        answers = list(self._active(step, state, ctx).values())
+        return {"results": self.results(step, answers, state), "explanation": as_map(step.explanation, ctx.language)} | (
+            self.solution(step, ctx)
+        )
+
+    def _progress(self, step: TaskStep, state: TaskState, ctx: Ctx) -> dict[str, Any]:
+        total = len([t for t in ctx.team_ids if ctx.team_members(t)]) if step.answer_by == "team" else len(
+            [s for s in ctx.seats.values() if not s.mentor]
+        )
+        return {"answered": len(self._active(step, state, ctx)), "total": total}
+
+    def screen_view(self, step: TaskStep, state: TaskState, ctx: Ctx) -> dict[str, Any]:
+        view = self._common(step, state, ctx) | self._progress(step, state, ctx)
+        if state.phase == "revealed":
+            view |= self._revealed(step, state, ctx)
+        return view
+
+    def host_view(self, step: TaskStep, state: TaskState, ctx: Ctx) -> dict[str, Any]:
+        view = self._common(step, state, ctx) | self._progress(step, state, ctx) | self._revealed(step, state, ctx)
+        view["answered_by"] = sorted(
+            {state.by[v] for v in self._active(step, state, ctx) if v in state.by}
+        )
+        return view
+
+    def pupil_view(self, step: TaskStep, state: TaskState, ctx: Ctx) -> dict[str, Any]:
+        view = self._common(step, state, ctx)
+        if state.phase == "revealed":
+            view |= self._revealed(step, state, ctx)
+        return view
+
+    def pupil_own(self, step: TaskStep, state: TaskState, seat: Seat, ctx: Ctx) -> dict[str, Any]:
+        voter = self.voter(step, seat)
+        value = state.answers.get(voter) if voter else None
+        own: dict[str, Any] = {"mine": value, "team": step.answer_by == "team"}
+        if step.answer_by == "team" and voter and voter in state.by and state.by[voter] in ctx.seats:
+            own["answered_by"] = ctx.seats[state.by[voter]].nick
+        if state.phase == "revealed" and value is not None:
+            right = self.is_right(step, value)
+            if right is not None:
+                own["right"] = right
+        return own
+
+    def summary(self, step: TaskStep, state: TaskState, ctx: Ctx) -> dict[str, Any]:
+        return self._revealed(step, state, ctx) | self._progress(step, state, ctx)

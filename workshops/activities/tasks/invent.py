@@ -1,0 +1,128 @@
+"""Invent an exercise: media mentors send quiz ideas from their phones; the facilitator
+reviews them and downloads the approved ones as a draft content pack."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import Field
+
+from ...packs.text import Text, as_map
+from ..base import ActionModel, Activity, Ctx, Rejected, Seat, StepBase
+from .kinds import clean_text
+
+MAX_IDEAS = 5
+
+
+class InventStep(StepBase):
+    """Mentors invent quiz questions of their own; approved ones become a draft pack."""
+
+    kind: Literal["invent"]
+    prompt: Text = Field(description="What to invent, e.g. a question for 4th graders about safe sharing")
+
+
+class Idea(ActionModel):
+    type: Literal["idea"]
+    question: str = Field(max_length=400)
+    options: list[Annotated[str, Field(max_length=160)]] = Field(min_length=2, max_length=4)
+    right: int = Field(ge=0, le=3, description="the index of the right option")
+    explanation: str = Field(default="", max_length=600)
+
+
+class Review(ActionModel):
+    type: Literal["review"]
+    idea: Annotated[str, Field(pattern=r"^i\d{1,5}$")]
+    status: Literal["approved", "rejected", "pending"]
+
+
+@dataclass(frozen=True)
+class InventState:
+    ideas: dict[str, dict[str, Any]] = field(default_factory=dict)  # idea id -> {seat, question, options, ...}
+    next: int = 1
+
+
+class Invent(Activity[InventStep, InventState]):
+    kind = "invent"
+    config = InventStep
+    pupil_actions = {"idea": Idea}
+    host_actions = {"review": Review}
+
+    def setup(self, step: InventStep, ctx: Ctx) -> InventState:
+        return InventState()
+
+    def pupil_move(self, step: InventStep, state: InventState, seat: Seat, action: Idea, ctx: Ctx):
+        if sum(1 for i in state.ideas.values() if i["seat"] == seat.id) >= MAX_IDEAS:
+            return Rejected("too_many_ideas", "You have sent five ideas already: thank you!")
+        question = clean_text(action.question, 200)
+        options = [clean_text(o, 80) for o in action.options]
+        explanation = clean_text(action.explanation, 300) if action.explanation else None
+        if question is None or any(o is None for o in options):
+            return Rejected("idea_incomplete", "Write the question and every option.")
+        if action.right >= len(options) or len(set(options)) != len(options):
+            return Rejected("idea_incomplete", "Mark one right option; the options must differ.")
+        idea = {"seat": seat.id, "question": question, "options": options, "right": action.right,
+                "explanation": explanation, "status": "pending"}
+        return replace(state, ideas={**state.ideas, f"i{state.next}": idea}, next=state.next + 1)
+
+    def host_move(self, step: InventStep, state: InventState, action: Review, ctx: Ctx):
+        idea = state.ideas.get(action.idea)
+        if idea is None:
+            return Rejected("no_idea", "There is no such idea.")
+        return replace(state, ideas={**state.ideas, action.idea: {**idea, "status": action.status}})
+
+    def _public(self, idea_id: str, idea: dict[str, Any]) -> dict[str, Any]:
+        return {"id": idea_id, **{k: idea[k] for k in ("question", "options", "right", "explanation", "status")}}
+
+    def host_view(self, step: InventStep, state: InventState, ctx: Ctx) -> dict[str, Any]:
+        return {
+            "prompt": as_map(step.prompt, ctx.language),
+            "ideas": [self._public(i, idea) | {"nick": ctx.seats[idea["seat"]].nick if idea["seat"] in ctx.seats else ""}
+                      for i, idea in state.ideas.items()],
+        }
+
+    def screen_view(self, step: InventStep, state: InventState, ctx: Ctx) -> dict[str, Any]:
+        # Free text reaches the projector only once approved, and without names.
+        approved = [self._public(i, idea) for i, idea in state.ideas.items() if idea["status"] == "approved"]
+        return {"prompt": as_map(step.prompt, ctx.language), "count": len(state.ideas), "approved": approved}
+
+    def pupil_view(self, step: InventStep, state: InventState, ctx: Ctx) -> dict[str, Any]:
+        return {"prompt": as_map(step.prompt, ctx.language), "max_ideas": MAX_IDEAS}
+
+    def pupil_own(self, step: InventStep, state: InventState, seat: Seat, ctx: Ctx) -> dict[str, Any]:
+        return {"ideas": [self._public(i, idea) for i, idea in state.ideas.items() if idea["seat"] == seat.id]}
+
+    def summary(self, step: InventStep, state: InventState, ctx: Ctx) -> dict[str, Any]:
+        return {"ideas": len(state.ideas), "approved": sum(1 for i in state.ideas.values() if i["status"] == "approved")}
+
+
+def draft_pack(pack_id: str, title: str, ideas: list[dict[str, Any]], language: str = "fi") -> str:
+    """The approved ideas as a content pack an author can check, edit and run as it is."""
+    agenda = []
+    for n, idea in enumerate(ideas, 1):
+        options = [{"id": f"v{i + 1}", "text": text} for i, text in enumerate(idea["options"])]
+        step: dict[str, Any] = {
+            "id": f"idea-{n}",
+            "kind": "choice",
+            "title": f"Kysymys {n}" if language == "fi" else f"Fråga {n}" if language == "sv" else f"Question {n}",
+            "minutes": 3,
+            "mode": "quiz",
+            "question": idea["question"],
+            "options": options,
+            "answer": options[idea["right"]]["id"],
+        }
+        if idea.get("explanation"):
+            step["explanation"] = idea["explanation"]
+        agenda.append(step)
+    pack = {
+        "id": pack_id,
+        "title": title,
+        "description": "Luonnos: mediamentoreiden keksimät tehtävät. Tarkista ja muokkaa ennen käyttöä.",
+        "audience": {"min_age": 9, "max_age": 12},
+        "minutes": 3 * len(agenda),
+        "language": language,
+        "agenda": agenda,
+    }
+    header = "# yaml-language-server: $schema=../pack.schema.json\n"
+    return header + yaml.safe_dump(pack, allow_unicode=True, sort_keys=False, width=100)
