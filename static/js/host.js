@@ -75,7 +75,7 @@ function renderStage() {
   const step = view.step;
   const el = h("div", { class: `activity kind-${step.kind}`, "data-step": step.id });
   kinds[step.kind].host(el, view.activity || {}, {
-    lang, packLang: lang, packId: view.pack.id, stepId: step.id, command, teams: view.teams, pupils: view.pupils,
+    lang, packLang: lang, packId: view.pack.id, stepId: step.id, command, teams: view.teams, pupils: view.pupils, code: boot.auth.code,
     answered: (set) => { answered = set; },
   });
   patch(stage, nav(), h("p", { class: "step-count" }, t("step_of", { n: step.index + 1, total: view.steps_total })),

@@ -139,6 +139,20 @@ function watchServerClose() {
   });
 }
 
+// Read aloud: for pupils who read slowly. Uses the phone's own speech synthesis, nothing leaves it.
+const reader = document.getElementById("read-aloud");
+if ("speechSynthesis" in window) {
+  reader.hidden = false;
+  reader.addEventListener("click", () => {
+    if (speechSynthesis.speaking) return speechSynthesis.cancel();
+    const parts = [...main.querySelectorAll(".question, .situation, .card-title, .big-prompt, .opt-text, .consequence, .explanation, .verdict, .hint")]
+      .map((el) => el.innerText.trim()).filter(Boolean);
+    const say = new SpeechSynthesisUtterance(parts.join(". ") || main.innerText);
+    say.lang = { fi: "fi-FI", sv: "sv-SE", en: "en-GB" }[boot.lang] || "fi-FI";
+    speechSynthesis.speak(say);
+  });
+}
+
 setInterval(() => {
   for (const el of document.querySelectorAll("[data-deadline]")) {
     const left = secondsLeft(Number(el.dataset.deadline));

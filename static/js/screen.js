@@ -25,9 +25,13 @@ function render(v) {
   }
   const step = v.step;
   const el = h("div", { class: `activity kind-${step.kind}`, "data-step": step.id });
+  const scores = Object.keys(v.scores || {}).length
+    ? h("ul", { class: "scores" }, v.teams.map((team) => h("li", { class: `chip team-${team.colour}`, "data-team": team.id },
+      `${t("team_n", { n: team.id.slice(1) })}: ${v.scores[team.id] ?? 0}`)))
+    : null;
   kinds[step.kind].screen(el, v.activity || {}, { lang, packLang: lang, packId: v.pack.id, stepId: step.id, teams: v.teams });
   patch(stage, h("p", { class: "step-count" }, t("step_of", { n: step.index + 1, total: v.steps_total })),
-    h("h1", { class: "step-title" }, tr(step.title, lang)), el);
+    h("h1", { class: "step-title" }, tr(step.title, lang)), el, scores);
 }
 
 connect(boot.auth, { screen_view: render }, {

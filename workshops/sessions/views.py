@@ -39,6 +39,18 @@ def _step_head(state: SessionState) -> dict[str, Any] | None:
     }
 
 
+def _scores(state: SessionState) -> dict[str, int]:
+    """Points per team over every step that awards them. Teams only: pupils are never ranked."""
+    ctx = state.ctx(state.last_at)
+    scores: dict[str, int] = {}
+    for step in state.pack.agenda:
+        kind = REGISTRY[step.kind]
+        if step.id in state.activities and hasattr(kind, "team_points"):
+            for team, points in kind.team_points(step, state.activities[step.id], ctx).items():
+                scores[team] = scores.get(team, 0) + points
+    return scores
+
+
 def _base(state: SessionState) -> dict[str, Any]:
     pack = state.pack
     return {
@@ -50,6 +62,7 @@ def _base(state: SessionState) -> dict[str, Any]:
         "steps_total": len(pack.agenda),
         "locked": state.locked,
         "teams": _teams(state),
+        "scores": _scores(state),
     }
 
 

@@ -306,6 +306,30 @@ def report(code: str):
     return render_template("report.html", report=views.report(live.state), strings=ui_strings())
 
 
+@bp.get("/export/<code>/<step_id>.yaml")
+def export_ideas(code: str, step_id: str):
+    """The approved exercise ideas of an `invent` step, as a draft pack to save and edit."""
+    from ..activities.tasks.invent import draft_pack
+
+    live = _live_or_404(code)
+    if not manager().keys.check_host(live.id, request.cookies.get(f"host_{live.code}")):
+        return _wrong_key()
+    state = live.state
+    step = next((s for s in state.pack.agenda if s.id == step_id and s.kind == "invent"), None)
+    if step is None or step.id not in state.activities:
+        abort(404)
+    ideas = [i for i in state.activities[step.id].ideas.values() if i["status"] == "approved"]
+    if not ideas:
+        return render_template("not_found.html", strings=ui_strings()), 404
+    pack_id = f"ideat-{live.code.lower()}"
+    text = draft_pack(pack_id, resolve(step.title, state.pack.language), ideas, state.pack.language)
+    text = f"# Tallenna tämä tiedosto nimellä content/{pack_id}/pack.yaml ja tarkista: workshops check content/{pack_id}\n" + text
+    resp = make_response(text)
+    resp.headers["Content-Type"] = "application/yaml; charset=utf-8"
+    resp.headers["Content-Disposition"] = f'attachment; filename="{pack_id}.yaml"'
+    return resp
+
+
 @bp.get("/lang/<lang>")
 def set_lang(lang: str):
     target = request.args.get("next", "/")

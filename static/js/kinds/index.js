@@ -3,5 +3,6 @@ import * as slide from "./slide.js";
 import * as choice from "./choice.js";
 import * as boardgame from "./boardgame.js";
 import * as stations from "./stations.js";
+import * as tasks from "./tasks.js";
 
-export const kinds = { slide, choice, boardgame, stations };
+export const kinds = { slide, choice, boardgame, stations, ...tasks };
