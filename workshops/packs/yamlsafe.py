@@ -410,7 +410,7 @@ def _explain(exc: yaml.MarkedYAMLError, lines: list[str]) -> tuple[Any, str]:
             opened = f" on line {cm.line + 1}" if cm is not None else ""
             return pm, (
                 f"the {bracket} opened{opened} is not closed with {close}, or its items are not separated by commas; "
-                "put texts containing , [ ] { } or : in quotes"
+                "put texts containing , ? [ ] { } or : in quotes"
             )
         return pm, "a [ or { is not closed: close it, or put the text in quotes"
     what = f"{context}: {problem}" if context else problem or "the YAML cannot be read"
