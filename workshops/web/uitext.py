@@ -164,6 +164,7 @@ def ui_strings() -> dict[str, str]:
         "talk_sent": _("The facilitator knows you'd like to talk. They will come to you."),
         "talk_requests": _("Would like to talk to an adult:"),
         # media-literacy tasks
+        "none_approved": _("Answers appear here once the facilitator has approved them."),
         "true": _("True"),
         "false": _("False"),
         "average": _("Average {n}"),

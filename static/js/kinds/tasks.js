@@ -104,7 +104,7 @@ export const scale = kind({
     add(el, picture(a, ctx), h("div", { class: `scale${a.style === "faces" ? " faces" : ""}` }, scaleLabels(a).map(({ v, label }) => h("button", {
       class: own.mine === v ? "scale-btn chosen" : "scale-btn", "data-value": v, disabled: !open,
       "aria-pressed": own.mine === v ? "true" : "false", onclick: () => send({ value: v }),
-    }, label))), h("p", { class: "scale-ends" }, h("span", {}, text(a.low, ctx)), h("span", {}, text(a.high, ctx))));
+    }, label, a.style === "faces" ? h("span", { class: "face-n" }, String(v)) : null))), h("p", { class: "scale-ends" }, h("span", {}, text(a.low, ctx)), h("span", {}, text(a.high, ctx))));
   },
   results: (a) => h("div", {}, bars(scaleLabels(a).map(({ v, label }, i) => ({ id: v, label, n: a.results.counts[i] }))),
     a.results.average != null ? h("p", { class: "progress" }, t("average", { n: a.results.average })) : null),
@@ -127,7 +127,8 @@ export const open = kind({
   },
   alwaysResults: (a) => cloud(a.results?.words),
   results: (a) => h("div", {}, cloud(a.results.words),
-    a.results.approved.length ? h("ul", { class: "lines" }, a.results.approved.map((line) => h("li", { class: "line" }, line))) : null),
+    a.results.approved.length ? h("ul", { class: "lines" }, a.results.approved.map((line) => h("li", { class: "line" }, line)))
+      : h("p", { class: "muted" }, t("none_approved"))),
   hostExtra: (a, ctx, cmd) => a.entries?.length ? h("section", { class: "moderation" }, h("h3", {}, t("moderate_answers")),
     h("ul", {}, a.entries.map((e) => {
       const edit = h("input", { class: "edit-line", maxlength: 300, "aria-label": t("edit_line") });
@@ -154,7 +155,7 @@ export const sort = kind({
         return h("button", {
           class: `sort-item${draft.picked === item.id ? " picked" : ""}${where ? " placed" : ""}`, "data-item": item.id, disabled: !isOpen,
           "aria-pressed": draft.picked === item.id ? "true" : "false",
-          onclick: () => { draft.picked = draft.picked === item.id ? null : item.id; ctx.rerender(); },
+          onclick: () => { draft.picked = item.id; ctx.rerender(); },
         }, text(item.text, ctx), where ? h("span", { class: "placed-in" }, ` → ${cats[where]}`) : null, mark);
       })),
       h("div", { class: "sort-cats" }, a.categories.map((c, i) => h("button", {
