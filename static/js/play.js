@@ -86,7 +86,9 @@ function render() {
   const step = common.step;
   const kind = kinds[step.kind];
   const el = h("section", { class: `activity kind-${step.kind}`, "data-step": step.id });
-  kind.pupil(el, common.activity || {}, own.activity || {}, {
+  // Views for a new step may arrive before this pupil's own view of it: never mix two steps.
+  const mine = own.step === step.id ? own.activity || {} : {};
+  kind.pupil(el, common.activity || {}, mine, {
     lang: boot.lang, packLang: common.language, packId: common.pack.id, stepId: step.id, teams: common.teams, rerender: render,
     send: (action) => api.send("pupil", action),
   });

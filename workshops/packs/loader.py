@@ -485,15 +485,16 @@ def _warnings(pack: Pack, located: Located, file: str) -> list[Problem]:
 
 def _id_problem(data: dict[str, Any], located: Located, folder: Path, file: str) -> Problem | None:
     ident = data.get("id")
-    if not isinstance(ident, str) or not re.match(ID_PATTERN, ident) or ident == folder.name:
+    name = folder.resolve().name  # `workshops check .` inside the folder names it too
+    if not isinstance(ident, str) or not re.match(ID_PATTERN, ident) or ident == name:
         return None
     mark = located.mark(("id",))
     return Problem(
         file,
         mark.line,
         mark.col,
-        f"the id {ident!r} must match the folder name {folder.name!r}: "
-        f"write `id: {folder.name}`, or rename the folder to {ident!r}",
+        f"the id {ident!r} must match the folder name {name!r}: "
+        f"write `id: {name}`, or rename the folder to {ident!r}",
         "id",
     )
 

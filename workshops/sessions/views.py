@@ -141,6 +141,7 @@ def pupil_own(state: SessionState, seat_id: str) -> dict[str, Any]:
     step = state.current
     if step is not None:
         ctx = state.ctx(state.last_at)
+        own["step"] = step.id  # the common view may arrive first: this says which step `activity` belongs to
         own["activity"] = REGISTRY[step.kind].pupil_own(step, state.activities.get(step.id), pupil.seat(), ctx)
     return own
 

@@ -1,0 +1,94 @@
+"""Task packs in real Chromium: phones answer every kind of task, the find-in-picture by touch."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.conftest import ROOT
+from tests.e2e.conftest import join, open_screen, start_session
+
+pytestmark = pytest.mark.browser
+
+PACKS = [p for p in ("digitutkijat", "digitutkijat-tukioppilaat") if (ROOT / "content" / p / "pack.yaml").exists()]
+
+
+def answer(phone, kind: str, n: int) -> bool:
+    """Answer the task on this phone the way a pupil would; return whether it took an answer."""
+    if kind == "choice":
+        phone.locator("button.opt").nth(n % phone.locator("button.opt").count()).tap()
+        send = phone.locator("button.btn.primary.big")
+        if send.count():
+            send.tap()
+    elif kind == "truefalse":
+        phone.locator(f"button[data-value={'true' if n % 2 else 'false'}]").tap()
+    elif kind == "scale":
+        phone.locator(".scale-btn").nth(n % phone.locator(".scale-btn").count()).tap()
+    elif kind == "open":
+        phone.locator("#open-answer").fill("Kivoja videoita")
+        phone.locator("#send-open").tap()
+    elif kind == "sort":
+        for i in range(phone.locator("button[data-item]").count()):
+            phone.locator("button[data-item]").nth(i).tap()
+            phone.locator("button[data-category]").nth((i + n) % phone.locator("button[data-category]").count()).tap()
+    elif kind == "order":
+        while phone.locator("button[data-item]").count():
+            phone.locator("button[data-item]").first.tap()
+    elif kind == "hotspot":
+        frame = phone.locator(".hotspot-frame")
+        frame.scroll_into_view_if_needed()
+        box = frame.bounding_box()
+        phone.touchscreen.tap(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.5)
+        expect(phone.locator(".tap-mark")).to_have_count(1)
+    elif kind == "scenario":
+        choices = phone.locator("button[data-choice]")
+        if not choices.count() or choices.first.is_disabled():
+            return False
+        choices.first.tap()
+    elif kind == "invent":
+        phone.locator("#idea-question").fill("Saako salasanan kertoa kaverille?")
+        phone.locator(".idea-option").nth(0).fill("Saa")
+        phone.locator(".idea-option").nth(1).fill("Ei saa")
+        phone.locator("input[type=radio]").nth(1).check()
+        phone.locator("#send-idea").tap()
+    else:
+        return False
+    return True
+
+
+@pytest.mark.parametrize("pack_id", PACKS)
+def test_phones_answer_every_kind_of_task(desktop, phones, server, pack_id):
+    host, code = start_session(desktop, server, pack_id)
+    screen = open_screen(host)
+    pupils = join(phones, server, code, 4)
+    host.locator("#team-count").select_option("2")
+    host.locator("#make-teams").click()
+    expect(host.locator(".team")).to_have_count(2)
+    kinds_done = set()
+    steps = int(host.locator(".plan li").count())
+    for index in range(steps):
+        host.locator("#next").click()
+        expect(host.locator(".step-count")).to_contain_text(str(index + 1))
+        kind = pupils[0].locator(".activity").get_attribute("class").split("kind-")[1].split()[0]
+        expect(pupils[0].locator(f".activity.kind-{kind}")).to_be_visible()
+        for n, phone in enumerate(pupils):
+            expect(phone.locator(f".activity.kind-{kind}")).to_be_visible()
+            if answer(phone, kind, n):
+                kinds_done.add(kind)
+                if kind not in ("scenario",):
+                    expect(phone.locator(".answer-msg")).not_to_be_empty()
+        if host.locator("#reveal").count():
+            host.locator("#reveal").click()
+            if kind == "hotspot":
+                expect(pupils[0].locator(".spot").first).to_be_visible()
+            if kind in ("truefalse", "sort", "order"):
+                expect(pupils[0].locator(".verdict")).to_be_visible()
+        expect(screen.locator(f".activity.kind-{kind}")).to_be_visible()
+        for phone in pupils:
+            assert phone.evaluate("document.documentElement.scrollWidth") <= 360, kind
+    expected = {"truefalse", "scale", "open", "sort", "order", "scenario", "choice"}
+    if pack_id == "digitutkijat":
+        expected |= {"hotspot"}
+    else:
+        expected |= {"invent"}
+    assert expected <= kinds_done, expected - kinds_done
