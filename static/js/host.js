@@ -78,7 +78,7 @@ function renderStage() {
     lang, packLang: lang, packId: view.pack.id, stepId: step.id, command, teams: view.teams, pupils: view.pupils, code: boot.auth.code,
     answered: (set) => { answered = set; },
   });
-  patch(stage, nav(), h("p", { class: "step-count" }, t("step_of", { n: step.index + 1, total: view.steps_total })),
+  patch(stage, nav(), h("p", { class: "step-count", "data-index": step.index }, t("step_of", { n: step.index + 1, total: view.steps_total })),
     h("h1", { class: "step-title" }, tr(step.title, lang)), el);
 }
 

@@ -187,7 +187,10 @@ def join(phones, server, code: str, count: int) -> list:
 
 
 def go_to_step_with(host, selector: str) -> None:
-    """Press Next until the step whose control `selector` shows is on."""
+    """Press Next until the step whose control `selector` shows is on, one step at a time."""
+    from playwright.sync_api import expect
+
     while not host.locator(selector).count():
+        current = host.locator(".step-count").get_attribute("data-index") if host.locator(".step-count[data-index]").count() else "-1"
         host.locator("#next").click()
-        host.wait_for_timeout(150)
+        expect(host.locator(".step-count")).to_have_attribute("data-index", str(int(current) + 1))

@@ -288,6 +288,7 @@ export const invent = {
       h("p", { class: "hint" }, t("idea_right")),
       h("label", {}, t("idea_explanation")), why,
       h("button", { class: "btn primary big", type: "submit", id: "send-idea" }, t("send")));
+    if (own.ideas?.length && !status.textContent) status.textContent = t("idea_sent");  // survives re-renders
     add(el, h("p", { class: "question" }, text(a.prompt, ctx)), form, status,
       own.ideas?.length ? h("ol", { class: "ideas" }, own.ideas.map((i) => h("li", {}, i.question, ` (${t(`idea_${i.status}`)})`))) : null);
   },
