@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import ORIGIN, Classroom
+from tests.conftest import ORIGIN, ROOT, Classroom
 
 REMOTE = {"REMOTE_ADDR": "192.168.1.50"}
 
@@ -198,3 +198,37 @@ def test_changing_the_password_signs_facilitators_out(make_app):
     assert b'data-pack="esittely"' in client.get("/").data
     app.config["FACILITATOR_PASSWORD"] = "uusi"
     assert b'type="password"' in client.get("/").data
+
+
+def test_export_of_invented_exercises_is_a_pack_that_checks(make_app, tmp_path):
+    import shutil
+
+    import yaml as pyyaml
+
+    from tests.conftest import act
+    from workshops.packs import load_pack
+
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "tests" / "packs" / "good" / "minitehtavat", content / "minitehtavat")
+    room = Classroom(make_app(CONTENT_DIR=content), "minitehtavat")
+    host = room.host()
+    pupil = room.pupil()
+    step = len(room.live.state.pack.agenda) - 1  # the invent step
+    act(host, "host", {"type": "goto", "step": step, "expect": -1})
+    idea = {"type": "idea", "question": "Onko jokainen kuva totta?", "options": ["On", "Ei aina"], "right": 1,
+            "explanation": "Kuvia voi muokata."}
+    assert act(pupil, "pupil", {"type": "act", "step": "keksi", "action": idea})["ok"]
+    http = room.app.test_client()
+    http.get(f"/host/{room.code}?k={room.host_key}")
+    assert http.get(f"/export/{room.code}/keksi.yaml").status_code == 404  # nothing approved yet
+    act(host, "host", {"type": "act", "step": "keksi", "action": {"type": "review", "idea": "i1", "status": "approved"}})
+    resp = http.get(f"/export/{room.code}/keksi.yaml")
+    assert resp.status_code == 200 and "attachment" in resp.headers["Content-Disposition"]
+    pack_id = pyyaml.safe_load(resp.data)["id"]
+    folder = tmp_path / "saved" / pack_id
+    folder.mkdir(parents=True)
+    (folder / "pack.yaml").write_bytes(resp.data)
+    result = load_pack(folder)
+    assert result.ok, [p.format() for p in result.problems]
+    assert result.pack.agenda[0].question == "Onko jokainen kuva totta?"
+    assert room.app.test_client().get(f"/export/{room.code}/keksi.yaml").status_code == 404  # the key is needed
