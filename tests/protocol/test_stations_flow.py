@@ -35,7 +35,6 @@ def test_a_whole_rotation_with_a_station_leader(pack_room: Classroom):
 
     secret = "Ei kiitos, sano Matille terveisiä"
     for round_no in range(len(step.stations)):
-        view = last(host, "host_view")["activity"]
         screen_view = last(screen, "screen_view")["activity"]
         assert "lines" not in screen_view and "progress" not in screen_view  # no answers during rotation
         for i, pupil in enumerate(pupils):

@@ -11,7 +11,8 @@ from __future__ import annotations
 import random
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar, Generic, TypeVar
+from dataclasses import replace
+from typing import Any, ClassVar, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -137,3 +138,66 @@ class Activity(Generic[C, S]):
     def summary(self, step: C, state: S, ctx: Ctx) -> dict[str, Any]:
         """Aggregates for the session report: never a row per pupil."""
         return {}
+
+
+class QuestionCommand(ActionModel):
+    type: Literal["close", "open", "reveal", "reset"]
+
+
+class ExtendCommand(ActionModel):
+    type: Literal["extend"]
+    seconds: int = Field(ge=5, le=600)
+
+
+class OpenCloseReveal:
+    """The life of a question: open (maybe timed), closed, revealed; the facilitator's
+    close/open/reveal/reset/extend; the clock stops while the facilitator is elsewhere.
+
+    For activities whose state has `phase`, `closes_at` and `paused_left` and whose
+    step has `timer`.
+    """
+
+    question_commands: ClassVar[dict[str, type[ActionModel]]] = {
+        "close": QuestionCommand, "open": QuestionCommand, "reveal": QuestionCommand, "reset": QuestionCommand,
+        "extend": ExtendCommand,
+    }
+
+    def closes(self, step: Any, ctx: Ctx) -> float | None:
+        return ctx.now + step.timer if step.timer else None
+
+    def answering_open(self, state: Any, ctx: Ctx) -> bool:
+        return state.phase == "open" and (state.closes_at is None or ctx.now < state.closes_at)
+
+    def question_command(self, step: Any, state: Any, action: Any, ctx: Ctx) -> Any:
+        """Apply close/open/reveal/reset/extend; None if `action` is none of them."""
+        kind = action.type
+        if kind == "close":
+            return replace(state, phase="closed", closes_at=None)
+        if kind == "open":
+            return replace(state, phase="open", closes_at=self.closes(step, ctx))
+        if kind == "reveal":
+            return replace(state, phase="revealed", closes_at=None)
+        if kind == "reset":
+            return self.setup(step, ctx)  # type: ignore[attr-defined]
+        if kind == "extend":
+            if state.phase != "open":
+                return Rejected("closed", "Open the question before adding time.")
+            return replace(state, closes_at=max(state.closes_at or ctx.now, ctx.now) + action.seconds)
+        return None
+
+    def timer(self, step: Any, state: Any, ctx: Ctx) -> Any:
+        refused = timer_due(state.closes_at if state.phase == "open" else None, ctx.now)
+        return refused or replace(state, phase="closed", closes_at=None)
+
+    def deadline(self, step: Any, state: Any) -> float | None:
+        return state.closes_at if state.phase == "open" else None
+
+    def leave(self, step: Any, state: Any, ctx: Ctx) -> Any:
+        if state.phase == "open" and state.closes_at is not None:
+            return replace(state, closes_at=None, paused_left=max(0.0, state.closes_at - ctx.now))
+        return state
+
+    def come_back(self, step: Any, state: Any, ctx: Ctx) -> Any:
+        if state.paused_left is not None:
+            return replace(state, closes_at=ctx.now + max(state.paused_left, 5.0), paused_left=None)
+        return state

@@ -10,7 +10,7 @@ from pydantic import Field, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from ..packs.text import Id, Image, Strict, Text, as_map, require_unique_ids
-from .base import ActionModel, Activity, Ctx, Rejected, Seat, StepBase, timer_due
+from .base import ActionModel, Activity, Ctx, OpenCloseReveal, Rejected, Seat, StepBase
 
 
 class Option(Strict):
@@ -79,14 +79,6 @@ class Vote(ActionModel):
     options: Annotated[list[Annotated[str, Field(max_length=40)]], Field(min_length=1, max_length=6)]
 
 
-class Command(ActionModel):
-    type: Literal["close", "open", "reveal", "reset"]
-
-
-class Extend(ActionModel):
-    type: Literal["extend"]
-    seconds: int = Field(ge=5, le=600)
-
 
 @dataclass(frozen=True)
 class ChoiceState:
@@ -98,21 +90,21 @@ class ChoiceState:
     paused_left: float | None = None  # seconds left when the facilitator moved to another step
 
 
-class Choice(Activity[ChoiceStep, ChoiceState]):
+class Choice(OpenCloseReveal, Activity[ChoiceStep, ChoiceState]):
     kind = "choice"
     config = ChoiceStep
     pupil_actions = {"vote": Vote}
-    host_actions = {"close": Command, "open": Command, "reveal": Command, "reset": Command, "extend": Extend}
+    host_actions = OpenCloseReveal.question_commands
 
     def setup(self, step: ChoiceStep, ctx: Ctx) -> ChoiceState:
-        return ChoiceState("open", {}, {}, 0, ctx.now + step.timer if step.timer else None)
+        return ChoiceState("open", {}, {}, 0, self.closes(step, ctx))
 
     def affects_team(self, step: ChoiceStep) -> bool:
         return step.answer_by == "team"
 
     # -- moves ------------------------------------------------------------
     def pupil_move(self, step: ChoiceStep, state: ChoiceState, seat: Seat, action: Vote, ctx: Ctx):
-        if state.phase != "open" or (state.closes_at is not None and ctx.now >= state.closes_at):
+        if not self.answering_open(state, ctx):
             return Rejected("closed", "Answering has closed for this question.")
         chosen = tuple(dict.fromkeys(action.options))
         known = {o.id for o in step.options}
@@ -131,40 +123,9 @@ class Choice(Activity[ChoiceStep, ChoiceState]):
             seq=state.seq + 1,
         )
 
-    def host_move(self, step: ChoiceStep, state: ChoiceState, action: Command | Extend, ctx: Ctx):
-        kind = action.type
-        if kind == "close":
-            return replace(state, phase="closed", closes_at=None)
-        if kind == "open":
-            closes = ctx.now + step.timer if step.timer else None
-            return replace(state, phase="open", closes_at=closes)
-        if kind == "reveal":
-            return replace(state, phase="revealed", closes_at=None)
-        if kind == "reset":
-            return self.setup(step, ctx)
-        if kind == "extend":
-            if state.phase != "open":
-                return Rejected("closed", "Open the question before adding time.")
-            base = max(state.closes_at or ctx.now, ctx.now)
-            return replace(state, closes_at=base + action.seconds)
-        return Rejected("unknown_action", "This step has no such command.")
-
-    def timer(self, step: ChoiceStep, state: ChoiceState, ctx: Ctx):
-        refused = timer_due(state.closes_at if state.phase == "open" else None, ctx.now)
-        return refused or replace(state, phase="closed", closes_at=None)
-
-    def deadline(self, step: ChoiceStep, state: ChoiceState) -> float | None:
-        return state.closes_at if state.phase == "open" else None
-
-    def leave(self, step: ChoiceStep, state: ChoiceState, ctx: Ctx) -> ChoiceState:
-        if state.phase == "open" and state.closes_at is not None:
-            return replace(state, closes_at=None, paused_left=max(0.0, state.closes_at - ctx.now))
-        return state
-
-    def come_back(self, step: ChoiceStep, state: ChoiceState, ctx: Ctx) -> ChoiceState:
-        if state.paused_left is not None:
-            return replace(state, closes_at=ctx.now + max(state.paused_left, 5.0), paused_left=None)
-        return state
+    def host_move(self, step: ChoiceStep, state: ChoiceState, action: Any, ctx: Ctx):
+        result = self.question_command(step, state, action, ctx)
+        return result if result is not None else Rejected("unknown_action", "This step has no such command.")
 
     # -- tallies ----------------------------------------------------------
     def _active_votes(self, state: ChoiceState, ctx: Ctx) -> dict[str, tuple[str, ...]]:

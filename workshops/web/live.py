@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app, request
-from flask_socketio import ConnectionRefusedError, disconnect, emit, join_room
+from flask_socketio import ConnectionRefusedError, disconnect, join_room
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..extensions import socketio

@@ -13,7 +13,7 @@ from typing import Any, ClassVar, Literal
 from pydantic import Field
 
 from ...packs.text import Image, Text, as_map
-from ..base import ActionModel, Activity, Ctx, Rejected, Seat, StepBase, timer_due
+from ..base import ActionModel, Activity, Ctx, OpenCloseReveal, Rejected, Seat, StepBase
 
 
 class TaskStep(StepBase):
@@ -29,14 +29,6 @@ class TaskStep(StepBase):
     points: int = Field(default=0, ge=0, le=100, description="Points a team gets for a right answer (0: no points)")
 
 
-class Command(ActionModel):
-    type: Literal["close", "open", "reveal", "reset"]
-
-
-class Extend(ActionModel):
-    type: Literal["extend"]
-    seconds: int = Field(ge=5, le=600)
-
 
 @dataclass(frozen=True)
 class TaskState:
@@ -48,7 +40,7 @@ class TaskState:
     extra: dict[str, Any] = field(default_factory=dict)  # kind-specific (e.g. moderation)
 
 
-class TaskKind(Activity[TaskStep, TaskState]):
+class TaskKind(OpenCloseReveal, Activity[TaskStep, TaskState]):
     """A task with one answer per voter. Subclasses set `answer` and override the hooks."""
 
     answer: ClassVar[type[ActionModel]]
@@ -58,8 +50,7 @@ class TaskKind(Activity[TaskStep, TaskState]):
         super().__init_subclass__(**kwargs)
         if "answer" in cls.__dict__:
             cls.pupil_actions = {"answer": cls.answer}
-        cls.host_actions = {"close": Command, "open": Command, "reveal": Command, "reset": Command,
-                            "extend": Extend, **cls.extra_host_actions}
+        cls.host_actions = {**OpenCloseReveal.question_commands, **cls.extra_host_actions}
 
     # -- hooks ---------------------------------------------------------------------------
     def accept(self, step: Any, action: Any, previous: Any) -> Any | Rejected:
@@ -87,7 +78,7 @@ class TaskKind(Activity[TaskStep, TaskState]):
 
     # -- shared rules ----------------------------------------------------------------------
     def setup(self, step: TaskStep, ctx: Ctx) -> TaskState:
-        return TaskState("open", closes_at=ctx.now + step.timer if step.timer else None)
+        return TaskState("open", closes_at=self.closes(step, ctx))
 
     def affects_team(self, step: TaskStep) -> bool:
         return step.answer_by == "team"
@@ -96,7 +87,7 @@ class TaskKind(Activity[TaskStep, TaskState]):
         return seat.team if step.answer_by == "team" else seat.id
 
     def pupil_move(self, step: TaskStep, state: TaskState, seat: Seat, action: Any, ctx: Ctx):
-        if state.phase != "open" or (state.closes_at is not None and ctx.now >= state.closes_at):
+        if not self.answering_open(state, ctx):
             return Rejected("closed", "Answering has closed for this task.")
         voter = self.voter(step, seat)
         if voter is None:
@@ -109,37 +100,8 @@ class TaskKind(Activity[TaskStep, TaskState]):
         return replace(state, answers={**state.answers, voter: value}, by={**state.by, voter: seat.id})
 
     def host_move(self, step: TaskStep, state: TaskState, action: Any, ctx: Ctx):
-        kind = action.type
-        if kind == "close":
-            return replace(state, phase="closed", closes_at=None)
-        if kind == "open":
-            return replace(state, phase="open", closes_at=ctx.now + step.timer if step.timer else None)
-        if kind == "reveal":
-            return replace(state, phase="revealed", closes_at=None)
-        if kind == "reset":
-            return self.setup(step, ctx)
-        if kind == "extend":
-            if state.phase != "open":
-                return Rejected("closed", "Open the task before adding time.")
-            return replace(state, closes_at=max(state.closes_at or ctx.now, ctx.now) + action.seconds)
-        return self.host_move_extra(step, state, action, ctx)
-
-    def timer(self, step: TaskStep, state: TaskState, ctx: Ctx):
-        refused = timer_due(state.closes_at if state.phase == "open" else None, ctx.now)
-        return refused or replace(state, phase="closed", closes_at=None)
-
-    def deadline(self, step: TaskStep, state: TaskState) -> float | None:
-        return state.closes_at if state.phase == "open" else None
-
-    def leave(self, step: TaskStep, state: TaskState, ctx: Ctx) -> TaskState:
-        if state.phase == "open" and state.closes_at is not None:
-            return replace(state, closes_at=None, paused_left=max(0.0, state.closes_at - ctx.now))
-        return state
-
-    def come_back(self, step: TaskStep, state: TaskState, ctx: Ctx) -> TaskState:
-        if state.paused_left is not None:
-            return replace(state, closes_at=ctx.now + max(state.paused_left, 5.0), paused_left=None)
-        return state
+        result = self.question_command(step, state, action, ctx)
+        return result if result is not None else self.host_move_extra(step, state, action, ctx)
 
     def team_points(self, step: TaskStep, state: TaskState, ctx: Ctx) -> dict[str, int]:
         """Points per team once revealed: teams only, never pupils."""

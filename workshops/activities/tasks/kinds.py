@@ -12,7 +12,7 @@ from pydantic import Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from ...packs.text import Id, Image, Strict, Text, as_map, require_unique_ids
-from ..base import ActionModel, Ctx, Rejected, Seat
+from ..base import ActionModel, Ctx, Rejected
 from .base import TaskKind, TaskState, TaskStep
 
 Ref = Annotated[str, Field(max_length=40)]
