@@ -40,7 +40,8 @@ def answer(phone, kind: str, n: int) -> bool:
         frame.scroll_into_view_if_needed()
         box = frame.bounding_box()
         phone.touchscreen.tap(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.5)
-        expect(phone.locator(".tap-mark")).to_have_count(1)
+        expect(phone.locator(".tap-mark")).to_have_count(1)  # drawn at once
+        expect(phone.locator(".tap-mark:not(.pending)")).to_have_count(1, timeout=15000)  # confirmed by the server
     elif kind == "scenario":
         choices = phone.locator("button[data-choice]")
         if not choices.count() or choices.first.is_disabled():

@@ -214,7 +214,10 @@ export const hotspot = kind({
       const box = frame.getBoundingClientRect();
       const x = Math.round((1000 * (e.clientX - box.left)) / box.width) / 10;
       const y = Math.round((1000 * (e.clientY - box.top)) / box.height) / 10;
-      send({ taps: [...taps, { x, y }] });
+      // Show the mark at once (a slow network must not make a child tap twice); the server's view confirms it.
+      frame.append(h("span", { class: "tap-mark pending", style: `left:${x}%;top:${y}%` }, String(taps.length + 1)));
+      taps.push({ x, y });
+      send({ taps: [...taps] });
     });
     add(el, h("p", { class: "hint" }, t("taps_left", { n: a.max_taps - taps.length, spots: a.spot_count })), frame);
   },
