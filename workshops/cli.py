@@ -21,6 +21,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         password=args.password,
         async_mode=args.async_mode,
         proxy_hops=args.behind_proxy,
+        keep_hours=args.keep_hours,
     )
 
 
@@ -67,6 +68,16 @@ def _cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def _positive_hours(text: str) -> float:
+    try:
+        hours = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of hours: {text!r}") from None
+    if not 0 < hours <= 24 * 365:
+        raise argparse.ArgumentTypeError("give hours between 0 and 8760, e.g. 24 or 0.5")
+    return hours
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="workshops", description="Live classroom workshop kit.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -80,6 +91,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--password", help="facilitator password: lets other machines start sessions (hosted installs)")
     serve.add_argument("--behind-proxy", type=int, default=0, metavar="N",
                        help="the kit runs behind N reverse proxies: trust their X-Forwarded-For/-Proto/-Host headers")
+    serve.add_argument("--keep-hours", type=_positive_hours, metavar="H",
+                       help="delete a session's data this many hours after its last action (default 24)")
     serve.add_argument("--async-mode", default="eventlet", choices=["eventlet", "threading"], help=argparse.SUPPRESS)
     serve.set_defaults(func=_cmd_serve)
 

@@ -57,6 +57,7 @@ def serve(
     password: str | None = None,
     async_mode: str = "eventlet",
     proxy_hops: int = 0,
+    keep_hours: float | None = None,
 ) -> int:
     if async_mode == "eventlet":
         import warnings
@@ -69,7 +70,7 @@ def serve(
     log = logging.getLogger("workshops")
     _raise_file_limit(log)
 
-    from .app import create_app
+    from .app import DataDirError, create_app
     from .extensions import socketio
     from .web.qr import qr_text
 
@@ -79,16 +80,23 @@ def serve(
         public_url = f"http://{lan}{shown_port}" if lan else None
     elif public_url is None:
         public_url = f"http://{host}{shown_port}"
-    app = create_app(
-        {
-            "ASYNC_MODE": async_mode,
-            "DATA_DIR": data_dir,
-            "CONTENT_DIR": content_dir,
-            "PUBLIC_URL": public_url,
-            "FACILITATOR_PASSWORD": password,
-            "PROXY_HOPS": proxy_hops,
-        }
-    )
+    settings = {
+        "ASYNC_MODE": async_mode,
+        "DATA_DIR": data_dir,
+        "CONTENT_DIR": content_dir,
+        "PUBLIC_URL": public_url,
+        "FACILITATOR_PASSWORD": password,
+        "PROXY_HOPS": proxy_hops,
+    }
+    if keep_hours is not None:
+        settings["RETENTION_HOURS"] = keep_hours
+    try:
+        app = create_app(settings)
+    except DataDirError as exc:
+        # Running without a journal would acknowledge answers it cannot keep.
+        print(f"{exc}. Nothing would be saved, so the kit does not start.", file=sys.stderr)
+        print("Choose a folder you can write to: workshops serve --data-dir <folder>", file=sys.stderr)
+        return 2
     local = f"http://127.0.0.1{shown_port}/" if host in ("0.0.0.0", "::", "", "127.0.0.1") else f"http://{host}{shown_port}/"
     print()
     print("  Työpajapakki on käynnissä · Workshop kit is running")
@@ -100,6 +108,7 @@ def serve(
     else:
         print("  No network address found: phones can join only once this computer is on a network.")
     print(f"  Data: {data_dir}   Packs: {content_dir}")
+    print(f"  Session data is deleted {app.config['RETENTION_HOURS']:g} h after a session's last action.")
     print("  Stop with Ctrl+C. Sessions go on where they were after a restart.")
     print()
     sys.stdout.flush()

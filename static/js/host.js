@@ -12,10 +12,17 @@ const status = document.getElementById("status");
 let view = null;
 let answered = new Set();
 let teamCount = null; // the facilitator's pick survives re-renders while pupils answer
+const picked = new Set(); // pupils ticked for removal in bulk
 
 const api = connect(boot.auth, { host_view: (v) => { view = v; render(); } }, {
   onStatus: (s) => statusLine(status, s),
   onRefused: (d) => { status.textContent = errorText({ ok: false, ...d }); },
+});
+// Another tab (or the retention time) erased the session: nothing here is valid any more.
+api.socket.on("session_deleted", () => { window.location.href = "/"; });
+
+document.getElementById("delete-form")?.addEventListener("submit", (e) => {
+  if (!confirm(t("delete_confirm"))) e.preventDefault();
 });
 
 let navigating = false;
@@ -133,7 +140,10 @@ function renderPeople() {
   const lock = h("button", { class: "btn", id: "lock", onclick: () => command({ type: "lock", locked: !view.locked }) }, view.locked ? t("unlock") : t("lock"));
   const own = h("label", { class: "check" }, h("input", { type: "checkbox", id: "own-nicks", checked: view.own_nicknames,
     onchange: (e) => command({ type: "own_nicknames", allowed: e.target.checked }) }), " ", t("own_nicks"));
+  for (const seat of [...picked]) if (!active.some((p) => p.id === seat)) picked.delete(seat);
   const row = (p) => h("li", { class: `pupil ${p.online ? "on" : "off"}`, "data-seat": p.id },
+    h("input", { type: "checkbox", class: "pick", "aria-label": `${t("pick")}: ${p.nick}`, checked: picked.has(p.id),
+      onchange: (e) => { if (e.target.checked) picked.add(p.id); else picked.delete(p.id); renderPeople(); } }),
     h("span", { class: "dot", title: p.online ? t("online") : t("offline") }),
     h("span", { class: "nick" }, p.nick,
       p.pending ? h("span", { class: "pending" }, " → ", p.pending, " ",
@@ -160,13 +170,23 @@ function renderPeople() {
   const mentors = active.filter((p) => p.mentor);
   if (mentors.length) list.push(h("div", { class: "team mentors" }, h("h3", {}, t("station_leaders")), h("ul", { class: "pupils" }, mentors.map(row))));
   const kicked = view.pupils.filter((p) => p.kicked);
+  const offline = active.filter((p) => !p.online);
+  const bulk = h("div", { class: "controls bulk" },
+    offline.length ? h("button", { class: "btn tiny", id: "pick-offline",
+      onclick: () => { for (const p of offline) picked.add(p.id); renderPeople(); } }, t("pick_offline"), ` (${offline.length})`) : null,
+    picked.size ? h("button", { class: "btn tiny danger", id: "remove-picked", onclick: async () => {
+      if (!confirm(t("remove_picked_confirm", { n: picked.size }))) return;
+      const ack = await command({ type: "remove", seats: [...picked] });
+      if (ack.ok) picked.clear();
+      renderPeople();
+    } }, t("remove_picked", { n: picked.size })) : null);
   patch(people,
     view.talk?.length ? h("div", { class: "banner danger talk" }, h("p", {}, t("talk_requests")),
       h("ul", {}, view.talk.map((r) => h("li", {}, r.nick, " ",
         h("button", { class: "btn tiny", onclick: () => command({ type: "talk_seen", seat: r.id }) }, t("seen")))))) : null,
     h("h2", {}, t("pupils"), ` (${active.length})`),
     view.locked ? h("p", { class: "badge" }, t("locked")) : null,
-    h("div", { class: "controls" }, lock), own, teamBar, list,
+    h("div", { class: "controls" }, lock), own, teamBar, bulk, list,
     kicked.length ? h("details", {}, h("summary", {}, t("removed_list", { n: kicked.length })),
       h("ul", { class: "pupils" }, kicked.map((p) => h("li", {}, p.nick, " ",
         h("button", { class: "btn tiny", onclick: () => command({ type: "readmit", seat: p.id }) }, t("readmit")))))) : null);

@@ -128,20 +128,28 @@ async function start() {
     },
   });
   watchServerClose();
+  api.socket.on("session_deleted", () => {
+    refused = { error: "deleted" };
+    localStorage.removeItem(tokenKey);
+    statusLine(status, "connected");
+    showMessage(t("session_deleted"));
+  });
 }
 
 function watchServerClose() {
   // The server closed this phone's connection (the facilitator removed it): say so, and
   // let the pupil try again if they were let back in.
   api.socket.on("disconnect", (reason) => {
-    if (reason !== "io server disconnect") return;
+    if (reason !== "io server disconnect" || refused?.error === "deleted") return;
     refused = { error: "removed" };
     statusLine(status, "connected");
     showMessage(t("removed"), { retry: true });
   });
 }
 
-// Read aloud: for pupils who read slowly. Uses the phone's own speech synthesis, nothing leaves it.
+// Read aloud: for pupils who read slowly. Uses the phone's own speech synthesis and prefers a
+// voice that runs on the phone (some browsers also offer online voices, which would send the
+// workshop's text, never the pupil's own, to the voice's provider).
 const reader = document.getElementById("read-aloud");
 if ("speechSynthesis" in window) {
   reader.hidden = false;
@@ -151,6 +159,9 @@ if ("speechSynthesis" in window) {
       .map((el) => el.innerText.trim()).filter(Boolean);
     const say = new SpeechSynthesisUtterance(parts.join(". ") || main.innerText);
     say.lang = { fi: "fi-FI", sv: "sv-SE", en: "en-GB" }[boot.lang] || "fi-FI";
+    const prefix = say.lang.slice(0, 2);
+    const local = speechSynthesis.getVoices().find((v) => v.localService && v.lang.toLowerCase().startsWith(prefix));
+    if (local) say.voice = local;
     speechSynthesis.speak(say);
   });
 }

@@ -34,10 +34,12 @@ function render(v) {
     h("h1", { class: "step-title" }, tr(step.title, lang)), el, scores);
 }
 
-connect(boot.auth, { screen_view: render }, {
+const api = connect(boot.auth, { screen_view: render }, {
   onStatus: (s) => statusLine(status, s),
   onRefused: (d) => { status.textContent = errorText({ ok: false, ...d }); },
 });
+// The session was erased: take everything off the wall at once.
+api.socket.on("session_deleted", () => { window.location.href = "/join"; });
 
 setInterval(() => {
   for (const el of document.querySelectorAll("[data-deadline]")) {

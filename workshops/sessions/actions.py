@@ -49,6 +49,13 @@ class Kick(ActionModel):
     seat: SeatId
 
 
+class Remove(ActionModel):
+    """Remove many pupils at once (a scripted join flood, or the class that left)."""
+
+    type: Literal["remove"]
+    seats: list[SeatId] = Field(min_length=1, max_length=2000)
+
+
 class MakeTeams(ActionModel):
     type: Literal["teams"]
     count: int = Field(ge=0, le=8)
@@ -105,7 +112,7 @@ class Timer(ActionModel):
 
 PupilAction = Annotated[Union[Reroll, Rename, SetLang, Talk, Act], Field(discriminator="type")]
 HostAction = Annotated[
-    Union[Lock, Kick, MakeTeams, MoveTeam, Goto, OwnNicknames, ApproveNick, Mentor, TalkSeen, End, Act],
+    Union[Lock, Kick, Remove, MakeTeams, MoveTeam, Goto, OwnNicknames, ApproveNick, Mentor, TalkSeen, End, Act],
     Field(discriminator="type"),
 ]
 SystemAction = Annotated[Union[Join, Timer], Field(discriminator="type")]

@@ -76,6 +76,9 @@ class Journal:
         # would also survive power loss at the cost of an fsync per action.
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute("PRAGMA foreign_keys=ON")
+        # Deleted rows are overwritten, not just unlinked: "delete session data" must not
+        # leave pupils' answers readable in the file's free pages.
+        self._db.execute("PRAGMA secure_delete=ON")
         self._db.executescript(SCHEMA)
 
     def close(self) -> None:
@@ -112,17 +115,39 @@ class Journal:
                     )
                     if ends:
                         self._db.execute("UPDATE sessions SET ended_at = ? WHERE id = ?", (at, sid))
+                    self._db.execute("COMMIT")
                 except BaseException:
-                    self._db.execute("ROLLBACK")
+                    self._rollback()
                     raise
-                self._db.execute("COMMIT")
             except sqlite3.Error as exc:
                 raise JournalError(str(exc)) from exc
 
+    def _rollback(self) -> None:
+        # A failed COMMIT (disk full) leaves the transaction open; the next append must
+        # start clean, or every later action would fail too.
+        if self._db.in_transaction:
+            try:
+                self._db.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass
+
     def delete_session(self, sid: str) -> None:
+        """Erase a session and its actions, also from the write-ahead log."""
         with self._lock:
-            self._db.execute("DELETE FROM actions WHERE session_id = ?", (sid,))
-            self._db.execute("DELETE FROM sessions WHERE id = ?", (sid,))
+            try:
+                self._db.execute("BEGIN IMMEDIATE")
+                self._db.execute("DELETE FROM actions WHERE session_id = ?", (sid,))
+                self._db.execute("DELETE FROM sessions WHERE id = ?", (sid,))
+                self._db.execute("COMMIT")
+            except sqlite3.Error as exc:
+                self._rollback()
+                raise JournalError(str(exc)) from exc
+            try:
+                # Copy the (now zeroed) pages into the database and empty the log, so
+                # the deleted text survives in neither file.
+                self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            except sqlite3.Error:
+                pass
 
     def sessions(self, open_only: bool = True) -> list[SessionRow]:
         sql = "SELECT id, code, pack_id, pack, seed, own_nicknames, created_at, ended_at FROM sessions"

@@ -39,6 +39,7 @@ class Live:
     seen: dict[tuple[str, str], int] = field(default_factory=dict)  # (actor, client id) -> revision
     online: Counter[str] = field(default_factory=Counter)  # seat -> open connections
     journal_failed: bool = False
+    deleted: bool = False  # erased by the facilitator or the retention time: refuse everything
 
 
 @dataclass(frozen=True)
@@ -122,6 +123,8 @@ class SessionManager:
         """Parse, apply and journal one action; return an outcome for the acknowledgement."""
         with live.lock:
             state = live.state
+            if live.deleted:
+                return Outcome(False, state.rev, "not_found", "No workshop with that code.")
             if cid is not None and (actor, cid) in live.seen:
                 return Outcome(True, state.rev, duplicate=True, changed=False)
             parsed = actions.parse(actor, payload, state.pack)
@@ -164,16 +167,25 @@ class SessionManager:
                     fired.append((live, outcome))
         return fired
 
-    def purge(self, keep_seconds: float) -> int:
+    def delete(self, live: Live) -> None:
+        """Erase a session now: its journal records, its state, its code (raises JournalError)."""
+        with live.lock:
+            self.journal.delete_session(live.id)
+            live.deleted = True
+            self._sessions.pop(live.code, None)
+
+    def purge(self, keep_seconds: float) -> list[Live]:
         """Delete the sessions that ended, or saw no action, more than `keep_seconds` ago."""
         cutoff = self.clock() - keep_seconds
-        gone = 0
+        gone = []
         for live in self.all():
             if live.state.last_at < cutoff:
-                with live.lock:
-                    self.journal.delete_session(live.id)
-                    self._sessions.pop(live.code, None)
-                gone += 1
+                try:
+                    self.delete(live)
+                except JournalError as exc:
+                    log.error("session %s: could not delete its data: %s", live.code, exc)
+                    continue
+                gone.append(live)
         return gone
 
     # -- presence (not journaled: it is not part of the workshop) -------------

@@ -22,6 +22,7 @@ from .actions import (
     Goto,
     Join,
     Kick,
+    Remove,
     Lock,
     MakeTeams,
     Mentor,
@@ -221,6 +222,15 @@ def _host(state: SessionState, action: BaseModel, at: float) -> SessionState | R
             return state
         team = None if kicked else _smallest_team(state)
         return replace(state, pupils={**state.pupils, pupil.id: replace(pupil, kicked=kicked, team=team)})
+    if isinstance(action, Remove):
+        unknown = [seat for seat in action.seats if seat not in state.pupils]
+        if unknown:
+            return Rejected("no_such_pupil", "That pupil is not in this session.")
+        removing = {seat for seat in action.seats if not state.pupils[seat].kicked}
+        if not removing:
+            return state
+        pupils = {pid: replace(p, kicked=True, team=None) if pid in removing else p for pid, p in state.pupils.items()}
+        return replace(state, pupils=pupils)
     if isinstance(action, MakeTeams):
         if action.count == 0:
             pupils = {pid: replace(p, team=None) for pid, p in state.pupils.items()}

@@ -32,6 +32,13 @@ class RateLimiter:
                 self._buckets.popitem(last=False)
             return ok
 
+    def blocked(self, key: str, cost: float = 1.0) -> bool:
+        """Whether `allow(key, cost)` would refuse now; takes nothing."""
+        now = self.clock()
+        with self._lock:
+            tokens, last = self._buckets.get(key, (self.burst, now))
+            return min(self.burst, tokens + (now - last) * self.rate) < cost
+
     def forget(self, key: str) -> None:
         with self._lock:
             self._buckets.pop(key, None)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+import traceback
 from dataclasses import dataclass
 from typing import Any
 
@@ -115,6 +116,17 @@ def broadcast(live: Live, outcome: Outcome) -> None:
         socketio.emit("own_view", views.pupil_own(state, seat), to=f"{code}:{seat}")
         if outcome.affected is None and state.pupils[seat].kicked:
             _drop_seat(code, seat)
+
+
+def close_session(live: Live) -> None:
+    """Tell every page of an erased session so, and close their connections."""
+    for room in ("host", "screen", "pupils"):
+        socketio.emit("session_deleted", {}, to=f"{live.code}:{room}")
+    for sid, client in list(_clients().items()):
+        if client.code == live.code:
+            _clients().pop(sid, None)
+            socketio.server.disconnect(sid, namespace="/")
+    current_app.extensions["workshops"].get("last_common", {}).pop(live.code, None)
 
 
 def presence_changed(live: Live) -> None:
@@ -235,7 +247,8 @@ def on_unknown(event: str, *args: Any):
 @socketio.on_error_default
 def on_error(exc: Exception):
     # Never send a stack trace to a client; log the kind of failure, not the payload.
-    log.exception("socket handler failed: %s", type(exc).__name__)
+    # The traceback's frames, not the exception's text: that text may quote a pupil's words.
+    log.error("socket handler failed: %s\n%s", type(exc).__name__, "".join(traceback.format_tb(exc.__traceback__)))
     return _error("server_error", "Something went wrong on the server. Try again.")
 
 
@@ -243,7 +256,9 @@ def on_error(exc: Exception):
 def run_timers(app) -> None:
     """Turn passed deadlines into `timer` actions, for as long as the server runs."""
     interval = app.config["TIMER_INTERVAL"]
-    ticks_per_purge = max(1, int(600 / interval))  # every ten minutes
+    keep = app.config["RETENTION_HOURS"] * 3600
+    # Every ten minutes, or more often when the retention time is short.
+    ticks_per_purge = max(1, int(min(600.0, keep / 4) / interval))
     tick = 0
     while True:
         socketio.sleep(interval)
@@ -253,6 +268,7 @@ def run_timers(app) -> None:
                 for live, outcome in manager().due_timers():
                     broadcast(live, outcome)
                 if tick % ticks_per_purge == 0:
-                    manager().purge(app.config["RETENTION_HOURS"] * 3600)
-            except Exception:
-                log.exception("timer loop")
+                    for live in manager().purge(keep):
+                        close_session(live)
+            except Exception as exc:
+                log.error("timer loop: %s\n%s", type(exc).__name__, "".join(traceback.format_tb(exc.__traceback__)))

@@ -25,10 +25,11 @@ from flask_babel import gettext as _
 
 from ..packs.text import resolve
 from ..sessions import views
+from ..sessions.journal import JournalError
 from ..sessions.keys import normalise_code
 from .context import join_url, library, manager, public_base
 from .guard import RateLimiter, is_local
-from .live import broadcast
+from .live import broadcast, close_session
 from .qr import qr_svg
 from .uitext import ui_strings
 
@@ -74,12 +75,25 @@ class _Throttled(Exception):
     pass
 
 
+def _over_guess_limit() -> bool:
+    """Too many wrong codes from this address lately: answer nothing, not even a right code.
+
+    Refusing only the misses would still let a guesser see which code works.
+    """
+    return _limiter("misses").blocked(request.remote_addr or "?")
+
+
+def _count_miss() -> None:
+    _limiter("misses").allow(request.remote_addr or "?")
+
+
 def _live_or_404(code: str):
     """The session for a code; a wrong code counts as a guess (and too many are throttled)."""
+    if _over_guess_limit():
+        raise _Throttled()
     live = manager().get(normalise_code(code))
     if live is None:
-        if _guess_limited():
-            raise _Throttled()
+        _count_miss()
         abort(404)
     return live
 
@@ -87,8 +101,7 @@ def _live_or_404(code: str):
 def _wrong_key() -> Response:
     # The same answer as a wrong code, and it counts as a guess too: a code must not be
     # confirmed by a "forbidden" where a wrong one says "not found".
-    if _guess_limited():
-        return _not_found(429)
+    _count_miss()
     return _not_found(404)
 
 
@@ -128,8 +141,10 @@ def home():
          "pupils": len(live.state.active), "ended": live.state.ended}
         for live in manager().all()
     ]
+    deleted = request.args.get("deleted")
+    deleted = normalise_code(deleted) if deleted else None
     return render_template(
-        "home.html", packs=packs, broken=broken, sessions=sessions, strings=ui_strings()
+        "home.html", packs=packs, broken=broken, sessions=sessions, strings=ui_strings(), deleted=deleted
     )
 
 
@@ -186,6 +201,7 @@ def host(code: str):
         auth={"code": live.code, "role": "host", "key": key},
         join_url=join_url(live.code),
         screen_url=url_for("pages.screen", code=live.code, k=manager().keys.screen_key(live.id)),
+        retention_hours=f"{current_app.config['RETENTION_HOURS']:g}",
         strings=ui_strings(),
     )
 
@@ -206,20 +222,17 @@ def screen(code: str):
     )
 
 
-def _guess_limited() -> bool:
-    return not _limiter("misses").allow(request.remote_addr or "?")
-
-
 @bp.get("/join")
 def join_form():
     raw = request.args.get("code")
     if raw is None:
         return render_template("join.html", strings=ui_strings(), error=None)
+    if _over_guess_limit():
+        return render_template("join.html", strings=ui_strings(), error=_("Too many tries. Wait a minute.")), 429
     code = normalise_code(raw)
     live = manager().get(code)
     if live is None or live.state.ended:
-        if _guess_limited():
-            return render_template("join.html", strings=ui_strings(), error=_("Too many tries. Wait a minute.")), 429
+        _count_miss()
         return render_template("join.html", strings=ui_strings(), error=_("No workshop with that code.")), 404
     return redirect(url_for("pages.play", code=code))
 
@@ -227,10 +240,11 @@ def join_form():
 @bp.get("/j/<code>")
 def play(code: str):
     # An ended session's page still opens: its pupils' phones show the thank-you and help lines.
+    if _over_guess_limit():
+        return _not_found(429)
     live = manager().get(normalise_code(code))
     if live is None:
-        if _guess_limited():
-            return _not_found(429)
+        _count_miss()
         return _not_found()
     return render_template(
         "play.html",
@@ -246,10 +260,11 @@ def take_seat(code: str):
     """Give a newcomer a seat and the reconnect token their phone keeps."""
     if not _same_origin():
         return jsonify(ok=False, error="forbidden", message=_("Open the join page again.")), 403
+    if _over_guess_limit():
+        return jsonify(ok=False, error="rate_limited", message=_("Too many tries. Wait a minute.")), 429
     live = manager().get(normalise_code(code))
     if live is None or live.state.ended:
-        if _guess_limited():
-            return jsonify(ok=False, error="rate_limited", message=_("Too many tries. Wait a minute.")), 429
+        _count_miss()
         return jsonify(ok=False, error="not_found", message=_("No workshop with that code.")), 404
     # Per session, not per address: a whole class may share one school NAT address.
     if not _limiter("joins").allow(live.code):
@@ -267,6 +282,22 @@ def take_seat(code: str):
     broadcast(live, outcome)
     token = manager().keys.pupil_token(live.id, outcome.seat)
     return jsonify(ok=True, token=token, seat=outcome.seat)
+
+
+@bp.post("/host/<code>/delete")
+def delete_session(code: str):
+    """Erase a session's data now: journal, answers, nicknames; every page of it is closed."""
+    live = _live_or_404(code)
+    if not _same_origin() or not manager().keys.check_host(live.id, request.cookies.get(f"host_{live.code}")):
+        return _wrong_key()
+    try:
+        manager().delete(live)
+    except JournalError:
+        return render_template("not_found.html", strings=ui_strings()), 500
+    close_session(live)
+    resp = redirect(url_for("pages.home", deleted=live.code))
+    resp.delete_cookie(f"host_{live.code}")
+    return resp
 
 
 @bp.get("/qr/<code>.svg")
