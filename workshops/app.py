@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import os
+import sqlite3
 import time
 from pathlib import Path
 from typing import Any
@@ -30,6 +32,37 @@ def select_locale() -> str:
     return request.accept_languages.best_match(("fi", "sv")) or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
+def _same_origin_check(hops: int):
+    """Build the Socket.IO handshake's origin check: the page must come from this very server."""
+
+    def forwarded(environ: dict[str, Any], name: str) -> str | None:
+        values = [v.strip() for v in environ.get(name, "").split(",") if v.strip()]
+        return values[-hops] if hops and len(values) >= hops else None
+
+    def allowed(origin: str | None, environ: dict[str, Any]) -> bool:
+        if origin is None:
+            return True  # not a browser: the key or token still decides
+        host = forwarded(environ, "HTTP_X_FORWARDED_HOST") or environ.get("HTTP_HOST", "")
+        scheme = forwarded(environ, "HTTP_X_FORWARDED_PROTO") or environ.get("wsgi.url_scheme", "http")
+        return origin == f"{scheme}://{host}"
+
+    return allowed
+
+
+class DataDirError(Exception):
+    """The data folder cannot hold the journal: the kit must not start and pretend to save."""
+
+
+def _check_writable(data_dir: Path) -> None:
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        probe = data_dir / f".write-test-{os.getpid()}"
+        probe.write_bytes(b"ok")
+        probe.unlink()
+    except OSError as exc:
+        raise DataDirError(f"Cannot write to the data folder {data_dir}: {exc.strerror or exc}") from None
+
+
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Create the kit's Flask app; `config` overrides the defaults."""
     app = Flask(
@@ -41,7 +74,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(config or {})
     data_dir = Path(app.config["DATA_DIR"] or default_data_dir())
     app.config["DATA_DIR"] = data_dir
-    data_dir.mkdir(parents=True, exist_ok=True)
+    _check_writable(data_dir)
     secret = load_secret(data_dir)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = secret.hex()
@@ -65,19 +98,23 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app,
         async_mode=app.config["ASYNC_MODE"],
         max_http_buffer_size=app.config["MAX_MESSAGE_BYTES"],
-        # Same-origin only: the default, stated so that no one widens it by accident.
-        cors_allowed_origins=None,
+        # Same origin only. Not python-engineio's default, which also believes any
+        # X-Forwarded-Host a client sends; ours trusts it only behind a declared proxy.
+        cors_allowed_origins=_same_origin_check(int(app.config.get("PROXY_HOPS") or 0)),
         logger=False,
         engineio_logger=False,
     )
 
     library = PackLibrary(Path(app.config["CONTENT_DIR"]))
-    journal = Journal(data_dir / "journal.sqlite3")
+    try:
+        journal = Journal(data_dir / "journal.sqlite3")
+    except sqlite3.Error as exc:
+        raise DataDirError(f"Cannot open the journal in {data_dir}: {exc}") from None
     manager = SessionManager(journal, Keyring(secret), clock=app.config.get("CLOCK") or time.time)
     recovered = manager.recover()
     purged = manager.purge(app.config["RETENTION_HOURS"] * 3600)
     if purged:
-        logging.getLogger(__name__).info("deleted %d session(s) past the retention time", purged)
+        logging.getLogger(__name__).info("deleted %d session(s) past the retention time", len(purged))
     if recovered:
         logging.getLogger(__name__).info("recovered %d session(s) from the journal", recovered)
     app.extensions["workshops"] = {"library": library, "manager": manager, "journal": journal}
