@@ -25,7 +25,7 @@ class Reroll(ActionModel):
 
 class Rename(ActionModel):
     type: Literal["rename"]
-    nick: str = Field(max_length=200)
+    nick: str = Field(max_length=1000)  # cut to 24 by the clean-up; longer is not typing
 
 
 class SetLang(ActionModel):

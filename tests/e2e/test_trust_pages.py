@@ -1,0 +1,67 @@
+"""In Chromium: no page asks another host for anything, and a hostile nickname stays text."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import Watch, open_screen, start_session
+
+pytestmark = pytest.mark.browser
+
+# 23 characters (nicknames keep 24): if it were ever rendered as HTML, the browser would fetch
+# from another host and the watch would fail the test.
+HOSTILE = "<img src=//evil.test/x>"
+
+
+def test_the_watch_catches_a_request_that_leaves_the_server(browser, server):
+    watch = Watch(server.url)
+    ctx = watch.attach(browser.new_context())
+    page = ctx.new_page()
+    page.goto(server.url + "/privacy")
+    try:
+        page.goto("http://evil.test/")
+    except Exception:
+        pass  # aborted by the watch, as it should be
+    ctx.close()
+    assert any("evil.test" in p for p in watch.problems)
+
+
+def test_a_hostile_nickname_is_shown_as_text_and_no_page_leaves_the_server(desktop, phones, server, watch):
+    host, code = start_session(desktop, server, "esittely")
+    screen = open_screen(host)
+    host.locator("#own-nicks").check()
+    phone = phones()
+    phone.goto(f"{server.url}/j/{code}")
+    expect(phone.locator("#own-nick")).to_be_visible()
+    phone.locator("#own-nick").fill(HOSTILE)
+    phone.locator("#own-nick").press("Enter")
+    expect(phone.locator("#pending")).to_contain_text(HOSTILE)
+    # Not on the projector until the facilitator approves it.
+    expect(host.locator(".pending")).to_contain_text(HOSTILE)
+    expect(screen.locator("#nicks")).not_to_contain_text(HOSTILE)
+    host.locator(".pending .approve").click()
+    expect(screen.locator("#nicks")).to_contain_text(HOSTILE)
+    expect(phone.locator("#nick")).to_have_text(HOSTILE)
+    for page in (screen, host, phone):
+        assert page.locator("img[src*='evil']").count() == 0
+
+    # Right-to-left overrides and zero-width characters do not reach anyone's screen.
+    second = phones()
+    second.goto(f"{server.url}/j/{code}")
+    expect(second.locator("#own-nick")).to_be_visible()
+    second.locator("#own-nick").fill("\u202eAino\u200b\u200b")
+    second.locator("#own-nick").press("Enter")
+    expect(host.locator(".pending")).to_contain_text("Aino")
+    assert "\u202e" not in host.locator("#people").inner_text()
+
+    # The pages a pupil and a school may open, all from this server alone.
+    watch.allow("/nothing-here: Failed to load resource: the server responded with a status of 404")
+    for path in ("/privacy", "/join", f"/j/{code}", "/privacy?lang=sv", "/nothing-here"):
+        phone.goto(server.url + path)
+        phone.wait_for_load_state("networkidle")
+    host.goto(f"{server.url}/host/{code}")
+    host.wait_for_load_state("networkidle")
+    host.goto(f"{server.url}/report/{code}")
+    host.wait_for_load_state("networkidle")
+    # The watch fixture fails the test on any request to another host or any page error.
