@@ -208,9 +208,13 @@ def test_deep_flow_nesting_across_lines() -> None:
     assert error(text).problem.line == MAX_DEPTH + 2
 
 
-def test_deep_block_indentation_is_refused_by_the_pre_scan() -> None:
+def test_deep_block_indentation_is_refused_at_the_first_level_too_deep() -> None:
     text = "".join(" " * i + f"k{i}:\n" for i in range(0, 300))
-    assert "nesting is too deep" in error(text).problem.message
+    p = error(text).problem
+    assert "nesting is too deep" in p.message
+    assert (p.line, p.col) == (MAX_DEPTH + 2, MAX_DEPTH + 2)  # the key of level MAX_DEPTH + 1
+    p = error("a:\n  " + "- " * 30_000 + "x\n").problem
+    assert (p.line, p.col) == (2, 3 + 2 * MAX_DEPTH)  # the - of level MAX_DEPTH + 1
 
 
 def test_deep_nesting_built_from_files(tmp_path: Path) -> None:
@@ -225,6 +229,47 @@ def test_deep_nesting_built_from_files(tmp_path: Path) -> None:
 def test_deep_nesting_through_aliases() -> None:
     lines = ["a0: &a0 [x]"] + [f"a{i}: &a{i} [*a{i - 1}]" for i in range(1, MAX_DEPTH + 5)]
     assert "nesting is too deep" in error("\n".join(lines) + "\n").problem.message
+
+
+def test_deep_nesting_hidden_from_the_pre_scan_is_refused_where_it_gets_too_deep() -> None:
+    # brackets closed inside a quoted text make a count of brackets see no nesting at all;
+    # the composer counts the levels it builds and stops at the first one too many
+    text = 'a: ["' + "]" * 30_000 + '", ' + "[" * 30_000 + "x" + "]" * 30_001 + "\n"
+    p = error(text).problem
+    first = text.index("[", 10)
+    assert (p.line, p.col) == (1, first + MAX_DEPTH)  # the bracket of level MAX_DEPTH + 1 (the map is level 0)
+    assert "nesting is too deep" in p.message
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: " + "[" * 30_000 + "]" * 30_000 + "\n",
+        "a: " + "{a: " * 30_000 + "b" + "}" * 30_000 + "\n",
+        "a:\n  " + "- " * 30_000 + "x\n",
+        "a:\n" + "".join(" " * i + f"k{i}:\n" for i in range(1, 700)),  # about as deep as MAX_BYTES allows
+        "a:\n" + "".join(" " * i + ("- [\n" if i % 2 else "k: {\n") for i in range(1, 500)),
+        "a:\n" + "".join(" " * (i % 200) + "- " * 5 + "[{k: \n" for i in range(2_000)),
+        # nesting the pre-scan lets through, for the composer to stop
+        "a:\n" + "".join(" " * i + f"k{i}:\n" for i in range(1, 200)),
+        "a:\n  " + "- " * 100 + "x\n",
+        'a: ["' + "]" * 30_000 + '", ' + "[" * 30_000 + "x" + "]" * 30_001 + "\n",
+        "".join(" " * i + f"k{i}:\n" for i in range(30)) + " " * 30 + 'x: ["' + "]" * 198 + '", ' + "{a: [" * 99 + "y" + "]}" * 99 + "]\n",
+    ],
+    ids=[
+        "flow-lists", "flow-maps", "block-lists-on-one-line", "block-maps", "mixed", "mixed-flat",
+        "block-maps-one-space", "block-lists-100", "flow-hidden", "mixed-hidden",
+    ],
+)
+@pytest.mark.parametrize("fast", [True, False], ids=["libyaml", "python"])
+def test_deep_nesting_of_every_kind_is_refused_with_a_position(
+    text: str, fast: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not fast:
+        monkeypatch.setattr(yamlsafe, "_FAST_PARSER", None)
+    p = error(text).problem
+    assert "nesting is too deep" in p.message or "larger than" in p.message, p.format()
+    assert p.line > 1 or p.col > 1 or "larger than" in p.message
 
 
 def test_nesting_just_under_the_limit_is_fine() -> None:
@@ -292,8 +337,8 @@ def test_syntax_errors_say_what_to_do(text: str, line: int, col: int, words: str
         ("off", False),
         ("0123", 83),
         ("12:30", 750),
-        ("1e3", "1e3"),  # YAML 1.1 wants a dot in a float: this stays text
         ("~", None),
+        ("null", None),
     ],
 )
 def test_yaml_11_scalars(raw: str, value: object) -> None:
@@ -301,6 +346,24 @@ def test_yaml_11_scalars(raw: str, value: object) -> None:
     assert located.data["a"] == value
     if not isinstance(value, str):
         assert located.sources[("a",)] == raw
+
+
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [("1e3", 1000.0), ("2E5", 200000.0), ("1.5e3", 1500.0), ("-1e-3", -0.001), ("+.5", 0.5), ("0o17", 15)],
+)
+def test_yaml_12_numbers_are_numbers(raw: str, value: object) -> None:
+    # YAML 1.1 (PyYAML) leaves these as text, YAML 1.2 (editors, other tools) reads numbers:
+    # read as numbers, so that a pack means one thing to every reader and `title: 1e3` is refused
+    located = load_yaml(f"a: {raw}\nb: '{raw}'\nc: !!str {raw}\n")
+    assert located.data == {"a": value, "b": raw, "c": raw}
+    assert located.sources[("a",)] == raw
+
+
+@pytest.mark.parametrize("raw", ["=", "<<"])
+def test_a_lone_equals_or_merge_sign_is_text(raw: str) -> None:
+    # YAML 1.1 types them !!value and !!merge; an author who writes them as a value means the sign
+    assert load_yaml(f"a: {raw}\n{raw}: b\n" if raw == "=" else f"a: {raw}\n").data["a"] == raw
 
 
 def test_quoted_scalars_are_text() -> None:
@@ -356,6 +419,33 @@ agenda:
             "agenda[alku].options[a].text: expected text, got 12:30, which YAML reads as the number 750; "
             'put the text in quotes: text: "12:30"',
         ),
+        (
+            "title",
+            "null",
+            (2, 8),
+            "title: expected text, got null, which YAML reads as nothing (an empty value); "
+            'put the text in quotes: title: "null"',
+        ),
+        (
+            "option_text",
+            "~",
+            (12, 15),
+            "agenda[alku].options[a].text: expected text, got ~, which YAML reads as nothing (an empty value); "
+            'put the text in quotes: text: "~"',
+        ),
+        (
+            "title",
+            "1e3",
+            (2, 8),
+            'title: expected text, got 1e3, which YAML reads as the number 1000; put the text in quotes: title: "1e3"',
+        ),
+        (
+            "option_text",
+            "yes",
+            (12, 15),
+            "agenda[alku].options[a].text: expected text, got yes, which YAML reads as true (a yes/no value); "
+            'put the text in quotes: text: "yes"',
+        ),
     ],
 )
 def test_models_reject_yaml_11_scalars_where_text_is_expected(
@@ -375,6 +465,51 @@ def test_a_hash_starts_a_comment(tmp_path: Path) -> None:
     (problem,) = load_pack(tmp_path / "p").problems
     assert (problem.line, problem.col) == (2, 7)
     assert 'comment); put the text in quotes: title: "#1 paja"' in problem.message
+
+
+# -- libyaml reads, PyYAML's Python parser words the errors --------------------------------------
+
+
+def _outcome(text: str) -> object:
+    try:
+        located = load_yaml(text)
+    except YamlError as exc:
+        return exc.problem.format()
+    return located.data, located.values, located.keys, located.sources
+
+
+PARITY = [
+    DOC,
+    "a: &x {fi: Hei}\nb: *x\nc: [*x, *x]\n",
+    "a: no\nb: 0123\nc: 12:30\nd: ~\ne: 1e3\nf: 2024-05-01\ng: 'yes'\nh: |\n  rivi\n  toinen\n",
+    "agenda:\n  - id: a\n    title: x\n    title: y\n",
+    "a: !!python/object/apply:os.system [echo hi]\n",
+    "a: [1, *a]\n",
+    "a: &a 1\nb: &a 2\n",
+    "a: 1\n---\nb: 2\n",
+    "title: Huom: tärkeä\n",
+    "ä: [ö, {å: 1}]\nb: 'x'\n",
+    "a:\n  b: 1\n c: 2\n",
+    "a:\n\tb: 1\n",
+    "",
+    "# only a comment\n",
+]
+
+
+@pytest.mark.parametrize("text", PARITY)
+def test_libyaml_and_the_python_parser_agree(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    if yamlsafe._FAST_PARSER is None:
+        pytest.skip("PyYAML is built without libyaml here")
+    fast = _outcome(text)
+    monkeypatch.setattr(yamlsafe, "_FAST_PARSER", None)
+    assert _outcome(text) == fast
+
+
+def test_a_tab_inside_a_line_is_fine_but_not_one_that_indents() -> None:
+    if yamlsafe._FAST_PARSER is None:
+        pytest.skip("PyYAML's Python parser refuses every tab")
+    assert load_yaml("title:\tHei\tkaikki\n").data == {"title": "Hei\tkaikki"}
+    assert "tab" in error("a:\n\tb: 1\n").problem.message
 
 
 # -- never anything but YamlError ----------------------------------------------------------

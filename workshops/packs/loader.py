@@ -48,18 +48,28 @@ def _got(value: Any, raw: str | None = None) -> str:
             return f"{raw}, which YAML reads as {word} (a yes/no value)"
         return f"{word} (a yes/no value)"
     if isinstance(value, (int, float)):
-        if raw and raw != str(value):
-            return f"{raw}, which YAML reads as the number {value}"
-        return f"the number {value}"
+        number = _number(value)
+        if raw and raw != number:
+            return f"{raw}, which YAML reads as the number {number}"
+        return f"the number {number}"
     if value is None:
         if raw and raw.startswith("#"):
             return "nothing (YAML reads everything from # on as a comment)"
+        if raw:
+            return f"{raw}, which YAML reads as nothing (an empty value)"
         return "nothing"
     if isinstance(value, list):
         return "a list"
     if isinstance(value, dict):
         return "a map"
     return f"the text {value!r}"
+
+
+def _number(value: float) -> str:
+    """A number as a person writes it: 1000 rather than 1000.0."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return str(value)
 
 
 def _quote_hint(value: Any, raw: str | None, key: Any) -> str:
@@ -300,7 +310,7 @@ class _Phrase:
             return path, mark, f"this step has no `kind:`; add `kind:` with one of: {', '.join(REGISTRY)}"
         if kind == "string_type":
             if value is None:
-                if raw and raw.startswith("#"):
+                if raw:  # `~`, `null` or a comment (#...): text that YAML does not read as text
                     hint = _quote_hint(value, raw, key)
                 elif isinstance(key, str):
                     hint = f"; write the text after `{key}:`"

@@ -1,9 +1,11 @@
 """Load YAML safely and remember where every value came from.
 
 PyYAML's own constructors would lose line numbers and silently accept duplicate
-keys, so we compose the node graph with the pure-Python safe loader and build the
-Python values ourselves: the walk is where duplicate keys, foreign tags, alias
-bombs and oversize input are refused with a position an author can find.
+keys, so we compose the node graph ourselves from the parser's events (libyaml's
+when PyYAML has it, the pure-Python safe parser otherwise or to word an error) and
+build the Python values ourselves: the walk is where duplicate keys, foreign tags,
+alias bombs, deep nesting and oversize input are refused with a position an author
+can find.
 """
 
 from __future__ import annotations
@@ -132,6 +134,27 @@ _TAG_NAMES = {
     "tag:yaml.org,2002:seq": "a list",
 }
 
+#: plain scalars YAML reads as types no pack uses: a lone `=` (value) and `<<` (merge, refused as a key)
+_PLAIN_TEXT_TAGS = {"tag:yaml.org,2002:value", "tag:yaml.org,2002:merge"}
+
+# Numbers in YAML 1.2 (what editors and other tools read) that YAML 1.1 (PyYAML) leaves as text:
+# 1e3, 1.5e3, +.5, 0o17. Reading them as numbers keeps a pack meaning one thing to every reader,
+# and where text is expected the author is told to quote them, as for yes or 0123.
+_YAML12_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?")
+_YAML12_OCTAL = re.compile(r"0o[0-7]+")
+
+
+def _yaml12_number(text: str) -> int | float | None:
+    if _YAML12_OCTAL.fullmatch(text):
+        return int(text, 0)
+    if _YAML12_FLOAT.fullmatch(text):
+        try:
+            return float(text)
+        except (OverflowError, ValueError):  # pragma: no cover - float() reads every such text
+            return None
+    return None
+
+
 _BRACKETS = re.compile(r"[\[\]{}]")
 _TOO_DEEP = f"nesting is too deep (more than {MAX_DEPTH} levels); a pack never needs this many"
 _TOO_MANY_OPEN = (
@@ -146,17 +169,14 @@ def _show_tag(tag: str) -> str:
 
 
 def _pre_scan(text: str, file: str) -> None:
-    """Refuse nesting too deep to parse before handing the text to PyYAML.
+    """Refuse flow nesting ([ and {) too deep before the text reaches a parser.
 
-    Deeply nested flow collections make parsers recurse; counting brackets and
-    indentation first keeps a hostile or broken file from ever reaching it.
+    Counting brackets is quick and lets the message say what to do (close them);
+    the composer stops any nesting this misses (block nesting, brackets in quotes)
+    at the first value too deep.
     """
     depth = 0
     for lineno, line in enumerate(text.splitlines(), 1):
-        stripped = line.lstrip(" -")
-        indent = len(line) - len(stripped)
-        if stripped and not stripped.startswith("#") and indent > MAX_DEPTH * 4:
-            raise YamlError(Problem(file, lineno, indent + 1, _TOO_DEEP))
         for m in _BRACKETS.finditer(line):
             depth += 1 if m.group() in "[{" else -1
             if depth > MAX_DEPTH:
@@ -164,25 +184,169 @@ def _pre_scan(text: str, file: str) -> None:
         depth = max(depth, 0)
 
 
-class _Loader(yaml.SafeLoader):
-    """The safe loader, except that an alias (*name) gets a node of its own.
+class _Refusal(Exception):
+    """The composer refuses the file (too deep, too many values): a position and a message, no parser words."""
 
-    PyYAML hands back the anchored node itself, so every use of an alias would
-    carry the anchor's position; the copy shares the anchored node's children
-    but is marked where the alias is written, and knows its name.
+    def __init__(self, mark: Any, message: str):
+        super().__init__(message)
+        self.mark = mark
+        self.message = message
+
+
+class _ComposeError(yaml.composer.ComposerError):
+    """PyYAML's own composer errors (undefined alias, duplicate anchor, a second document), raised by ours."""
+
+
+_RESOLVER = yaml.resolver.Resolver()
+_FAST_PARSER: Any = getattr(yaml, "CSafeLoader", None)  # libyaml, when PyYAML was built with it
+
+
+def _plain(style: Any) -> Any:
+    return None if style == "" else style  # libyaml says '' for a plain scalar, PyYAML None
+
+
+class _Composer:
+    """Build the node graph from parser events, without recursion.
+
+    PyYAML's composers (the Python one and libyaml's) recurse once per level of
+    nesting, and libyaml's can overflow the C stack; this one keeps its own stack
+    and stops at MAX_DEPTH levels or MAX_NODES values, at the value to blame, after
+    reading no more of the file than that. An alias (*name) gets a node of its own,
+    marked where the alias is written and knowing its name, that shares the
+    anchored node's children (PyYAML hands back the anchored node itself, so every
+    use of an alias would carry the anchor's position).
     """
 
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
-            node = super().compose_node(parent, index)
-            if isinstance(node, yaml.ScalarNode):
-                alias = yaml.ScalarNode(node.tag, node.value, event.start_mark, event.end_mark, node.style)
+    def __init__(self, parser: Any):
+        self.parser = parser
+        self.anchors: dict[str, yaml.Node] = {}
+        self.count = 0
+
+    def compose(self) -> yaml.Node | None:
+        p = self.parser
+        p.get_event()  # stream start
+        document = None
+        if not p.check_event(yaml.StreamEndEvent):
+            p.get_event()  # document start
+            document = self.node()
+            p.get_event()  # document end
+        if not p.check_event(yaml.StreamEndEvent):
+            event = p.get_event()
+            raise _ComposeError(
+                "expected a single document in the stream", document.start_mark if document else None,
+                "but found another document", event.start_mark,
+            )
+        return document
+
+    def node(self) -> yaml.Node:
+        p = self.parser
+        stack: list[yaml.Node] = []  # open collections, outermost first
+        pending: list[Any] = []  # a mapping's key waiting for its value, per open collection
+        while True:
+            event = p.get_event()
+            if isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                done = stack.pop()
+                pending.pop()
+                done.end_mark = event.end_mark
+                node = done
             else:
-                alias = type(node)(node.tag, node.value, event.start_mark, event.end_mark, node.flow_style)
+                self.count += 1
+                if self.count > MAX_NODES:
+                    raise _Refusal(event.start_mark, f"the file holds more than {MAX_NODES} values; split it up")
+                is_key = bool(stack) and isinstance(stack[-1], yaml.MappingNode) and pending[-1] is None
+                if len(stack) > MAX_DEPTH and not is_key:  # a key belongs to its map's level, as in _Builder
+                    raise _Refusal(event.start_mark, _TOO_DEEP)
+                node = self.start(event)
+                if isinstance(node, (yaml.SequenceNode, yaml.MappingNode)) and not hasattr(node, "alias_of"):
+                    stack.append(node)
+                    pending.append(None)
+                    continue
+            if not stack:
+                return node
+            parent = stack[-1]
+            if isinstance(parent, yaml.SequenceNode):
+                parent.value.append(node)
+            elif pending[-1] is None:
+                pending[-1] = node
+            else:
+                parent.value.append((pending[-1], node))
+                pending[-1] = None
+
+    def start(self, event: Any) -> yaml.Node:
+        """The node an event starts: a scalar, an alias's copy, or an empty collection to fill."""
+        if isinstance(event, yaml.AliasEvent):
+            if event.anchor not in self.anchors:
+                raise _ComposeError(None, None, f"found undefined alias {event.anchor!r}", event.start_mark)
+            target = self.anchors[event.anchor]
+            if isinstance(target, yaml.ScalarNode):
+                alias: yaml.Node = yaml.ScalarNode(target.tag, target.value, event.start_mark, event.end_mark, target.style)
+            else:
+                alias = type(target)(target.tag, target.value, event.start_mark, event.end_mark, target.flow_style)
             alias.alias_of = event.anchor  # type: ignore[attr-defined]
+            alias.resolved = getattr(target, "resolved", False)  # type: ignore[attr-defined]
             return alias
-        return super().compose_node(parent, index)
+        anchor = event.anchor
+        if anchor is not None and anchor in self.anchors:
+            raise _ComposeError(
+                f"found duplicate anchor {anchor!r}; first occurrence", self.anchors[anchor].start_mark,
+                "second occurrence", event.start_mark,
+            )
+        tag = event.tag
+        node: yaml.Node
+        if isinstance(event, yaml.ScalarEvent):
+            if tag is None or tag == "!":
+                # PyYAML's parser resolves a scalar tagged just `!` as if it were plain; libyaml does not
+                implicit = (True, False) if tag == "!" else event.implicit
+                tag = _RESOLVER.resolve(yaml.ScalarNode, event.value, implicit)
+                resolved = implicit[0]
+            else:
+                resolved = False
+            node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, _plain(event.style))
+            node.resolved = resolved  # type: ignore[attr-defined]  # YAML chose the type from the plain text
+        elif isinstance(event, yaml.SequenceStartEvent):
+            if tag is None or tag == "!":
+                tag = _RESOLVER.resolve(yaml.SequenceNode, None, event.implicit)
+            node = yaml.SequenceNode(tag, [], event.start_mark, None, event.flow_style)
+        else:
+            if tag is None or tag == "!":
+                tag = _RESOLVER.resolve(yaml.MappingNode, None, event.implicit)
+            node = yaml.MappingNode(tag, [], event.start_mark, None, event.flow_style)
+        if anchor is not None:
+            self.anchors[anchor] = node
+        return node
+
+
+def _compose(text: str) -> yaml.Node | None:
+    """Compose with libyaml (quick) when there is one; let PyYAML's Python parser find and word any error."""
+    if _FAST_PARSER is not None:
+        parser = _FAST_PARSER(text)
+        try:
+            return _Composer(parser).compose()
+        except (_Refusal, _ComposeError):
+            raise
+        except Exception:  # noqa: BLE001, S110 - whatever libyaml disliked, the Python parser reads again below
+            pass
+        finally:
+            parser.dispose()
+        # The Python parser's messages are the ones _explain knows. Reading events only, it
+        # reaches the error sooner than composing would; should it find none, compose below.
+        parser = yaml.SafeLoader(text)
+        try:
+            depth = events = 0
+            while parser.check_event() and depth <= MAX_DEPTH and events <= 3 * MAX_NODES:
+                event = parser.get_event()  # nesting or size the composer refuses: compose below to say so
+                events += 1
+                if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                    depth += 1
+                elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                    depth -= 1
+        finally:
+            parser.dispose()
+    parser = yaml.SafeLoader(text)
+    try:
+        return _Composer(parser).compose()
+    finally:
+        parser.dispose()
 
 
 class _Builder:
@@ -259,7 +423,7 @@ class _Builder:
             raise self.fail(node, f"the file holds more than {MAX_NODES} values; split it up", path)
         if depth > MAX_DEPTH:
             raise self.fail(node, _TOO_DEEP, path)
-        if node.tag not in _STANDARD_TAGS:
+        if node.tag not in _STANDARD_TAGS and not (node.tag in _PLAIN_TEXT_TAGS and getattr(node, "resolved", False)):
             raise self.fail(
                 node,
                 f"the tag {_show_tag(node.tag)} is not allowed in a content pack; remove it "
@@ -314,7 +478,14 @@ class _Builder:
         if node.tag == "tag:yaml.org,2002:timestamp":
             # Dates and times are never meaningful in a pack; keep the author's text.
             return node.value
+        resolved = getattr(node, "resolved", False)
+        if node.tag in _PLAIN_TEXT_TAGS and resolved:
+            return node.value  # a lone = or << written as a value is text, not YAML's value or merge type
         if node.tag == "tag:yaml.org,2002:str":
+            if resolved and node.style is None:
+                number = _yaml12_number(node.value)
+                if number is not None:
+                    return number
             return node.value
         try:
             return self.scalar_constructor.construct_object(node, deep=True)
@@ -464,9 +635,10 @@ def load_yaml(text: str | bytes, file: str = "<pack>") -> Located:
             )
         )
     _pre_scan(text, file)
-    loader = _Loader(text)
     try:
-        node = loader.get_single_node()
+        node = _compose(text)
+    except _Refusal as exc:
+        raise YamlError(Problem(file, exc.mark.line + 1, exc.mark.column + 1, exc.message)) from None
     except yaml.MarkedYAMLError as exc:
         mark, message = _explain(exc, text.splitlines())
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -477,8 +649,6 @@ def load_yaml(text: str | bytes, file: str = "<pack>") -> Located:
         raise YamlError(Problem(file, 1, 1, f"YAML syntax error: {exc}")) from None
     except ValueError:  # e.g. a %YAML directive with a number too long to read
         raise YamlError(Problem(file, 1, 1, "YAML syntax error: a number in the file is too long to read")) from None
-    finally:
-        loader.dispose()
     builder = _Builder(file, text.splitlines())
     if node is None:
         builder.located.data = None
