@@ -93,7 +93,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="the kit runs behind N reverse proxies: trust their X-Forwarded-For/-Proto/-Host headers")
     serve.add_argument("--keep-hours", type=_positive_hours, metavar="H",
                        help="delete a session's data this many hours after its last action (default 24)")
-    serve.add_argument("--async-mode", default="eventlet", choices=["eventlet", "threading"], help=argparse.SUPPRESS)
+    serve.add_argument("--async-mode", default="eventlet", choices=["eventlet", "gevent", "threading"],
+                       help="the server's concurrency library (default eventlet; gevent needs the [gevent] extra)")
     serve.set_defaults(func=_cmd_serve)
 
     check = sub.add_parser("check", help="validate content packs; prints file:line:col problems")

@@ -25,11 +25,14 @@ DEFAULTS = {
     "PROXY_HOPS": 0,
     "MAX_MESSAGE_BYTES": 16 * 1024,
     "TIMER_INTERVAL": 0.5,
+    # The facilitator's and projector's views are sent at most this often per session
+    # (0: after every action, as the in-process tests want).
+    "VIEW_COALESCE_SECONDS": 0.1,
     # Session data (journal, answers, nicknames) is deleted this long after the last action.
     "RETENTION_HOURS": 24,
     "JOIN_MISSES_PER_MINUTE": 20,
     "JOINS_PER_SECOND": 5.0,
-    "JOIN_BURST": 40,
+    "JOIN_BURST": 40,  # seats at once per session (scaled up for sessions of more pupils)
     "EVENTS_PER_SECOND": 10.0,
     "EVENT_BURST": 30,
     "BABEL_DEFAULT_LOCALE": "fi",

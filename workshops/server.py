@@ -12,6 +12,12 @@ import sys
 from pathlib import Path
 
 
+# A join storm of a whole school event arrives within seconds: a deep accept queue, and
+# room for every phone, the projectors and the facilitators' tabs at once.
+BACKLOG = 2048
+MAX_CONNECTIONS = 5000
+
+
 def lan_address() -> str | None:
     """This machine's address on the local network, for the phones to use."""
     candidates: list[str] = []
@@ -34,18 +40,27 @@ def lan_address() -> str | None:
     return None
 
 
-def _raise_file_limit(log: logging.Logger) -> None:
+def _raise_file_limit(log: logging.Logger) -> int:
+    """Raise the open-file limit as far as allowed; return how many connections fit in it."""
     try:
         import resource
     except ImportError:  # Windows
-        return
+        return MAX_CONNECTIONS
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     want = hard if hard != resource.RLIM_INFINITY else 65536
     if soft < want:
         try:
             resource.setrlimit(resource.RLIMIT_NOFILE, (want, hard))
+            soft = want
         except (ValueError, OSError):
-            log.warning("could not raise the open-file limit from %d; large classes may be refused", soft)
+            pass
+    # Each phone is one socket; keep some files for the journal, packs and the listener.
+    fits = max(16, soft - 64)
+    if fits < MAX_CONNECTIONS:
+        log.warning(
+            "the open-file limit is %d, so at most %d phones and screens can be connected at once; "
+            "for more, start the kit from a shell where `ulimit -n %d` works", soft, fits, MAX_CONNECTIONS + 64)
+    return min(MAX_CONNECTIONS, fits)
 
 
 def serve(
@@ -66,9 +81,16 @@ def serve(
         import eventlet
 
         eventlet.monkey_patch()
+    elif async_mode == "gevent":
+        try:
+            from gevent import monkey
+        except ImportError:
+            print("--async-mode gevent needs gevent: python3 -m pip install -e \".[gevent]\"", file=sys.stderr)
+            return 2
+        monkey.patch_all()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     log = logging.getLogger("workshops")
-    _raise_file_limit(log)
+    max_connections = _raise_file_limit(log)
 
     from .app import DataDirError, create_app
     from .extensions import socketio
@@ -117,9 +139,15 @@ def serve(
             import eventlet
             import eventlet.wsgi
 
-            listener = eventlet.listen((host, port), backlog=1024, reuse_port=False)
+            listener = eventlet.listen((host, port), backlog=BACKLOG, reuse_port=False)
             # No access log: it would hold pupils' addresses and the keys in host links.
-            eventlet.wsgi.server(listener, app, log_output=False, max_size=4000, keepalive=True, socket_timeout=60)
+            eventlet.wsgi.server(listener, app, log_output=False, max_size=max_connections, keepalive=True,
+                                 socket_timeout=60)
+        elif async_mode == "gevent":
+            from gevent import pywsgi
+
+            # No access log (log=None), for the same reason; errors still go to the log.
+            pywsgi.WSGIServer((host, port), app, backlog=BACKLOG, log=None).serve_forever()
         else:
             socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=True, log_output=False)
     except OSError as exc:

@@ -97,12 +97,14 @@ def test_seat_needs_same_origin(classroom: Classroom):
     assert classroom.live.state.pupils["p1"].lang == "sv"
 
 
-def test_join_storm_hits_the_rate_limit_then_the_cap(make_app):
-    app = make_app(JOIN_BURST=10, JOINS_PER_SECOND=0.0001)
+@pytest.mark.parametrize(("burst", "seats"), [(10, 60), (100, 100)])
+def test_a_join_storm_gets_a_sessions_worth_of_seats_then_the_rate_limit(make_app, burst, seats):
+    # The demo pack takes 60 pupils: a burst of 10 is scaled up to the session's size.
+    app = make_app(JOIN_BURST=burst, JOINS_PER_SECOND=0.0001)
     room = Classroom(app)
-    results = [room.take_seat() for _ in range(15)]
-    assert [r["ok"] for r in results].count(True) == 10
-    assert {r["error"] for r in results if not r["ok"]} == {"rate_limited"}
+    results = [room.take_seat() for _ in range(seats + 5)]
+    assert [r["ok"] for r in results].count(True) == 60
+    assert {r["error"] for r in results if not r["ok"]} == ({"rate_limited"} if seats == 60 else {"full", "rate_limited"})
 
 
 def test_session_cap(make_app, demo_pack):

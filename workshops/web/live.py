@@ -103,8 +103,7 @@ def broadcast(live: Live, outcome: Outcome) -> None:
         return
     state = live.state
     code = live.code
-    socketio.emit("host_view", _host_view(live), to=f"{code}:host")
-    socketio.emit("screen_view", _stamped(views.screen_view(state)), to=f"{code}:screen")
+    _send_room_views(live)
     common = views.pupil_common(state)
     fingerprint = json.dumps({k: v for k, v in common.items() if k != "rev"}, sort_keys=True, default=str)
     last_common = current_app.extensions["workshops"].setdefault("last_common", {})
@@ -130,7 +129,40 @@ def close_session(live: Live) -> None:
 
 
 def presence_changed(live: Live) -> None:
+    _send_room_views(live, screen=False)
+
+
+def _emit_room_views(live: Live, screen: bool) -> None:
     socketio.emit("host_view", _host_view(live), to=f"{live.code}:host")
+    if screen:
+        socketio.emit("screen_view", _stamped(views.screen_view(live.state)), to=f"{live.code}:screen")
+
+
+def _send_room_views(live: Live, screen: bool = True) -> None:
+    """Send the facilitator's and the projector's views, at most once per coalescing window.
+
+    Their views list every pupil: rebuilt on each of 2,000 simultaneous votes they would
+    cost O(N²). Within the window the changes pile up and one view carries them all.
+    """
+    window = current_app.config["VIEW_COALESCE_SECONDS"]
+    if window <= 0:
+        _emit_room_views(live, screen)
+        return
+    pending: dict[str, bool] = current_app.extensions["workshops"].setdefault("pending_views", {})
+    if live.code in pending:
+        pending[live.code] = pending[live.code] or screen
+        return
+    pending[live.code] = screen
+    app = current_app._get_current_object()
+
+    def flush() -> None:
+        socketio.sleep(window)
+        with app.app_context():
+            with_screen = pending.pop(live.code, True)
+            if not live.deleted:
+                _emit_room_views(live, with_screen)
+
+    socketio.start_background_task(flush)
 
 
 # -- connect / disconnect ----------------------------------------------------------

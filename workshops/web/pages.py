@@ -136,6 +136,7 @@ def home():
         for p in library().packs()
     ]
     broken = [r.path.name for r in library().broken()]
+    stale = [r.path.name for r in library().stale()]
     sessions = [
         {"code": live.code, "title": resolve(live.state.pack.title, lang, live.state.pack.language),
          "pupils": len(live.state.active), "ended": live.state.ended}
@@ -144,7 +145,8 @@ def home():
     deleted = request.args.get("deleted")
     deleted = normalise_code(deleted) if deleted else None
     return render_template(
-        "home.html", packs=packs, broken=broken, sessions=sessions, strings=ui_strings(), deleted=deleted
+        "home.html", packs=packs, broken=broken, stale=stale, sessions=sessions, strings=ui_strings(),
+        deleted=deleted
     )
 
 
@@ -266,8 +268,11 @@ def take_seat(code: str):
     if live is None or live.state.ended:
         _count_miss()
         return jsonify(ok=False, error="not_found", message=_("No workshop with that code.")), 404
-    # Per session, not per address: a whole class may share one school NAT address.
-    if not _limiter("joins").allow(live.code):
+    # Per session, not per address: a whole class may share one school NAT address. A seat
+    # costs less in a session made for more pupils, so a school-wide event of 2,000 fills in
+    # seconds while a script against a class of 30 is slowed down after the class's worth.
+    burst = current_app.config["JOIN_BURST"]
+    if not _limiter("joins").allow(live.code, cost=burst / max(burst, live.state.max_pupils)):
         return jsonify(ok=False, error="rate_limited", message=_("Too many tries. Wait a minute.")), 429
     body = request.get_json(silent=True)
     body = body if isinstance(body, dict) else {}
