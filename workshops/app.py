@@ -14,6 +14,7 @@ from flask import Flask, request
 from .config import DEFAULTS, PROJECT_ROOT, default_data_dir
 from .extensions import babel, socketio
 from .packs import PackLibrary
+from .sessions import nicknames
 from .sessions.journal import Journal
 from .sessions.keys import Keyring, load_secret
 from .sessions.manager import SessionManager
@@ -106,6 +107,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
 
     library = PackLibrary(Path(app.config["CONTENT_DIR"]))
+    # Before the journal is replayed: replayed renames meet the same block list.
+    nicknames.load_blocklist(Path(app.config["CONTENT_DIR"]) / nicknames.BLOCKLIST_FILE)
     try:
         journal = Journal(data_dir / "journal.sqlite3")
     except sqlite3.Error as exc:

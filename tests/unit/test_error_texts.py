@@ -9,7 +9,7 @@ from workshops.app import create_app
 from workshops.web.uitext import ui_strings
 
 ROOT = Path(__file__).resolve().parents[2]
-CODE = re.compile(r'(?:Rejected|_refusal|_error)\(\s*"([a-z_]+)"')
+CODE = re.compile(r'(?:Rejected|_refusal|_error|NicknameError)\(\s*"([a-z_]+)"')
 
 
 def test_every_refusal_code_has_a_ui_text(tmp_path):

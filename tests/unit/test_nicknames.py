@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import random
+import unicodedata
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -60,3 +62,272 @@ def test_clean_never_returns_control_characters_or_long_text(raw):
     assert 0 < len(out) <= nicknames.MAX_LENGTH
     assert not any(unicodedata.category(c) in ("Cc", "Cf") for c in out)
     assert out == out.strip()
+
+
+# -- the block list ---------------------------------------------------------------
+
+DATA = Path(__file__).resolve().parent / "data"
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def shipped_list_after():
+    """A test that loads another list puts the shipped one back."""
+    yield
+    nicknames.load_blocklist(None)
+
+
+def _lines(path: Path) -> list[str]:
+    lines = (line.strip() for line in path.read_text(encoding="utf-8").splitlines())
+    return [line for line in lines if line and not line.startswith("#")]
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        # Finnish: case, inflection, compounds, several words
+        "vittu",
+        "Vittu",
+        "VITUN",
+        "vittuilija",
+        "Iloinen Vittu",
+        "Iloinen vitun kettu",
+        "perkeleen",
+        "paskapää",
+        "Paska Pää",
+        "Kusipää",
+        "huora",
+        "neekeri",
+        "homo",
+        "hintti",
+        "läski",
+        "vammanen",
+        "ääliö",
+        "idiootti",
+        "kyrpä",
+        "mulkku",
+        "kulli",
+        "pillu",
+        "Tissit",
+        "ryssä",
+        # look-alike digits and signs
+        "v1ttu",
+        "v!ttu",
+        "vi77u",
+        "p4sk4",
+        "n33k3ri",
+        "H0M0",
+        "s a a t a n a",
+        # spaced out, dotted, hyphenated
+        "v i t t u",
+        "v i t u n",
+        "vi ttuun",
+        "vi.ttu",
+        "v-i-t-u-n",
+        "vi_ttu",
+        "h u o r a",
+        # repeated letters
+        "vittuuuu",
+        "viiiiittu",
+        "VIIITTUUU",
+        # full-width, zero-width, diacritics, small capitals, Cyrillic and Greek look-alikes
+        "Ｖｉｔｔｕ",
+        "vi\u200bttu",
+        "v\u200di\u2060t\ufefftu",
+        "víttú",
+        "vi\u0308ttu",
+        "ᴠɪᴛᴛᴜ",
+        "𝐯𝐢𝐭𝐭𝐮",
+        "v\u0456ttu",  # Cyrillic і
+        "\u0440aska",  # Cyrillic р
+        # Swedish
+        "jävla",
+        "JÄVLAR",
+        "j ä v l a",
+        "fitta",
+        "f1tta",
+        "kuk",
+        "knulla",
+        "hora",
+        "bög",
+        "efterbliven",
+        "neger",
+        # English
+        "fuck",
+        "FUCK",
+        "fuuuuck",
+        "f u c k",
+        "f\u03c5ck",  # Greek upsilon
+        "$hit",
+        "sh1t",
+        "@ss",
+        "a55",
+        "bitch",
+        "b1tch",
+        "cunt",
+        "nigger",
+        "n1gg3r",
+        "faggot",
+        "retard",
+        "d!ck",
+        "Dick Head",
+        "Happy Fox fucker",
+    ],
+)
+def test_blocked_nicknames_are_refused_without_repeating_the_word(raw):
+    with pytest.raises(nicknames.NicknameError) as exc:
+        nicknames.clean(raw)
+    assert exc.value.code == "nick_blocked"
+    assert exc.value.message == "Choose another nickname."
+    folded = unicodedata.normalize("NFKC", raw).casefold()
+    assert folded not in exc.value.message.casefold()
+
+
+def test_ordinary_words_and_names_are_accepted():
+    words = _lines(DATA / "ordinary-words.txt")
+    assert len(words) >= 300
+    refused = []
+    for word in words:
+        for form in (word, word.upper(), f"Iloinen {word}"):
+            try:
+                nicknames.clean(form)
+            except nicknames.NicknameError:
+                refused.append(form)
+    assert refused == []
+
+
+def test_every_generated_nickname_passes_the_block_list():
+    blocked = [
+        nick
+        for a in nicknames.ADJECTIVES
+        for b in nicknames.ANIMALS
+        for nick in (f"{a} {b}", f"{a} {b} 2", f"{a} {b} 15")
+        if nicknames.is_blocked(nick)
+    ]
+    assert blocked == []
+
+
+@pytest.mark.parametrize(
+    ("entry", "nick", "blocked"),
+    [
+        # a plain word is the whole word, never a piece of a longer one
+        ("kusi", "kusi", True),
+        ("kusi", "Iloinen KUSI", True),
+        ("kusi", "kusiainen", False),
+        ("kusi", "sukusi", False),
+        # a doubled letter is another word; three or more stand for one or two
+        ("kusi", "kuusi", False),
+        ("kusi", "kussi", False),
+        ("kusi", "kusssi", True),
+        ("kassi", "kasi", False),
+        # a prefix entry takes the words that begin with it, even with its last letter doubled
+        ("vittu*", "vittuun", True),
+        ("vittu*", "vitun", False),
+        ("vittu*", "avittu", False),
+        # ä, ö and å are letters of their own; other marks are decoration
+        ("pässi", "passi", False),
+        ("pässi", "PÄSSI", True),
+        ("passi", "pässi", False),
+        ("café", "cafe", True),
+        ("cafe", "café", True),
+        # across spaces: plain entries and whole stems, prefix entries only for spelt-apart letters
+        ("perse*", "Per Sebastian", False),
+        ("perse*", "per se", True),
+        ("perse*", "p e r s e e n", True),
+        ("pask*", "P. Askola", False),
+        ("pask*", "P.Askola", False),
+        ("pask*", "pa.skola", True),
+        ("paska pää", "Paska Pää", True),
+        ("paska pää", "paskapää", True),
+    ],
+)
+def test_matching_rules(entry, nick, blocked):
+    entries = nicknames.parse_blocklist(entry)
+    assert nicknames.is_blocked(nick, entries) is blocked
+
+
+def test_the_shipped_list_loads_without_skipped_lines(caplog):
+    entries = nicknames.read_blocklist(ROOT / "content" / nicknames.BLOCKLIST_FILE)
+    assert len(entries) >= 200
+    assert "skipped" not in caplog.text
+
+
+def test_a_custom_list_replaces_the_shipped_one_and_skips_bad_lines(tmp_path, caplog, shipped_list_after):
+    path = tmp_path / nicknames.BLOCKLIST_FILE
+    path.write_bytes(
+        b"# oma lista\n"
+        b"mansikka*   # marjat\n"
+        b"kissa\n"
+        b"\n"
+        b"bad 123\n"
+        b"*\n"
+        b"x\n"
+        b"ka*la\n"
+        b"\xff\xfemustikka\n"  # not UTF-8: this line only is lost
+        b"puolukka\n"
+    )
+    entries = nicknames.load_blocklist(path)
+    assert entries.source == path
+    assert nicknames.is_blocked("Mansikkakakku") and nicknames.is_blocked("Iloinen Kissa")
+    assert nicknames.is_blocked("puolukka")  # the line after the broken bytes still counts
+    assert not nicknames.is_blocked("mustikka")  # the broken line is skipped
+    assert not nicknames.is_blocked("vittu")  # the custom list replaces the shipped one
+    with pytest.raises(nicknames.NicknameError) as exc:
+        nicknames.clean("kissa")
+    assert exc.value.code == "nick_blocked"
+    assert caplog.text.count("skipped") == 5
+
+
+def test_a_missing_list_falls_back_to_the_shipped_one(tmp_path, shipped_list_after):
+    entries = nicknames.load_blocklist(tmp_path / "no-such-file.txt")
+    assert entries.source == ROOT / "content" / nicknames.BLOCKLIST_FILE
+    assert nicknames.is_blocked("vittu")
+
+
+def test_clean_loads_the_shipped_list_on_first_use(monkeypatch):
+    monkeypatch.setattr(nicknames, "_blocklist", None)
+    with pytest.raises(nicknames.NicknameError):
+        nicknames.clean("v1ttu")
+    assert nicknames.blocklist().source == ROOT / "content" / nicknames.BLOCKLIST_FILE
+
+
+def test_the_app_reads_the_list_from_its_content_folder(tmp_path, shipped_list_after):
+    from workshops.app import create_app
+
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / nicknames.BLOCKLIST_FILE).write_text("mansikka\n", encoding="utf-8")
+    create_app({"DATA_DIR": tmp_path / "data", "CONTENT_DIR": content, "TIMER_LOOP": False, "TESTING": True})
+    assert nicknames.blocklist().source == content / nicknames.BLOCKLIST_FILE
+    assert nicknames.is_blocked("Mansikka")
+
+    empty = tmp_path / "other"
+    empty.mkdir()
+    create_app({"DATA_DIR": tmp_path / "data2", "CONTENT_DIR": empty, "TIMER_LOOP": False, "TESTING": True})
+    assert nicknames.blocklist().source == ROOT / "content" / nicknames.BLOCKLIST_FILE
+
+
+def test_a_blocked_rename_is_refused_by_the_rules():
+    from workshops.activities import Rejected
+    from workshops.packs import load_pack
+    from workshops.sessions import actions, rules
+
+    pack = load_pack(ROOT / "content" / "esittely").pack
+    state = rules.new_session(pack, 1, 1_800_000_000.0, own_nicknames=True)
+    state = rules.apply(state, "system", actions.parse("system", {"type": "join", "lang": "fi"}, pack), 1_800_000_000.0)
+    result = rules.apply(state, "p1", actions.parse("p1", {"type": "rename", "nick": "V1TTU"}, pack), 1_800_000_000.0)
+    assert isinstance(result, Rejected) and result.code == "nick_blocked"
+    assert "ttu" not in result.message.casefold()
+
+
+_TRICKY = st.sampled_from(list("vitupaskVITUÄäöå0134578@$!|€+ .-_'\u200b\u200d\u0308\u0301\uff56і"))
+
+
+@given(st.text(alphabet=_TRICKY | st.characters(), max_size=60))
+def test_clean_raises_only_nickname_errors(raw):
+    try:
+        out = nicknames.clean(raw)
+    except nicknames.NicknameError as exc:
+        assert exc.code in ("nick_empty", "nick_blocked")
+        return
+    assert not nicknames.is_blocked(out)

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import itertools
+import logging
 import random
 import re
 import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..config import PROJECT_ROOT
+
+log = logging.getLogger(__name__)
 
 # Friendly adjectives and Finnish animals. Animals that double as insults in the
 # playground (pig, cow, donkey, monkey, rat...) are left out on purpose.
@@ -25,6 +34,10 @@ ANIMALS = tuple(dict.fromkeys(ANIMALS))
 
 MAX_LENGTH = 24
 _MAX_MARKS = 2  # combining marks kept per letter: enough for any real name
+
+# The block list: a text file a content author edits (see its header and content/OHJE.md).
+BLOCKLIST_FILE = "blocked-nicknames.txt"
+SHIPPED_BLOCKLIST = PROJECT_ROOT / "content" / BLOCKLIST_FILE
 
 
 def generate(rng: random.Random, taken: set[str]) -> str:
@@ -53,6 +66,8 @@ def clean(raw: str) -> str:
     NFKC folds look-alike full-width letters; control and format characters
     (zero-width joiners, right-to-left overrides) are dropped; piles of
     combining marks are cut; whitespace collapses; the length is capped.
+    A nickname with a word from the block list is refused (`nick_blocked`);
+    the refusal never repeats the word.
     """
     text = unicodedata.normalize("NFKC", raw)
     out: list[str] = []
@@ -76,4 +91,237 @@ def clean(raw: str) -> str:
         raise NicknameError("nick_empty", "Write a nickname with at least one letter.")
     if len(text) > MAX_LENGTH:
         text = text[:MAX_LENGTH].rstrip()
+    if is_blocked(text):
+        raise NicknameError("nick_blocked", "Choose another nickname.")
     return text
+
+
+# -- the block list -------------------------------------------------------------
+#
+# How a nickname is compared with the list (the list's entries go through the same
+# folding, except the look-alike digits, so an author writes words as they are spelt):
+#
+# * NFKC and casefold: "ＶＩＴＴＵ" and "Vittu" are "vittu"; invisible characters go.
+# * Diacritics are dropped ("vïttú" is "vittu"), except that ä, ö and å stay letters of
+#   their own: in Finnish and Swedish they are not decorated a/o ("pässi" is an insult,
+#   "passi" a passport; "sekä" is not "seka"). ø and æ count as ö and ä.
+# * Latin look-alikes from Cyrillic and Greek, and small capitals, count as the Latin
+#   letter ("vіttu" with a Cyrillic і).
+# * Look-alike digits and signs are read as letters (0 o, 1 i or l, 3 e, 4 a, 5 s, 7 t,
+#   8 b, 9 g, @ a, $ s, ! i or l, € e, + t), and the nickname is also read without them.
+# * Letters repeated three or more times match one or two ("vittuuu", "viiittu"), but a
+#   doubled letter is a different word: Finnish vowel and consonant length changes the
+#   meaning (kusi/kuusi, tuli/tulli, kasi/kassi), so "kuusi" never matches "kusi".
+# * Whole words only, never a piece inside a longer word (the Scunthorpe problem):
+#   "kassi", "Lasse" and "Hitsi" are not blocked by anything inside them. A plain entry
+#   matches the whole word; an entry ending in * matches the words that begin with it.
+# * The words of a nickname are also read run together: "vi.ttu" and "v-i-t-u-n" as one
+#   word with prefix entries (but not "P.Askola", an initial and a name); spaced-out
+#   letters likewise ("v i t t u", "vi ttuun": every piece but the last at most two
+#   letters long, and not a lone initial before a name, "P Askola"); and any run of
+#   words such as "Paska Pää" as one word against plain entries and the stems of *
+#   entries taken whole. Prefix entries do not reach across an ordinary space between
+#   words ("Per Sebastian" is not "perse...").
+
+_KEEP = frozenset("äöå")
+_LOOKALIKES = {
+    # Nordic letters that stand for ä/ö, and Latin letters NFD does not take apart.
+    "ø": "ö", "æ": "ä", "ı": "i", "ł": "l", "đ": "d", "ð": "d", "ŀ": "l", "ȷ": "j",
+    # Small capitals.
+    "ᴀ": "a", "ʙ": "b", "ᴄ": "c", "ᴅ": "d", "ᴇ": "e", "ꜰ": "f", "ɢ": "g", "ʜ": "h",
+    "ɪ": "i", "ᴊ": "j", "ᴋ": "k", "ʟ": "l", "ᴍ": "m", "ɴ": "n", "ᴏ": "o", "ᴘ": "p",
+    "ǫ": "q", "ʀ": "r", "ꜱ": "s", "ᴛ": "t", "ᴜ": "u", "ᴠ": "v", "ᴡ": "w", "ʏ": "y", "ᴢ": "z",
+    # Cyrillic look-alikes (after casefold).
+    "а": "a", "в": "b", "е": "e", "ё": "e", "і": "i", "ї": "i", "ј": "j", "к": "k",
+    "м": "m", "н": "h", "о": "o", "р": "p", "с": "c", "т": "t", "у": "y", "х": "x",
+    "ѕ": "s", "ԁ": "d", "һ": "h", "ԛ": "q", "ԝ": "w", "ӏ": "l", "ь": "b", "п": "n",
+    # Greek look-alikes (after casefold).
+    "α": "a", "β": "b", "γ": "y", "ε": "e", "η": "n", "ι": "i", "κ": "k", "μ": "u",
+    "ν": "v", "ο": "o", "ρ": "p", "τ": "t", "υ": "u", "χ": "x", "ω": "w",
+}
+_LEET = {"0": "o", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "9": "g",
+         "@": "a", "$": "s", "€": "e", "+": "t"}
+_LEET_I_OR_L = frozenset("1!|")
+_MAX_AMBIGUOUS = 4  # beyond this many 1/!/| only the all-i and all-l readings are tried
+_SEPARATORS_IN_ENTRY = frozenset(" -'’.")
+_MIN_ENTRY_LETTERS = 2
+
+
+def _fold(text: str) -> str:
+    """Lower-case letters as the matcher compares them; spaces stay, other signs stay."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = "".join(c for c in text if unicodedata.category(c) not in ("Cc", "Cf", "Cs", "Co", "Cn"))
+    text = unicodedata.normalize("NFKC", text)
+    out: list[str] = []
+    for ch in text:
+        cat = unicodedata.category(ch)
+        if cat.startswith("M"):
+            continue
+        if cat.startswith("Z"):
+            out.append(" ")
+            continue
+        ch = _LOOKALIKES.get(ch, ch)
+        if ch in _KEEP:
+            out.append(ch)
+            continue
+        out.extend(c for c in unicodedata.normalize("NFD", ch) if not unicodedata.category(c).startswith("M"))
+    return "".join(out)
+
+
+def _runs(word: str) -> tuple[str, tuple[int, ...]]:
+    """The letters without repeats, and each run's length with three or more counted as 3:
+    "vittuuu" gives ("vitu", (1, 1, 2, 3))."""
+    letters: list[str] = []
+    counts: list[int] = []
+    for ch in word:
+        if letters and letters[-1] == ch:
+            counts[-1] = min(counts[-1] + 1, 3)
+        else:
+            letters.append(ch)
+            counts.append(1)
+    return "".join(letters), tuple(counts)
+
+
+@dataclass(frozen=True)
+class Blocklist:
+    """Entries by their letters without repeats; each keeps its run lengths."""
+
+    words: dict[str, tuple[tuple[int, ...], ...]] = field(default_factory=dict, repr=False)
+    prefixes: dict[str, tuple[tuple[int, ...], ...]] = field(default_factory=dict, repr=False)
+    source: Path | None = None
+
+    def __len__(self) -> int:
+        return sum(map(len, self.words.values())) + sum(map(len, self.prefixes.values()))
+
+    def matches(self, word: str, prefix_ok: bool = True) -> bool:
+        """Whether one word (letters only, folded) is blocked."""
+        if len(word) < _MIN_ENTRY_LETTERS:
+            return False
+        skeleton, counts = _runs(word)
+        for pattern in self.words.get(skeleton, ()):
+            if all(c == p or c == 3 for c, p in zip(counts, pattern)):
+                return True
+        lengths = range(1, len(skeleton) + 1) if prefix_ok else (len(skeleton),)
+        for k in lengths:
+            for pattern in self.prefixes.get(skeleton[:k], ()):
+                # The stem's last run may go on in the word: "vittu*" blocks "vittuun".
+                if all(c == p or c == 3 for c, p in zip(counts[: k - 1], pattern)) and counts[k - 1] >= pattern[-1]:
+                    return True
+        return False
+
+
+def parse_blocklist(text: str, source: Path | None = None) -> Blocklist:
+    """Read the block list's text; a line that is not a word is skipped with a warning."""
+    words: dict[str, list[tuple[int, ...]]] = {}
+    prefixes: dict[str, list[tuple[int, ...]]] = {}
+    where = str(source) if source else "block list"
+    for lineno, line in enumerate(text.splitlines(), 1):
+        entry = line.split("#", 1)[0].strip()
+        if not entry:
+            continue
+        prefix = entry.endswith("*")
+        body = entry[:-1].rstrip() if prefix else entry
+        folded = _fold(body)
+        letters = "".join(c for c in folded if c.isalpha())
+        bad = {c for c in folded if not c.isalpha() and c not in _SEPARATORS_IN_ENTRY}
+        if bad or "*" in body or len(letters) < _MIN_ENTRY_LETTERS:
+            why = "only letters, and * at the end" if bad or "*" in body else "at least two letters"
+            log.warning("%s:%d: skipped %r (an entry is one word: %s)", where, lineno, line.strip(), why)
+            continue
+        skeleton, counts = _runs(letters)
+        (prefixes if prefix else words).setdefault(skeleton, []).append(counts)
+    return Blocklist(
+        {k: tuple(dict.fromkeys(v)) for k, v in words.items()},
+        {k: tuple(dict.fromkeys(v)) for k, v in prefixes.items()},
+        source,
+    )
+
+
+def read_blocklist(path: Path) -> Blocklist:
+    """Read a block list file (UTF-8; a stray byte spoils only its own line)."""
+    data = path.read_bytes()
+    return parse_blocklist(data.decode("utf-8-sig", errors="replace"), path)
+
+
+_blocklist: Blocklist | None = None
+
+
+def load_blocklist(path: Path | None = None) -> Blocklist:
+    """Use the block list at `path` from now on; the shipped one when `path` is None or
+    missing. An unreadable file is never fatal: the shipped list, or at worst none."""
+    global _blocklist
+    for candidate in (path, SHIPPED_BLOCKLIST):
+        if candidate is None or not Path(candidate).is_file():
+            continue
+        try:
+            _blocklist = read_blocklist(Path(candidate))
+        except OSError as exc:
+            log.warning("cannot read the nickname block list %s: %s", candidate, exc)
+            continue
+        return _blocklist
+    log.warning("no nickname block list found (%s); typed nicknames are not filtered", path or SHIPPED_BLOCKLIST)
+    _blocklist = Blocklist()
+    return _blocklist
+
+
+def blocklist() -> Blocklist:
+    """The block list in use, loading the shipped one on first use."""
+    return _blocklist if _blocklist is not None else load_blocklist(None)
+
+
+def _readings(folded: str) -> Iterator[str]:
+    """The nickname as typed, and with look-alike digits and signs read as letters."""
+    yield folded
+    leet = "".join(_LEET.get(c, c) for c in folded)
+    spots = [i for i, c in enumerate(leet) if c in _LEET_I_OR_L]
+    if len(spots) <= _MAX_AMBIGUOUS:
+        choices = itertools.product("il", repeat=len(spots))
+    else:
+        choices = iter([("i",) * len(spots), ("l",) * len(spots)])
+    for choice in choices:
+        chars = list(leet)
+        for i, letter in zip(spots, choice):
+            chars[i] = letter
+        yield "".join(chars)
+
+
+def _spaced_out(pieces: list[str]) -> bool:
+    """Whether pieces read together look like one word spelt apart ("v i t t u", "vi ttuun"),
+    rather than words or an initial and a name ("Per Sebastian", "P. Askola")."""
+    if len(pieces) == 2 and len(pieces[0]) == 1:
+        return False
+    return all(len(p) <= 2 for p in pieces[:-1])
+
+
+def _words(reading: str) -> Iterator[tuple[str, bool]]:
+    """(word, whether prefix entries apply) for one reading of the nickname."""
+    chunks: list[str] = []
+    for chunk in reading.split():
+        pieces = ["".join(g) for is_letter, g in itertools.groupby(chunk, str.isalpha) if is_letter]
+        for piece in pieces:
+            yield piece, True
+        if len(pieces) > 1:
+            # "vi.ttu", "v-i-t-u-n": signs inside a word; but "P.Askola" is an initial.
+            yield "".join(pieces), not (len(pieces) == 2 and len(pieces[0]) == 1)
+        if pieces:
+            chunks.append("".join(pieces))
+    for i in range(len(chunks)):
+        for j in range(i + 2, len(chunks) + 1):
+            yield "".join(chunks[i:j]), _spaced_out(chunks[i:j])
+
+
+def is_blocked(nickname: str, entries: Blocklist | None = None) -> bool:
+    """Whether a nickname contains a word from the block list (see the notes above)."""
+    entries = entries if entries is not None else blocklist()
+    if not len(entries):
+        return False
+    folded = _fold(nickname)
+    seen: set[tuple[str, bool]] = set()
+    for reading in dict.fromkeys(_readings(folded)):
+        for word, prefix_ok in _words(reading):
+            if (word, prefix_ok) in seen:
+                continue
+            seen.add((word, prefix_ok))
+            if entries.matches(word, prefix_ok):
+                return True
+    return False

@@ -202,6 +202,7 @@ def ui_strings() -> dict[str, str]:
         "err_own_nicknames_off": _("In this workshop you get a nickname; you can't type your own."),
         "err_nick_empty": _("Write a nickname with at least one letter."),
         "err_nick_taken": _("Someone already has that nickname."),
+        "err_nick_blocked": _("Choose another nickname."),
         "err_rate_limited": _("Slow down a little and try again."),
         "err_not_saved": _("The server could not save this. Try again."),
         "err_ended": _("This workshop has ended."),
