@@ -121,7 +121,7 @@ ATTACKS = [
     # (libyaml finds the error, PyYAML's Python parser reads the file again to word it): 1-2 s,
     # linear in the size, so its bound is wider than the others' on a busy machine
     Attack("big-file-broken-at-the-end", extra="".join(f"k{i}: v\n" for i in range(24_000)) + 'loppu: "auki\n',
-           at=(EXTRA_LINE + 24_000, 8), words=("this quote is never closed",), bound=3 * BOUND),
+           at=(EXTRA_LINE + 24_000, 8), words=("this quote is never closed",)),
     Attack("five-megabytes", extra="notes: " + "Pitkä teksti ilman loppua. " * (5_000_000 // 28) + "\n",
            at=(1, 1), words=(f"larger than {MAX_BYTES // 1000} kB", "split it up")),
     Attack("python-tag", title='!!python/object/apply:os.system ["touch {marker}"]', at=TITLE_AT,

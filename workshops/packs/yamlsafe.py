@@ -316,6 +316,9 @@ class _Composer:
         return node
 
 
+_REREAD_LIMIT = 32_000  # characters; the Python parser reads this many in about 0.2 s
+
+
 def _compose(text: str) -> yaml.Node | None:
     """Compose with libyaml (quick) when there is one; let PyYAML's Python parser find and word any error."""
     if _FAST_PARSER is not None:
@@ -324,6 +327,11 @@ def _compose(text: str) -> yaml.Node | None:
             return _Composer(parser).compose()
         except (_Refusal, _ComposeError):
             raise
+        except yaml.MarkedYAMLError:
+            # A big file is not read again by the slow parser (seconds near the size limit):
+            # libyaml's own position and wording, which PyYAML's mostly copy, will do.
+            if len(text) > _REREAD_LIMIT:
+                raise
         except Exception:  # noqa: BLE001, S110 - whatever libyaml disliked, the Python parser reads again below
             pass
         finally:
