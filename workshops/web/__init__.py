@@ -25,7 +25,7 @@ def _security_headers(resp: Response) -> Response:
 
 
 def register(app: Flask) -> None:
-    from . import live
+    from . import assets, live
     from .guard import RateLimiter
     from .pages import bp
 
@@ -39,6 +39,7 @@ def register(app: Flask) -> None:
         "events": RateLimiter(rate=cfg["EVENTS_PER_SECOND"], burst=cfg["EVENT_BURST"]),
     }
     app.register_blueprint(bp)
+    assets.init_app(app)
     app.after_request(_security_headers)
     if app.config.get("TIMER_LOOP", True):
         socketio.start_background_task(live.run_timers, app)

@@ -97,13 +97,20 @@ def _drop_seat(code: str, seat: str) -> None:
             disconnect(sid=sid, namespace="/")
 
 
-def broadcast(live: Live, outcome: Outcome) -> None:
-    """Send each role the views an accepted action changed."""
+def broadcast(live: Live, outcome: Outcome, urgent: bool = False) -> None:
+    """Send each role the views an accepted action changed.
+
+    `urgent`: the facilitator's own command (or a timer): their console and the projector
+    follow at once, not at the end of a coalescing window; pupils' answers may wait.
+    """
     if not outcome.ok or not outcome.changed:
         return
     state = live.state
     code = live.code
-    _send_room_views(live)
+    if urgent:
+        _emit_room_views(live, screen=True)
+    else:
+        _send_room_views(live)
     common = views.pupil_common(state)
     fingerprint = json.dumps({k: v for k, v in common.items() if k != "rev"}, sort_keys=True, default=str)
     last_common = current_app.extensions["workshops"].setdefault("last_common", {})
@@ -250,7 +257,7 @@ def _handle(role: str, data: Any) -> dict[str, Any]:
     actor = "host" if role == "host" else client.seat
     outcome = manager().submit(live, actor, env.action, env.cid)
     if outcome.ok:
-        broadcast(live, outcome)
+        broadcast(live, outcome, urgent=role == "host")
     else:
         if outcome.error == "not_saved":
             presence_changed(live)
@@ -298,7 +305,7 @@ def run_timers(app) -> None:
         with app.app_context():
             try:
                 for live, outcome in manager().due_timers():
-                    broadcast(live, outcome)
+                    broadcast(live, outcome, urgent=True)
                 if tick % ticks_per_purge == 0:
                     for live in manager().purge(keep):
                         close_session(live)
