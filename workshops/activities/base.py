@@ -12,6 +12,7 @@ import random
 from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import replace
+from functools import cached_property
 from typing import Any, ClassVar, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -70,13 +71,39 @@ class Ctx:
     seats: Mapping[str, Seat]  # active (not kicked) pupils only
     team_ids: tuple[str, ...]
     language: str
-    rng: random.Random
+    seed: str  # the session's seed and revision: a replayed move draws the same numbers
+
+    @cached_property
+    def rng(self) -> random.Random:
+        # Made on first use: most moves and views draw nothing.
+        return random.Random(self.seed)
 
     def team_members(self, team: str) -> list[str]:
-        return [s.id for s in self.seats.values() if s.team == team and not s.mentor]
+        return list(team_index(self.seats).get(team, ()))
 
     def mentors(self) -> list[str]:
-        return [s.id for s in self.seats.values() if s.mentor]
+        return list(team_index(self.seats).get(_MENTORS, ()))
+
+
+# Team lists per seats mapping: a session's seats change only when pupils do, while every
+# answer and every pupil's view asks for a team (O(N) each, O(N²) per reveal, uncached).
+_TEAMS: dict[int, tuple[Mapping[str, Seat], dict[str | None, tuple[str, ...]]]] = {}
+_MENTORS = "*mentors*"  # not a team id (those are t1…t8)
+
+
+def team_index(seats: Mapping[str, Seat]) -> dict[str | None, tuple[str, ...]]:
+    hit = _TEAMS.get(id(seats))
+    if hit is not None and hit[0] is seats:
+        return hit[1]
+    index: dict[str | None, list[str]] = {}
+    for s in seats.values():
+        # Mentors lead rather than play: they are nobody's team member.
+        index.setdefault(_MENTORS if s.mentor else s.team, []).append(s.id)
+    frozen = {k: tuple(v) for k, v in index.items()}
+    if len(_TEAMS) > 256:
+        _TEAMS.clear()
+    _TEAMS[id(seats)] = (seats, frozen)
+    return frozen
 
 
 C = TypeVar("C", bound=StepBase)
