@@ -91,6 +91,40 @@ def test_majority_decides_and_the_split_is_kept():
     assert t2.choice is None and t2.own.moved == 0  # nobody voted: the team stays
 
 
+def test_votes_cast_on_another_teams_card_do_not_count_after_a_move():
+    # Found by tests/trust/test_fuzz_events.py: the facilitator moved pupils mid-vote, their
+    # votes (for their old team's card) became their new team's majority, and the reveal
+    # failed with an IndexError: no choice on the card had the winning count.
+    state = host(host(session(), "start"), "deal")
+    state = host(state, "skip", team="t2")  # t2 gets a card of its own
+    other = GAME.card(game(state).hands["t2"])
+    assert other.id != game(state).hands["t1"]
+    t1 = [s for s in state.pupils if team_of(state, s) == "t1"]
+    t2 = [s for s in state.pupils if team_of(state, s) == "t2"]
+    state = vote(state, t1[0], "pelaa")
+    for seat in t2:
+        state = vote(state, seat, other.choices[0].id)
+        state = run(state, "host", {"type": "move", "seat": seat, "team": "t1"})
+    own = views.pupil_own(state, t2[0])["activity"]
+    assert own["mine"] is None and own["split"] == {"pelaa": 1}
+    board = next(t for t in views.host_view(state)["activity"]["teams"] if t["team"] == "t1")
+    assert board["voted"] == 1 and board["split"] == {"pelaa": 1}
+    state = host(state, "reveal")
+    turn = game(state).tokens["t1"].journey[-1]
+    assert turn.choice == "pelaa" and turn.split == {"pelaa": 1}
+
+
+def test_a_newcomer_joining_a_team_updates_the_teams_own_views():
+    # Found by tests/trust/test_fuzz_events.py: only the newcomer got an own_view, and its
+    # teammates' phones kept the old team size.
+    state = host(host(session(), "start"), "deal")
+    state = run(state, "system", {"type": "join"})
+    newcomer = session_rules.last_joined(state)
+    team = [s for s in state.pupils if team_of(state, s) == team_of(state, newcomer)]
+    assert views.pupil_own(state, team[0])["activity"]["team_size"] == len(team)
+    assert set(team) <= views.affected_seats(state, "system", "join")
+
+
 def test_tie_goes_to_the_choice_listed_first():
     state = host(host(session(pupils=4), "start"), "deal")
     t1 = [s for s in state.pupils if team_of(state, s) == "t1"]

@@ -172,6 +172,23 @@ def test_mentor_sees_only_their_station_and_can_mark_done_and_call():
     assert pupil(state, "p7", "rate", which="as_written", value=1).code == "mentor_leads"
 
 
+def test_the_own_views_a_move_changes_are_all_sent():
+    # Found by tests/trust/test_fuzz_events.py: only the group got a new own_view, so the
+    # station leader's phone missed its groups' answers, and the groups missed "done".
+    state = host(host(session(), "start"), "lead", seat="p7", station="bileet")
+    group = game(state).groups_at("bileet")[0]
+    seat = members(state, group)[0]
+    state = pupil(state, seat, "rate", which="as_written", value=5)
+    assert {*members(state, group), "p7"} <= views.affected_seats(state, seat, "act")
+    state = pupil(state, "p7", "done")
+    assert views.affected_seats(state, "p7", "act") is None  # every group at the leader's station
+    state = run(state, "system", {"type": "join"})  # a newcomer joins a group: its leader sees the name
+    newcomer = session_rules.last_joined(state)
+    assert {newcomer, *members(state, state.pupils[newcomer].team), "p7"} <= views.affected_seats(
+        state, "system", "join"
+    )
+
+
 def test_debrief_shows_each_station_in_turn():
     state = host(session(mentor=None, pupils=6, groups=2), "start")
     while game(state).phase != "debrief":

@@ -105,7 +105,9 @@ def _index(pupils: dict[str, Pupil]) -> _Index:
         return hit[1]
     active = {pid: p for pid, p in pupils.items() if not p.kicked}
     seats = {pid: p.seat() for pid, p in active.items()}
-    return _remember(pupils, _Index(active, seats, frozenset(p.nick for p in pupils.values())))
+    # Nicknames waiting for approval are taken too: a generated one must not collide later.
+    nicks = frozenset(n for p in pupils.values() for n in (p.nick, p.pending) if n)
+    return _remember(pupils, _Index(active, seats, nicks))
 
 
 def _with_newcomer(old: dict[str, Pupil], new: dict[str, Pupil], pupil: Pupil) -> None:
@@ -216,8 +218,7 @@ def _pupil(state: SessionState, action: BaseModel, pupil: Pupil, at: float) -> S
         # Nicknames settle in the lobby; afterwards they would keep changing on the projector.
         return Rejected("lobby_only", "You can change your nickname only before the workshop starts.")
     if isinstance(action, Reroll):
-        taken = {p.nick for p in state.pupils.values()}
-        nick = nicknames.generate(_rng(state), taken)
+        nick = nicknames.generate(_rng(state), _index(state.pupils).nicks)
         return replace(state, pupils={**state.pupils, pupil.id: replace(pupil, nick=nick, pending=None)})
     if isinstance(action, Rename):
         if not state.own_nicknames:
@@ -276,7 +277,7 @@ def _host(state: SessionState, action: BaseModel, at: float) -> SessionState | R
         kicked = action.type == "kick"
         if kicked is pupil.kicked:
             return state
-        team = None if kicked else _smallest_team(state)
+        team = None if kicked or pupil.mentor else _smallest_team(state)  # leaders lead, not play
         return replace(state, pupils={**state.pupils, pupil.id: replace(pupil, kicked=kicked, team=team)})
     if isinstance(action, Remove):
         unknown = [seat for seat in action.seats if seat not in state.pupils]
@@ -308,6 +309,11 @@ def _host(state: SessionState, action: BaseModel, at: float) -> SessionState | R
         pupil = state.pupils.get(action.seat)
         if pupil is None or pupil.pending is None:
             return Rejected("no_pending_nick", "That pupil has no nickname waiting.")
+        if action.approve and pupil.pending.casefold() in {
+            p.nick.casefold() for p in state.pupils.values() if p.id != pupil.id
+        }:
+            # Someone got it meanwhile (a generated nickname may match a typed one).
+            return Rejected("nick_taken", "Someone already has that nickname.")
         decided = replace(pupil, nick=pupil.pending if action.approve else pupil.nick, pending=None)
         return replace(state, pupils={**state.pupils, pupil.id: decided})
     if isinstance(action, Mentor):

@@ -147,16 +147,27 @@ def pupil_own(state: SessionState, seat_id: str) -> dict[str, Any]:
 
 
 def affected_seats(state: SessionState, actor: str, action_type: str) -> set[str] | None:
-    """Which pupils' own views an accepted action may change; None means everyone's."""
+    """Which pupils' own views an accepted action may change; None means everyone's.
+
+    On a team step a pupil's move (or a newcomer joining a team) changes what the whole
+    team sees, and what the station leaders see of their groups; a station leader's move
+    changes what the groups at its station see.
+    """
     if actor == "host" or action_type == "timer":
         return None
     if actor == "system":
-        return {f"p{state.next_seat - 1}"} if action_type == "join" else None
+        if action_type != "join":
+            return None
+        actor = f"p{state.next_seat - 1}"
     pupil = state.pupils.get(actor)
     step = state.current
-    if pupil is not None and pupil.team and step is not None and REGISTRY[step.kind].affects_team(step):
-        return {p.id for p in state.pupils.values() if p.team == pupil.team}
-    return {actor}
+    if pupil is None or step is None or not REGISTRY[step.kind].affects_team(step):
+        return {actor}
+    if pupil.mentor:
+        return None
+    mentors = {p.id for p in state.active.values() if p.mentor}
+    team = {p.id for p in state.pupils.values() if p.team == pupil.team} if pupil.team else set()
+    return {actor} | team | mentors
 
 
 def report(state: SessionState) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from pydantic import Field
 from ...packs.text import as_map
 from ..base import ActionModel, Activity, Ctx, Rejected, Seat, timer_due
 from . import game as rules
-from .config import BoardGameStep
+from .config import BoardGameStep, Card
 from .game import Change, GameState, Token, Turn
 
 Id = Annotated[str, Field(max_length=40)]
@@ -213,6 +213,9 @@ class BoardGame(Activity[BoardGameStep, GameState]):
             "meters": token.meters,
         }
 
+    def _hand(self, step: BoardGameStep, state: GameState, team: str) -> Card | None:
+        return step.card(state.hands[team]) if team in state.hands else None
+
     def _last_turn(self, token: Token, state: GameState) -> Turn | None:
         if token.journey and token.journey[-1].round == state.round:
             return token.journey[-1]
@@ -223,10 +226,11 @@ class BoardGame(Activity[BoardGameStep, GameState]):
         for team, token in sorted(state.tokens.items()):
             entry = self._token(step, team, token, ctx)
             members = ctx.team_members(team)
-            entry["voted"] = len([m for m in members if m in state.votes])
+            split = rules.split(state, members, self._hand(step, state, team))
+            entry["voted"] = sum(split.values())
             entry["members"] = len(members)
             if secrets:
-                entry["split"] = rules.split(state, members)
+                entry["split"] = split
             if team in state.hands:
                 entry["card"] = self._card(step, state.hands[team], ctx, secrets=secrets)
             if state.phase in ("revealed", "ended"):
@@ -278,9 +282,11 @@ class BoardGame(Activity[BoardGameStep, GameState]):
         if token is None:
             return {"playing": False}
         own: dict[str, Any] = {"playing": True} | self._token(step, team, token, ctx)
-        own["mine"] = state.votes.get(seat.id)
+        hand = self._hand(step, state, team)
+        mine = state.votes.get(seat.id)
+        own["mine"] = mine if hand is not None and mine in {c.id for c in hand.choices} else None
         members = ctx.team_members(team)
-        own["split"] = rules.split(state, members)
+        own["split"] = rules.split(state, members, hand)
         own["team_size"] = len(members)
         if team in state.hands and state.phase in ("voting", "closed"):
             own["card"] = self._card(step, state.hands[team], ctx)

@@ -219,13 +219,18 @@ def redeal(game: BoardGameStep, state: GameState, team: str, rng: random.Random)
 
 
 # -- voting and the reveal --------------------------------------------------------------------
-def split(state: GameState, members: list[str]) -> dict[str, int]:
-    return dict(Counter(state.votes[m] for m in members if m in state.votes))
+def split(state: GameState, members: list[str], card: Card | None) -> dict[str, int]:
+    """How a team's members voted on its card. A vote for a choice the card does not have
+    (cast on another team's card by a pupil the facilitator then moved) does not count."""
+    if card is None:
+        return {}
+    choices = {c.id for c in card.choices}
+    return dict(Counter(state.votes[m] for m in members if state.votes.get(m) in choices))
 
 
 def decide(game: BoardGameStep, state: GameState, card: Card, members: list[str], rng: random.Random) -> str | None:
     """The team's choice: the majority; a tie goes by the pack's rule."""
-    counts = split(state, members)
+    counts = split(state, members, card)
     if not counts:
         return None
     best = max(counts.values())
@@ -252,7 +257,7 @@ def reveal(
             tokens[team], change, for_others = apply_effects(choice.effects, tokens[team], game)
             if for_others:
                 outgoing.append((team, for_others))
-        turns[team] = Turn(state.round, card.id, choice_id, split(state, members), change)
+        turns[team] = Turn(state.round, card.id, choice_id, split(state, members, card), change)
     incoming: dict[str, list[tuple[str, Change]]] = {}
     for source, effects in outgoing:
         for team in sorted(tokens):
