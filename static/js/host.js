@@ -19,10 +19,12 @@ const api = connect(boot.auth, { host_view: (v) => { view = v; render(); } }, {
   onRefused: (d) => { status.textContent = errorText({ ok: false, ...d }); },
 });
 // Another tab (or the retention time) erased the session: nothing here is valid any more.
-api.socket.on("session_deleted", () => { window.location.href = "/"; });
+let deleting = false; // this tab pressed the button: its form's answer says where to go
+api.socket.on("session_deleted", () => { if (!deleting) window.location.href = "/"; });
 
 document.getElementById("delete-form")?.addEventListener("submit", (e) => {
   if (!confirm(t("delete_confirm"))) e.preventDefault();
+  else deleting = true;
 });
 
 let navigating = false;

@@ -65,3 +65,27 @@ def test_a_hostile_nickname_is_shown_as_text_and_no_page_leaves_the_server(deskt
     host.goto(f"{server.url}/report/{code}")
     host.wait_for_load_state("networkidle")
     # The watch fixture fails the test on any request to another host or any page error.
+
+
+def test_the_facilitator_removes_scripted_joins_in_bulk_and_deletes_the_session_data(desktop, phones, server, watch):
+    import requests
+
+    host, code = start_session(desktop, server, "esittely")
+    host.on("dialog", lambda dialog: dialog.accept())  # the confirmations
+    phone = phones()
+    phone.goto(f"{server.url}/j/{code}")
+    expect(phone.locator("#nick")).not_to_be_empty()
+    for _ in range(4):  # a script takes seats without ever opening a connection
+        resp = requests.post(f"{server.url}/j/{code}/seat", json={}, headers={"Origin": server.url}, timeout=5)
+        assert resp.ok
+    expect(host.locator("#people li.pupil")).to_have_count(5)
+    host.locator("#pick-offline").click()
+    expect(host.locator("#remove-picked")).to_contain_text("4")
+    host.locator("#remove-picked").click()
+    expect(host.locator("#people li.pupil")).to_have_count(1)
+    expect(host.locator("#people li.pupil.on")).to_have_count(1)  # the real phone stays
+
+    host.locator("#delete-data").click()
+    expect(host.locator("#deleted")).to_contain_text(code)
+    expect(phone.locator("main")).to_contain_text("poistettu")  # "the workshop's data has been deleted"
+    assert phone.evaluate("Object.keys(localStorage).length") == 0
