@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, request
+from flask.sessions import SecureCookieSessionInterface
 
 from .config import DEFAULTS, PROJECT_ROOT, default_data_dir
 from .extensions import babel, socketio
@@ -50,6 +51,20 @@ def _same_origin_check(hops: int):
     return allowed
 
 
+class _SessionCookies(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, with the signer made once instead of per request.
+
+    Every Socket.IO event runs in a request context that opens the session: with 2,000
+    phones answering at once, building the signer each time was measurable.
+    """
+
+    def get_signing_serializer(self, app: Flask):  # type: ignore[override]
+        made = app.extensions.get("session_signer")
+        if made is None:
+            made = app.extensions["session_signer"] = super().get_signing_serializer(app)
+        return made
+
+
 class DataDirError(Exception):
     """The data folder cannot hold the journal: the kit must not start and pretend to save."""
 
@@ -71,6 +86,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         template_folder=str(PROJECT_ROOT / "templates"),
         static_folder=str(PROJECT_ROOT / "static"),
     )
+    app.session_interface = _SessionCookies()
     app.config.update(DEFAULTS)
     app.config.update(config or {})
     data_dir = Path(app.config["DATA_DIR"] or default_data_dir())

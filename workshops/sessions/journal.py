@@ -105,7 +105,16 @@ class Journal:
     ) -> None:
         """Record one accepted action (and, if it ends the session, the end) in one transaction."""
         text = json.dumps(action, ensure_ascii=False, separators=(",", ":"))
+        insert = "INSERT INTO actions (session_id, at, actor, cid, action) VALUES (?,?,?,?,?)"
         with self._lock:
+            if not ends:
+                # One statement is its own transaction: committed (or not) whole, in one call.
+                try:
+                    self._db.execute(insert, (sid, at, actor, cid, text))
+                except sqlite3.Error as exc:
+                    self._rollback()
+                    raise JournalError(str(exc)) from exc
+                return
             try:
                 self._db.execute("BEGIN IMMEDIATE")
                 try:

@@ -256,7 +256,7 @@ def _act(state: SessionState, action: ActParsed, at: float, pupil: Pupil | None)
         result = kind.pupil_move(step, current, pupil.seat(), action.action, ctx)
     if isinstance(result, Rejected) or result is current:
         return result if isinstance(result, Rejected) else state
-    return replace(state, activities={**state.activities, step.id: result})
+    return _evolve(state, activities={**state.activities, step.id: result})
 
 
 def _host(state: SessionState, action: BaseModel, at: float) -> SessionState | Rejected:
@@ -377,7 +377,15 @@ def apply(state: SessionState, actor: str, action: BaseModel, at: float) -> Sess
         result = _system(state, action, at)
     if isinstance(result, Rejected) or result is state:
         return result  # refused, or changed nothing (the same vote again): no new revision
-    return replace(result, rev=state.rev + 1, last_at=max(at, state.last_at))
+    return _evolve(result, rev=state.rev + 1, last_at=max(at, state.last_at))
+
+
+def _evolve(state: SessionState, **changes: Any) -> SessionState:
+    """`dataclasses.replace` for the hot path (every answer): a field copy, not a new __init__."""
+    new = object.__new__(SessionState)
+    new.__dict__.update(state.__dict__)
+    new.__dict__.update(changes)
+    return new
 
 
 def last_joined(state: SessionState) -> str:

@@ -11,6 +11,7 @@ from collections.abc import Collection
 from typing import Any
 
 from ..activities import REGISTRY
+from ..activities.base import team_index
 from ..packs.text import as_map
 from .rules import SessionState
 
@@ -18,11 +19,11 @@ TEAM_COLOURS = ("red", "blue", "green", "yellow", "purple", "orange", "teal", "p
 
 
 def _teams(state: SessionState) -> list[dict[str, Any]]:
-    sizes = {t: 0 for t in state.teams}
-    for p in state.active.values():
-        if p.team in sizes and not p.mentor:
-            sizes[p.team] += 1
-    return [{"id": t, "colour": TEAM_COLOURS[i % len(TEAM_COLOURS)], "size": sizes[t]} for i, t in enumerate(state.teams)]
+    if not state.teams:
+        return []
+    members = team_index(state.ctx(state.last_at).seats)  # cached per pupils: not O(N) per view
+    return [{"id": t, "colour": TEAM_COLOURS[i % len(TEAM_COLOURS)], "size": len(members.get(t, ()))}
+            for i, t in enumerate(state.teams)]
 
 
 def _step_head(state: SessionState) -> dict[str, Any] | None:

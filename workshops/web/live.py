@@ -7,7 +7,6 @@ projector, not one to every phone.
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 import traceback
@@ -86,8 +85,20 @@ def send_full(live: Live, client: Client, to: str) -> None:
     elif client.role == "screen":
         socketio.emit("screen_view", _stamped(views.screen_view(live.state)), to=to)
     else:
-        socketio.emit("pupil_view", _stamped(views.pupil_common(live.state)), to=to)
+        socketio.emit("pupil_view", _stamped(dict(_common(live))), to=to)
         socketio.emit("own_view", views.pupil_own(live.state, client.seat), to=to)
+
+
+def _common(live: Live) -> dict[str, Any]:
+    """The view all pupils share, built once per state: a reconnect storm asks for it N times."""
+    cache = current_app.extensions["workshops"].setdefault("common_views", {})
+    state = live.state
+    hit = cache.get(live.code)
+    if hit is not None and hit[0] is state:
+        return hit[1]
+    view = views.pupil_common(state)
+    cache[live.code] = (state, view)
+    return view
 
 
 def _drop_seat(code: str, seat: str) -> None:
@@ -111,12 +122,12 @@ def broadcast(live: Live, outcome: Outcome, urgent: bool = False) -> None:
         _emit_room_views(live, screen=True)
     else:
         _send_room_views(live)
-    common = views.pupil_common(state)
-    fingerprint = json.dumps({k: v for k, v in common.items() if k != "rev"}, sort_keys=True, default=str)
+    common = _common(live)
+    seen = {k: v for k, v in common.items() if k != "rev"}  # compared as values: no encoding per answer
     last_common = current_app.extensions["workshops"].setdefault("last_common", {})
-    if last_common.get(code) != fingerprint:
-        last_common[code] = fingerprint
-        socketio.emit("pupil_view", _stamped(common), to=f"{code}:pupils")
+    if last_common.get(code) != seen:
+        last_common[code] = seen
+        socketio.emit("pupil_view", _stamped(dict(common)), to=f"{code}:pupils")
     seats = state.pupils.keys() if outcome.affected is None else outcome.affected
     for seat in seats:
         socketio.emit("own_view", views.pupil_own(state, seat), to=f"{code}:{seat}")
@@ -133,6 +144,7 @@ def close_session(live: Live) -> None:
             _clients().pop(sid, None)
             socketio.server.disconnect(sid, namespace="/")
     current_app.extensions["workshops"].get("last_common", {}).pop(live.code, None)
+    current_app.extensions["workshops"].get("common_views", {}).pop(live.code, None)
 
 
 def presence_changed(live: Live) -> None:
