@@ -40,6 +40,11 @@ def _step_head(state: SessionState) -> dict[str, Any] | None:
     }
 
 
+# Team points per (activity state, seats): a step's points change only when its own state or
+# the pupils do, while the scores are part of every view built on every answer.
+_POINTS: dict[tuple[int, int], tuple[Any, Any, dict[str, int]]] = {}
+
+
 def _scores(state: SessionState) -> dict[str, int]:
     """Points per team over every step that awards them. Teams only: pupils are never ranked."""
     ctx = state.ctx(state.last_at)
@@ -47,7 +52,17 @@ def _scores(state: SessionState) -> dict[str, int]:
     for step in state.pack.agenda:
         kind = REGISTRY[step.kind]
         if step.id in state.activities and hasattr(kind, "team_points"):
-            for team, points in kind.team_points(step, state.activities[step.id], ctx).items():
+            data = state.activities[step.id]
+            key = (id(data), id(ctx.seats))
+            hit = _POINTS.get(key)
+            if hit is not None and hit[0] is data and hit[1] is ctx.seats:
+                points_by_team = hit[2]
+            else:
+                points_by_team = kind.team_points(step, data, ctx)
+                if len(_POINTS) > 1024:
+                    _POINTS.clear()
+                _POINTS[key] = (data, ctx.seats, points_by_team)
+            for team, points in points_by_team.items():
                 scores[team] = scores.get(team, 0) + points
     return scores
 
