@@ -181,6 +181,7 @@ def server(tmp_path):
     srv = ServerProcess(tmp_path)
     srv.start()
     yield srv
+    close_clients()
     srv.stop()
 
 
@@ -199,6 +200,7 @@ def make_server(tmp_path):
         return srv
 
     yield make
+    close_clients()
     for srv in made:
         srv.stop()
 
@@ -326,10 +328,20 @@ def networks():
 VIEW_EVENTS = ("host_view", "screen_view", "pupil_view", "own_view")
 
 
+_OPEN_CLIENTS: list[Client] = []
+
+
+def close_clients() -> None:
+    """Close every client made so far: one left reconnecting would outlive its server."""
+    while _OPEN_CLIENTS:
+        _OPEN_CLIENTS.pop().close()
+
+
 class Client:
     """One Socket.IO connection as a page makes it: auth on connect, `{cid, action}` events, views in."""
 
     def __init__(self, url: str, auth: dict[str, Any], headers: dict[str, str] | None = None):
+        _OPEN_CLIENTS.append(self)
         self.url = url
         self.auth = auth
         self.headers = dict(headers or {})
@@ -401,8 +413,9 @@ class Client:
         wait_until(lambda: self.sio.connected, timeout, "the client to reconnect")
 
     def close(self) -> None:
+        self.sio.reconnection = False
         try:
-            self.sio.disconnect()
+            self.sio.shutdown()  # disconnects, and stops a reconnection loop that is under way
         except Exception:
             pass
 
