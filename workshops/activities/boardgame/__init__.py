@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import Field
 
@@ -49,6 +49,8 @@ def _change_view(change: Change | None) -> dict[str, Any] | None:
 class BoardGame(Activity[BoardGameStep, GameState]):
     kind = "boardgame"
     config = BoardGameStep
+    # A team's shared own-view part per (state, team); see _team_part.
+    _shared: ClassVar[dict[tuple[int, str, int, str], tuple[Any, Any, tuple[dict[str, Any], frozenset[str]]]]] = {}
     pupil_actions = {"vote": Vote}
     host_actions = {
         "start": Command, "deal": Command, "close": Command, "reveal": Command, "pause": Command,
@@ -281,21 +283,40 @@ class BoardGame(Activity[BoardGameStep, GameState]):
         token = state.tokens.get(team) if team else None
         if token is None:
             return {"playing": False}
-        own: dict[str, Any] = {"playing": True} | self._token(step, team, token, ctx)
-        hand = self._hand(step, state, team)
+        shared, choices = self._team_part(step, state, team, token, ctx)
+        own = dict(shared)
         mine = state.votes.get(seat.id)
-        own["mine"] = mine if hand is not None and mine in {c.id for c in hand.choices} else None
+        own["mine"] = mine if mine in choices else None
+        return own
+
+    def _team_part(self, step: BoardGameStep, state: GameState, team: str, token: Any,
+                   ctx: Ctx) -> tuple[dict[str, Any], frozenset[str]]:
+        """What every member of a team sees alike, built once per state and team.
+
+        A vote changes the whole team's own views: without this, a team of seven got
+        seven identical boards, cards and splits built one by one.
+        """
+        key = (id(state), team, id(ctx.seats), ctx.language)
+        hit = self._shared.get(key)
+        if hit is not None and hit[0] is state and hit[1] is ctx.seats:
+            return hit[2]
+        part: dict[str, Any] = {"playing": True} | self._token(step, team, token, ctx)
+        hand = self._hand(step, state, team)
         members = ctx.team_members(team)
-        own["split"] = rules.split(state, members, hand)
-        own["team_size"] = len(members)
+        part["split"] = rules.split(state, members, hand)
+        part["team_size"] = len(members)
         if team in state.hands and state.phase in ("voting", "closed"):
-            own["card"] = self._card(step, state.hands[team], ctx)
+            part["card"] = self._card(step, state.hands[team], ctx)
         if state.phase in ("revealed", "ended"):
             turn = self._last_turn(token, state)
-            own["last"] = self._turn(step, turn, ctx) if turn else None
+            part["last"] = self._turn(step, turn, ctx) if turn else None
         if state.phase == "ended":
-            own["journey"] = [self._turn(step, t, ctx) for t in token.journey]
-        return own
+            part["journey"] = [self._turn(step, t, ctx) for t in token.journey]
+        made = (part, frozenset(c.id for c in hand.choices) if hand is not None else frozenset())
+        if len(self._shared) > 512:
+            self._shared.clear()
+        self._shared[key] = (state, ctx.seats, made)
+        return made
 
     def summary(self, step: BoardGameStep, state: GameState, ctx: Ctx) -> dict[str, Any]:
         return {
