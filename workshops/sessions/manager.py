@@ -38,6 +38,7 @@ class Live:
     lock: threading.Lock = field(default_factory=threading.Lock)
     seen: dict[tuple[str, str], int] = field(default_factory=dict)  # (actor, client id) -> revision
     online: Counter[str] = field(default_factory=Counter)  # seat -> open connections
+    presence: int = 0  # bumped whenever `online` changes: views built from it are cached by it
     journal_failed: bool = False
     deleted: bool = False  # erased by the facilitator or the retention time: refuse everything
 
@@ -191,8 +192,10 @@ class SessionManager:
     # -- presence (not journaled: it is not part of the workshop) -------------
     def connected(self, live: Live, seat: str) -> None:
         live.online[seat] += 1
+        live.presence += 1
 
     def disconnected(self, live: Live, seat: str) -> None:
         live.online[seat] -= 1
+        live.presence += 1
         if live.online[seat] <= 0:
             del live.online[seat]

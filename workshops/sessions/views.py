@@ -82,18 +82,24 @@ def _base(state: SessionState) -> dict[str, Any]:
     }
 
 
-def host_view(state: SessionState, online: Collection[str] = ()) -> dict[str, Any]:
+def host_pupils(state: SessionState, online: Collection[str] = ()) -> list[dict[str, Any]]:
+    """The facilitator's pupil list (the edge caches it: it is O(N) and rarely changes)."""
+    return [
+        {"id": p.id, "nick": p.nick, "pending": p.pending, "team": p.team, "kicked": p.kicked,
+         "online": p.id in online, "mentor": p.mentor}
+        for p in state.pupils.values()
+    ]
+
+
+def host_view(state: SessionState, online: Collection[str] = (), pupils: list[dict[str, Any]] | None = None,
+              ) -> dict[str, Any]:
     """Everything: notes, every pupil, every answer, the timing plan."""
     ctx = state.ctx(state.last_at)
     pack = state.pack
     view = _base(state)
     view["own_nicknames"] = state.own_nicknames
     view["max_pupils"] = state.max_pupils
-    view["pupils"] = [
-        {"id": p.id, "nick": p.nick, "pending": p.pending, "team": p.team, "kicked": p.kicked,
-         "online": p.id in online, "mentor": p.mentor}
-        for p in state.pupils.values()
-    ]
+    view["pupils"] = pupils if pupils is not None else host_pupils(state, online)
     # Only the facilitator ever sees who asked to talk to an adult.
     view["talk"] = [{"id": pid, "nick": state.pupils[pid].nick, "at": at} for pid, at in state.talk.items()]
     view["agenda"] = [
@@ -114,13 +120,27 @@ def host_view(state: SessionState, online: Collection[str] = ()) -> dict[str, An
     return view
 
 
+_NICKS: dict[int, tuple[Any, list[dict[str, Any]]]] = {}
+
+
+def _nicks(state: SessionState) -> list[dict[str, Any]]:
+    # Per pupils mapping (unchanged by answers): the projector's list is O(N) to build.
+    hit = _NICKS.get(id(state.pupils))
+    if hit is not None and hit[0] is state.pupils:
+        return hit[1]
+    nicks = [{"nick": p.nick, "team": p.team} for p in state.active.values()]
+    if len(_NICKS) > 256:
+        _NICKS.clear()
+    _NICKS[id(state.pupils)] = (state.pupils, nicks)
+    return nicks
+
+
 def screen_view(state: SessionState) -> dict[str, Any]:
     """The projector: public only. Nicknames are shown; no individual answers."""
     ctx = state.ctx(state.last_at)
     view = _base(state)
-    active = state.active.values()
     view["pupil_count"] = len(state.active)
-    view["nicks"] = [{"nick": p.nick, "team": p.team} for p in active]
+    view["nicks"] = _nicks(state)
     step = state.current
     if step is not None:
         view["activity"] = REGISTRY[step.kind].screen_view(step, state.activities.get(step.id), ctx)

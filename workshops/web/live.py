@@ -73,7 +73,16 @@ def _stamped(view: dict[str, Any]) -> dict[str, Any]:
 
 
 def _host_view(live: Live) -> dict[str, Any]:
-    view = views.host_view(live.state, live.online)
+    # The pupil list changes with the pupils or their connections, not with answers.
+    cache = current_app.extensions["workshops"].setdefault("host_pupils", {})
+    key = (live.state.pupils, live.presence)
+    hit = cache.get(live.code)
+    if hit is not None and hit[0][0] is key[0] and hit[0][1] == key[1]:
+        pupils = hit[1]
+    else:
+        pupils = views.host_pupils(live.state, live.online)
+        cache[live.code] = (key, pupils)
+    view = views.host_view(live.state, live.online, pupils)
     view["journal_failed"] = live.journal_failed
     return _stamped(view)
 
@@ -145,6 +154,7 @@ def close_session(live: Live) -> None:
             socketio.server.disconnect(sid, namespace="/")
     current_app.extensions["workshops"].get("last_common", {}).pop(live.code, None)
     current_app.extensions["workshops"].get("common_views", {}).pop(live.code, None)
+    current_app.extensions["workshops"].get("host_pupils", {}).pop(live.code, None)
 
 
 def presence_changed(live: Live) -> None:
