@@ -320,6 +320,7 @@ def run_timers(app) -> None:
     keep = app.config["RETENTION_HOURS"] * 3600
     # Every ten minutes, or more often when the retention time is short.
     ticks_per_purge = max(1, int(min(600.0, keep / 4) / interval))
+    ticks_per_checkpoint = max(1, int(30 / interval))
     tick = 0
     while True:
         socketio.sleep(interval)
@@ -328,6 +329,8 @@ def run_timers(app) -> None:
             try:
                 for live, outcome in manager().due_timers():
                     broadcast(live, outcome, urgent=True)
+                if tick % ticks_per_checkpoint == 0:
+                    manager().journal.checkpoint()
                 if tick % ticks_per_purge == 0:
                     for live in manager().purge(keep):
                         close_session(live)
