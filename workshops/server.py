@@ -116,6 +116,10 @@ def serve(
         app = create_app(settings)
     except DataDirError as exc:
         # Running without a journal would acknowledge answers it cannot keep.
+        # Bilingual like the start-up banner: the facilitator may read only Finnish.
+        print(f"Tietokansioon {data_dir} ei voi kirjoittaa, joten vastauksia ei voisi tallentaa:"
+              " työpajapakki ei käynnisty.", file=sys.stderr)
+        print("Valitse kansio, johon voit kirjoittaa: workshops serve --data-dir <kansio>", file=sys.stderr)
         print(f"{exc}. Nothing would be saved, so the kit does not start.", file=sys.stderr)
         print("Choose a folder you can write to: workshops serve --data-dir <folder>", file=sys.stderr)
         return 2

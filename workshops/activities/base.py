@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import random
 from collections.abc import Mapping
-from dataclasses import dataclass
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Any, ClassVar, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..identity_cache import IdentityCache
 from ..packs.text import Id, Strict, Text
 
 
@@ -87,23 +87,19 @@ class Ctx:
 
 # Team lists per seats mapping: a session's seats change only when pupils do, while every
 # answer and every pupil's view asks for a team (O(N) each, O(N²) per reveal, uncached).
-_TEAMS: dict[int, tuple[Mapping[str, Seat], dict[str | None, tuple[str, ...]]]] = {}
+_TEAMS: IdentityCache[dict[str | None, tuple[str, ...]]] = IdentityCache()
 _MENTORS = "*mentors*"  # not a team id (those are t1…t8)
 
 
 def team_index(seats: Mapping[str, Seat]) -> dict[str | None, tuple[str, ...]]:
-    hit = _TEAMS.get(id(seats))
-    if hit is not None and hit[0] is seats:
-        return hit[1]
-    index: dict[str | None, list[str]] = {}
-    for s in seats.values():
-        # Mentors lead rather than play: they are nobody's team member.
-        index.setdefault(_MENTORS if s.mentor else s.team, []).append(s.id)
-    frozen = {k: tuple(v) for k, v in index.items()}
-    if len(_TEAMS) > 256:
-        _TEAMS.clear()
-    _TEAMS[id(seats)] = (seats, frozen)
-    return frozen
+    def build() -> dict[str | None, tuple[str, ...]]:
+        index: dict[str | None, list[str]] = {}
+        for s in seats.values():
+            # Mentors lead rather than play: they are nobody's team member.
+            index.setdefault(_MENTORS if s.mentor else s.team, []).append(s.id)
+        return {k: tuple(v) for k, v in index.items()}
+
+    return _TEAMS.get((seats,), build)
 
 
 C = TypeVar("C", bound=StepBase)

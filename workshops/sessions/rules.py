@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import random
 from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from types import MappingProxyType
-from dataclasses import dataclass, field, replace
 from typing import Any
 
 from pydantic import BaseModel
 
 from ..activities import REGISTRY, Ctx, Rejected, Seat
 from ..activities.base import team_index
+from ..identity_cache import IdentityCache
 from ..packs.models import Pack
 from . import nicknames
 from .actions import (
@@ -26,12 +27,12 @@ from .actions import (
     Goto,
     Join,
     Kick,
-    Remove,
     Lock,
     MakeTeams,
     Mentor,
     MoveTeam,
     OwnNicknames,
+    Remove,
     Rename,
     Reroll,
     SetLang,
@@ -89,25 +90,18 @@ class _Index:
         return MappingProxyType(self.seats_dict)
 
 
-_INDEX: dict[int, tuple[dict, _Index]] = {}
-
-
-def _remember(pupils: dict[str, Pupil], index: _Index) -> _Index:
-    if len(_INDEX) > 256:
-        _INDEX.clear()
-    _INDEX[id(pupils)] = (pupils, index)
-    return index
+_INDEX: IdentityCache[_Index] = IdentityCache()
 
 
 def _index(pupils: dict[str, Pupil]) -> _Index:
-    hit = _INDEX.get(id(pupils))
-    if hit is not None and hit[0] is pupils:
-        return hit[1]
-    active = {pid: p for pid, p in pupils.items() if not p.kicked}
-    seats = {pid: p.seat() for pid, p in active.items()}
-    # Nicknames waiting for approval are taken too: a generated one must not collide later.
-    nicks = frozenset(n for p in pupils.values() for n in (p.nick, p.pending) if n)
-    return _remember(pupils, _Index(active, seats, nicks))
+    def build() -> _Index:
+        active = {pid: p for pid, p in pupils.items() if not p.kicked}
+        seats = {pid: p.seat() for pid, p in active.items()}
+        # Nicknames waiting for approval are taken too: a generated one must not collide later.
+        nicks = frozenset(n for p in pupils.values() for n in (p.nick, p.pending) if n)
+        return _Index(active, seats, nicks)
+
+    return _INDEX.get((pupils,), build)
 
 
 def _with_newcomer(old: dict[str, Pupil], new: dict[str, Pupil], pupil: Pupil) -> None:
@@ -115,7 +109,7 @@ def _with_newcomer(old: dict[str, Pupil], new: dict[str, Pupil], pupil: Pupil) -
     active, seats = before.active_dict.copy(), before.seats_dict.copy()
     active[pupil.id] = pupil
     seats[pupil.id] = pupil.seat()
-    _remember(new, _Index(active, seats, before.nicks | {pupil.nick}))
+    _INDEX.put((new,), _Index(active, seats, before.nicks | {pupil.nick}))
 
 
 def _rng(state: SessionState) -> random.Random:

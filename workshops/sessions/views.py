@@ -8,10 +8,12 @@ timestamps into countdowns themselves.
 from __future__ import annotations
 
 from collections.abc import Collection
+from functools import partial
 from typing import Any
 
 from ..activities import REGISTRY
 from ..activities.base import team_index
+from ..identity_cache import IdentityCache
 from ..packs.text import as_map
 from .rules import SessionState
 
@@ -42,7 +44,7 @@ def _step_head(state: SessionState) -> dict[str, Any] | None:
 
 # Team points per (activity state, seats): a step's points change only when its own state or
 # the pupils do, while the scores are part of every view built on every answer.
-_POINTS: dict[tuple[int, int], tuple[Any, Any, dict[str, int]]] = {}
+_POINTS: IdentityCache[dict[str, int]] = IdentityCache(1024)
 
 
 def _scores(state: SessionState) -> dict[str, int]:
@@ -53,15 +55,7 @@ def _scores(state: SessionState) -> dict[str, int]:
         kind = REGISTRY[step.kind]
         if step.id in state.activities and hasattr(kind, "team_points"):
             data = state.activities[step.id]
-            key = (id(data), id(ctx.seats))
-            hit = _POINTS.get(key)
-            if hit is not None and hit[0] is data and hit[1] is ctx.seats:
-                points_by_team = hit[2]
-            else:
-                points_by_team = kind.team_points(step, data, ctx)
-                if len(_POINTS) > 1024:
-                    _POINTS.clear()
-                _POINTS[key] = (data, ctx.seats, points_by_team)
+            points_by_team = _POINTS.get((data, ctx.seats), partial(kind.team_points, step, data, ctx))
             for team, points in points_by_team.items():
                 scores[team] = scores.get(team, 0) + points
     return scores
@@ -120,19 +114,12 @@ def host_view(state: SessionState, online: Collection[str] = (), pupils: list[di
     return view
 
 
-_NICKS: dict[int, tuple[Any, list[dict[str, Any]]]] = {}
+_NICKS: IdentityCache[list[dict[str, Any]]] = IdentityCache()
 
 
 def _nicks(state: SessionState) -> list[dict[str, Any]]:
     # Per pupils mapping (unchanged by answers): the projector's list is O(N) to build.
-    hit = _NICKS.get(id(state.pupils))
-    if hit is not None and hit[0] is state.pupils:
-        return hit[1]
-    nicks = [{"nick": p.nick, "team": p.team} for p in state.active.values()]
-    if len(_NICKS) > 256:
-        _NICKS.clear()
-    _NICKS[id(state.pupils)] = (state.pupils, nicks)
-    return nicks
+    return _NICKS.get((state.pupils,), lambda: [{"nick": p.nick, "team": p.team} for p in state.active.values()])
 
 
 def screen_view(state: SessionState) -> dict[str, Any]:
@@ -201,9 +188,9 @@ def affected_seats(state: SessionState, actor: str, action_type: str) -> set[str
         return {actor}
     if pupil.mentor:
         return None
-    mentors = {p.id for p in state.active.values() if p.mentor}
-    team = {p.id for p in state.pupils.values() if p.team == pupil.team} if pupil.team else set()
-    return {actor} | team | mentors
+    ctx = state.ctx(state.last_at)  # its team lists are cached: no O(N) walk per answer
+    team = set(ctx.team_members(pupil.team)) if pupil.team else set()
+    return {actor} | team | set(ctx.mentors())
 
 
 def report(state: SessionState) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from flask_socketio import ConnectionRefusedError, disconnect, join_room
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..extensions import socketio
+from ..identity_cache import IdentityCache
 from ..sessions import views
 from ..sessions.keys import normalise_code
 from ..sessions.manager import Live, Outcome
@@ -72,16 +73,27 @@ def _stamped(view: dict[str, Any]) -> dict[str, Any]:
     return view
 
 
+@dataclass
+class Sent:
+    """What the edge remembers of one session's outgoing views, to send and build less."""
+
+    last_common: dict[str, Any] | None = None  # the shared pupil view last sent, without rev
+    pending: bool | None = None  # a coalesced console update is due (True: with the projector)
+
+
+def _sent(live: Live) -> Sent:
+    return current_app.extensions["workshops"].setdefault("sent", {}).setdefault(live.code, Sent())
+
+
+# Built views per session state (or pupils and presence): a reconnect storm asks for the shared
+# pupil view N times, and the console's pupil list changes with pupils, not with answers.
+_COMMON: IdentityCache[dict[str, Any]] = IdentityCache()
+_HOST_PUPILS: IdentityCache[list[dict[str, Any]]] = IdentityCache()
+
+
 def _host_view(live: Live) -> dict[str, Any]:
-    # The pupil list changes with the pupils or their connections, not with answers.
-    cache = current_app.extensions["workshops"].setdefault("host_pupils", {})
-    key = (live.state.pupils, live.presence)
-    hit = cache.get(live.code)
-    if hit is not None and hit[0][0] is key[0] and hit[0][1] == key[1]:
-        pupils = hit[1]
-    else:
-        pupils = views.host_pupils(live.state, live.online)
-        cache[live.code] = (key, pupils)
+    pupils = _HOST_PUPILS.get((live.state.pupils,), lambda: views.host_pupils(live.state, live.online),
+                              plain=(live.presence,))
     view = views.host_view(live.state, live.online, pupils)
     view["journal_failed"] = live.journal_failed
     return _stamped(view)
@@ -99,15 +111,9 @@ def send_full(live: Live, client: Client, to: str) -> None:
 
 
 def _common(live: Live) -> dict[str, Any]:
-    """The view all pupils share, built once per state: a reconnect storm asks for it N times."""
-    cache = current_app.extensions["workshops"].setdefault("common_views", {})
+    """The view all pupils share, built once per state."""
     state = live.state
-    hit = cache.get(live.code)
-    if hit is not None and hit[0] is state:
-        return hit[1]
-    view = views.pupil_common(state)
-    cache[live.code] = (state, view)
-    return view
+    return _COMMON.get((state,), lambda: views.pupil_common(state))
 
 
 def _drop_seat(code: str, seat: str) -> None:
@@ -133,9 +139,9 @@ def broadcast(live: Live, outcome: Outcome, urgent: bool = False) -> None:
         _send_room_views(live)
     common = _common(live)
     seen = {k: v for k, v in common.items() if k != "rev"}  # compared as values: no encoding per answer
-    last_common = current_app.extensions["workshops"].setdefault("last_common", {})
-    if last_common.get(code) != seen:
-        last_common[code] = seen
+    sent = _sent(live)
+    if sent.last_common != seen:
+        sent.last_common = seen
         socketio.emit("pupil_view", _stamped(dict(common)), to=f"{code}:pupils")
     seats = state.pupils.keys() if outcome.affected is None else outcome.affected
     for seat in seats:
@@ -152,9 +158,7 @@ def close_session(live: Live) -> None:
         if client.code == live.code:
             _clients().pop(sid, None)
             socketio.server.disconnect(sid, namespace="/")
-    current_app.extensions["workshops"].get("last_common", {}).pop(live.code, None)
-    current_app.extensions["workshops"].get("common_views", {}).pop(live.code, None)
-    current_app.extensions["workshops"].get("host_pupils", {}).pop(live.code, None)
+    current_app.extensions["workshops"].get("sent", {}).pop(live.code, None)
 
 
 def presence_changed(live: Live) -> None:
@@ -177,17 +181,17 @@ def _send_room_views(live: Live, screen: bool = True) -> None:
     if window <= 0:
         _emit_room_views(live, screen)
         return
-    pending: dict[str, bool] = current_app.extensions["workshops"].setdefault("pending_views", {})
-    if live.code in pending:
-        pending[live.code] = pending[live.code] or screen
+    sent = _sent(live)
+    if sent.pending is not None:
+        sent.pending = sent.pending or screen
         return
-    pending[live.code] = screen
+    sent.pending = screen
     app = current_app._get_current_object()
 
     def flush() -> None:
         socketio.sleep(window)
         with app.app_context():
-            with_screen = pending.pop(live.code, True)
+            with_screen, sent.pending = sent.pending is not False, None
             if not live.deleted:
                 _emit_room_views(live, with_screen)
 
@@ -305,11 +309,15 @@ def on_unknown(event: str, *args: Any):
     return _error("unknown_event", "That message is not understood.")
 
 
+def _log_failure(what: str, exc: BaseException) -> None:
+    # The traceback's frames, not the exception's text: that text may quote a pupil's words.
+    log.error("%s: %s\n%s", what, type(exc).__name__, "".join(traceback.format_tb(exc.__traceback__)))
+
+
 @socketio.on_error_default
 def on_error(exc: Exception):
     # Never send a stack trace to a client; log the kind of failure, not the payload.
-    # The traceback's frames, not the exception's text: that text may quote a pupil's words.
-    log.error("socket handler failed: %s\n%s", type(exc).__name__, "".join(traceback.format_tb(exc.__traceback__)))
+    _log_failure("socket handler failed", exc)
     return _error("server_error", "Something went wrong on the server. Try again.")
 
 
@@ -335,4 +343,4 @@ def run_timers(app) -> None:
                     for live in manager().purge(keep):
                         close_session(live)
             except Exception as exc:
-                log.error("timer loop: %s\n%s", type(exc).__name__, "".join(traceback.format_tb(exc.__traceback__)))
+                _log_failure("timer loop", exc)

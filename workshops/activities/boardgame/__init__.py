@@ -7,6 +7,7 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import Field
 
+from ...identity_cache import IdentityCache
 from ...packs.text import as_map
 from ..base import ActionModel, Activity, Ctx, Rejected, Seat, timer_due
 from . import game as rules
@@ -49,8 +50,8 @@ def _change_view(change: Change | None) -> dict[str, Any] | None:
 class BoardGame(Activity[BoardGameStep, GameState]):
     kind = "boardgame"
     config = BoardGameStep
-    # A team's shared own-view part per (state, team); see _team_part.
-    _shared: ClassVar[dict[tuple[int, str, int, str], tuple[Any, Any, tuple[dict[str, Any], frozenset[str]]]]] = {}
+    # A team's shared own-view part per (state, seats, team); see _team_part.
+    _shared: ClassVar[IdentityCache[tuple[dict[str, Any], frozenset[str]]]] = IdentityCache(512)
     pupil_actions = {"vote": Vote}
     host_actions = {
         "start": Command, "deal": Command, "close": Command, "reveal": Command, "pause": Command,
@@ -296,27 +297,22 @@ class BoardGame(Activity[BoardGameStep, GameState]):
         A vote changes the whole team's own views: without this, a team of seven got
         seven identical boards, cards and splits built one by one.
         """
-        key = (id(state), team, id(ctx.seats), ctx.language)
-        hit = self._shared.get(key)
-        if hit is not None and hit[0] is state and hit[1] is ctx.seats:
-            return hit[2]
-        part: dict[str, Any] = {"playing": True} | self._token(step, team, token, ctx)
-        hand = self._hand(step, state, team)
-        members = ctx.team_members(team)
-        part["split"] = rules.split(state, members, hand)
-        part["team_size"] = len(members)
-        if team in state.hands and state.phase in ("voting", "closed"):
-            part["card"] = self._card(step, state.hands[team], ctx)
-        if state.phase in ("revealed", "ended"):
-            turn = self._last_turn(token, state)
-            part["last"] = self._turn(step, turn, ctx) if turn else None
-        if state.phase == "ended":
-            part["journey"] = [self._turn(step, t, ctx) for t in token.journey]
-        made = (part, frozenset(c.id for c in hand.choices) if hand is not None else frozenset())
-        if len(self._shared) > 512:
-            self._shared.clear()
-        self._shared[key] = (state, ctx.seats, made)
-        return made
+        def build() -> tuple[dict[str, Any], frozenset[str]]:
+            part: dict[str, Any] = {"playing": True} | self._token(step, team, token, ctx)
+            hand = self._hand(step, state, team)
+            members = ctx.team_members(team)
+            part["split"] = rules.split(state, members, hand)
+            part["team_size"] = len(members)
+            if team in state.hands and state.phase in ("voting", "closed"):
+                part["card"] = self._card(step, state.hands[team], ctx)
+            if state.phase in ("revealed", "ended"):
+                turn = self._last_turn(token, state)
+                part["last"] = self._turn(step, turn, ctx) if turn else None
+            if state.phase == "ended":
+                part["journey"] = [self._turn(step, t, ctx) for t in token.journey]
+            return part, frozenset(c.id for c in hand.choices) if hand is not None else frozenset()
+
+        return self._shared.get((state, ctx.seats), build, plain=(team, ctx.language))
 
     def summary(self, step: BoardGameStep, state: GameState, ctx: Ctx) -> dict[str, Any]:
         return {
