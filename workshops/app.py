@@ -20,6 +20,7 @@ from .sessions.journal import Journal
 from .sessions.keys import Keyring, load_secret
 from .sessions.manager import SessionManager
 from .web import live as _handlers  # noqa: F401  - registers Socket.IO handlers before any init_app
+from .web.wire import ViewPacket
 
 
 def select_locale() -> str:
@@ -120,6 +121,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         cors_allowed_origins=_same_origin_check(int(app.config.get("PROXY_HOPS") or 0)),
         logger=False,
         engineio_logger=False,
+        serializer=ViewPacket,
     )
 
     library = PackLibrary(Path(app.config["CONTENT_DIR"]))

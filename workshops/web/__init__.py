@@ -38,6 +38,7 @@ def register(app: Flask) -> None:
         # events, per socket
         "events": RateLimiter(rate=cfg["EVENTS_PER_SECOND"], burst=cfg["EVENT_BURST"]),
     }
+    live.register_actions(socketio.server)
     app.register_blueprint(bp)
     assets.init_app(app)
     app.after_request(_security_headers)

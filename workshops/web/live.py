@@ -11,10 +11,11 @@ import logging
 import time
 import traceback
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from flask import current_app, request
-from flask_socketio import ConnectionRefusedError, disconnect, join_room
+from flask_socketio import ConnectionRefusedError, join_room
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..extensions import socketio
@@ -120,7 +121,7 @@ def _drop_seat(code: str, seat: str) -> None:
     """Close the sockets of a removed pupil: the kick holds on the server."""
     for sid, client in list(_clients().items()):
         if client.code == code and client.seat == seat:
-            disconnect(sid=sid, namespace="/")
+            socketio.server.disconnect(sid, namespace="/")
 
 
 def broadcast(live: Live, outcome: Outcome, urgent: bool = False) -> None:
@@ -233,7 +234,7 @@ def on_connect(auth: Any = None):
         if pupil.kicked:
             raise _refusal("removed", "You are no longer in this workshop.")
         client = Client(live.code, "pupil", seat)
-        if not _events().allow(_bucket(client), cost=3):  # a connect sends full views: it costs more
+        if not _events().allow(_bucket(client, request.sid), cost=3):  # a connect sends full views: it costs more
             raise _refusal("rate_limited", "Slow down a little and try again.")
         join_room(f"{live.code}:pupils")
         join_room(f"{live.code}:{seat}")
@@ -248,7 +249,7 @@ def on_connect(auth: Any = None):
 def on_disconnect(*_args: Any):
     client = _clients().pop(request.sid, None)
     if client is not None and client.seat is None:
-        _events().forget(_bucket(client))
+        _events().forget(_bucket(client, request.sid))
     if client is None or client.seat is None:
         return
     live = manager().get(client.code)
@@ -257,17 +258,17 @@ def on_disconnect(*_args: Any):
         presence_changed(live)
 
 
-def _bucket(client: Client) -> str:
-    return f"{client.code}:{client.seat}" if client.seat else f"{client.code}:{client.role}:{request.sid}"
+def _bucket(client: Client, sid: str) -> str:
+    return f"{client.code}:{client.seat}" if client.seat else f"{client.code}:{client.role}:{sid}"
 
 
 # -- actions in ------------------------------------------------------------------
-def _handle(role: str, data: Any) -> dict[str, Any]:
-    client = _clients().get(request.sid)
+def _handle(role: str, sid: str, data: Any) -> dict[str, Any]:
+    client = _clients().get(sid)
     if client is None:
         return _error("not_connected", "Reconnect first.")
     # Per seat, not per socket: reconnecting must not refill the bucket.
-    if not _events().allow(_bucket(client)):
+    if not _events().allow(_bucket(client, sid)):
         return _error("rate_limited", "Slow down a little and try again.")
     if client.role != role:
         return _error("forbidden", "That command is not allowed for you.")
@@ -288,20 +289,36 @@ def _handle(role: str, data: Any) -> dict[str, Any]:
         if outcome.error == "not_saved":
             presence_changed(live)
         if outcome.error in ("stale", "not_current"):
-            send_full(live, client, request.sid)
+            send_full(live, client, sid)
         if outcome.error == "not_in_session":
-            disconnect()
+            socketio.server.disconnect(sid, namespace="/")
     return outcome.ack()
 
 
-@socketio.on("pupil")
-def on_pupil(data: Any = None):
-    return _handle("pupil", data)
+def _on_action(role: str, sid: str, *args: Any) -> dict[str, Any]:
+    """Take one `pupil` or `host` event, in an application context only.
+
+    Registered on python-socketio directly, not through `socketio.on`: Flask-SocketIO would
+    build a Flask request context (URL matching, cookie session) for every event, which these
+    handlers never read. The connection's environ names its app, as it does for Flask-SocketIO.
+    """
+    environ = socketio.server.get_environ(sid, namespace="/")
+    if not environ:
+        return _error("not_connected", "Reconnect first.")
+    with environ["flask.app"].app_context():
+        try:
+            if len(args) != 1:
+                return _error("bad_payload", "Invalid message: send one object.")
+            return _handle(role, sid, args[0])
+        except Exception as exc:  # never a stack trace to a client
+            _log_failure("socket handler failed", exc)
+            return _error("server_error", "Something went wrong on the server. Try again.")
 
 
-@socketio.on("host")
-def on_host(data: Any = None):
-    return _handle("host", data)
+def register_actions(server: Any) -> None:
+    """Attach the action events to a freshly made python-socketio server."""
+    server.on("pupil", partial(_on_action, "pupil"), namespace="/")
+    server.on("host", partial(_on_action, "host"), namespace="/")
 
 
 @socketio.on("*")
