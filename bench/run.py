@@ -258,7 +258,7 @@ class Server:
             raise RuntimeError(f"the {self.kind} server did not start:\n{self.tail()}")
         if self.profile is not None and shutil.which("py-spy"):
             out = self.profile.with_suffix(".txt")
-            self.spy = subprocess.Popen(["py-spy", "record", "--nonblocking", "-r", "200", "-f", "raw", "-o", str(out),
+            self.spy = subprocess.Popen(["py-spy", "record", "--nonblocking", "-r", str(PROFILE_RATE), "-f", "raw", "-o", str(out),
                                          "-p", str(self.proc.pid)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             time.sleep(1.0)
 
@@ -310,6 +310,9 @@ class Server:
                 self.proc.wait(10)
         self.log.close()
         return profile
+
+
+PROFILE_RATE = 200  # py-spy samples per second (--profile-rate)
 
 
 def summarise_profile(path: Path, top: int = 25) -> dict[str, Any] | None:
@@ -995,6 +998,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-pin", dest="pin", action="store_false", help="do not pin the server and generator to cores")
     parser.add_argument("--profile", metavar="DIR", help="profile the kit with py-spy (raw stacks into DIR)")
     parser.add_argument("--profile-baseline", action="store_true", help="with --profile: the baseline too")
+    parser.add_argument("--profile-rate", type=int, default=200, help="with --profile: samples per second (200)")
     parser.add_argument("--out", metavar="FILE.json", help="write the results as JSON")
     opts = parser.parse_args(argv)
 
@@ -1024,6 +1028,8 @@ def main(argv: list[str] | None = None) -> int:
     except (ValueError, OSError):
         pass
     if opts.profile:
+        global PROFILE_RATE
+        PROFILE_RATE = opts.profile_rate
         Path(opts.profile).mkdir(parents=True, exist_ok=True)
         if not shutil.which("py-spy"):
             print("py-spy is not installed: no profile (pip install py-spy)", flush=True)

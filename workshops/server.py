@@ -6,6 +6,7 @@ before sockets and threads are used, so it is done first thing here.
 
 from __future__ import annotations
 
+import gc
 import logging
 import socket
 import sys
@@ -16,6 +17,9 @@ from pathlib import Path
 # room for every phone, the projectors and the facilitators' tabs at once.
 BACKLOG = 2048
 MAX_CONNECTIONS = 5000
+# Young containers before a collection, then collections of each generation before the next
+# (CPython's defaults: 700, 10, 10). See tune_gc().
+GC_THRESHOLDS = (50_000, 20, 10)
 
 
 def lan_address() -> str | None:
@@ -61,6 +65,20 @@ def _raise_file_limit(log: logging.Logger) -> int:
             "the open-file limit is %d, so at most %d phones and screens can be connected at once; "
             "for more, start the kit from a shell where `ulimit -n %d` works", soft, fits, MAX_CONNECTIONS + 64)
     return min(MAX_CONNECTIONS, fits)
+
+
+def tune_gc() -> None:
+    """Collect cyclic garbage less often, and never look at what start-up loaded again.
+
+    A session's state is rebuilt from immutable objects on every action, so a class allocates
+    containers fast and the collector's default (every 700) ran 1,300 times in a 2,000-pupil
+    join storm and vote: 1.5 s of 7.5 s of CPU. Almost everything the kit frees is freed by
+    reference counting; the collector is only for the rare cycle (a traceback, a greenlet).
+    The packs, translations and recovered sessions loaded at start-up live until the end.
+    """
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
 
 
 def serve(
@@ -123,6 +141,7 @@ def serve(
         print(f"{exc}. Nothing would be saved, so the kit does not start.", file=sys.stderr)
         print("Choose a folder you can write to: workshops serve --data-dir <folder>", file=sys.stderr)
         return 2
+    tune_gc()
     local = f"http://127.0.0.1{shown_port}/" if host in ("0.0.0.0", "::", "", "127.0.0.1") else f"http://{host}{shown_port}/"
     print()
     print("  Työpajapakki on käynnissä · Workshop kit is running")

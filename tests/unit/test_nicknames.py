@@ -27,6 +27,27 @@ def test_generation_avoids_taken_nicknames_even_when_all_are_taken():
     assert nick not in taken and nick.rsplit(" ", 1)[1].isdigit()
 
 
+def test_a_school_event_gets_distinct_names_and_uses_up_the_pairs():
+    # 1,560 pairs: numbered names only once the session is crowded, never the same name twice.
+    pairs = len(nicknames.ADJECTIVES) * len(nicknames.ANIMALS)
+    taken: set[str] = set()
+    first_numbered = None
+    for rev in range(pairs + 500):
+        nick = nicknames.generate(random.Random(f"7:{rev}"), taken)
+        assert nick not in taken
+        if first_numbered is None and nick.rsplit(" ", 1)[1].isdigit():
+            first_numbered = rev
+        taken.add(nick)
+    assert first_numbered is not None and first_numbered >= 1000
+    assert set(nicknames._PAIRS) <= taken
+
+
+@given(st.integers(), st.sets(st.sampled_from(nicknames._PAIRS), max_size=200))
+def test_generation_is_a_function_of_the_draw_and_the_taken_names(seed, taken):
+    # Replaying the journal must give every pupil the nickname they saw.
+    assert nicknames.generate(random.Random(seed), taken) == nicknames.generate(random.Random(seed), set(taken))
+
+
 @pytest.mark.parametrize(
     ("raw", "clean"),
     [

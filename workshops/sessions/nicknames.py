@@ -40,13 +40,24 @@ BLOCKLIST_FILE = "blocked-nicknames.txt"
 SHIPPED_BLOCKLIST = PROJECT_ROOT / "content" / BLOCKLIST_FILE
 
 
-def generate(rng: random.Random, taken: set[str]) -> str:
-    """Pick a nickname not yet taken in the session."""
-    for _ in range(50):
-        nick = f"{rng.choice(ADJECTIVES)} {rng.choice(ANIMALS)}"
+# Every "adjective animal" pair, in one fixed order: a nickname is one draw and a short walk.
+_PAIRS = tuple(f"{a} {b}" for a in ADJECTIVES for b in ANIMALS)
+_PROBES = 50
+
+
+def generate(rng: random.Random, taken: set[str] | frozenset[str]) -> str:
+    """Pick a nickname not yet taken in the session.
+
+    One random pair, then the next ones in order: a school-wide event fills all 1,560 pairs,
+    and drawing again and again would cost more with every pupil. When the pairs near the draw
+    are taken, the drawn pair gets a number ("Iloinen Ilves 2").
+    """
+    start = rng.randrange(len(_PAIRS))
+    for i in range(_PROBES):
+        nick = _PAIRS[(start + i) % len(_PAIRS)]
         if nick not in taken:
             return nick
-    base = f"{rng.choice(ADJECTIVES)} {rng.choice(ANIMALS)}"
+    base = _PAIRS[start]
     n = 2
     while f"{base} {n}" in taken:
         n += 1
