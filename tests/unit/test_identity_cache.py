@@ -45,3 +45,27 @@ def test_it_stays_small():
     for i, obj in enumerate(objects):
         cache.put((obj,), i)
     assert len(cache._items) <= 4
+
+
+def test_what_is_asked_for_stays_and_the_oldest_goes():
+    # Forty classes' current states are asked for on every action; a storm's old ones are not.
+    cache: IdentityCache[str] = IdentityCache(size=3)
+    hot, a, b, c = object(), object(), object(), object()
+    cache.put((hot,), "hot")
+    for stale in (a, b, c):
+        cache.put((stale,), "stale")
+        assert cache.get((hot,), lambda: "rebuilt") == "hot"
+    assert cache.get((a,), lambda: "rebuilt") == "rebuilt"  # the least recently used went first
+    assert cache.get((hot,), lambda: "rebuilt again") == "hot"
+
+
+def test_discard_forgets_only_that_object():
+    cache: IdentityCache[str] = IdentityCache()
+    old, new = {"p1": 1}, {"p1": 1, "p2": 2}
+    cache.put((old,), "old")
+    cache.put((new,), "new")
+    cache.discard(({"p1": 1},))  # equal, not the same: nothing happens
+    assert cache.get((old,), lambda: "rebuilt") == "old"
+    cache.discard((old,))
+    assert cache.get((old,), lambda: "rebuilt") == "rebuilt"
+    assert cache.get((new,), lambda: "rebuilt") == "new"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -35,6 +37,17 @@ def test_join_gives_unique_generated_nicknames(demo_pack):
     nicks = [p.nick for p in state.pupils.values()]
     assert len(set(nicks)) == 30
     assert list(state.pupils) == [f"p{i}" for i in range(1, 31)]
+
+
+def test_a_join_storm_keeps_one_pupils_index_per_session(demo_pack):
+    # Each join makes a new pupils mapping; the old one's index must not stay cached with it.
+    rules._INDEX._items.clear()
+    state = replace(rules.new_session(demo_pack, 7, T0), max_pupils=300)
+    for _ in range(300):
+        state = run(state, "system", {"type": "join", "lang": "fi"})
+    kept = [objects[0] for objects, _ in rules._INDEX._items.values()]
+    assert kept == [state.pupils]
+    assert len(state.active) == 300 and len(state.ctx(T0).seats) == 300
 
 
 def test_same_seed_same_session(demo_pack):

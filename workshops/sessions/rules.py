@@ -110,6 +110,7 @@ def _with_newcomer(old: dict[str, Pupil], new: dict[str, Pupil], pupil: Pupil) -
     active[pupil.id] = pupil
     seats[pupil.id] = pupil.seat()
     _INDEX.put((new,), _Index(active, seats, before.nicks | {pupil.nick}))
+    _INDEX.discard((old,))  # the session has moved on: do not keep a 2,000-pupil mapping for nothing
 
 
 def _rng(state: SessionState) -> random.Random:

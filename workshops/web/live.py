@@ -19,7 +19,6 @@ from flask_socketio import ConnectionRefusedError, join_room
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..extensions import socketio
-from ..identity_cache import IdentityCache
 from ..sessions import views
 from ..sessions.keys import normalise_code
 from ..sessions.manager import Live, Outcome
@@ -76,26 +75,30 @@ def _stamped(view: dict[str, Any]) -> dict[str, Any]:
 
 @dataclass
 class Sent:
-    """What the edge remembers of one session's outgoing views, to send and build less."""
+    """What the edge remembers of one session's outgoing views, to send and build less.
+
+    Only the latest of each: a session's views are asked for its current state (a reconnect
+    storm asks for the shared pupil view N times), and keeping older ones would keep their
+    states, with every pupil in them, alive.
+    """
 
     last_common: dict[str, Any] | None = None  # the shared pupil view last sent, without rev
     pending: bool | None = None  # a coalesced console update is due (True: with the projector)
+    common: tuple[Any, dict[str, Any]] | None = None  # (state, its shared pupil view)
+    # (pupils, presence, the console's pupil list): it changes with pupils, not with answers
+    host_pupils: tuple[Any, int, list[dict[str, Any]]] | None = None
 
 
 def _sent(live: Live) -> Sent:
     return current_app.extensions["workshops"].setdefault("sent", {}).setdefault(live.code, Sent())
 
 
-# Built views per session state (or pupils and presence): a reconnect storm asks for the shared
-# pupil view N times, and the console's pupil list changes with pupils, not with answers.
-_COMMON: IdentityCache[dict[str, Any]] = IdentityCache()
-_HOST_PUPILS: IdentityCache[list[dict[str, Any]]] = IdentityCache()
-
-
 def _host_view(live: Live) -> dict[str, Any]:
-    pupils = _HOST_PUPILS.get((live.state.pupils,), lambda: views.host_pupils(live.state, live.online),
-                              plain=(live.presence,))
-    view = views.host_view(live.state, live.online, pupils)
+    sent = _sent(live)
+    pupils, presence = live.state.pupils, live.presence
+    if sent.host_pupils is None or sent.host_pupils[0] is not pupils or sent.host_pupils[1] != presence:
+        sent.host_pupils = (pupils, presence, views.host_pupils(live.state, live.online))
+    view = views.host_view(live.state, live.online, sent.host_pupils[2])
     view["journal_failed"] = live.journal_failed
     return _stamped(view)
 
@@ -113,8 +116,10 @@ def send_full(live: Live, client: Client, to: str) -> None:
 
 def _common(live: Live) -> dict[str, Any]:
     """The view all pupils share, built once per state."""
-    state = live.state
-    return _COMMON.get((state,), lambda: views.pupil_common(state))
+    sent, state = _sent(live), live.state
+    if sent.common is None or sent.common[0] is not state:
+        sent.common = (state, views.pupil_common(state))
+    return sent.common[1]
 
 
 def _drop_seat(code: str, seat: str) -> None:
