@@ -38,11 +38,16 @@ import sys
 from typing import Any
 
 
-def build(async_mode: str, public_url: str, coalesce: float):
+def build(async_mode: str, public_url: str, coalesce: float, wire: str = "default"):
     from flask import Flask, jsonify, make_response, redirect, request
     from flask_socketio import ConnectionRefusedError, SocketIO, join_room
 
     app = Flask(__name__)
+    options: dict[str, Any] = {}
+    if wire == "kit":
+        from workshops.web.wire import ViewPacket
+
+        options["serializer"] = ViewPacket
     socketio = SocketIO(
         app,
         async_mode=async_mode,
@@ -50,6 +55,7 @@ def build(async_mode: str, public_url: str, coalesce: float):
         cors_allowed_origins=[public_url],
         logger=False,
         engineio_logger=False,
+        **options,
     )
     sessions: dict[str, dict[str, Any]] = {}
     sizes: dict[str, int] = {"host_view": 2000, "screen_view": 1000, "pupil_view": 800, "own_view": 300}
@@ -234,6 +240,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--async-mode", default="eventlet", choices=["eventlet", "gevent", "threading"])
     parser.add_argument("--coalesce", type=float, default=None,
                         help="seconds between host/screen views (default: the kit's VIEW_COALESCE_SECONDS)")
+    parser.add_argument("--wire", choices=["default", "kit"], default="default",
+                        help="default: python-socketio's packet writer; kit: workshops.web.wire.ViewPacket")
     args = parser.parse_args(argv)
     if args.async_mode == "eventlet":
         import warnings
@@ -258,8 +266,9 @@ def main(argv: list[str] | None = None) -> int:
             coalesce = float(DEFAULTS.get("VIEW_COALESCE_SECONDS") or 0.0)
         except (ImportError, TypeError, ValueError):
             coalesce = 0.0
-    app, socketio = build(args.async_mode, f"http://{args.host}:{args.port}", coalesce)
-    print(f"baseline on {args.host}:{args.port} ({args.async_mode}, views coalesced every {coalesce:g} s)", flush=True)
+    app, socketio = build(args.async_mode, f"http://{args.host}:{args.port}", coalesce, args.wire)
+    print(f"baseline on {args.host}:{args.port} ({args.async_mode}, {args.wire} wire, views coalesced every "
+          f"{coalesce:g} s)", flush=True)
     try:  # the same listener and server options as `workshops serve`
         from workshops.server import BACKLOG, MAX_CONNECTIONS
     except ImportError:

@@ -211,7 +211,8 @@ def game_step(content: Path) -> tuple[int, str]:
 class Server:
     """The kit (`workshops serve`) or the baseline, as its own process pinned to core 0."""
 
-    def __init__(self, kind: str, async_mode: str, work: Path, content: Path, pin: bool, profile: Path | None = None):
+    def __init__(self, kind: str, async_mode: str, work: Path, content: Path, pin: bool, profile: Path | None = None,
+                 wire: str = "default"):
         self.kind = kind
         self.async_mode = async_mode
         self.port = free_port()
@@ -221,6 +222,7 @@ class Server:
         self.content = content
         self.pin = pin
         self.profile = profile
+        self.wire = wire  # the baseline's packet writer (bench/baseline.py --wire)
         self.proc: subprocess.Popen | None = None
         self.spy: subprocess.Popen | None = None
         self.log_path = work / f"{kind}-{self.port}.log"
@@ -231,7 +233,7 @@ class Server:
             return [sys.executable, "-m", "workshops.cli", "serve", "--host", self.host, "--port", str(self.port),
                     "--data-dir", str(data), "--content", str(self.content), "--async-mode", self.async_mode]
         return [sys.executable, "-m", "bench.baseline", "--host", self.host, "--port", str(self.port),
-                "--async-mode", self.async_mode]
+                "--async-mode", self.async_mode, "--wire", self.wire]
 
     def start(self, timeout: float = 60) -> None:
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
@@ -819,7 +821,7 @@ def run_one(kind: str, scenario: str, n: int, opts: argparse.Namespace, work: Pa
             sizes: dict[str, dict[str, int]] | None, game: tuple[int, str]) -> dict[str, Any]:
     tag = f"{opts.mode}-{scenario}-{n}-{kind}"
     profile = Path(opts.profile) / tag if opts.profile and (kind == "kit" or opts.profile_baseline) else None
-    server = Server(kind, opts.mode, work, content, opts.pin, profile)
+    server = Server(kind, opts.mode, work, content, opts.pin, profile, wire=opts.baseline_wire)
     print(f"  {tag}: starting {kind} server ...", flush=True)
     server.start()
     result: dict[str, Any] = {"scenario": scenario, "pupils": n, "server": kind, "async_mode": opts.mode,
@@ -986,6 +988,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--baseline-payload", choices=["copied", "padded"], default="copied",
                         help="copied: the baseline sends one of the kit's own messages of each event and phase "
                              "(same shape and size); padded: {rev, pad} of the same size (the bare transport)")
+    parser.add_argument("--baseline-wire", choices=["default", "kit"], default="default",
+                        help="default: python-socketio's own packet writer (bare Flask-SocketIO, the issue's "
+                             "baseline); kit: the kit's writer (orjson, no binary search), to compare the same transport")
     parser.add_argument("--quick", action="store_true", help="the smoke size: a few dozen pupils, seconds long")
     parser.add_argument("--classes", type=int, default=40, help="sessions in the classes scenario")
     parser.add_argument("--class-size", type=int, default=25, help="pupils per class")
@@ -1036,7 +1041,7 @@ def main(argv: list[str] | None = None) -> int:
 
     report: dict[str, Any] = {"machine": machine(), "versions": versions(), "revision": revision(), "pinned": opts.pin,
                               "command": " ".join(["python3 -m bench.run", *(argv if argv is not None else sys.argv[1:])]),
-                              "settings": {"baseline_payload": opts.baseline_payload, "join_spread_s": opts.join_spread, "classes": opts.classes,
+                              "settings": {"baseline_payload": opts.baseline_payload, "baseline_wire": opts.baseline_wire, "join_spread_s": opts.join_spread, "classes": opts.classes,
                                            "class_size": opts.class_size, "rounds": opts.rounds, "teams": opts.teams},
                               "targets_def": TARGETS, "runs": []}
     started = time.time()

@@ -27,8 +27,11 @@ CREATE TABLE IF NOT EXISTS sessions (
 );
 CREATE TABLE IF NOT EXISTS actions (
     -- The journal's own order, independent of a session's revision: a replay that
-    -- skips an unreadable record must not make the next append collide with it.
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    -- skips an unreadable record must not make the next append collide with it. A new row
+    -- gets the largest seq + 1, so a session's rows stay in order; no AUTOINCREMENT, which
+    -- would rewrite one more page (sqlite_sequence) on every append. (Journals made before
+    -- keep it: CREATE TABLE IF NOT EXISTS leaves them as they are.)
+    seq INTEGER PRIMARY KEY,
     session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
     at REAL NOT NULL,
     actor TEXT NOT NULL,
