@@ -17,7 +17,7 @@ def test_failed_write_is_an_error_and_warns_the_host(classroom: Classroom, monke
     def broken(*_args, **_kwargs):
         raise JournalError("disk I/O error")
 
-    monkeypatch.setattr(classroom.manager.journal, "append", broken)
+    monkeypatch.setattr(classroom.manager.journal, "stage", broken)
     ack = act(pupil, "pupil", {"type": "act", "step": "fiilis", "action": {"type": "vote", "options": ["ok"]}})
     assert ack["ok"] is False and ack["error"] == "not_saved"
     assert classroom.live.state is before
