@@ -73,3 +73,14 @@ def test_bench_quick_runs_every_scenario(tmp_path):
 
     targets = report["targets"]
     assert targets and all({"target", "pupils", "figure", "limit", "pass"} <= set(t) for t in targets)
+
+
+def test_bench_wire_times_every_view_with_both_writers(capsys):
+    from bench import wire
+
+    assert wire.main(["--pupils", "6", "--repeat", "3"]) == 0
+    rows = [line for line in capsys.readouterr().out.splitlines() if line.startswith("| `")]
+    assert [row.split("`")[1] for row in rows] == ["host_view", "screen_view", "pupil_view", "own_view"]
+    for row in rows:
+        cells = [c.strip() for c in row.strip("|").split("|")]
+        assert len(cells) == 7 and all(float(c.replace(",", "")) > 0 for c in cells[1:])
