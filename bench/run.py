@@ -129,7 +129,7 @@ def versions() -> dict[str, str]:
 
     out = {"python": platform.python_version()}
     for name in ("Flask", "Flask-SocketIO", "python-socketio", "python-engineio", "eventlet", "gevent",
-                 "gevent-websocket", "simple-websocket"):
+                 "gevent-websocket", "simple-websocket", "orjson"):
         try:
             out[name] = version(name)
         except PackageNotFoundError:
