@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import json
+
 import orjson
 from engineio import json as engineio_json
 from socketio import packet
@@ -23,8 +25,12 @@ class _Json:
 
     @staticmethod
     def dumps(obj: Any, **_ignored: Any) -> str:
-        # Non-ASCII as UTF-8, not \\u escapes: Finnish text is shorter on the wire, same meaning.
-        return orjson.dumps(obj, option=_OPTIONS).decode()
+        # Non-ASCII as UTF-8, not \u escapes: Finnish text is shorter on the wire, same meaning.
+        try:
+            return orjson.dumps(obj, option=_OPTIONS).decode()
+        except orjson.JSONEncodeError:
+            # What orjson does not take (an integer past 64 bits) the standard module may.
+            return json.dumps(obj, separators=(",", ":"), ensure_ascii=False)
 
     loads = staticmethod(engineio_json.loads)
 
