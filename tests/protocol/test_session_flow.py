@@ -192,6 +192,11 @@ def test_bad_payloads_get_stable_errors(classroom: Classroom):
         assert "Traceback" not in ack["message"]
     unknown = pupil.emit("no-such-event", {}, callback=True)
     assert unknown["error"] == "unknown_event"
+    # One object per event: none, or one too many, is refused the same way, not a server error.
+    vote = {"action": {"type": "act", "step": "fiilis", "action": {"type": "vote", "options": ["ok"]}}}
+    for args in ((), (vote, vote)):
+        ack = pupil.emit("pupil", *args, callback=True)
+        assert ack["ok"] is False and ack["error"] == "bad_payload", (args, ack)
     assert last(host, "host_view")["activity"]["answered"] == 0
 
 
