@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from tests.conftest import ORIGIN, ROOT, Classroom
@@ -60,7 +62,7 @@ def test_wrong_codes_get_the_same_answer_and_are_throttled(classroom: Classroom)
     assert first.status_code == 404
     # An ended session's page still opens for its pupils (the thank-you and help lines),
     # but it takes no new seats, with the same answer as a wrong code.
-    classroom.live.state = classroom.live.state.__class__(**{**classroom.live.state.__dict__, "ended": True})
+    classroom.live.state = classroom.live.head = replace(classroom.live.state, ended=True)
     assert http.get(f"/j/{classroom.code}").status_code == 200
     seat = http.post(f"/j/{classroom.code}/seat", json={}, headers=ORIGIN)
     wrong = http.post("/j/ZZZZZ/seat", json={}, headers=ORIGIN)
@@ -110,7 +112,7 @@ def test_a_join_storm_gets_a_sessions_worth_of_seats_then_the_rate_limit(make_ap
 def test_session_cap(make_app, demo_pack):
     app = make_app()
     room = Classroom(app)
-    room.live.state = room.live.state.__class__(**{**room.live.state.__dict__, "max_pupils": 2})
+    room.live.state = room.live.head = replace(room.live.state, max_pupils=2)
     assert [room.take_seat()["ok"] for _ in range(3)] == [True, True, False]
     assert room.take_seat()["error"] == "full"
 

@@ -121,7 +121,7 @@ def test_a_lost_group_rewinds_the_session_to_what_was_saved(manager, demo_pack, 
     flaky.fail_commits = 1
     out = manager.submit(live, "p1", VOTE, cid="v1")
     assert not out.ok and out.error == "not_saved" and live.journal_failed
-    assert live.state is saved and live.committed is saved and ("p1", "v1") not in live.seen
+    assert live.state is saved and live.head is saved and ("p1", "v1") not in live.seen
     # Space is back: the same cid is a new action, saved once.
     out = manager.submit(live, "p1", VOTE, cid="v1")
     assert out.ok and not out.duplicate and not live.journal_failed
@@ -137,11 +137,11 @@ def test_a_retry_while_its_group_is_being_saved_waits_for_it(manager, demo_pack)
     batch = manager.journal.stage(live.id, 1.0, "p1", "v1", {"type": "act", "step": "fiilis",
                                                             "action": {"type": "vote", "options": ["ok"]}})
     result = replace(state, rev=state.rev + 1)
-    live.state, live.batch = result, batch
+    live.head, live.batch = result, batch
     live.seen[("p1", "v1")] = result.rev
-    batch.on_commit[live.id] = lambda: setattr(live, "committed", result)
+    batch.on_commit[live.id] = lambda: setattr(live, "state", result)
     out = manager.submit(live, "p1", VOTE, cid="v1")  # the retry commits the group and is a duplicate
-    assert out.ok and out.duplicate and batch.done and live.committed is result
+    assert out.ok and out.duplicate and batch.done and live.state is result
 
 
 def test_threads_answering_at_once_are_each_saved_once_and_replay_to_the_same_state(tmp_path, demo_pack):
@@ -175,7 +175,7 @@ def test_threads_answering_at_once_are_each_saved_once_and_replay_to_the_same_st
     for live in classes:
         rebuilt = again.get(live.code).state
         assert rebuilt.rev == live.state.rev and rebuilt.activities == live.state.activities
-        assert live.committed is live.state
+        assert live.head is live.state
     again.journal.close()
 
 
@@ -215,8 +215,8 @@ def test_a_full_disk_under_threads_loses_only_unacknowledged_actions(tmp_path, d
 
 def test_replay_leaves_nothing_unsaved(manager, demo_pack):
     live = _class_in_a_poll(manager, demo_pack)
-    assert live.committed is live.state and live.batch is not None and live.batch.done
-    assert isinstance(live.committed, rules.SessionState)
+    assert live.head is live.state and live.batch is not None and live.batch.done
+    assert isinstance(live.state, rules.SessionState)
 
 
 def test_answers_wait_for_their_group_and_joins_do_not(manager, demo_pack, monkeypatch):
@@ -226,3 +226,52 @@ def test_answers_wait_for_their_group_and_joins_do_not(manager, demo_pack, monke
     monkeypatch.setattr("workshops.sessions.journal._let_others_run", lambda: yields.append(1))
     assert manager.join(live).ok and yields == []
     assert manager.submit(live, "p1", VOTE, cid="v1").ok and yields == [1]
+
+
+def _while_waiting(monkeypatch, then):
+    """Run `then()` in the moment the first action waits for its group, as another handler would."""
+    outcomes = []
+
+    def others() -> None:
+        if not outcomes:
+            outcomes.append(None)
+            outcomes.append(then())
+
+    monkeypatch.setattr("workshops.sessions.journal._let_others_run", others)
+    return outcomes
+
+
+def test_an_answer_that_changes_nothing_waits_for_the_unsaved_one_it_rests_on(manager, demo_pack, monkeypatch):
+    # A double tap: the second vote equals the first, which is still being saved and is lost.
+    live = _class_in_a_poll(manager, demo_pack)
+    saved = live.state
+    flaky = manager.journal._db = FlakyDb(manager.journal._db)
+    flaky.fail_commits = 1
+    seen = _while_waiting(monkeypatch, lambda: manager.submit(live, "p1", VOTE, cid="v2"))
+    first = manager.submit(live, "p1", VOTE, cid="v1")
+    second = seen[1]
+    assert first.error == "not_saved" and second.error == "not_saved"
+    assert live.state is saved and live.head is saved and "p1" not in live.state.activities["fiilis"].votes
+
+
+def test_views_never_show_an_action_before_it_is_saved(manager, demo_pack, monkeypatch):
+    live = _class_in_a_poll(manager, demo_pack)
+    saved = live.state
+    seen = _while_waiting(monkeypatch, lambda: (live.state, live.head))
+    out = manager.submit(live, "p1", VOTE, cid="v1")
+    during_state, during_head = seen[1]
+    assert during_state is saved and during_head.rev == saved.rev + 1  # decided, not yet shown
+    assert out.ok and live.state.rev == saved.rev + 1 and live.head is live.state
+
+
+def test_a_session_erased_while_its_answer_is_saved_answers_not_found(manager, demo_pack, monkeypatch):
+    live = _class_in_a_poll(manager, demo_pack)
+    _while_waiting(monkeypatch, lambda: manager.delete(live))
+    out = manager.submit(live, "p1", VOTE, cid="v1")
+    assert not out.ok and out.error == "not_found"
+
+
+def test_a_closed_journal_refuses_with_a_journal_error(journal):
+    journal.close()
+    with pytest.raises(JournalError):
+        journal.stage("s1", 1.0, "p1", "a", {"type": "reroll"})

@@ -68,8 +68,8 @@ class ActionRow:
     action: dict[str, Any] | None  # None: the record could not be read
 
 
-# Actions per commit at most, roughly: past this the first waiter commits at once. Bigger
-# groups save little more, and every waiting handler holds its request in memory meanwhile.
+# Actions per commit at most: a full group is committed by its next waiter or stager at once.
+# Bigger groups save little more, and every waiting handler holds its request in memory meanwhile.
 GROUP_SIZE = 64
 
 
@@ -134,7 +134,10 @@ class Journal:
     ) -> None:
         with self._lock:
             self._finish_open()
+            self._end_leftover()
             try:
+                if self._db.in_transaction:  # its INSERT would be undone with someone else's group
+                    raise JournalError("the journal is stuck in a failed transaction")
                 self._db.execute(
                     "INSERT INTO sessions (id, code, pack_id, pack, seed, own_nicknames, created_at) "
                     "VALUES (?,?,?,?,?,?,?)",
@@ -157,6 +160,8 @@ class Journal:
         """
         text = json.dumps(action, ensure_ascii=False, separators=(",", ":"))
         with self._lock:
+            if self._open is not None and self._open.size >= GROUP_SIZE:
+                self._finish_open()  # a full group is committed now; its waiters find it done
             if after is not None and after.failed:
                 raise JournalError(f"an earlier action was not saved: {after.error}")
             batch = self._open
@@ -219,13 +224,17 @@ class Journal:
         # A failed statement or COMMIT (disk full) may leave the transaction open; the next
         # action must start clean, or every later one would fail too.
         batch, self._open = self._open, None
-        if self._db.in_transaction:
-            try:
-                self._db.execute("ROLLBACK")
-            except sqlite3.Error:
-                pass
+        self._end_leftover()
         if batch is not None:
             batch.error, batch.done, batch.on_commit = error, True, {}
+
+    def _end_leftover(self) -> None:
+        """Roll back a transaction no group owns (a failed COMMIT or ROLLBACK left it open)."""
+        try:
+            if self._db.in_transaction:
+                self._db.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass  # closed, or still failing: the next statement reports it
 
     def checkpoint(self) -> None:
         """Copy the write-ahead log into the database, without waiting for readers."""
@@ -240,6 +249,7 @@ class Journal:
         """Erase a session and its actions, also from the write-ahead log."""
         with self._lock:
             self._finish_open()
+            self._end_leftover()
             try:
                 self._db.execute("BEGIN IMMEDIATE")
                 self._db.execute("DELETE FROM actions WHERE session_id = ?", (sid,))

@@ -42,14 +42,15 @@ class Live:
     presence: int = 0  # bumped whenever `online` changes: views built from it are cached by it
     journal_failed: bool = False
     deleted: bool = False  # erased by the facilitator or the retention time: refuse everything
-    # The journal commits actions in groups: `state` may be ahead of what is saved by the
-    # actions of the open group (`batch`); `committed` is the state as of the last saved one.
-    committed: rules.SessionState | None = None
+    # The journal commits actions in groups. `state` is what is saved: every view is built
+    # from it, so nobody sees an action that might still be lost. `head` is `state` plus the
+    # actions of the open group (`batch`): only `submit` decides on it.
+    head: rules.SessionState | None = None
     batch: Batch | None = None
 
     def __post_init__(self) -> None:
-        if self.committed is None:
-            self.committed = self.state
+        if self.head is None:
+            self.head = self.state
 
 
 @dataclass(frozen=True)
@@ -70,9 +71,9 @@ class Outcome:
 
 
 def _saved(live: Live, state: rules.SessionState) -> None:
-    # Called by the journal as the group commits, in the order the actions were staged.
-    if state.rev > live.committed.rev:
-        live.committed = state
+    # Called by the journal as the group commits: the session's last action in it.
+    if state.rev > live.state.rev:
+        live.state = state
 
 
 class SessionManager:
@@ -122,7 +123,7 @@ class SessionManager:
                 live.state = result
                 if rec.cid:
                     live.seen[(rec.actor, rec.cid)] = result.rev
-            live.committed = live.state
+            live.head = live.state
             if skipped:
                 log.warning("session %s: skipped %d unreadable journal record(s)", row.code, skipped)
             self._sessions[row.code] = live
@@ -139,56 +140,58 @@ class SessionManager:
     def submit(self, live: Live, actor: str, payload: Any, cid: str | None = None, group: bool = True) -> Outcome:
         """Parse, apply and journal one action; return an outcome for the acknowledgement.
 
-        The session's lock is held while the action is decided and added to the journal's open
-        group, not while the group is committed: the other answers of the same moment join it.
-        The outcome is returned only once the action is saved.
+        The session's lock is held while the action is decided (on `head`) and added to the
+        journal's open group, not while the group is committed: the other answers of the same
+        moment join it. An outcome decided on unsaved actions waits for their group too, so
+        nothing is acknowledged, refused or called unchanged on the strength of a lost action.
         """
         with live.lock:
             self._rewind_if_lost(live)
-            state = live.state
             if live.deleted:
-                return Outcome(False, state.rev, "not_found", "No workshop with that code.")
-            if cid is not None and (actor, cid) in live.seen:
-                if live.seen[(actor, cid)] <= live.committed.rev or live.batch is None:
-                    return Outcome(True, state.rev, duplicate=True, changed=False)
-                pending = live.batch  # a retry of an action whose group is still being saved
-            else:
-                pending = None
-                parsed = actions.parse(actor, payload, state.pack)
-                if isinstance(parsed, Rejected):
-                    return Outcome(False, state.rev, parsed.code, parsed.message)
-                at = self.clock()
-                result = rules.apply(state, actor, parsed, at)
-                if isinstance(result, Rejected):
-                    return Outcome(False, state.rev, result.code, result.message)
-                if result is state:
-                    return Outcome(True, state.rev, changed=False)  # nothing to save or send
-                try:
-                    ends = result.ended and not state.ended
-                    batch = self.journal.stage(live.id, at, actor, cid, actions.to_journal(parsed), ends=ends,
-                                               after=live.batch, saved=partial(_saved, live, result))
-                except JournalError as exc:
+                return Outcome(False, live.head.rev, "not_found", "No workshop with that code.")
+            outcome, wait = self._decide(live, actor, payload, cid)
+        if wait is not None and not wait.done:
+            try:
+                self.journal.commit(wait, wait_for_others=group)
+            except JournalError as exc:
+                with live.lock:
                     self._rewind_if_lost(live)
                     return self._not_saved(live, exc)
-                live.state, live.batch = result, batch
-                if cid is not None:
-                    live.seen[(actor, cid)] = result.rev
-                affected = affected_seats(result, actor, parsed.type)
-                seat = rules.last_joined(result) if parsed.type == "join" else None
-                rev = result.rev
-                # Not kept while waiting: in a join storm hundreds wait on one group, and each
-                # state holds its own copy of a 2,000-pupil mapping.
-                del state, result
+        if live.deleted:  # erased while the group was being saved: no views, no answers
+            return Outcome(False, live.state.rev, "not_found", "No workshop with that code.")
+        if wait is not None and outcome.ok and outcome.changed:
+            live.journal_failed = False
+        return outcome
+
+    def _decide(self, live: Live, actor: str, payload: Any, cid: str | None) -> tuple[Outcome, Batch | None]:
+        """Decide on `head` (the caller holds the lock): the outcome, and the group to wait for."""
+        head = live.head
+        # What this decision rests on that is not saved yet: the open group, if head is ahead.
+        unsaved = live.batch if head is not live.state else None
+        if cid is not None and (actor, cid) in live.seen:
+            rev = live.seen[(actor, cid)]
+            return Outcome(True, head.rev, duplicate=True, changed=False), (unsaved if rev > live.state.rev else None)
+        parsed = actions.parse(actor, payload, head.pack)
+        if isinstance(parsed, Rejected):
+            return Outcome(False, head.rev, parsed.code, parsed.message), None  # the payload alone
+        at = self.clock()
+        result = rules.apply(head, actor, parsed, at)
+        if isinstance(result, Rejected):
+            return Outcome(False, head.rev, result.code, result.message), unsaved
+        if result is head:
+            return Outcome(True, head.rev, changed=False), unsaved  # nothing to save or send
         try:
-            self.journal.commit(batch if pending is None else pending, wait_for_others=group)
+            ends = result.ended and not head.ended
+            batch = self.journal.stage(live.id, at, actor, cid, actions.to_journal(parsed), ends=ends,
+                                       after=live.batch, saved=partial(_saved, live, result))
         except JournalError as exc:
-            with live.lock:
-                self._rewind_if_lost(live)
-                return self._not_saved(live, exc)
-        live.journal_failed = False
-        if pending is not None:
-            return Outcome(True, live.state.rev, duplicate=True, changed=False)
-        return Outcome(True, rev, affected=affected, seat=seat)
+            self._rewind_if_lost(live)
+            return self._not_saved(live, exc), None
+        live.head, live.batch = result, batch
+        if cid is not None:
+            live.seen[(actor, cid)] = result.rev
+        seat = rules.last_joined(result) if parsed.type == "join" else None
+        return Outcome(True, result.rev, affected=affected_seats(result, actor, parsed.type), seat=seat), batch
 
     def _not_saved(self, live: Live, exc: JournalError) -> Outcome:
         live.journal_failed = True
@@ -197,16 +200,16 @@ class SessionManager:
 
     @staticmethod
     def _rewind_if_lost(live: Live) -> None:
-        """Go back to the last saved state if the journal lost this session's open group.
+        """Go back to the saved state if the journal lost this session's open group.
 
-        Everything after `committed` was in that group (a new group starts only after the
-        previous one ended), so nothing saved is undone; retries of the lost actions are new.
+        Everything after `state` was in that group (a new group starts only after the previous
+        one ended), so nothing saved is undone; retries of the lost actions are new.
         """
         if live.batch is None or not live.batch.failed:
             return
         live.batch = None
-        live.state = live.committed
-        for key in [k for k, rev in live.seen.items() if rev > live.committed.rev]:
+        live.head = live.state
+        for key in [k for k, rev in live.seen.items() if rev > live.state.rev]:
             del live.seen[key]
 
     def join(self, live: Live, lang: str = "fi") -> Outcome:

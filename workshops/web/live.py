@@ -135,7 +135,7 @@ def broadcast(live: Live, outcome: Outcome, urgent: bool = False) -> None:
     `urgent`: the facilitator's own command (or a timer): their console and the projector
     follow at once, not at the end of a coalescing window; pupils' answers may wait.
     """
-    if not outcome.ok or not outcome.changed:
+    if not outcome.ok or not outcome.changed or live.deleted:
         return
     state = live.state
     code = live.code
