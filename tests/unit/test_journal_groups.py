@@ -114,11 +114,16 @@ def _class_in_a_poll(manager, demo_pack, pupils: int = 3):
     return live
 
 
-def test_a_lost_group_rewinds_the_session_to_what_was_saved(manager, demo_pack, tmp_path):
+def _poll_on_a_full_disk(manager, demo_pack):
+    """A class in a poll whose next commit fails; returns it and its saved state."""
     live = _class_in_a_poll(manager, demo_pack)
-    saved = live.state
-    flaky = manager.journal._db = FlakyDb(manager.journal._db)
-    flaky.fail_commits = 1
+    manager.journal._db = FlakyDb(manager.journal._db)
+    manager.journal._db.fail_commits = 1
+    return live, live.state
+
+
+def test_a_lost_group_rewinds_the_session_to_what_was_saved(manager, demo_pack, tmp_path):
+    live, saved = _poll_on_a_full_disk(manager, demo_pack)
     out = manager.submit(live, "p1", VOTE, cid="v1")
     assert not out.ok and out.error == "not_saved" and live.journal_failed
     assert live.state is saved and live.head is saved and ("p1", "v1") not in live.seen
@@ -243,10 +248,7 @@ def _while_waiting(monkeypatch, then):
 
 def test_an_answer_that_changes_nothing_waits_for_the_unsaved_one_it_rests_on(manager, demo_pack, monkeypatch):
     # A double tap: the second vote equals the first, which is still being saved and is lost.
-    live = _class_in_a_poll(manager, demo_pack)
-    saved = live.state
-    flaky = manager.journal._db = FlakyDb(manager.journal._db)
-    flaky.fail_commits = 1
+    live, saved = _poll_on_a_full_disk(manager, demo_pack)
     seen = _while_waiting(monkeypatch, lambda: manager.submit(live, "p1", VOTE, cid="v2"))
     first = manager.submit(live, "p1", VOTE, cid="v1")
     second = seen[1]
