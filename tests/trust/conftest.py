@@ -8,6 +8,7 @@ nothing runs in the test's process but the clients.
 from __future__ import annotations
 
 import os
+import random
 import re
 import signal
 import socket
@@ -329,6 +330,16 @@ VIEW_EVENTS = ("host_view", "screen_view", "pupil_view", "own_view")
 
 
 _OPEN_CLIENTS: list[Client] = []
+# python-socketio jitters reconnection delays with the global `random` module; a phone still
+# reconnecting while a later hypothesis test draws would touch that global state under it
+# (HypothesisDeprecationWarning). The clients get their own generator.
+socketio.client.random = random.Random(7)
+
+
+@pytest.fixture(autouse=True)
+def _no_client_outlives_its_test():
+    yield
+    close_clients()
 
 
 def close_clients() -> None:
