@@ -212,7 +212,7 @@ class Server:
     """The kit (`workshops serve`) or the baseline, as its own process pinned to core 0."""
 
     def __init__(self, kind: str, async_mode: str, work: Path, content: Path, pin: bool, profile: Path | None = None,
-                 wire: str = "default"):
+                 wire: str = "default", profile_rate: int = 200):
         self.kind = kind
         self.async_mode = async_mode
         self.port = free_port()
@@ -223,6 +223,7 @@ class Server:
         self.pin = pin
         self.profile = profile
         self.wire = wire  # the baseline's packet writer (bench/baseline.py --wire)
+        self.profile_rate = profile_rate  # py-spy samples per second
         self.proc: subprocess.Popen | None = None
         self.spy: subprocess.Popen | None = None
         self.log_path = work / f"{kind}-{self.port}.log"
@@ -260,7 +261,7 @@ class Server:
             raise RuntimeError(f"the {self.kind} server did not start:\n{self.tail()}")
         if self.profile is not None and shutil.which("py-spy"):
             out = self.profile.with_suffix(".txt")
-            self.spy = subprocess.Popen(["py-spy", "record", "--nonblocking", "-r", str(PROFILE_RATE), "-f", "raw", "-o", str(out),
+            self.spy = subprocess.Popen(["py-spy", "record", "--nonblocking", "-r", str(self.profile_rate), "-f", "raw", "-o", str(out),
                                          "-p", str(self.proc.pid)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             time.sleep(1.0)
 
@@ -312,9 +313,6 @@ class Server:
                 self.proc.wait(10)
         self.log.close()
         return profile
-
-
-PROFILE_RATE = 200  # py-spy samples per second (--profile-rate)
 
 
 def summarise_profile(path: Path, top: int = 25) -> dict[str, Any] | None:
@@ -582,6 +580,39 @@ async def settle(seconds: float) -> None:
 
 
 # -- scenario 1 (and 3): one big session ---------------------------------------------------------------
+async def measure_phase(server: Server, hub: Hub, opts: argparse.Namespace, sizes: dict[str, Any] | None,
+                        pupils: list[Pupil], phases: dict[str, Any], name: str, body) -> dict[str, Any]:
+    """Run one phase's `body` under a meter; record its figures, drops and CPU in `phases[name]`."""
+    if sizes is not None:
+        await set_sizes(hub, sizes.get(name))
+    drops = sum(p.drops for p in pupils)
+    meter = Meter(server, hub).start()
+    figures = await body()
+    busy = figures.pop("done_at", None)
+    await settle(opts.settle)
+    actions = figures.pop("_actions", 0)
+    phases[name] = {**figures, **meter.stop(actions, busy), "dropped": sum(p.drops for p in pupils) - drops,
+                    **drop_figures(pupils, meter.t0)}
+    return phases[name]
+
+
+async def join_storm(order: list[Pupil], pupils: list[Pupil], opts: argparse.Namespace) -> dict[str, Any]:
+    """Every pupil takes a seat and connects, in `order`, spread over --join-spread seconds."""
+    t0 = await storm(order, opts.join_spread, opts.timeout)
+    fig = storm_figures(pupils, t0)
+    fig["_actions"] = fig["joined"]
+    fig["done_at"] = t0 + (fig["all_s"] or 0.0)
+    return fig
+
+
+def memory_figures(server: Server, rss_before_kb: int, pupils: list[Pupil]) -> dict[str, Any]:
+    """The server's memory before the pupils came and with them connected, per joined pupil."""
+    rss = server.rss_kb()
+    joined = sum(1 for p in pupils if p.error is None)
+    return {"rss_before_kb": rss_before_kb, "rss_joined_kb": rss,
+            "kb_per_pupil": round((rss - rss_before_kb) / max(1, joined), 1)}
+
+
 async def big_session(server: Server, n: int, opts: argparse.Namespace, sizes: dict[str, dict[str, int]] | None,
                       run_big: bool, run_reconnect: bool, out: dict[str, Any]) -> dict[str, Any]:
     hub = Hub(server.host, server.port)
@@ -595,30 +626,11 @@ async def big_session(server: Server, n: int, opts: argparse.Namespace, sizes: d
     limit = opts.timeout
 
     async def phase(name: str, body):
-        if sizes is not None:
-            await set_sizes(hub, sizes.get(name))
-        drops = sum(p.drops for p in pupils)
-        meter = Meter(server, hub).start()
-        figures = await body()
-        busy = figures.pop("done_at", None)
-        await settle(opts.settle)
-        actions = figures.pop("_actions", 0)
-        phases[name] = {**figures, **meter.stop(actions, busy), "dropped": sum(p.drops for p in pupils) - drops,
-                        **drop_figures(pupils, meter.t0)}
-        return phases[name]
+        return await measure_phase(server, hub, opts, sizes, pupils, phases, name, body)
 
-    async def join():
-        t0 = await storm(pupils, opts.join_spread, limit)
-        fig = storm_figures(pupils, t0)
-        fig["_actions"] = fig["joined"]
-        fig["done_at"] = t0 + (fig["all_s"] or 0.0)
-        return fig
-
-    await phase("join", join)
-    rss1 = server.rss_kb()
+    await phase("join", lambda: join_storm(pupils, pupils, opts))
+    out["memory"] = memory_figures(server, rss0, pupils)
     joined = [p for p in pupils if p.error is None]
-    out["memory"] = {"rss_before_kb": rss0, "rss_joined_kb": rss1,
-                     "kb_per_pupil": round((rss1 - rss0) / max(1, len(joined)), 1)}
 
     if run_big:
         async def goto():
@@ -681,30 +693,13 @@ async def classes(server: Server, opts: argparse.Namespace, sizes: dict[str, dic
     everyone = [p for ps in members.values() for p in ps]
 
     async def phase(name: str, body):
-        if sizes is not None:
-            await set_sizes(hub, sizes.get(name))
-        drops = sum(p.drops for p in everyone)
-        meter = Meter(server, hub).start()
-        figures = await body()
-        busy = figures.pop("done_at", None)
-        await settle(opts.settle)
-        actions = figures.pop("_actions", 0)
-        phases[name] = {**figures, **meter.stop(actions, busy), "dropped": sum(p.drops for p in everyone) - drops,
-                        **drop_figures(everyone, meter.t0)}
+        await measure_phase(server, hub, opts, sizes, everyone, phases, name, body)
 
-    async def join():
-        # Every class's pupils arrive in the same storm, interleaved as real classes would.
-        order = [members[r.code][i] for i in range(opts.class_size) for r in rooms]
-        t0 = await storm(order, opts.join_spread, limit)
-        fig = storm_figures(everyone, t0)
-        fig["_actions"] = fig["joined"]
-        fig["done_at"] = t0 + (fig["all_s"] or 0.0)
-        return fig
-
-    await phase("join", join)
-    out["memory"] = {"rss_before_kb": rss0, "rss_joined_kb": server.rss_kb()}
+    # Every class's pupils arrive in the same storm, interleaved as real classes would.
+    order = [members[r.code][i] for i in range(opts.class_size) for r in rooms]
+    await phase("join", lambda: join_storm(order, everyone, opts))
+    out["memory"] = memory_figures(server, rss0, everyone)
     joined = sum(1 for p in everyone if p.error is None)
-    out["memory"]["kb_per_pupil"] = round((out["memory"]["rss_joined_kb"] - rss0) / max(1, joined), 1)
 
     fan: dict[str, list[float]] = {"setup": [], "deal": [], "reveal": []}
     missing = {"views": 0}
@@ -821,7 +816,8 @@ def run_one(kind: str, scenario: str, n: int, opts: argparse.Namespace, work: Pa
             sizes: dict[str, dict[str, int]] | None, game: tuple[int, str]) -> dict[str, Any]:
     tag = f"{opts.mode}-{scenario}-{n}-{kind}"
     profile = Path(opts.profile) / tag if opts.profile and (kind == "kit" or opts.profile_baseline) else None
-    server = Server(kind, opts.mode, work, content, opts.pin, profile, wire=opts.baseline_wire)
+    server = Server(kind, opts.mode, work, content, opts.pin, profile, wire=opts.baseline_wire,
+                    profile_rate=opts.profile_rate)
     print(f"  {tag}: starting {kind} server ...", flush=True)
     server.start()
     result: dict[str, Any] = {"scenario": scenario, "pupils": n, "server": kind, "async_mode": opts.mode,
@@ -1033,8 +1029,6 @@ def main(argv: list[str] | None = None) -> int:
     except (ValueError, OSError):
         pass
     if opts.profile:
-        global PROFILE_RATE
-        PROFILE_RATE = opts.profile_rate
         Path(opts.profile).mkdir(parents=True, exist_ok=True)
         if not shutil.which("py-spy"):
             print("py-spy is not installed: no profile (pip install py-spy)", flush=True)
