@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import logging
 import os
+import socket
 import sqlite3
 import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask, request
 from flask.sessions import SecureCookieSessionInterface
@@ -20,6 +22,7 @@ from .sessions.journal import Journal
 from .sessions.keys import Keyring, load_secret
 from .sessions.manager import SessionManager
 from .web import live as _handlers  # noqa: F401  - registers Socket.IO handlers before any init_app
+from .web.guard import HostCheck, quiet_library_loggers
 from .web.wire import ViewPacket
 
 
@@ -66,6 +69,17 @@ class _SessionCookies(SecureCookieSessionInterface):
         return made
 
 
+def _host_names(app: Flask) -> set[str]:
+    """The names this kit answers to besides loopback and its own IP addresses."""
+    names = set(app.config.get("ALLOWED_HOSTS") or ())
+    public = app.config.get("PUBLIC_URL")
+    if public:
+        names.add(urlsplit(str(public)).hostname or "")
+    hostname = socket.gethostname()
+    names |= {hostname, f"{hostname}.local"}  # mDNS names a laptop may be reached by
+    return {n for n in names if n}
+
+
 class DataDirError(Exception):
     """The data folder cannot hold the journal: the kit must not start and pretend to save."""
 
@@ -97,6 +111,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = secret.hex()
 
+    if str(app.config.get("PUBLIC_URL") or "").startswith("https://"):
+        # Behind TLS: the login cookie, like the key cookies, never travels over plain HTTP.
+        app.config["SESSION_COOKIE_SECURE"] = True
+
     babel.init_app(
         app,
         locale_selector=select_locale,
@@ -112,6 +130,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from flask_babel import get_locale
 
     app.jinja_env.globals["get_locale"] = get_locale
+    quiet_library_loggers()
     socketio.init_app(
         app,
         async_mode=app.config["ASYNC_MODE"],
@@ -123,6 +142,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         engineio_logger=False,
         serializer=ViewPacket,
     )
+
+    hops = int(app.config.get("PROXY_HOPS") or 0)
+    app.wsgi_app = HostCheck(app.wsgi_app, _host_names(app), hops)  # type: ignore[method-assign]
 
     library = PackLibrary(Path(app.config["CONTENT_DIR"]))
     # Before the journal is replayed: replayed renames meet the same block list.

@@ -30,7 +30,20 @@ DEFAULTS = {
     "VIEW_COALESCE_SECONDS": 0.1,
     # Session data (journal, answers, nicknames) is deleted this long after the last action.
     "RETENTION_HOURS": 24,
+    # Wrong join codes or keys: per browser (a cookie), and per address. None: 20 on a LAN,
+    # where every phone has its own address, and 300 behind a proxy, where a whole school
+    # may share one (see docs/security.md).
     "JOIN_MISSES_PER_MINUTE": 20,
+    "JOIN_MISSES_PER_ADDRESS_PER_MINUTE": None,
+    # Wrong facilitator passwords: per address, and for the whole server (forged addresses).
+    "LOGIN_FAILURES_PER_MINUTE": 10,
+    "LOGIN_FAILURES_TOTAL_PER_MINUTE": 30,
+    # Request bodies: the largest real one (a login form) is well under 1 kB.
+    "MAX_CONTENT_LENGTH": 32 * 1024,
+    # More host names this kit answers to, besides loopback, its own addresses and the public URL's.
+    "ALLOWED_HOSTS": (),
+    # An Engine.IO connection that has not sent its Socket.IO CONNECT by then is closed.
+    "CONNECT_GRACE_SECONDS": 5.0,
     "JOINS_PER_SECOND": 5.0,
     "JOIN_BURST": 40,  # seats at once per session (scaled up for sessions of more pupils)
     "EVENTS_PER_SECOND": 10.0,

@@ -17,6 +17,15 @@ from pathlib import Path
 # room for every phone, the projectors and the facilitators' tabs at once.
 BACKLOG = 2048
 MAX_CONNECTIONS = 5000
+# A request's first line and headers must arrive within this time (slow-loris requests that
+# hold a connection open forever are cut off); an idle keep-alive connection closes too.
+HEADER_SECONDS = 10.0
+# Connections one address may hold open at once when the kit faces the network itself. A
+# phone holds one WebSocket, and up to six more for a moment while its page loads; a class of
+# 30 behind one NAT address loading the page together needs ~210. The laptop itself is not
+# limited; behind a proxy every connection comes from the proxy, which limits clients instead
+# (docs/security.md).
+CONNECTIONS_PER_ADDRESS = 256
 # Young containers before a collection, then collections of each generation before the next
 # (CPython's defaults: 700, 10, 10). See tune_gc().
 GC_THRESHOLDS = (50_000, 20, 10)
@@ -67,6 +76,99 @@ def _raise_file_limit(log: logging.Logger) -> int:
     return min(MAX_CONNECTIONS, fits)
 
 
+class ConnectionShare:
+    """Count open connections per address, and refuse one over the share before it is read."""
+
+    def __init__(self, limit: int | None, exempt: frozenset[str] = frozenset({"127.0.0.1", "::1", "::ffff:127.0.0.1"})):
+        self.limit = limit
+        self.exempt = exempt
+        self.open: dict[str, int] = {}
+
+    def take(self, address: str) -> bool:
+        if self.limit is None or address in self.exempt:
+            return True
+        held = self.open.get(address, 0)
+        if held >= self.limit:
+            return False
+        self.open[address] = held + 1
+        return True
+
+    def release(self, address: str) -> None:
+        if self.limit is None or address in self.exempt:
+            return
+        held = self.open.get(address, 0) - 1
+        if held > 0:
+            self.open[address] = held
+        else:
+            self.open.pop(address, None)
+
+
+_OVER_SHARE = b"HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"
+
+
+class SharedListener:
+    """The listening socket, handing the server only connections within their address's share."""
+
+    def __init__(self, sock, share: ConnectionShare):
+        self._sock = sock
+        self.share = share
+
+    def accept(self):
+        while True:
+            conn, addr = self._sock.accept()
+            if self.share.take(addr[0]):
+                return conn, addr
+            try:
+                conn.send(_OVER_SHARE)
+            except OSError:
+                pass
+            conn.close()
+
+    def __getattr__(self, name: str):
+        return getattr(self._sock, name)
+
+
+def kit_protocol(share: ConnectionShare, log: logging.Logger):
+    """eventlet's HTTP protocol with a deadline for headers, a connection share and a clean log."""
+    import eventlet
+    import eventlet.wsgi
+
+    class KitProtocol(eventlet.wsgi.HttpProtocol):
+        def __init__(self, conn_state, server):
+            try:
+                super().__init__(conn_state, server)
+            finally:
+                share.release(conn_state[0][0])
+
+        def _read_request_line(self):
+            with eventlet.Timeout(HEADER_SECONDS, False):
+                return super()._read_request_line()
+            self.close_connection = 1
+            return ""
+
+        def parse_request(self):
+            timer = eventlet.Timeout(HEADER_SECONDS)
+            try:
+                return super().parse_request()
+            except eventlet.Timeout as exc:
+                if exc is not timer:
+                    raise
+                self.close_connection = 1
+                return False
+            finally:
+                timer.cancel()
+
+        def log_message(self, format, *args):  # noqa: A002 - the standard library's name
+            # The standard library writes the client's address and the raw request line to
+            # stderr here (a TLS hello on the HTTP port, a garbage request): neither may be logged.
+            log.info("refused a malformed HTTP request")
+
+        def log_request(self, code="-", size="-"):
+            pass  # the access line (address, request line) that send_error also writes
+
+    return KitProtocol
+
+
 def tune_gc() -> None:
     """Collect cyclic garbage less often, and never look at what start-up loaded again.
 
@@ -92,6 +194,14 @@ def serve(
     proxy_hops: int = 0,
     keep_hours: float | None = None,
 ) -> int:
+    if proxy_hops and not password:
+        # Behind a proxy every request looks like it comes from the proxy, often 127.0.0.1, and
+        # X-Forwarded-For is whatever a client writes: "only this laptop" would mean anyone.
+        print("--behind-proxy tarvitsee ohjaajan salasanan: workshops serve --behind-proxy 1 --password <salasana>",
+              file=sys.stderr)
+        print("--behind-proxy needs a facilitator password: workshops serve --behind-proxy 1 --password <password>",
+              file=sys.stderr)
+        return 2
     if async_mode == "eventlet":
         import warnings
 
@@ -141,6 +251,14 @@ def serve(
         print(f"{exc}. Nothing would be saved, so the kit does not start.", file=sys.stderr)
         print("Choose a folder you can write to: workshops serve --data-dir <folder>", file=sys.stderr)
         return 2
+    try:
+        # Bound before anything says the kit is running: a port in use is reported first.
+        listener = _listen(async_mode, host, port)
+    except OSError as exc:
+        print(f"Cannot listen on {host}:{port}: {exc.strerror}. Is the kit already running? Try --port 5001.", file=sys.stderr)
+        return 2
+    journal = app.extensions["workshops"]["journal"]
+    _stop_on_sigterm(journal, log)
     tune_gc()
     local = f"http://127.0.0.1{shown_port}/" if host in ("0.0.0.0", "::", "", "127.0.0.1") else f"http://{host}{shown_port}/"
     print()
@@ -159,23 +277,69 @@ def serve(
     sys.stdout.flush()
     try:
         if async_mode == "eventlet":
-            import eventlet
             import eventlet.wsgi
 
-            listener = eventlet.listen((host, port), backlog=BACKLOG, reuse_port=False)
+            share = ConnectionShare(None if proxy_hops else CONNECTIONS_PER_ADDRESS)
             # No access log: it would hold pupils' addresses and the keys in host links.
-            eventlet.wsgi.server(listener, app, log_output=False, max_size=max_connections, keepalive=True,
-                                 socket_timeout=60)
+            eventlet.wsgi.server(SharedListener(listener, share), app, log_output=False, max_size=max_connections,
+                                 keepalive=True, socket_timeout=60, protocol=kit_protocol(share, log))
         elif async_mode == "gevent":
             from gevent import pywsgi
 
             # No access log (log=None), for the same reason; errors still go to the log.
-            pywsgi.WSGIServer((host, port), app, backlog=BACKLOG, log=None).serve_forever()
+            pywsgi.WSGIServer(listener, app, log=None, error_log=_QuietLog(log)).serve_forever()
         else:
+            listener.close()
             socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=True, log_output=False)
-    except OSError as exc:
-        print(f"Cannot listen on {host}:{port}: {exc.strerror}. Is the kit already running? Try --port 5001.", file=sys.stderr)
-        return 2
     except KeyboardInterrupt:
-        pass
+        journal.close()
     return 0
+
+
+def _listen(async_mode: str, host: str, port: int):
+    """Bind the listening socket (monkey-patched, so it is the async library's own)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+        sock.listen(BACKLOG)
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
+class _QuietLog:
+    """gevent's error log, through the kit's log: one line, no address, no request bytes."""
+
+    def __init__(self, log: logging.Logger):
+        self.log = log
+
+    def write(self, text: str) -> None:
+        if text.strip():
+            self.log.info("the web server refused or failed a request")
+
+    def flush(self) -> None:
+        pass
+
+
+def _stop_on_sigterm(journal, log: logging.Logger) -> None:
+    """On SIGTERM (systemd, `kill`), close the journal cleanly, then exit.
+
+    The handler only schedules the work: it may interrupt a journal write in this very thread,
+    whose lock it must not take. The scheduled task waits for that lock like any other.
+    """
+    import os
+    import signal
+
+    from .extensions import socketio
+
+    def shutdown() -> None:
+        try:
+            journal.close()
+            log.info("stopped: the journal is closed")
+        finally:
+            os._exit(0)
+
+    signal.signal(signal.SIGTERM, lambda *_: socketio.start_background_task(shutdown))

@@ -11,7 +11,7 @@ import pytest
 import requests
 import socketio
 
-from .conftest import Client, Room, act, goto, wait_until
+from .conftest import Client, act, goto, wait_until
 
 STABLE_CODES = {
     "bad_payload", "unknown_action", "unknown_event", "forbidden", "not_current", "unknown_step", "closed",

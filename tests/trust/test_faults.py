@@ -10,9 +10,8 @@ import time
 import uuid
 from typing import Any
 
-import pytest
 
-from .conftest import Client, Room, act, goto, step_of, wait_until
+from .conftest import Client, act, goto, step_of, wait_until
 
 
 # -- kill -9 in the middle of a burst of actions ----------------------------------------------------

@@ -4,11 +4,10 @@ reports, and pages that load nothing from elsewhere."""
 from __future__ import annotations
 
 import re
-import time
 
 import requests
 
-from .conftest import Room, act, goto, wait_until
+from .conftest import act, goto, wait_until
 
 SECRET_NICK = "Salainen Siili"
 SECRET_TEXT = "Minun salaisuuteni on että pelkään pimeää"

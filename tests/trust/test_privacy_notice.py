@@ -168,6 +168,14 @@ def test_pupil_pages_set_no_cookies(app):
     for resp in responses:
         assert resp.status_code < 400, resp.request.path
         assert not resp.headers.getlist("Set-Cookie"), (resp.request.path, resp.headers.getlist("Set-Cookie"))
+    # A wrong code is the one exception: that browser gets its own guess budget, a random id.
+    wrong = client.get("/j/ZZZZZ")
+    cookies = wrong.headers.getlist("Set-Cookie")
+    assert wrong.status_code == 404 and len(cookies) == 1 and cookies[0].startswith("kit_client="), cookies
+    assert "Max-Age=3600" in cookies[0] and "HttpOnly" in cookies[0]
+    assert not client.get("/j/ZZZZY").headers.getlist("Set-Cookie")  # once, not again
+    for lang in ("fi", "sv", "en"):
+        assert "<code>kit_client</code>" in client.get(f"/privacy?lang={lang}").get_data(as_text=True), lang
     chosen = client.get("/lang/sv?next=/privacy")
     cookies = chosen.headers.getlist("Set-Cookie")
     assert len(cookies) == 1 and cookies[0].startswith("lang=sv;"), cookies

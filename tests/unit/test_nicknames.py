@@ -352,3 +352,157 @@ def test_clean_raises_only_nickname_errors(raw):
         assert exc.code in ("nick_empty", "nick_blocked")
         return
     assert not nicknames.is_blocked(out)
+
+
+# -- look-alike nicknames (uniqueness and the block list fold them the same way) ------------------
+
+# (original, look-alike): the same nickname to a reader on the projector.
+LOOKALIKES = [
+    ("Lystikäs Hylje", "Lyst\u0456käs \u041dylj\u0435"),  # Cyrillic і, Н, е (the review's example)
+    ("Lystikäs Hylje", "Lystikäs \u041d\u0443\u04cf\u0458\u0435"),  # a whole word in Cyrillic look-alikes
+    ("Aino", "\u0410ino"),  # Cyrillic А
+    ("Aino", "\u0391\u0399\u039d\u039f"),  # Greek capitals ΑΙΝΟ (Ν is N, not ν)
+    ("Orava", "\u039fra\u03bda"),  # Greek Ο, and ν for v
+    ("Hirvi", "\u0397irvi"),  # Greek Η
+    ("Sammakko", "\u0405\u0430mm\u0430kk\u043e"),  # Cyrillic Ѕ, а, о
+    ("Poro", "\u0420\u043er\u043e"),  # Cyrillic Р, о
+    ("Kärppä", "K\u04d3rpp\u04d3"),  # Cyrillic ӓ is ä
+    ("Pöllö", "P\u04e7ll\u04e7"),  # Cyrillic ӧ is ö
+    ("Björn", "Bjørn"),  # ø stands for ö
+    ("Aino", "\uff21\uff49\uff4e\uff4f"),  # full-width
+    ("Aino", "\U0001d400\U0001d422\U0001d427\U0001d428"),  # mathematical bold
+    ("Aino", "\u1d00\u026a\u0274\u1d0f"),  # small capitals
+    ("Aino", "AINO"),  # case
+    ("Aino", "A\u200bino"),  # an invisible character
+    ("Aino", "A\u00edno"),  # a decorating accent (not ä, ö, å)
+    ("Aino", "A1no"),  # leetspeak, as the block list reads it
+    ("Aino", "A!no"),
+    ("Iloinen Ilves", "Il0inen Ilves"),
+    ("Iloinen Ilves", "lloinen llves"),  # capital I and small l look the same
+    ("Iloinen Ilves", "|loinen |lves"),
+    ("Sisukas Saukko", "$isukas 5aukko"),
+    ("Sammakko", "Sarnrnakko"),  # rn for m
+    ("Aino Liisa", "Aino-Liisa"),  # a sign between words
+    ("Aino", " Aino. "),
+]
+
+# Different nicknames that must stay different.
+DISTINCT = [
+    ("Lystikäs Hylje", "Lystikas Hylje"),  # ä is a letter of its own in Finnish and Swedish
+    ("Mäyrä", "Mayra"),
+    ("Pöllö", "Pollo"),
+    ("Åsa", "Asa"),
+    ("Åsa", "Äsa"),
+    ("Kettu", "Ketu"),  # a doubled letter is another word
+    ("Aino", "Aina"),
+    ("Iloinen Ilves", "Iloinen Ilves 2"),
+    ("Iloinen Ilves 2", "Iloinen Ilves 3"),
+    ("Iloinen Ilves 13", "Iloinen Ilves 18"),
+    ("\u0412\u0435\u0440\u0430", "\u0412\u043e\u0432\u0430"),  # Вера and Вова: real Cyrillic names
+    ("\u674e", "\u738b"),
+]
+
+
+@pytest.mark.parametrize(("original", "lookalike"), LOOKALIKES)
+def test_lookalike_nicknames_have_the_same_skeleton(original, lookalike):
+    assert nicknames.skeleton(original) == nicknames.skeleton(lookalike)
+    assert nicknames.nick_taken(lookalike, ["Iloinen Kettu", original])
+
+
+@pytest.mark.parametrize(("one", "other"), DISTINCT)
+def test_different_nicknames_keep_different_skeletons(one, other):
+    assert nicknames.skeleton(one) != nicknames.skeleton(other)
+    assert not nicknames.nick_taken(other, [one])
+
+
+def test_every_generated_pair_has_its_own_skeleton():
+    skeletons = {nicknames.skeleton(nick) for nick in nicknames._PAIRS}
+    assert len(skeletons) == len(nicknames._PAIRS)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "Lyst\u0456käs \u041dylj\u0435",  # Latin with Cyrillic in one word
+        "\u0397ylje",  # Latin with a Greek capital
+        "Kettu\u0430",
+        "\u0405\u03b1m",  # Cyrillic with Greek
+        "Aino \u041aettu",  # one honest word does not excuse the other
+    ],
+)
+def test_a_word_that_mixes_look_alike_scripts_is_refused(raw):
+    with pytest.raises(nicknames.NicknameError) as exc:
+        nicknames.clean(raw)
+    assert exc.value.code == "nick_blocked"
+    assert exc.value.message == "Choose another nickname."
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "\u0412\u0435\u0440\u0430",  # Вера: a Russian name, one script
+        "\u0395\u03bb\u03ad\u03bd\u03b7",  # Ελένη
+        "\u0412\u0435\u0440\u0430 Kettu",  # two words, each in one script
+        "Aino \u674e",  # Latin beside Han
+        "\u1d00\u026a\u0274\u1d0f",  # small capitals are Latin
+        "Lystikäs Hylje",
+    ],
+)
+def test_words_in_one_script_each_are_accepted(raw):
+    assert nicknames.clean(raw)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "\u0440\u0430\u0455\u043a\u0430",  # раѕка: the block list reads Cyrillic look-alikes too
+        "\u0420\u0410\u0405\u041a\u0410",  # РАЅКА
+        "\u03bd\u03b9\u03c4\u03c4\u03c5",  # νιττυ
+        "\u0397\u039f\u039c\u039f",  # ΗΟΜΟ: capitals fold before the case does (Η is H, η is n)
+        "J\u04d2VLA",  # Cyrillic Ӓ is Ä
+    ],
+)
+def test_the_block_list_reads_lookalikes_in_any_case(raw):
+    assert nicknames.is_blocked(raw)
+
+
+def _lobby_with(*typed: str):
+    from workshops.packs import load_pack
+    from workshops.sessions import actions, rules
+
+    pack = load_pack(ROOT / "content" / "esittely").pack
+    state = rules.new_session(pack, 1, 1_800_000_000.0, own_nicknames=True)
+    for i, nick in enumerate(typed, 1):
+        state = rules.apply(state, "system", actions.parse("system", {"type": "join", "lang": "fi"}, pack), 1.8e9)
+        state = rules.apply(state, f"p{i}", actions.parse(f"p{i}", {"type": "rename", "nick": nick}, pack), 1.8e9)
+    state = rules.apply(state, "system", actions.parse("system", {"type": "join", "lang": "fi"}, pack), 1.8e9)
+    return pack, state, f"p{len(typed) + 1}"
+
+
+@pytest.mark.parametrize("lookalike", ["Lyst\u0456käs \u041dylj\u0435", "\uff2cystikäs Hylje", "LYSTIKÄS HYLJE"])
+def test_the_rules_refuse_a_lookalike_that_clean_catches(lookalike):
+    from workshops.activities import Rejected
+    from workshops.sessions import actions, rules
+
+    pack, state, seat = _lobby_with("Lystikäs Hylje")
+    result = rules.apply(state, seat, actions.parse(seat, {"type": "rename", "nick": lookalike}, pack), 1.8e9)
+    assert isinstance(result, Rejected) and result.code in ("nick_blocked", "nick_taken")
+
+
+@pytest.mark.parametrize("lookalike", ["Lystikäs \u041d\u0443\u04cf\u0458\u0435", "Lyst1käs Hylj3", "Lystikäs HyIje"])
+def test_the_rules_refuse_a_lookalike_of_a_taken_nickname(lookalike):
+    from workshops.activities import Rejected
+    from workshops.sessions import actions, rules
+
+    pack, state, seat = _lobby_with("Lystikäs Hylje")
+    result = rules.apply(state, seat, actions.parse(seat, {"type": "rename", "nick": lookalike}, pack), 1.8e9)
+    assert isinstance(result, Rejected) and result.code == "nick_taken"
+
+
+def test_the_rules_accept_lystikas_beside_lystikas_with_dots():
+    from workshops.activities import Rejected
+    from workshops.sessions import actions, rules
+
+    pack, state, seat = _lobby_with("Lystikäs Hylje")
+    result = rules.apply(state, seat, actions.parse(seat, {"type": "rename", "nick": "Lystikas Hylje"}, pack), 1.8e9)
+    assert not isinstance(result, Rejected)

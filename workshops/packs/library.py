@@ -3,15 +3,27 @@
 from __future__ import annotations
 
 import logging
+import os
+import stat
 import threading
 from pathlib import Path
+from typing import BinaryIO
 
 from .loader import LoadResult, find_pack_dirs, load_pack
 from .models import Pack
 
 log = logging.getLogger(__name__)
 
-Stamp = tuple[tuple[str, int, int], ...]
+Stamp = tuple[tuple[str, int, int, int], ...]
+
+#: the Content-Type of each image type a pack may hold (the Image field allows these only)
+MEDIA_TYPES = {
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".webp": "image/webp",
+}
 
 # The newest parse of each pack folder, by its files' stamp: every app in a process
 # (tests make many) may ask for the same pack, and one entry per folder keeps edits
@@ -21,13 +33,22 @@ _parsed_lock = threading.Lock()
 
 
 def _stamp(folder: Path) -> Stamp:
-    """Name, time and size of every file in the folder: an edit changes one of them even
-    where the file system keeps times to the second only."""
+    """Name, type, time and size of every entry in the folder and its subfolders: an edit
+    changes one of them even where the file system keeps times to the second only.
+
+    lstat only: a symlink is stamped as itself (the loader refuses it) and never followed."""
+    found = []
+    stack = [""]
     try:
-        found = []
-        for p in folder.iterdir():
-            st = p.stat()
-            found.append((p.name, st.st_mtime_ns, st.st_size))
+        while stack:
+            prefix = stack.pop()
+            with os.scandir(folder / prefix if prefix else folder) as listing:
+                for entry in listing:
+                    st = entry.stat(follow_symlinks=False)
+                    name = f"{prefix}{entry.name}"
+                    found.append((name, st.st_mode, st.st_mtime_ns, st.st_size))
+                    if stat.S_ISDIR(st.st_mode):
+                        stack.append(name + "/")
         return tuple(sorted(found))
     except OSError:
         return ()
@@ -114,3 +135,68 @@ class PackLibrary:
         self.refresh()
         result = self._results.get(pack_id)
         return result.path if result else None
+
+    def open_media(self, pack_id: str, name: str) -> tuple[BinaryIO, os.stat_result, str] | None:
+        """An image a loaded pack references, opened for sending: (file, its fstat, Content-Type).
+
+        None for anything else: a pack that did not load, a name the pack does not
+        reference, and a file that is not an ordinary file in the pack's own folder now
+        (the last good version of a pack stays on offer while its folder may have changed).
+        """
+        self.refresh()
+        result = self._results.get(pack_id)
+        if result is None or result.pack is None or name not in result.pack.media:
+            return None
+        kind = MEDIA_TYPES.get(os.path.splitext(name)[1].lower())
+        if kind is None:
+            return None
+        found = open_pack_file(result.path, name)
+        if found is None:
+            return None
+        return found[0], found[1], kind
+
+
+_OPEN_FLAGS = (os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+               | getattr(os, "O_BINARY", 0))
+_DIR_FD = os.open in os.supports_dir_fd and os.stat in os.supports_dir_fd and os.stat in os.supports_follow_symlinks
+
+
+def open_pack_file(folder: Path, name: str) -> tuple[BinaryIO, os.stat_result] | None:
+    """Open `name` directly in `folder` without following a symlink: an ordinary file whose
+    real path lies inside the real folder, or None.
+
+    The name is opened relative to a descriptor of the folder (so the folder cannot be
+    swapped between the checks and the open), with O_NOFOLLOW (a symlink fails to open)
+    and O_NONBLOCK (a FIFO put there after the check does not block the server), and the
+    open file is checked with fstat. A special file is never opened when lstat shows it.
+    """
+    if not name or name in (".", "..") or "/" in name or "\\" in name or "\0" in name:
+        return None
+    try:
+        real_folder = os.path.realpath(folder, strict=True)
+        path = os.path.join(real_folder, name)
+        if os.path.dirname(os.path.realpath(path)) != real_folder:
+            return None
+        if not _DIR_FD:  # no openat() here (Windows): the same checks on the path
+            if not stat.S_ISREG(os.lstat(path).st_mode):
+                return None
+            fd = os.open(path, _OPEN_FLAGS)
+        else:
+            dir_fd = os.open(real_folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0))
+            try:
+                if not stat.S_ISREG(os.stat(name, dir_fd=dir_fd, follow_symlinks=False).st_mode):
+                    return None
+                fd = os.open(name, _OPEN_FLAGS, dir_fd=dir_fd)
+            finally:
+                os.close(dir_fd)
+    except (OSError, ValueError):
+        return None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            os.close(fd)
+            return None
+        return os.fdopen(fd, "rb"), st
+    except OSError:
+        os.close(fd)
+        return None

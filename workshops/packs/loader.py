@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import difflib
+import errno
 import hashlib
+import os
 import re
+import stat
 import types
 import typing
 import unicodedata
@@ -16,9 +19,11 @@ from pydantic import BaseModel, ValidationError
 
 from .models import Pack
 from .text import ID_PATTERN, LANGUAGE_NAMES
-from .yamlsafe import Located, Mark, Problem, YamlError, describe, load_yaml, nodes_along
+from .yamlsafe import MAX_BYTES, Located, Mark, Problem, YamlError, describe, load_yaml, nodes_along
 
 PACK_FILE = "pack.yaml"
+SYMLINK = "symlinks are not allowed in a pack"
+SPECIAL = "only ordinary files are allowed in a pack"
 
 
 @dataclass
@@ -509,16 +514,76 @@ def _id_problem(data: dict[str, Any], located: Located, folder: Path, file: str)
     )
 
 
+def folder_problems(folder: Path) -> list[Problem]:
+    """A symlink or a special file (FIFO, socket, device) anywhere in a pack's folder.
+
+    Packs are shared between schools as folders: a symlink would let the server send any
+    file of the machine as a pack's image, and a FIFO would block whoever opened it. Walked
+    with lstat only: no symlinked folder is entered and nothing is opened.
+    """
+    problems: list[Problem] = []
+    stack = [folder]
+    while stack:
+        current = stack.pop()
+        try:
+            with os.scandir(current) as listing:
+                entries = sorted(listing, key=lambda e: e.name)
+        except OSError as exc:
+            problems.append(Problem(str(current), 1, 1, f"cannot read the folder: {exc.strerror}"))
+            continue
+        subfolders = []
+        for entry in entries:
+            path = current / entry.name
+            try:
+                if entry.is_symlink():
+                    problems.append(Problem(str(path), 1, 1, SYMLINK))
+                elif entry.is_dir(follow_symlinks=False):
+                    subfolders.append(path)
+                elif not entry.is_file(follow_symlinks=False):
+                    problems.append(Problem(str(path), 1, 1, SPECIAL))
+            except OSError as exc:
+                problems.append(Problem(str(path), 1, 1, f"cannot read the file: {exc.strerror}"))
+        stack.extend(reversed(subfolders))
+    return problems
+
+
+def _read_pack_file(file: Path) -> bytes | Problem:
+    """The bytes of pack.yaml (at most one byte over the size limit), never through a symlink
+    and never from a FIFO or a device."""
+    shown = str(file)
+    try:
+        fd = os.open(file, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+                     | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0))
+    except OSError as exc:
+        if os.path.islink(file):
+            return Problem(shown, 1, 1, SYMLINK)
+        return Problem(shown, 1, 1, f"cannot read the file: {exc.strerror}")
+    with os.fdopen(fd, "rb") as fh:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            return Problem(shown, 1, 1, f"cannot read the file: {os.strerror(errno.EISDIR)}")
+        if not stat.S_ISREG(mode):
+            return Problem(shown, 1, 1, SPECIAL)
+        try:
+            return fh.read(MAX_BYTES + 1)
+        except OSError as exc:
+            return Problem(shown, 1, 1, f"cannot read the file: {exc.strerror}")
+
+
 def load_pack(folder: Path) -> LoadResult:
     """Load and validate `folder/pack.yaml`; never raises for a bad pack."""
     folder = Path(folder)
     file = folder / PACK_FILE
     shown = str(file)
     result = LoadResult(folder)
-    try:
-        raw = file.read_bytes()
-    except OSError as exc:
-        result.problems.append(Problem(shown, 1, 1, f"cannot read the file: {exc.strerror}"))
+    if folder.is_dir():
+        refused = folder_problems(folder)
+        if refused:
+            result.problems.extend(refused)
+            return result
+    raw = _read_pack_file(file)
+    if isinstance(raw, Problem):
+        result.problems.append(raw)
         return result
     result.digest = hashlib.sha256(raw).hexdigest()[:16]
     try:
@@ -556,12 +621,21 @@ def find_pack_dirs(paths: list[Path]) -> list[Path]:
     found: list[Path] = []
     for p in paths:
         p = Path(p)
-        if p.is_file():
+        if p.is_file() or (p.name == PACK_FILE and _is_pack_file(p)):
             found.append(p.parent)
-        elif (p / PACK_FILE).is_file():
+        elif _is_pack_file(p / PACK_FILE):
             found.append(p)
         elif p.is_dir():
-            found.extend(sorted(d for d in p.iterdir() if (d / PACK_FILE).is_file()))
+            found.extend(sorted(d for d in p.iterdir() if _is_pack_file(d / PACK_FILE)))
         else:
             found.append(p)  # reported as unreadable by load_pack
     return found
+
+
+def _is_pack_file(path: Path) -> bool:
+    """Is there a pack.yaml here? A symlink or a FIFO of that name counts (load_pack refuses
+    it with a message), a folder does not. lstat only: nothing is followed or opened."""
+    try:
+        return not stat.S_ISDIR(path.lstat().st_mode)
+    except OSError:
+        return False

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, PrivateAttr, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from ..activities import REGISTRY
-from .text import Id, Image, Strict, Text, require_unique_ids
+from .text import Id, Image, Strict, Text, image_names, require_unique_ids
 
 Step = Annotated[
     Union[tuple(a.config for a in REGISTRY.values())],  # noqa: UP007 - built from the registry
@@ -53,10 +53,23 @@ class Pack(Strict):
 
     model_config = Strict.model_config | {"populate_by_name": True}
 
+    _media: frozenset[str] = PrivateAttr(default=frozenset())
+
     @field_validator("agenda")
     @classmethod
     def _unique_steps(cls, agenda: list[Any]) -> list[Any]:
         return require_unique_ids(agenda, "step")
+
+    @model_validator(mode="after")
+    def _collect_media(self) -> Pack:
+        self._media = frozenset(image_names(self))
+        return self
+
+    @property
+    def media(self) -> frozenset[str]:
+        """The file names of every image the pack references (cover, steps, cards...):
+        the only files of its folder the server sends. Computed once, when the pack is validated."""
+        return self._media
 
     @property
     def languages(self) -> list[str]:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import difflib
 import re
+import typing
 from pathlib import Path
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo
+from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError
 
 LANGUAGE_NAMES = {"fi": "Finnish", "sv": "Swedish", "en": "English"}
@@ -118,6 +120,56 @@ Image = Annotated[
     AfterValidator(_check_image),
     Field(description="An image file in the pack's folder (.svg, .png, .jpg, .webp)"),
 ]
+
+
+def _holds_image(tp: Any) -> bool:
+    """Is `tp` the Image type, or a type built from it (Image | None, list[Image]...)?"""
+    if typing.get_origin(tp) is Annotated:
+        args = typing.get_args(tp)
+        if any(isinstance(m, AfterValidator) and m.func is _check_image for m in args[1:]):
+            return True
+        return _holds_image(args[0])
+    return any(_holds_image(arg) for arg in typing.get_args(tp))
+
+
+def _is_image_field(info: FieldInfo) -> bool:
+    # `image: Image = Field(...)` keeps the validator in the field's metadata, not its annotation.
+    return any(isinstance(m, AfterValidator) and m.func is _check_image for m in info.metadata) or _holds_image(
+        info.annotation
+    )
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [s for item in value for s in _strings(item)]
+    if isinstance(value, dict):
+        return [s for item in value.values() for s in _strings(item)]
+    return []
+
+
+def image_names(model: BaseModel) -> set[str]:
+    """The file names of every image field in a validated model and the models inside it.
+
+    Found from the types, not from a list of field names: an image field added to any
+    activity's config is included without touching this.
+    """
+    found: set[str] = set()
+    stack: list[Any] = [model]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, BaseModel):
+            for name, info in type(value).model_fields.items():
+                inner = getattr(value, name)
+                if _is_image_field(info):
+                    found.update(_strings(inner))
+                stack.append(inner)
+        elif isinstance(value, (list, tuple, set, frozenset)):
+            stack.extend(value)
+        elif isinstance(value, dict):
+            stack.extend(value.values())
+    return found
 
 
 def require_unique_ids(items: list[Any], what: str) -> list[Any]:

@@ -35,8 +35,8 @@ class SetLang(ActionModel):
 
 class Act(ActionModel):
     type: Literal["act"]
-    step: str = Field(max_length=40)
-    action: dict[str, Any]
+    step: str = Field(max_length=40, description="the id of the running step (not its index)")
+    action: dict[str, Any] = Field(description="the step's own action, `{type, …}`, by the step's kind (below)")
 
 
 class Lock(ActionModel):
@@ -69,7 +69,7 @@ class MoveTeam(ActionModel):
 
 class Goto(ActionModel):
     type: Literal["goto"]
-    step: int = Field(ge=-1, le=999)
+    step: int = Field(ge=-1, le=999, description="the index of the step to go to (−1: the lobby)")
     expect: int = Field(ge=-1, le=999, description="the step the facilitator saw; refused as stale if it moved")
 
 

@@ -71,6 +71,8 @@ class ActionRow:
 # Actions per commit at most: a full group is committed by its next waiter or stager at once.
 # Bigger groups save little more, and every waiting handler holds its request in memory meanwhile.
 GROUP_SIZE = 64
+# How long `close` waits for an action being recorded by another thread before giving up.
+_CLOSE_WAIT = 5.0
 
 
 class Batch:
@@ -110,6 +112,12 @@ class Journal:
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
         self._open: Batch | None = None  # the transaction actions are being added to
+        self._closed = False
+        # A deletion's truncating checkpoint has not succeeded yet (a reader held the file):
+        # the deleted text may still be in the write-ahead log. Retried by `checkpoint`.
+        # Owed from the start too: a server stopped while one was owed (kill -9, or a reader
+        # still holding on at shutdown) has it done when the journal opens again.
+        self._scrub_owed = True
         self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
         # WAL with synchronous=NORMAL survives a killed process (kill -9); FULL
@@ -123,11 +131,34 @@ class Journal:
         # leave pupils' answers readable in the file's free pages.
         self._db.execute("PRAGMA secure_delete=ON")
         self._db.executescript(SCHEMA)
+        self._busy_timeout = self._db.execute("PRAGMA busy_timeout").fetchone()[0]
+        with self._lock:
+            self._scrub()
+
+    @property
+    def scrub_owed(self) -> bool:
+        """Whether deleted text may still be in the write-ahead log: `checkpoint` retries
+        until the truncating checkpoint gets through (the server's timer calls it each tick)."""
+        return self._scrub_owed
 
     def close(self) -> None:
-        with self._lock:
+        """Commit what is staged, copy the write-ahead log into the database and empty it
+        (TRUNCATE), and close. Safe to call twice and from any thread; it never waits long
+        for readers, nor more than a few seconds for an action being recorded."""
+        if not self._lock.acquire(timeout=_CLOSE_WAIT):
+            return  # another thread is stuck in the journal: SQLite recovers the log on the next open
+        try:
+            if self._closed:
+                return
+            self._closed = True
             self._finish_open()
+            self._end_leftover()
+            self._scrub()
             self._db.close()
+        except sqlite3.Error:
+            pass  # closing anyway; a committed action is in the log and survives
+        finally:
+            self._lock.release()
 
     def create_session(
         self, sid: str, code: str, pack: dict[str, Any], seed: int, own_nicknames: bool, at: float
@@ -237,13 +268,38 @@ class Journal:
             pass  # closed, or still failing: the next statement reports it
 
     def checkpoint(self) -> None:
-        """Copy the write-ahead log into the database, without waiting for readers."""
+        """Copy the write-ahead log into the database, without waiting for readers; while a
+        deletion's scrub is owed, try the truncating checkpoint again instead."""
         with self._lock:
+            if self._closed:
+                return
             self._finish_open()
+            if self._scrub_owed:
+                self._scrub()
+                return
             try:
                 self._db.execute("PRAGMA wal_checkpoint(PASSIVE)")
             except sqlite3.Error:
                 pass  # the next one will do; appends are unaffected
+
+    def _scrub(self) -> bool:
+        """Copy every frame of the log into the database and truncate the log to nothing, so
+        deleted text (overwritten in the database by secure_delete) survives in neither file.
+        The caller holds the lock. Never waits for readers: under eventlet a wait inside SQLite
+        stalls every connection of every class (the connection's busy timeout is 5 s). If a
+        reader holds an older snapshot, SQLite answers busy and the scrub stays owed."""
+        done = False
+        try:
+            self._db.execute("PRAGMA busy_timeout=0")
+            try:
+                busy, _log, _copied = self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+                done = busy == 0
+            finally:
+                self._db.execute(f"PRAGMA busy_timeout={int(self._busy_timeout)}")
+        except sqlite3.Error:
+            pass  # locked, closed or failing: still owed, the next tick tries again
+        self._scrub_owed = not done
+        return done
 
     def delete_session(self, sid: str) -> None:
         """Erase a session and its actions, also from the write-ahead log."""
@@ -258,12 +314,9 @@ class Journal:
             except sqlite3.Error as exc:
                 self._lose_open(str(exc))
                 raise JournalError(str(exc)) from exc
-            try:
-                # Copy the (now zeroed) pages into the database and empty the log, so
-                # the deleted text survives in neither file.
-                self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            except sqlite3.Error:
-                pass
+            # Copy the (now zeroed) pages into the database and empty the log, so the deleted
+            # text survives in neither file; if a reader holds the file, the timer retries.
+            self._scrub()
 
     def sessions(self, open_only: bool = True) -> list[SessionRow]:
         sql = "SELECT id, code, pack_id, pack, seed, own_nicknames, created_at, ended_at FROM sessions"

@@ -28,6 +28,12 @@ from .views import affected_seats
 
 log = logging.getLogger(__name__)
 
+# The journal record of an action that changed nothing (the same vote again) but came with a
+# client id: the id is remembered for the session's life, also after a restart, so a retry
+# of it after a newer action is a duplicate, not applied again. It has no `type`, so no
+# version of the action models takes it for an action; replay recognises it and applies nothing.
+NO_OP = {"no_op": True}
+
 
 @dataclass
 class Live:
@@ -112,6 +118,10 @@ class SessionManager:
             live = Live(row.id, row.code, state)
             skipped = 0
             for rec in self.journal.actions(row.id):
+                if rec.action == NO_OP:
+                    if rec.cid:
+                        live.seen[(rec.actor, rec.cid)] = live.state.rev
+                    continue
                 parsed = actions.parse(rec.actor, rec.action, pack) if rec.action is not None else None
                 if parsed is None or isinstance(parsed, Rejected):
                     skipped += 1
@@ -150,12 +160,14 @@ class SessionManager:
             if live.deleted:
                 return Outcome(False, live.head.rev, "not_found", "No workshop with that code.")
             outcome, wait = self._decide(live, actor, payload, cid)
-        if wait is not None and not wait.done:
+        if wait is not None:  # also when done: a group lost meanwhile raises here
             try:
                 self.journal.commit(wait, wait_for_others=group)
             except JournalError as exc:
                 with live.lock:
                     self._rewind_if_lost(live)
+                    if cid is not None:  # its first try (or its no-op record) was lost with the group
+                        live.seen.pop((actor, cid), None)
                     return self._not_saved(live, exc)
         if live.deleted:  # erased while the group was being saved: no views, no answers
             return Outcome(False, live.state.rev, "not_found", "No workshop with that code.")
@@ -169,8 +181,11 @@ class SessionManager:
         # What this decision rests on that is not saved yet: the open group, if head is ahead.
         unsaved = live.batch if head is not live.state else None
         if cid is not None and (actor, cid) in live.seen:
-            rev = live.seen[(actor, cid)]
-            return Outcome(True, head.rev, duplicate=True, changed=False), (unsaved if rev > live.state.rev else None)
+            # Applied (or found to change nothing) before: never again. The ack's `rev` is a
+            # saved revision that includes the first try: once its group is saved, the current one.
+            if live.seen[(actor, cid)] > live.state.rev:
+                return Outcome(True, head.rev, duplicate=True, changed=False), unsaved
+            return Outcome(True, live.state.rev, duplicate=True, changed=False), None
         parsed = actions.parse(actor, payload, head.pack)
         if isinstance(parsed, Rejected):
             return Outcome(False, head.rev, parsed.code, parsed.message), None  # the payload alone
@@ -178,8 +193,19 @@ class SessionManager:
         result = rules.apply(head, actor, parsed, at)
         if isinstance(result, Rejected):
             return Outcome(False, head.rev, result.code, result.message), unsaved
-        if result is head:
-            return Outcome(True, head.rev, changed=False), unsaved  # nothing to save or send
+        if result is head:  # nothing to apply or send
+            if cid is None:
+                return Outcome(True, head.rev, changed=False), unsaved
+            # The id is remembered all the same (and journaled, for after a restart): a retry of
+            # it after a newer action must not apply this one again over that.
+            try:
+                batch = self.journal.stage(live.id, at, actor, cid, NO_OP, after=live.batch)
+            except JournalError as exc:
+                self._rewind_if_lost(live)
+                return self._not_saved(live, exc), None
+            live.batch = batch
+            live.seen[(actor, cid)] = head.rev
+            return Outcome(True, head.rev, changed=False), batch
         try:
             ends = result.ended and not head.ended
             batch = self.journal.stage(live.id, at, actor, cid, actions.to_journal(parsed), ends=ends,
@@ -236,6 +262,9 @@ class SessionManager:
             self.journal.delete_session(live.id)
             live.deleted = True
             self._sessions.pop(live.code, None)
+        if self.journal.scrub_owed:
+            log.warning("session %s: deleted; another program is reading the journal, so its write-ahead log "
+                        "is emptied as soon as that program lets go", live.code)
 
     def purge(self, keep_seconds: float) -> list[Live]:
         """Delete the sessions that ended, or saw no action, more than `keep_seconds` ago."""

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 import logging
 import random
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -78,7 +79,8 @@ def clean(raw: str) -> str:
     (zero-width joiners, right-to-left overrides) are dropped; piles of
     combining marks are cut; whitespace collapses; the length is capped.
     A nickname with a word from the block list is refused (`nick_blocked`);
-    the refusal never repeats the word.
+    the refusal never repeats the word. So is a word that mixes Latin, Cyrillic or
+    Greek letters ("Lystіkäs" with a Cyrillic і): see `mixes_scripts`.
     """
     text = unicodedata.normalize("NFKC", raw)
     out: list[str] = []
@@ -102,7 +104,7 @@ def clean(raw: str) -> str:
         raise NicknameError("nick_empty", "Write a nickname with at least one letter.")
     if len(text) > MAX_LENGTH:
         text = text[:MAX_LENGTH].rstrip()
-    if is_blocked(text):
+    if mixes_scripts(text) or is_blocked(text):
         raise NicknameError("nick_blocked", "Choose another nickname.")
     return text
 
@@ -135,20 +137,33 @@ def clean(raw: str) -> str:
 #   words ("Per Sebastian" is not "perse...").
 
 _KEEP = frozenset("äöå")
+# Look-alikes, looked up before and again after casefolding: a capital can look like a
+# Latin letter its small form does not (Greek Ν is N, ν is v; Cyrillic Н is H).
 _LOOKALIKES = {
     # Nordic letters that stand for ä/ö, and Latin letters NFD does not take apart.
-    "ø": "ö", "æ": "ä", "ı": "i", "ł": "l", "đ": "d", "ð": "d", "ŀ": "l", "ȷ": "j",
+    "ø": "ö", "Ø": "ö", "æ": "ä", "Æ": "ä", "ı": "i", "ł": "l", "Ł": "l", "đ": "d", "Đ": "d",
+    "ð": "d", "ŀ": "l", "ȷ": "j", "ɩ": "i", "ɑ": "a", "ɡ": "g", "ʋ": "u", "ɜ": "e",
     # Small capitals.
     "ᴀ": "a", "ʙ": "b", "ᴄ": "c", "ᴅ": "d", "ᴇ": "e", "ꜰ": "f", "ɢ": "g", "ʜ": "h",
     "ɪ": "i", "ᴊ": "j", "ᴋ": "k", "ʟ": "l", "ᴍ": "m", "ɴ": "n", "ᴏ": "o", "ᴘ": "p",
     "ǫ": "q", "ʀ": "r", "ꜱ": "s", "ᴛ": "t", "ᴜ": "u", "ᴠ": "v", "ᴡ": "w", "ʏ": "y", "ᴢ": "z",
-    # Cyrillic look-alikes (after casefold).
+    # Cyrillic capitals, then small letters (and what casefold makes of the capitals).
+    "А": "A", "В": "B", "Е": "E", "К": "K", "М": "M", "Н": "H", "О": "O", "Р": "P", "С": "C",
+    "Т": "T", "У": "Y", "Х": "X", "Ѕ": "S", "І": "I", "Ј": "J", "Ԛ": "Q", "Ԝ": "W", "Һ": "H",
+    "Ӏ": "l", "Ү": "Y", "Ԁ": "D",
     "а": "a", "в": "b", "е": "e", "ё": "e", "і": "i", "ї": "i", "ј": "j", "к": "k",
     "м": "m", "н": "h", "о": "o", "р": "p", "с": "c", "т": "t", "у": "y", "х": "x",
     "ѕ": "s", "ԁ": "d", "һ": "h", "ԛ": "q", "ԝ": "w", "ӏ": "l", "ь": "b", "п": "n",
-    # Greek look-alikes (after casefold).
+    "ү": "y", "ѵ": "v",
+    # Greek capitals, then small letters.
+    "Α": "A", "Β": "B", "Ε": "E", "Ζ": "Z", "Η": "H", "Ι": "I", "Κ": "K", "Μ": "M", "Ν": "N",
+    "Ο": "O", "Ρ": "P", "Τ": "T", "Υ": "Y", "Χ": "X", "Ϲ": "C", "Ϳ": "J",
     "α": "a", "β": "b", "γ": "y", "ε": "e", "η": "n", "ι": "i", "κ": "k", "μ": "u",
-    "ν": "v", "ο": "o", "ρ": "p", "τ": "t", "υ": "u", "χ": "x", "ω": "w",
+    "ν": "v", "ο": "o", "ρ": "p", "τ": "t", "υ": "u", "χ": "x", "ω": "w", "ϲ": "c", "ϳ": "j",
+    # Armenian and Cherokee letters that pass for Latin ones (casefold gives Cherokee capitals).
+    "օ": "o", "ս": "u", "ց": "g", "հ": "h", "ո": "n", "զ": "q",
+    "Ꭺ": "A", "Ᏼ": "B", "Ꮯ": "C", "Ꭰ": "D", "Ꭼ": "E", "Ꮐ": "G", "Ꮋ": "H", "Ꭻ": "J", "Ꮶ": "K",
+    "Ꮮ": "L", "Ꮇ": "M", "Ꮲ": "P", "Ꮪ": "S", "Ꭲ": "T", "Ꮩ": "V", "Ꮃ": "W", "Ꮓ": "Z",
 }
 _LEET = {"0": "o", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "9": "g",
          "@": "a", "$": "s", "€": "e", "+": "t"}
@@ -156,27 +171,108 @@ _LEET_I_OR_L = frozenset("1!|")
 _MAX_AMBIGUOUS = 4  # beyond this many 1/!/| only the all-i and all-l readings are tried
 _SEPARATORS_IN_ENTRY = frozenset(" -'’.")
 _MIN_ENTRY_LETTERS = 2
+_INVISIBLE = ("Cc", "Cf", "Cs", "Co", "Cn")
+_DIAERESIS, _RING = "\u0308", "\u030a"
+
+
+def _letter(base: str, marks: str) -> str:
+    """One character with its combining marks, folded: a look-alike becomes its Latin letter,
+    the case goes, decorating marks go, and ä, ö, å stay (also when made of look-alikes:
+    Cyrillic ӓ is ä)."""
+    plain = "".join(_LOOKALIKES.get(c, c) for c in _LOOKALIKES.get(base, base).casefold())
+    plain = "".join(
+        c if c in _KEEP else "".join(d for d in unicodedata.normalize("NFD", c) if not unicodedata.category(d).startswith("M"))
+        for c in plain
+    )
+    if plain == "a" and _DIAERESIS in marks:
+        return "ä"
+    if plain == "a" and _RING in marks:
+        return "å"
+    if plain == "o" and _DIAERESIS in marks:
+        return "ö"
+    return plain
 
 
 def _fold(text: str) -> str:
-    """Lower-case letters as the matcher compares them; spaces stay, other signs stay."""
-    text = unicodedata.normalize("NFKC", text).casefold()
-    text = "".join(c for c in text if unicodedata.category(c) not in ("Cc", "Cf", "Cs", "Co", "Cn"))
+    """Lower-case letters as the matcher compares them; spaces stay, other signs stay.
+
+    The confusable folding shared by the block list and by uniqueness (`skeleton`).
+    """
     text = unicodedata.normalize("NFKC", text)
+    text = "".join(c for c in text if unicodedata.category(c) not in _INVISIBLE)
     out: list[str] = []
-    for ch in text:
-        cat = unicodedata.category(ch)
-        if cat.startswith("M"):
+    base, marks = "", ""
+    for ch in unicodedata.normalize("NFD", text) + " ":
+        if unicodedata.category(ch).startswith("M"):
+            marks += ch  # a mark with no letter before it is dropped with the empty base
             continue
-        if cat.startswith("Z"):
-            out.append(" ")
-            continue
-        ch = _LOOKALIKES.get(ch, ch)
-        if ch in _KEEP:
-            out.append(ch)
-            continue
-        out.extend(c for c in unicodedata.normalize("NFD", ch) if not unicodedata.category(c).startswith("M"))
+        if base:
+            out.append(" " if unicodedata.category(base).startswith("Z") else _letter(base, marks))
+        base, marks = ch, ""
     return "".join(out)
+
+
+# -- look-alike nicknames: uniqueness -------------------------------------------
+#
+# Two pupils may not have nicknames that read the same on the projector. Nicknames are
+# compared by their skeleton (in the spirit of Unicode TR39's confusable skeletons, with the
+# kit's own table above):
+#
+# * the block list's folding: NFKC (full-width and mathematical letters), case, invisible
+#   characters, Latin look-alikes from Cyrillic, Greek, Armenian and Cherokee and small
+#   capitals, and decorating diacritics ("Aíno" is "Aino");
+# * ä, ö and å stay letters of their own, as TR39 keeps them: "Lystikäs" and "Lystikas",
+#   "Pöllö" and "Pollo" are different words in Finnish and Swedish, the dots are plain to see
+#   on the projector, and a class may well hold both a Mäkinen and a Makinen;
+# * look-alike digits and signs read as letters, as the block list reads them (0 o, 3 e, 5 s,
+#   @ a, ...), and one reading for 1, !, |, I and l: a capital I and a small l are the same
+#   stroke in most fonts, and comparison ignores case, so i and l count as one letter;
+# * "rn" is "m"; punctuation separates words like a space ("Aino-Liisa", "Aino Liisa").
+#
+# Folding too much only ever refuses a typed nickname while a near twin is in use; the
+# pupil types another. Doubled letters and numbers stay: "Kettu" is not "Ketu", and
+# "Iloinen Ilves 2" is not "Iloinen Ilves 3".
+
+_SKELETON_SIGNS = {**_LEET, "1": "i", "!": "i", "|": "i", "l": "i"}
+
+
+@functools.lru_cache(maxsize=8192)
+def skeleton(nick: str) -> str:
+    """What a nickname looks like, for telling whether two nicknames can be told apart."""
+    chars = []
+    for c in _fold(nick):
+        c = _SKELETON_SIGNS.get(c, c)
+        chars.append(" " if unicodedata.category(c)[0] in "PZ" else c)
+    return " ".join("".join(chars).split()).replace("rn", "m")
+
+
+def nick_taken(nick: str, others: Iterable[str]) -> bool:
+    """Whether `nick` looks like one of `others` (the nicknames and waiting nicknames in use)."""
+    key = skeleton(nick)
+    return any(skeleton(other) == key for other in others)
+
+
+# Scripts with letters that pass for Latin ones. A word mixing two of them ("Lystіkäs" with a
+# Cyrillic і) is refused outright as `nick_blocked` ("Choose another nickname."): no language
+# a pupil writes mixes them inside a word, so it is almost always a trick to slip past the
+# block list or to pose as a classmate, and typed nicknames wait for the facilitator anyway.
+# Words each in one script stay welcome ("Вера", "Ελένη", "Вера Kettu", "Aino 李"): those
+# are real names, and uniqueness compares them by their skeletons.
+_LOOKALIKE_SCRIPTS = frozenset({"LATIN", "CYRILLIC", "GREEK", "ARMENIAN", "CHEROKEE", "COPTIC", "LISU"})
+
+
+def _script(ch: str) -> str:
+    return unicodedata.name(ch, "").split(" ", 1)[0]
+
+
+def mixes_scripts(text: str) -> bool:
+    """Whether a word of `text` (NFKC-normalised, as `clean` makes it) has letters from two
+    of the scripts whose letters pass for Latin ones."""
+    for word in text.split():
+        scripts = {_script(c) for c in word if c.isalpha()} & _LOOKALIKE_SCRIPTS
+        if len(scripts) > 1:
+            return True
+    return False
 
 
 def _runs(word: str) -> tuple[str, tuple[int, ...]]:

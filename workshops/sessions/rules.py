@@ -222,8 +222,9 @@ def _pupil(state: SessionState, action: BaseModel, pupil: Pupil, at: float) -> S
             nick = nicknames.clean(action.nick)
         except nicknames.NicknameError as exc:
             return Rejected(exc.code, exc.message)
-        taken = {n.casefold() for p in state.pupils.values() if p.id != pupil.id for n in (p.nick, p.pending) if n}
-        if nick.casefold() in taken:
+        # Compared as skeletons: "Lystіkäs Нyljе" in Cyrillic letters is taken by "Lystikäs Hylje".
+        others = (n for p in state.pupils.values() if p.id != pupil.id for n in (p.nick, p.pending) if n)
+        if nicknames.nick_taken(nick, others):
             return Rejected("nick_taken", "Someone already has that nickname.")
         # Free text reaches the projector only once the facilitator approves it.
         return replace(state, pupils={**state.pupils, pupil.id: replace(pupil, pending=nick)})
@@ -304,9 +305,8 @@ def _host(state: SessionState, action: BaseModel, at: float) -> SessionState | R
         pupil = state.pupils.get(action.seat)
         if pupil is None or pupil.pending is None:
             return Rejected("no_pending_nick", "That pupil has no nickname waiting.")
-        if action.approve and pupil.pending.casefold() in {
-            p.nick.casefold() for p in state.pupils.values() if p.id != pupil.id
-        }:
+        others = (p.nick for p in state.pupils.values() if p.id != pupil.id)
+        if action.approve and nicknames.nick_taken(pupil.pending, others):
             # Someone got it meanwhile (a generated nickname may match a typed one).
             return Rejected("nick_taken", "Someone already has that nickname.")
         decided = replace(pupil, nick=pupil.pending if action.approve else pupil.nick, pending=None)

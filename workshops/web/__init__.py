@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response
+from flask import Flask, Response, request
 
 from ..extensions import socketio
 
@@ -21,18 +21,24 @@ def _security_headers(resp: Response) -> Response:
     # (same-origin, not no-referrer, which would blank the Origin of form posts).
     resp.headers.setdefault("Referrer-Policy", "same-origin")
     resp.headers.setdefault("X-Frame-Options", "DENY")
+    if request.is_secure:
+        # Reached over TLS (directly or through the proxy): browsers keep to HTTPS from now on.
+        resp.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
     return resp
 
 
 def register(app: Flask) -> None:
-    from . import assets, live
-    from .guard import RateLimiter
+    from . import assets, handshakes, live
+    from .guard import Guesses, Logins, RateLimiter
     from .pages import bp
 
     cfg = app.config
+    per_address = cfg["JOIN_MISSES_PER_ADDRESS_PER_MINUTE"] or (300 if cfg.get("PROXY_HOPS") else 20)
     app.extensions["workshops"]["limits"] = {
-        # wrong join codes, per address
-        "misses": RateLimiter(rate=cfg["JOIN_MISSES_PER_MINUTE"] / 60, burst=cfg["JOIN_MISSES_PER_MINUTE"]),
+        # wrong join codes and keys, per browser and per address
+        "misses": Guesses(cfg["JOIN_MISSES_PER_MINUTE"], per_address),
+        # wrong facilitator passwords, per address and in all
+        "logins": Logins(cfg["LOGIN_FAILURES_PER_MINUTE"], cfg["LOGIN_FAILURES_TOTAL_PER_MINUTE"]),
         # new seats, per session: a class joins within a minute, a script is slowed down
         "joins": RateLimiter(rate=cfg["JOINS_PER_SECOND"], burst=cfg["JOIN_BURST"]),
         # events, per socket
@@ -44,3 +50,4 @@ def register(app: Flask) -> None:
     app.after_request(_security_headers)
     if app.config.get("TIMER_LOOP", True):
         socketio.start_background_task(live.run_timers, app)
+        handshakes.watch(socketio.server, cfg["CONNECT_GRACE_SECONDS"])

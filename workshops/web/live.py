@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import time
-import traceback
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -23,7 +22,7 @@ from ..sessions import views
 from ..sessions.keys import normalise_code
 from ..sessions.manager import Live, Outcome
 from .context import manager
-from .guard import RateLimiter
+from .guard import CLIENT_COOKIE, NO_SESSION, RateLimiter, client_address, log_failure
 
 log = logging.getLogger(__name__)
 
@@ -111,7 +110,7 @@ def send_full(live: Live, client: Client, to: str) -> None:
         socketio.emit("screen_view", _stamped(views.screen_view(live.state)), to=to)
     else:
         socketio.emit("pupil_view", _stamped(dict(_common(live))), to=to)
-        socketio.emit("own_view", views.pupil_own(live.state, client.seat), to=to)
+        socketio.emit("own_view", _stamped(views.pupil_own(live.state, client.seat)), to=to)
 
 
 def _common(live: Live) -> dict[str, Any]:
@@ -151,7 +150,7 @@ def broadcast(live: Live, outcome: Outcome, urgent: bool = False) -> None:
         socketio.emit("pupil_view", _stamped(dict(common)), to=f"{code}:pupils")
     seats = state.pupils.keys() if outcome.affected is None else outcome.affected
     for seat in seats:
-        socketio.emit("own_view", views.pupil_own(state, seat), to=f"{code}:{seat}")
+        socketio.emit("own_view", _stamped(views.pupil_own(state, seat)), to=f"{code}:{seat}")
         if outcome.affected is None and state.pupils[seat].kicked:
             _drop_seat(code, seat)
 
@@ -218,24 +217,33 @@ def on_connect(auth: Any = None):
         raise _refusal("bad_auth", "Open the page again.") from None
     live = manager().get(normalise_code(creds.code))
     keys = manager().keys
-    refused = _refusal("not_found", "No workshop with that code, or the link is old.")
-    if live is None:
-        raise refused
+    # An unknown code is checked against a stand-in session: the same HMAC work either way,
+    # so the refusal's timing does not tell a right code from a wrong one.
+    sid = live.id if live is not None else NO_SESSION
     if creds.role == "host":
-        if not keys.check_host(live.id, creds.key):
-            raise refused
+        valid = keys.check_host(sid, creds.key)
+    elif creds.role == "screen":
+        valid = keys.check_screen(sid, creds.key)
+    else:
+        seat = keys.seat_of(sid, creds.token)
+        valid = seat is not None and live is not None and seat in live.state.pupils
+    if live is None or not valid:
+        # A guess, like a wrong code on the join page, and from the same budget.
+        who = client_address(request.environ, int(current_app.config.get("PROXY_HOPS") or 0))
+        guesses = current_app.extensions["workshops"]["limits"]["misses"]
+        browser = request.cookies.get(CLIENT_COOKIE)
+        if guesses.blocked(who, browser):
+            raise _refusal("rate_limited", "Too many tries. Wait a minute.")
+        guesses.miss(who, browser)
+        raise _refusal("not_found", "No workshop with that code, or the link is old.")
+    if creds.role == "host":
         client = Client(live.code, "host")
         join_room(f"{live.code}:host")
     elif creds.role == "screen":
-        if not keys.check_screen(live.id, creds.key):
-            raise refused
         client = Client(live.code, "screen")
         join_room(f"{live.code}:screen")
     else:
-        seat = keys.seat_of(live.id, creds.token)
-        pupil = live.state.pupils.get(seat) if seat else None
-        if pupil is None:
-            raise refused
+        pupil = live.state.pupils[seat]
         if pupil.kicked:
             raise _refusal("removed", "You are no longer in this workshop.")
         client = Client(live.code, "pupil", seat)
@@ -272,12 +280,13 @@ def _handle(role: str, sid: str, data: Any) -> dict[str, Any]:
     client = _clients().get(sid)
     if client is None:
         return _error("not_connected", "Reconnect first.")
+    live = manager().get(client.code)
+    rev = live.state.rev if live is not None else None  # every refusal in a known session carries it
     # Per seat, not per socket: reconnecting must not refill the bucket.
     if not _events().allow(_bucket(client, sid)):
-        return _error("rate_limited", "Slow down a little and try again.")
+        return _error("rate_limited", "Slow down a little and try again.", rev)
     if client.role != role:
-        return _error("forbidden", "That command is not allowed for you.")
-    live = manager().get(client.code)
+        return _error("forbidden", "That command is not allowed for you.", rev)
     if live is None:
         return _error("not_found", "No workshop with that code.")
     try:
@@ -313,11 +322,18 @@ def _on_action(role: str, sid: str, *args: Any) -> dict[str, Any]:
     with environ["flask.app"].app_context():
         try:
             if len(args) != 1:
-                return _error("bad_payload", "Invalid message: send one object.")
+                return _error("bad_payload", "Invalid message: send one object.", _rev_of(sid))
             return _handle(role, sid, args[0])
         except Exception as exc:  # never a stack trace to a client
             _log_failure("socket handler failed", exc)
-            return _error("server_error", "Something went wrong on the server. Try again.")
+            return _error("server_error", "Something went wrong on the server. Try again.", _rev_of(sid))
+
+
+def _rev_of(sid: str) -> int | None:
+    """The revision of the session this connection belongs to, for a refusal; None if none."""
+    client = _clients().get(sid)
+    live = manager().get(client.code) if client is not None else None
+    return live.state.rev if live is not None else None
 
 
 def register_actions(server: Any) -> None:
@@ -328,19 +344,17 @@ def register_actions(server: Any) -> None:
 
 @socketio.on("*")
 def on_unknown(event: str, *args: Any):
-    return _error("unknown_event", "That message is not understood.")
+    return _error("unknown_event", "That message is not understood.", _rev_of(request.sid))
 
 
-def _log_failure(what: str, exc: BaseException) -> None:
-    # The traceback's frames, not the exception's text: that text may quote a pupil's words.
-    log.error("%s: %s\n%s", what, type(exc).__name__, "".join(traceback.format_tb(exc.__traceback__)))
+_log_failure = log_failure
 
 
 @socketio.on_error_default
 def on_error(exc: Exception):
     # Never send a stack trace to a client; log the kind of failure, not the payload.
     _log_failure("socket handler failed", exc)
-    return _error("server_error", "Something went wrong on the server. Try again.")
+    return _error("server_error", "Something went wrong on the server. Try again.", _rev_of(request.sid))
 
 
 # -- timers ---------------------------------------------------------------------
@@ -359,7 +373,8 @@ def run_timers(app) -> None:
             try:
                 for live, outcome in manager().due_timers():
                     broadcast(live, outcome, urgent=True)
-                if tick % ticks_per_checkpoint == 0:
+                # A deletion's scrub that a reader held up is retried on every tick (see Journal).
+                if tick % ticks_per_checkpoint == 0 or manager().journal.scrub_owed:
                     manager().journal.checkpoint()
                 if tick % ticks_per_purge == 0:
                     for live in manager().purge(keep):

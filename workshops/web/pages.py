@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from pathlib import Path
+import json
+import secrets
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import (
@@ -12,33 +14,35 @@ from flask import (
     Response,
     abort,
     current_app,
+    g,
     jsonify,
     make_response,
     redirect,
     render_template,
     request,
-    send_from_directory,
+    send_file,
     session,
     url_for,
 )
 from flask_babel import gettext as _
+from werkzeug.exceptions import HTTPException
 
 from ..packs.text import resolve
 from ..sessions import views
 from ..sessions.journal import JournalError
 from ..sessions.keys import normalise_code
 from .context import join_url, library, manager, public_base
-from .guard import RateLimiter, is_local
+from .guard import CLIENT_COOKIE, NO_SESSION, is_local, log_failure, safe_next
 from .live import broadcast, close_session
 from .qr import qr_svg
 from .uitext import ui_strings
 
 bp = Blueprint("pages", __name__)
 
-_IMAGE_TYPES = {".svg", ".png", ".jpg", ".jpeg", ".webp"}
+_MEDIA_MAX_AGE = 3600  # seconds a browser keeps a pack's image
 
 
-def _limiter(name: str) -> RateLimiter:
+def _limiter(name: str) -> Any:
     return current_app.extensions["workshops"]["limits"][name]
 
 
@@ -75,16 +79,21 @@ class _Throttled(Exception):
     pass
 
 
+def _who() -> tuple[str, str | None]:
+    return request.remote_addr or "?", request.cookies.get(CLIENT_COOKIE)
+
+
 def _over_guess_limit() -> bool:
-    """Too many wrong codes from this address lately: answer nothing, not even a right code.
+    """Too many wrong codes from this browser or address lately: answer nothing, not even a right code.
 
     Refusing only the misses would still let a guesser see which code works.
     """
-    return _limiter("misses").blocked(request.remote_addr or "?")
+    return _limiter("misses").blocked(*_who())
 
 
 def _count_miss() -> None:
-    _limiter("misses").allow(request.remote_addr or "?")
+    _limiter("misses").miss(*_who())
+    g.missed = True  # the browser gets its own guess budget (see _client_cookie)
 
 
 def _live_or_404(code: str):
@@ -98,6 +107,28 @@ def _live_or_404(code: str):
     return live
 
 
+def _with_key(code: str, roles: tuple[str, ...] = ("host",), from_address: bool = False):
+    """The session and the key that opens it for one of `roles`, or (None, the refusal).
+
+    A request that carries a valid key is never throttled: pupils' wrong guesses from the
+    same school address must not lock the facilitator out of their own console. Without a
+    valid key it is a guess, answered exactly like a wrong code.
+    """
+    code = normalise_code(code)
+    live = manager().get(code)
+    sid = live.id if live is not None else NO_SESSION
+    keys = manager().keys
+    for role in roles:
+        key = (request.args.get("k") if from_address else None) or request.cookies.get(f"{role}_{code}")
+        check = keys.check_host if role == "host" else keys.check_screen
+        if check(sid, key) and live is not None:
+            return (live, role, key), None
+    if _over_guess_limit():
+        return None, _not_found(429)
+    _count_miss()
+    return None, _not_found(404)
+
+
 def _wrong_key() -> Response:
     # The same answer as a wrong code, and it counts as a guess too: a code must not be
     # confirmed by a "forbidden" where a wrong one says "not found".
@@ -105,8 +136,10 @@ def _wrong_key() -> Response:
     return _not_found(404)
 
 
-def _key_from_request(code: str, name: str) -> str | None:
-    return request.args.get("k") or request.cookies.get(f"{name}_{code}")
+def _no_store(resp: Response) -> Response:
+    # Pages that carry a key or list session codes: never kept in a browser's or proxy's cache.
+    resp.headers["Cache-Control"] = "no-store"
+    return resp
 
 
 def _with_key_cookie(resp: Response, code: str, name: str, key: str) -> Response:
@@ -153,12 +186,14 @@ def home():
 @bp.post("/login")
 def login():
     expected = current_app.config.get("FACILITATOR_PASSWORD")
-    if not _limiter("misses").allow("login:" + (request.remote_addr or "?")):
+    address = request.remote_addr or "?"
+    if _limiter("logins").blocked(address):
         return render_template("login.html", strings=ui_strings(), error=_("Too many tries. Wait a minute.")), 429
     given = request.form.get("password", "")
     if expected and hmac.compare_digest(given.encode(), str(expected).encode()):
         session["facilitator"] = _password_mark(str(expected))
         return redirect(url_for("pages.home"))
+    _limiter("logins").failed(address)
     return render_template("login.html", strings=ui_strings(), error=_("Wrong password.")), 403
 
 
@@ -180,14 +215,14 @@ def _keyed_page(code: str, role: str):
 
     A key that arrives in the address is moved into a cookie and dropped from the address bar.
     """
-    live = _live_or_404(code)
-    key = _key_from_request(live.code, role)
-    check = manager().keys.check_host if role == "host" else manager().keys.check_screen
-    if not check(live.id, key):
-        return None, _wrong_key()
+    found, refusal = _with_key(code, (role,), from_address=True)
+    if refusal is not None:
+        return None, refusal
+    live, _role, key = found
     if request.args.get("k"):
         endpoint = "pages.host" if role == "host" else "pages.screen"
-        return None, _with_key_cookie(redirect(url_for(endpoint, code=live.code)), live.code, role, key)
+        resp = _with_key_cookie(redirect(url_for(endpoint, code=live.code)), live.code, role, key)
+        return None, _no_store(resp)
     return (live, key), None
 
 
@@ -197,7 +232,7 @@ def host(code: str):
     if response is not None:
         return response
     live, key = found
-    return render_template(
+    return _no_store(make_response(render_template(
         "host.html",
         code=live.code,
         auth={"code": live.code, "role": "host", "key": key},
@@ -205,7 +240,7 @@ def host(code: str):
         screen_url=url_for("pages.screen", code=live.code, k=manager().keys.screen_key(live.id)),
         retention_hours=f"{current_app.config['RETENTION_HOURS']:g}",
         strings=ui_strings(),
-    )
+    )))
 
 
 @bp.get("/screen/<code>")
@@ -214,14 +249,14 @@ def screen(code: str):
     if response is not None:
         return response
     live, key = found
-    return render_template(
+    return _no_store(make_response(render_template(
         "screen.html",
         code=live.code,
         auth={"code": live.code, "role": "screen", "key": key},
         join_url=join_url(live.code),
         join_host=urlsplit(join_url(live.code)).netloc,
         strings=ui_strings(),
-    )
+    )))
 
 
 @bp.get("/join")
@@ -257,6 +292,22 @@ def play(code: str):
     )
 
 
+def _json_body() -> dict | None:
+    """The request's JSON object ({} for an empty body or one that is not an object); None if unreadable.
+
+    Parsed here, not by request.get_json: a body of 20,000 `[` raises RecursionError there,
+    which is not a ValueError and became a 500 with a traceback.
+    """
+    raw = request.get_data(cache=False)  # raises 413 past MAX_CONTENT_LENGTH
+    if not raw.strip():
+        return {}
+    try:
+        body = json.loads(raw)
+    except (ValueError, RecursionError):
+        return None
+    return body if isinstance(body, dict) else {}
+
+
 @bp.post("/j/<code>/seat")
 def take_seat(code: str):
     """Give a newcomer a seat and the reconnect token their phone keeps."""
@@ -274,8 +325,9 @@ def take_seat(code: str):
     burst = current_app.config["JOIN_BURST"]
     if not _limiter("joins").allow(live.code, cost=burst / max(burst, live.state.max_pupils)):
         return jsonify(ok=False, error="rate_limited", message=_("Too many tries. Wait a minute.")), 429
-    body = request.get_json(silent=True)
-    body = body if isinstance(body, dict) else {}
+    body = _json_body()
+    if body is None:
+        return jsonify(ok=False, error="bad_payload", message=_("That message was not understood. Reload the page.")), 400
     lang = body.get("lang") if body.get("lang") in current_app.config["LANGUAGES"] else "fi"
     outcome = manager().join(live, lang)
     if not outcome.ok:
@@ -292,8 +344,11 @@ def take_seat(code: str):
 @bp.post("/host/<code>/delete")
 def delete_session(code: str):
     """Erase a session's data now: journal, answers, nicknames; every page of it is closed."""
-    live = _live_or_404(code)
-    if not _same_origin() or not manager().keys.check_host(live.id, request.cookies.get(f"host_{live.code}")):
+    found, refusal = _with_key(code)
+    if refusal is not None:
+        return refusal
+    live = found[0]
+    if not _same_origin():
         return _wrong_key()
     try:
         manager().delete(live)
@@ -307,7 +362,10 @@ def delete_session(code: str):
 
 @bp.get("/qr/<code>.svg")
 def join_qr(code: str):
-    live = _live_or_404(code)
+    # Public (it is on the projector), but asked for by the console and projector pages with
+    # their keys: those are not guesses. Anything else is a code lookup like /j/<code>.
+    found, _refusal = _with_key(code, ("host", "screen"))
+    live = found[0] if found else _live_or_404(code)
     resp = make_response(qr_svg(join_url(live.code)))
     resp.headers["Content-Type"] = "image/svg+xml"
     resp.headers["Cache-Control"] = "no-store"
@@ -316,10 +374,10 @@ def join_qr(code: str):
 
 @bp.get("/qr/<code>/remote.svg")
 def remote_qr(code: str):
-    live = _live_or_404(code)
-    key = request.cookies.get(f"host_{live.code}")
-    if not manager().keys.check_host(live.id, key):
-        return _wrong_key()
+    found, refusal = _with_key(code)
+    if refusal is not None:
+        return refusal
+    live, _role, key = found
     resp = make_response(qr_svg(public_base() + url_for("pages.host", code=live.code, k=key)))
     resp.headers["Content-Type"] = "image/svg+xml"
     resp.headers["Cache-Control"] = "no-store"
@@ -328,18 +386,30 @@ def remote_qr(code: str):
 
 @bp.get("/media/<pack_id>/<path:name>")
 def pack_media(pack_id: str, name: str):
-    folder = library().folder(pack_id)
-    if folder is None or Path(name).suffix.lower() not in _IMAGE_TYPES or "/" in name:
+    """An image that a loaded pack references, and nothing else of its folder.
+
+    The file is opened without following symlinks and must be an ordinary file inside the
+    pack's own folder (see PackLibrary.open_media); anything else is the not-found page.
+    """
+    found = library().open_media(pack_id, name)
+    if found is None:
         abort(404)
-    return send_from_directory(folder, name, max_age=3600)
+    fh, st, mimetype = found
+    resp = send_file(fh, mimetype=mimetype, max_age=_MEDIA_MAX_AGE, conditional=False, etag=False,
+                     last_modified=st.st_mtime)
+    resp.content_length = st.st_size
+    resp.set_etag(f"{st.st_ino:x}-{st.st_mtime_ns:x}-{st.st_size:x}")
+    return resp.make_conditional(request, accept_ranges=True, complete_length=st.st_size)
 
 
 @bp.get("/report/<code>")
 def report(code: str):
-    live = _live_or_404(code)
-    if not manager().keys.check_host(live.id, request.cookies.get(f"host_{live.code}")):
-        return _wrong_key()
-    return render_template("report.html", report=views.report(live.state), strings=ui_strings())
+    found, refusal = _with_key(code)
+    if refusal is not None:
+        return refusal
+    live = found[0]
+    return _no_store(make_response(
+        render_template("report.html", report=views.report(live.state), strings=ui_strings())))
 
 
 @bp.get("/export/<code>/<step_id>.yaml")
@@ -347,9 +417,10 @@ def export_ideas(code: str, step_id: str):
     """The approved exercise ideas of an `invent` step, as a draft pack to save and edit."""
     from ..activities.tasks.invent import draft_pack
 
-    live = _live_or_404(code)
-    if not manager().keys.check_host(live.id, request.cookies.get(f"host_{live.code}")):
-        return _wrong_key()
+    found, refusal = _with_key(code)
+    if refusal is not None:
+        return refusal
+    live = found[0]
     state = live.state
     step = next((s for s in state.pack.agenda if s.id == step_id and s.kind == "invent"), None)
     if step is None or step.id not in state.activities:
@@ -363,15 +434,12 @@ def export_ideas(code: str, step_id: str):
     resp = make_response(text)
     resp.headers["Content-Type"] = "application/yaml; charset=utf-8"
     resp.headers["Content-Disposition"] = f'attachment; filename="{pack_id}.yaml"'
-    return resp
+    return _no_store(resp)
 
 
 @bp.get("/lang/<lang>")
 def set_lang(lang: str):
-    target = request.args.get("next", "/")
-    if not target.startswith("/") or target.startswith("//"):
-        target = "/"
-    resp = redirect(target)
+    resp = redirect(safe_next(request.args.get("next")))
     if lang in current_app.config["LANGUAGES"]:
         resp.set_cookie("lang", lang, max_age=365 * 24 * 3600, samesite="Lax")
     return resp
@@ -406,3 +474,56 @@ def _403(_exc):
 @bp.app_errorhandler(_Throttled)
 def _throttled(_exc):
     return _not_found(429)
+
+
+def _wants_json() -> bool:
+    return request.path.endswith("/seat") or request.mimetype == "application/json"
+
+
+@bp.app_errorhandler(413)
+def _too_large(_exc):
+    """A body over MAX_CONTENT_LENGTH: refused before it is read, in the page's own language."""
+    message = _("That was too much data at once. Reload the page and try again.")
+    if _wants_json():
+        resp = jsonify(ok=False, error="too_large", message=message)
+    else:
+        resp = make_response(render_template("error.html", title=_("Too much data"), message=message,
+                                             strings=ui_strings()))
+    resp.status_code = 413
+    resp.headers["Connection"] = "close"  # the rest of the body is not read
+    return resp
+
+
+@bp.app_errorhandler(400)
+def _bad_request(_exc):
+    message = _("That message was not understood. Reload the page.")
+    if _wants_json():
+        return jsonify(ok=False, error="bad_payload", message=message), 400
+    return render_template("error.html", title=_("Something went wrong"), message=message,
+                           strings=ui_strings()), 400
+
+
+@bp.app_errorhandler(Exception)
+def _failed(exc: Exception):
+    """Any other failure: one log line (no request data, no traceback) and the kit's own page."""
+    if isinstance(exc, HTTPException):
+        return exc
+    log_failure("page failed", exc)
+    message = _("Something went wrong on the server. Try again.")
+    if _wants_json():
+        return jsonify(ok=False, error="server_error", message=message), 500
+    return render_template("error.html", title=_("Something went wrong"), message=message,
+                           strings=ui_strings()), 500
+
+
+@bp.after_app_request
+def _client_cookie(resp: Response) -> Response:
+    """Give a browser that typed a wrong code its own guess budget (see guard.Guesses).
+
+    Only then: a pupil who scans the QR code gets no cookie at all. The id is random, kept
+    only in the server's memory, and says nothing about who holds it (docs/data-map.md).
+    """
+    if g.get("missed") and request.cookies.get(CLIENT_COOKIE) is None:
+        resp.set_cookie(CLIENT_COOKIE, secrets.token_urlsafe(12), max_age=3600, httponly=True,
+                        samesite="Lax", secure=request.is_secure)
+    return resp

@@ -251,5 +251,6 @@ def ui_strings() -> dict[str, str]:
         "err_unknown_action": _("That command is not allowed here."),
         "err_unknown_event": _("That message was not understood. Reload the page."),
         "err_unknown_step": _("That step is not in this workshop."),
+        "err_too_large": _("That was too much data at once. Reload the page and try again."),
         "err_generic": _("That did not work. Try again."),
     }

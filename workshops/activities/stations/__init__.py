@@ -282,7 +282,8 @@ class Stations(Activity[StationsStep, StationsState]):
                 "id": s.id,
                 "title": as_map(s.title, ctx.language),
                 "groups": [{"group": g, "done": state.work_of(g, s.id).done} for g in state.groups_at(s.id)],
-                "leads": sorted(m for m, st in state.leads.items() if st == s.id),
+                # Public (the projector shows the map): the leaders' nicknames, never their seat ids.
+                "leads": sorted(ctx.seats[m].nick for m, st in state.leads.items() if st == s.id and m in ctx.seats),
             }
             for s in step.stations
         ]
