@@ -87,7 +87,8 @@ def build(async_mode: str, public_url: str, coalesce: float, wire: str = "defaul
 
     def own(s: dict[str, Any], seat: str) -> dict[str, Any]:
         if s["phase"] == "voting":
-            return view("own_view", s["rev"], {"seat": seat, "activity": {"card": {"choices": [{"id": "a"}, {"id": "b"}]}}})
+            card = {"choices": [{"id": "a"}, {"id": "b"}]}
+            return view("own_view", s["rev"], {"seat": seat, "activity": {"card": card}})
         return view("own_view", s["rev"], {"seat": seat})
 
     # -- the facilitator's and projector's views, coalesced as the kit's live.py does it ----
@@ -130,8 +131,13 @@ def build(async_mode: str, public_url: str, coalesce: float, wire: str = "defaul
     def create():
         code = "".join(secrets.choice("ABCDEFGHJKLMNPQRSTUVWXYZ23456789") for _ in range(6))
         sessions[code] = {
-            "rev": 0, "host_key": secrets.token_urlsafe(16), "screen_key": secrets.token_urlsafe(16),
-            "seats": [], "tokens": {}, "teams": {}, "phase": "lobby",
+            "rev": 0,
+            "host_key": secrets.token_urlsafe(16),
+            "screen_key": secrets.token_urlsafe(16),
+            "seats": [],
+            "tokens": {},
+            "teams": {},
+            "phase": "lobby",
         }
         resp = make_response(redirect(f"/host/{code}"))
         resp.set_cookie(f"host_{code}", sessions[code]["host_key"])
@@ -205,7 +211,10 @@ def build(async_mode: str, public_url: str, coalesce: float, wire: str = "defaul
         if role == "pupil":
             send_console(code, s)
             team = s["teams"].get(seat_id)
-            members = [m for m, t in s["teams"].items() if t == team] if team is not None and s["phase"] == "voting" else [seat_id]
+            if team is not None and s["phase"] == "voting":
+                members = [m for m, t in s["teams"].items() if t == team]
+            else:
+                members = [seat_id]
             for m in members:
                 socketio.emit("own_view", own(s, m), to=f"{code}:{m}")
             return {"ok": True, "rev": rev}
@@ -238,10 +247,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--async-mode", default="eventlet", choices=["eventlet", "gevent", "threading"])
-    parser.add_argument("--coalesce", type=float, default=None,
-                        help="seconds between host/screen views (default: the kit's VIEW_COALESCE_SECONDS)")
-    parser.add_argument("--wire", choices=["default", "kit"], default="default",
-                        help="default: python-socketio's packet writer; kit: workshops.web.wire.ViewPacket")
+    parser.add_argument(
+        "--coalesce",
+        type=float,
+        default=None,
+        help="seconds between host/screen views (default: the kit's VIEW_COALESCE_SECONDS)",
+    )
+    parser.add_argument(
+        "--wire",
+        choices=["default", "kit"],
+        default="default",
+        help="default: python-socketio's packet writer; kit: workshops.web.wire.ViewPacket",
+    )
     args = parser.parse_args(argv)
     if args.async_mode == "eventlet":
         import warnings
@@ -267,8 +284,11 @@ def main(argv: list[str] | None = None) -> int:
         except (ImportError, TypeError, ValueError):
             coalesce = 0.0
     app, socketio = build(args.async_mode, f"http://{args.host}:{args.port}", coalesce, args.wire)
-    print(f"baseline on {args.host}:{args.port} ({args.async_mode}, {args.wire} wire, views coalesced every "
-          f"{coalesce:g} s)", flush=True)
+    print(
+        f"baseline on {args.host}:{args.port} ({args.async_mode}, {args.wire} wire, views coalesced every "
+        f"{coalesce:g} s)",
+        flush=True,
+    )
     try:  # the same listener and server options as `workshops serve`
         from workshops.server import BACKLOG, MAX_CONNECTIONS
     except ImportError:
@@ -279,8 +299,9 @@ def main(argv: list[str] | None = None) -> int:
         import eventlet.wsgi
 
         listener = eventlet.listen((args.host, args.port), backlog=BACKLOG, reuse_port=False)
-        eventlet.wsgi.server(listener, app, log_output=False, max_size=max_connections, keepalive=True,
-                             socket_timeout=60)
+        eventlet.wsgi.server(
+            listener, app, log_output=False, max_size=max_connections, keepalive=True, socket_timeout=60
+        )
     elif args.async_mode == "gevent":
         from gevent import pywsgi
 

@@ -43,6 +43,7 @@ try:  # orjson is faster when it is there; the standard library is enough
 
     _loads = orjson.loads
 except ImportError:  # pragma: no cover - depends on the machine
+
     def _dumps(obj: Any) -> bytes:
         return json.dumps(obj, separators=(",", ":"), ensure_ascii=False).encode()
 
@@ -348,14 +349,20 @@ class SioClient(asyncio.Protocol):
 
 
 # -- plain HTTP, one connection per request (as a phone makes its first request) ----------------------
-async def http(hub: Hub, method: str, path: str, body: bytes = b"", headers: dict[str, str] | None = None,
-               timeout: float = 60.0) -> tuple[int, dict[str, str], bytes]:
+async def http(
+    hub: Hub, method: str, path: str, body: bytes = b"", headers: dict[str, str] | None = None, timeout: float = 60.0
+) -> tuple[int, dict[str, str], bytes]:
     """One HTTP/1.1 request on its own connection (`Connection: close`); returns status, headers, body."""
+
     async def go() -> tuple[int, dict[str, str], bytes]:
         reader, writer = await asyncio.open_connection(hub.host, hub.port)
         try:
-            lines = [f"{method} {path} HTTP/1.1", f"Host: {hub.host}:{hub.port}", "Connection: close",
-                     f"Content-Length: {len(body)}"]
+            lines = [
+                f"{method} {path} HTTP/1.1",
+                f"Host: {hub.host}:{hub.port}",
+                "Connection: close",
+                f"Content-Length: {len(body)}",
+            ]
             lines += [f"{k}: {v}" for k, v in (headers or {}).items()]
             writer.write(("\r\n".join(lines) + "\r\n\r\n").encode() + body)
             raw = await reader.read()
@@ -392,8 +399,13 @@ def _unchunk(data: bytes) -> bytes:
 async def take_seat(hub: Hub, code: str, lang: str = "fi", timeout: float = 60.0) -> dict[str, Any]:
     """`POST /j/<code>/seat` as the join page does it; returns the JSON answer."""
     status, _headers, body = await http(
-        hub, "POST", f"/j/{code}/seat", b'{"lang":"' + lang.encode() + b'"}',
-        {"Content-Type": "application/json", "Origin": hub.url}, timeout=timeout)
+        hub,
+        "POST",
+        f"/j/{code}/seat",
+        b'{"lang":"' + lang.encode() + b'"}',
+        {"Content-Type": "application/json", "Origin": hub.url},
+        timeout=timeout,
+    )
     try:
         answer = _loads(body)
     except ValueError:

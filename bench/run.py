@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import gc
 import json
 import math
@@ -120,16 +121,30 @@ def machine() -> dict[str, Any]:
                 mem_kb = int(line.split()[1])
     except OSError:
         pass
-    return {"cpu": model or platform.processor(), "cores": os.cpu_count(), "ram_gib": round(mem_kb / 1048576, 1),
-            "kernel": platform.release(), "python": platform.python_version()}
+    return {
+        "cpu": model or platform.processor(),
+        "cores": os.cpu_count(),
+        "ram_gib": round(mem_kb / 1048576, 1),
+        "kernel": platform.release(),
+        "python": platform.python_version(),
+    }
 
 
 def versions() -> dict[str, str]:
     from importlib.metadata import PackageNotFoundError, version
 
     out = {"python": platform.python_version()}
-    for name in ("Flask", "Flask-SocketIO", "python-socketio", "python-engineio", "eventlet", "gevent",
-                 "gevent-websocket", "simple-websocket", "orjson"):
+    for name in (
+        "Flask",
+        "Flask-SocketIO",
+        "python-socketio",
+        "python-engineio",
+        "eventlet",
+        "gevent",
+        "gevent-websocket",
+        "simple-websocket",
+        "orjson",
+    ):
         try:
             out[name] = version(name)
         except PackageNotFoundError:
@@ -140,10 +155,17 @@ def versions() -> dict[str, str]:
 def revision() -> str:
     """The commit measured, and whether the server's files differ from it."""
     try:
-        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
-                              timeout=10, check=False).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--", "workshops", "templates", "static"], cwd=ROOT,
-                               capture_output=True, text=True, timeout=10, check=False).stdout.strip()
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, timeout=10, check=False
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--", "workshops", "templates", "static"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        ).stdout.strip()
         return f"{head}{' + uncommitted changes' if dirty else ''}" if head else "-"
     except (OSError, subprocess.SubprocessError):
         return "-"
@@ -153,7 +175,7 @@ def listen_drops() -> dict[str, int]:
     """The kernel's count of connections refused by a full accept queue (ListenOverflows/Drops)."""
     try:
         lines = [ln.split() for ln in Path("/proc/net/netstat").read_text().splitlines() if ln.startswith("TcpExt:")]
-        stats = dict(zip(lines[0][1:], map(int, lines[1][1:])))
+        stats = dict(zip(lines[0][1:], map(int, lines[1][1:]), strict=False))
         return {"overflows": stats.get("ListenOverflows", 0), "drops": stats.get("ListenDrops", 0)}
     except (OSError, IndexError, ValueError):
         return {"overflows": 0, "drops": 0}
@@ -175,10 +197,16 @@ def pct(values: list[float], q: float) -> float | None:
 
 def dist_ms(values: list[float]) -> dict[str, float | None]:
     """p50/p95/max in milliseconds of latencies given in seconds."""
+
     def ms(v: float | None) -> float | None:
         return None if v is None else round(v * 1000, 1)
-    return {"p50_ms": ms(pct(values, 50)), "p95_ms": ms(pct(values, 95)), "max_ms": ms(max(values) if values else None),
-            "n": len(values)}
+
+    return {
+        "p50_ms": ms(pct(values, 50)),
+        "p95_ms": ms(pct(values, 95)),
+        "max_ms": ms(max(values) if values else None),
+        "n": len(values),
+    }
 
 
 # -- the bench content -------------------------------------------------------------------------
@@ -190,8 +218,14 @@ def make_content(where: Path) -> Path:
     for extra in ("blocked-nicknames.txt", "pack.schema.json"):
         if (ROOT / "content" / extra).exists():
             shutil.copy(ROOT / "content" / extra, content / extra)
-    check = subprocess.run([sys.executable, "-m", "workshops.cli", "check", "-q", str(content)], cwd=ROOT,
-                           capture_output=True, text=True, timeout=120, check=False)
+    check = subprocess.run(
+        [sys.executable, "-m", "workshops.cli", "check", "-q", str(content)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     if check.returncode != 0:
         raise SystemExit(f"the bench packs do not validate:\n{check.stdout}{check.stderr}")
     return content
@@ -211,8 +245,17 @@ def game_step(content: Path) -> tuple[int, str]:
 class Server:
     """The kit (`workshops serve`) or the baseline, as its own process pinned to core 0."""
 
-    def __init__(self, kind: str, async_mode: str, work: Path, content: Path, pin: bool, profile: Path | None = None,
-                 wire: str = "default", profile_rate: int = 200):
+    def __init__(
+        self,
+        kind: str,
+        async_mode: str,
+        work: Path,
+        content: Path,
+        pin: bool,
+        profile: Path | None = None,
+        wire: str = "default",
+        profile_rate: int = 200,
+    ):
         self.kind = kind
         self.async_mode = async_mode
         self.port = free_port()
@@ -231,10 +274,35 @@ class Server:
     def command(self) -> list[str]:
         if self.kind == "kit":
             data = self.work / f"data-{self.port}"
-            return [sys.executable, "-m", "workshops.cli", "serve", "--host", self.host, "--port", str(self.port),
-                    "--data-dir", str(data), "--content", str(self.content), "--async-mode", self.async_mode]
-        return [sys.executable, "-m", "bench.baseline", "--host", self.host, "--port", str(self.port),
-                "--async-mode", self.async_mode, "--wire", self.wire]
+            return [
+                sys.executable,
+                "-m",
+                "workshops.cli",
+                "serve",
+                "--host",
+                self.host,
+                "--port",
+                str(self.port),
+                "--data-dir",
+                str(data),
+                "--content",
+                str(self.content),
+                "--async-mode",
+                self.async_mode,
+            ]
+        return [
+            sys.executable,
+            "-m",
+            "bench.baseline",
+            "--host",
+            self.host,
+            "--port",
+            str(self.port),
+            "--async-mode",
+            self.async_mode,
+            "--wire",
+            self.wire,
+        ]
 
     def start(self, timeout: float = 60) -> None:
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
@@ -245,8 +313,9 @@ class Server:
                 os.sched_setaffinity(0, {0})
 
         self.log = open(self.log_path, "wb")  # noqa: SIM115 - closed in stop()
-        self.proc = subprocess.Popen(self.command(), cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT,
-                                     preexec_fn=child)  # noqa: PLW1509 - no threads yet at start
+        self.proc = subprocess.Popen(
+            self.command(), cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT, preexec_fn=child
+        )  # preexec_fn is safe here: no threads yet at start
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -261,8 +330,20 @@ class Server:
             raise RuntimeError(f"the {self.kind} server did not start:\n{self.tail()}")
         if self.profile is not None and shutil.which("py-spy"):
             out = self.profile.with_suffix(".txt")
-            self.spy = subprocess.Popen(["py-spy", "record", "--nonblocking", "-r", str(self.profile_rate), "-f", "raw", "-o", str(out),
-                                         "-p", str(self.proc.pid)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            spy = [
+                "py-spy",
+                "record",
+                "--nonblocking",
+                "-r",
+                str(self.profile_rate),
+                "-f",
+                "raw",
+                "-o",
+                str(out),
+                "-p",
+                str(self.proc.pid),
+            ]
+            self.spy = subprocess.Popen(spy, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             time.sleep(1.0)
 
     def tail(self, n: int = 4000) -> str:
@@ -391,14 +472,14 @@ class Meter:
 def sizes_of(phase: dict[str, Any], samples: dict[str, Any] | None) -> dict[str, Any]:
     """What the baseline sends in the same phase: the kit's mean frame size per event and,
     with `--baseline-payload copied`, one of the kit's own messages of that event."""
-    return {"sizes": {k: int(b / c) for k, (c, b) in phase.get("events", {}).items() if c},
-            "payloads": samples or {}}
+    return {"sizes": {k: int(b / c) for k, (c, b) in phase.get("events", {}).items() if c}, "payloads": samples or {}}
 
 
 async def set_sizes(hub: Hub, sizes: dict[str, Any] | None) -> None:
     if sizes:
-        status, _h, body = await http(hub, "POST", "/bench/sizes", json.dumps(sizes).encode(),
-                                      {"Content-Type": "application/json"})
+        status, _h, body = await http(
+            hub, "POST", "/bench/sizes", json.dumps(sizes).encode(), {"Content-Type": "application/json"}
+        )
         if status != 200:
             raise RuntimeError(f"the baseline refused the sizes: {status} {body[:200]!r}")
 
@@ -416,8 +497,13 @@ class Room:
 
     async def open(self) -> Room:
         hub = self.hub
-        status, headers, body = await http(hub, "POST", "/sessions", f"pack={self.pack}".encode(),
-                                           {"Content-Type": "application/x-www-form-urlencoded", "Origin": hub.url})
+        status, headers, body = await http(
+            hub,
+            "POST",
+            "/sessions",
+            f"pack={self.pack}".encode(),
+            {"Content-Type": "application/x-www-form-urlencoded", "Origin": hub.url},
+        )
         m = re.search(r"/host/(\w+)", headers.get("location", ""))
         if status != 302 or not m:
             raise RuntimeError(f"could not create a session: {status} {body[:300]!r}")
@@ -426,7 +512,8 @@ class Room:
         if not cookie:
             raise RuntimeError("no host cookie")
         host_key = cookie.group(1).strip('"')
-        status, _h, page = await http(hub, "GET", f"/host/{self.code}", headers={"Cookie": f"host_{self.code}={host_key}"})
+        cookies = {"Cookie": f"host_{self.code}={host_key}"}
+        status, _h, page = await http(hub, "GET", f"/host/{self.code}", headers=cookies)
         screen = re.search(rb"/screen/\w+\?k=([\w-]+)", page)
         if not screen:
             raise RuntimeError(f"no screen key on the host page ({status})")
@@ -438,7 +525,8 @@ class Room:
         """A facilitator action; returns (time sent, time acknowledged, ack)."""
         t0 = now()
         try:
-            t_ack, ack = await asyncio.wait_for(self.host.call("host", {"cid": uuid.uuid4().hex, "action": action}), 120)
+            sent = self.host.call("host", {"cid": uuid.uuid4().hex, "action": action})
+            t_ack, ack = await asyncio.wait_for(sent, 120)
         except (Closed, asyncio.TimeoutError) as exc:
             why = self.host.close_reason if self.host.closed else "no ack in 120 s"
             return t0, now(), {"ok": False, "error": f"host: {type(exc).__name__} ({why})"}
@@ -488,6 +576,7 @@ class Pupil:
 
 async def storm(pupils: list[Pupil], spread: float, timeout: float, what: str = "join") -> float:
     """Start every pupil's join (or reconnect) within `spread` seconds; return when all are done."""
+
     async def one(p: Pupil, delay: float) -> None:
         if delay:
             await asyncio.sleep(delay)
@@ -535,8 +624,9 @@ def storm_figures(pupils: list[Pupil], t0: float) -> dict[str, Any]:
     }
 
 
-async def fanout(room: Room, pupils: list[Pupil], action: dict[str, Any], events: tuple[str, ...],
-                 timeout: float) -> dict[str, Any]:
+async def fanout(
+    room: Room, pupils: list[Pupil], action: dict[str, Any], events: tuple[str, ...], timeout: float
+) -> dict[str, Any]:
     """A facilitator action, then the time until every pupil has the views of its revision."""
     t0, t_ack, ack = await room.act(action)
     if not ack.get("ok"):
@@ -548,9 +638,15 @@ async def fanout(room: Room, pupils: list[Pupil], action: dict[str, Any], events
         fut.cancel()
     lat = [max(f.result()) - t0 for f in done if not f.exception()]
     last = max(lat) if lat else None
-    return {"ok": True, "rev": rev, "ack_ms": round((t_ack - t0) * 1000, 1), **dist_ms(lat),
-            "all_s": round(last, 3) if last is not None else None, "missing": len(waits) - len(lat),
-            "done_at": t0 + (last or 0.0)}
+    return {
+        "ok": True,
+        "rev": rev,
+        "ack_ms": round((t_ack - t0) * 1000, 1),
+        **dist_ms(lat),
+        "all_s": round(last, 3) if last is not None else None,
+        "missing": len(waits) - len(lat),
+        "done_at": t0 + (last or 0.0),
+    }
 
 
 async def burst(pupils: list[Pupil], make_action, timeout: float) -> dict[str, Any]:
@@ -571,8 +667,17 @@ async def burst(pupils: list[Pupil], make_action, timeout: float) -> dict[str, A
             key = str(a.get("error") if isinstance(a, dict) else a)
             refused[key] = refused.get(key, 0) + 1
     last = max(t for t, _ in acks) if acks else t0
-    return {"sent": len(futs), "not_sent": gone, "lost": lost, "acked_ok": len(good), "refused": refused, "unanswered": len(pending),
-            "all_acked_s": round(last - t0, 3) if acks else None, **dist_ms(good), "done_at": last}
+    return {
+        "sent": len(futs),
+        "not_sent": gone,
+        "lost": lost,
+        "acked_ok": len(good),
+        "refused": refused,
+        "unanswered": len(pending),
+        "all_acked_s": round(last - t0, 3) if acks else None,
+        **dist_ms(good),
+        "done_at": last,
+    }
 
 
 async def settle(seconds: float) -> None:
@@ -580,8 +685,16 @@ async def settle(seconds: float) -> None:
 
 
 # -- scenario 1 (and 3): one big session ---------------------------------------------------------------
-async def measure_phase(server: Server, hub: Hub, opts: argparse.Namespace, sizes: dict[str, Any] | None,
-                        pupils: list[Pupil], phases: dict[str, Any], name: str, body) -> dict[str, Any]:
+async def measure_phase(
+    server: Server,
+    hub: Hub,
+    opts: argparse.Namespace,
+    sizes: dict[str, Any] | None,
+    pupils: list[Pupil],
+    phases: dict[str, Any],
+    name: str,
+    body,
+) -> dict[str, Any]:
     """Run one phase's `body` under a meter; record its figures, drops and CPU in `phases[name]`."""
     if sizes is not None:
         await set_sizes(hub, sizes.get(name))
@@ -591,8 +704,12 @@ async def measure_phase(server: Server, hub: Hub, opts: argparse.Namespace, size
     busy = figures.pop("done_at", None)
     await settle(opts.settle)
     actions = figures.pop("_actions", 0)
-    phases[name] = {**figures, **meter.stop(actions, busy), "dropped": sum(p.drops for p in pupils) - drops,
-                    **drop_figures(pupils, meter.t0)}
+    phases[name] = {
+        **figures,
+        **meter.stop(actions, busy),
+        "dropped": sum(p.drops for p in pupils) - drops,
+        **drop_figures(pupils, meter.t0),
+    }
     return phases[name]
 
 
@@ -609,12 +726,22 @@ def memory_figures(server: Server, rss_before_kb: int, pupils: list[Pupil]) -> d
     """The server's memory before the pupils came and with them connected, per joined pupil."""
     rss = server.rss_kb()
     joined = sum(1 for p in pupils if p.error is None)
-    return {"rss_before_kb": rss_before_kb, "rss_joined_kb": rss,
-            "kb_per_pupil": round((rss - rss_before_kb) / max(1, joined), 1)}
+    return {
+        "rss_before_kb": rss_before_kb,
+        "rss_joined_kb": rss,
+        "kb_per_pupil": round((rss - rss_before_kb) / max(1, joined), 1),
+    }
 
 
-async def big_session(server: Server, n: int, opts: argparse.Namespace, sizes: dict[str, dict[str, int]] | None,
-                      run_big: bool, run_reconnect: bool, out: dict[str, Any]) -> dict[str, Any]:
+async def big_session(
+    server: Server,
+    n: int,
+    opts: argparse.Namespace,
+    sizes: dict[str, dict[str, int]] | None,
+    run_big: bool,
+    run_reconnect: bool,
+    out: dict[str, Any],
+) -> dict[str, Any]:
     hub = Hub(server.host, server.port)
     hub.sampling = server.kind == "kit" and opts.baseline_payload == "copied"
     phases = out.setdefault("phases", {})
@@ -633,20 +760,34 @@ async def big_session(server: Server, n: int, opts: argparse.Namespace, sizes: d
     joined = [p for p in pupils if p.error is None]
 
     if run_big:
+
         async def goto():
-            fig = await fanout(room, joined, {"type": "goto", "step": 0, "expect": -1}, ("pupil_view", "own_view"), limit)
+            first = {"type": "goto", "step": 0, "expect": -1}
+            fig = await fanout(room, joined, first, ("pupil_view", "own_view"), limit)
             fig["_actions"] = 1
             return fig
 
         async def vote():
-            fig = await burst(joined, lambda p: {"type": "act", "step": POLL_STEP, "action": {
-                "type": "vote", "options": [POLL_OPTIONS[hash(p.seat) % len(POLL_OPTIONS)]]}}, limit)
+            fig = await burst(
+                joined,
+                lambda p: {
+                    "type": "act",
+                    "step": POLL_STEP,
+                    "action": {"type": "vote", "options": [POLL_OPTIONS[hash(p.seat) % len(POLL_OPTIONS)]]},
+                },
+                limit,
+            )
             fig["_actions"] = fig["acked_ok"]
             return fig
 
         async def reveal():
-            fig = await fanout(room, joined, {"type": "act", "step": POLL_STEP, "action": {"type": "reveal"}},
-                               ("pupil_view", "own_view"), limit)
+            fig = await fanout(
+                room,
+                joined,
+                {"type": "act", "step": POLL_STEP, "action": {"type": "reveal"}},
+                ("pupil_view", "own_view"),
+                limit,
+            )
             fig["_actions"] = 1
             return fig
 
@@ -656,6 +797,7 @@ async def big_session(server: Server, n: int, opts: argparse.Namespace, sizes: d
         out["memory"]["rss_after_vote_kb"] = server.rss_kb()
 
     if run_reconnect:
+
         async def reconnect():
             for p in joined:
                 p.client.abort()
@@ -679,8 +821,14 @@ async def big_session(server: Server, n: int, opts: argparse.Namespace, sizes: d
 
 
 # -- scenario 2: many classrooms playing the board game -------------------------------------------------
-async def classes(server: Server, opts: argparse.Namespace, sizes: dict[str, dict[str, int]] | None,
-                  game_index: int, game_id: str, out: dict[str, Any]) -> dict[str, Any]:
+async def classes(
+    server: Server,
+    opts: argparse.Namespace,
+    sizes: dict[str, dict[str, int]] | None,
+    game_index: int,
+    game_id: str,
+    out: dict[str, Any],
+) -> dict[str, Any]:
     hub = Hub(server.host, server.port)
     hub.sampling = server.kind == "kit" and opts.baseline_payload == "copied"
     phases = out.setdefault("phases", {})
@@ -713,8 +861,11 @@ async def classes(server: Server, opts: argparse.Namespace, sizes: dict[str, dic
         if not ack.get("ok"):
             return {"ok": False, "ack": ack}
         rev = ack["rev"]
-        waits = [asyncio.gather(p.client.until("pupil_view", rev), p.client.until("own_view", rev))
-                 for p in pupils if p.error is None]
+        waits = [
+            asyncio.gather(p.client.until("pupil_view", rev), p.client.until("own_view", rev))
+            for p in pupils
+            if p.error is None
+        ]
         done, pending = await asyncio.wait(waits, timeout=limit)
         for fut in pending:
             fut.cancel()
@@ -726,9 +877,11 @@ async def classes(server: Server, opts: argparse.Namespace, sizes: dict[str, dic
     async def setup_one(room: Room) -> int:
         pupils = [p for p in members[room.code] if p.error is None]
         acts = 0
-        for action in ({"type": "teams", "count": opts.teams},
-                       {"type": "goto", "step": game_index, "expect": -1},
-                       {"type": "act", "step": game_id, "action": {"type": "start"}}):
+        for action in (
+            {"type": "teams", "count": opts.teams},
+            {"type": "goto", "step": game_index, "expect": -1},
+            {"type": "act", "step": game_id, "action": {"type": "start"}},
+        ):
             fig = await fanout_lat(room, pupils, action, "setup")
             acts += 1
             if not fig["ok"]:
@@ -765,8 +918,16 @@ async def classes(server: Server, opts: argparse.Namespace, sizes: dict[str, dic
                 if not choices:
                     continue
                 t0 = now()
-                sends.append((t0, p.client.call("pupil", {"cid": uuid.uuid4().hex, "action": {
-                    "type": "act", "step": game_id, "action": {"type": "vote", "choice": choices[hash(p.seat) % len(choices)]}}})))
+                vote = {"type": "vote", "choice": choices[hash(p.seat) % len(choices)]}
+                sends.append(
+                    (
+                        t0,
+                        p.client.call(
+                            "pupil",
+                            {"cid": uuid.uuid4().hex, "action": {"type": "act", "step": game_id, "action": vote}},
+                        ),
+                    )
+                )
             for t0, fut in sends:
                 try:
                     t, ack = await asyncio.wait_for(fut, limit)
@@ -778,7 +939,8 @@ async def classes(server: Server, opts: argparse.Namespace, sizes: dict[str, dic
                     played["votes"] += 1
                 else:
                     fail(f"vote: {ack.get('error') if isinstance(ack, dict) else ack}")
-            fig = await fanout_lat(room, pupils, {"type": "act", "step": game_id, "action": {"type": "reveal"}}, "reveal")
+            reveal = {"type": "act", "step": game_id, "action": {"type": "reveal"}}
+            fig = await fanout_lat(room, pupils, reveal, "reveal")
             played["host_actions"] += 1
             if not fig["ok"]:
                 fail(f"reveal: {fig['ack'].get('error')}")
@@ -790,12 +952,14 @@ async def classes(server: Server, opts: argparse.Namespace, sizes: dict[str, dic
         return {"_actions": played["votes"] + played["host_actions"], "done_at": now()}
 
     await phase("rounds", play)
-    phases["rounds"].update({
-        **played,
-        "vote_ack": dist_ms(votes),
-        "deal_view": dist_ms(fan["deal"]),
-        "reveal_view": dist_ms(fan["reveal"]),
-    })
+    phases["rounds"].update(
+        {
+            **played,
+            "vote_ack": dist_ms(votes),
+            "deal_view": dist_ms(fan["deal"]),
+            "reveal_view": dist_ms(fan["reveal"]),
+        }
+    )
     await settle(opts.settle)
     out["missing_views"] = missing["views"]
     out["failures"] = failures
@@ -812,25 +976,47 @@ async def classes(server: Server, opts: argparse.Namespace, sizes: dict[str, dic
 
 
 # -- running it all ------------------------------------------------------------------------------------
-def run_one(kind: str, scenario: str, n: int, opts: argparse.Namespace, work: Path, content: Path,
-            sizes: dict[str, dict[str, int]] | None, game: tuple[int, str]) -> dict[str, Any]:
+def run_one(
+    kind: str,
+    scenario: str,
+    n: int,
+    opts: argparse.Namespace,
+    work: Path,
+    content: Path,
+    sizes: dict[str, dict[str, int]] | None,
+    game: tuple[int, str],
+) -> dict[str, Any]:
     tag = f"{opts.mode}-{scenario}-{n}-{kind}"
     profile = Path(opts.profile) / tag if opts.profile and (kind == "kit" or opts.profile_baseline) else None
-    server = Server(kind, opts.mode, work, content, opts.pin, profile, wire=opts.baseline_wire,
-                    profile_rate=opts.profile_rate)
+    server = Server(
+        kind, opts.mode, work, content, opts.pin, profile, wire=opts.baseline_wire, profile_rate=opts.profile_rate
+    )
     print(f"  {tag}: starting {kind} server ...", flush=True)
     server.start()
-    result: dict[str, Any] = {"scenario": scenario, "pupils": n, "server": kind, "async_mode": opts.mode,
-                              "revision": revision(), "phases": {}}
+    result: dict[str, Any] = {
+        "scenario": scenario,
+        "pupils": n,
+        "server": kind,
+        "async_mode": opts.mode,
+        "revision": revision(),
+        "phases": {},
+    }
     try:
         if scenario == "classes":
             body = classes(server, opts, sizes, *game, out=result)
         else:
-            body = big_session(server, n, opts, sizes, run_big="big" in opts.scenarios,
-                               run_reconnect="reconnect" in opts.scenarios, out=result)
+            body = big_session(
+                server,
+                n,
+                opts,
+                sizes,
+                run_big="big" in opts.scenarios,
+                run_reconnect="reconnect" in opts.scenarios,
+                out=result,
+            )
         asyncio.run(asyncio.wait_for(body, opts.run_timeout))
         result["completed"] = True
-    except Exception as exc:  # noqa: BLE001 - report it and go on with the other runs
+    except Exception as exc:  # report it and go on with the other runs
         result["completed"] = False
         result["error"] = f"{type(exc).__name__}: {exc}"
         result["server_log"] = server.tail(2000)
@@ -843,8 +1029,13 @@ def run_one(kind: str, scenario: str, n: int, opts: argparse.Namespace, work: Pa
         if profile_summary:
             result["profile"] = profile_summary
     phases = result.get("phases", {})
-    print(f"  {tag}: " + ("done" if result["completed"] else f"FAILED {result.get('error')}") + "; "
-          + ", ".join(f"{k} {v.get('wall_s')} s" for k, v in phases.items()), flush=True)
+    print(
+        f"  {tag}: "
+        + ("done" if result["completed"] else f"FAILED {result.get('error')}")
+        + "; "
+        + ", ".join(f"{k} {v.get('wall_s')} s" for k, v in phases.items()),
+        flush=True,
+    )
     return result
 
 
@@ -881,8 +1072,9 @@ def verdicts(runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
 
     def add(what: str, n: int, figure: Any, limit: Any, ok: bool | None, unit: str = "") -> None:
-        rows.append({"target": what, "pupils": n, "figure": figure, "limit": limit, "unit": unit,
-                     "pass": ok, "mode": mode})
+        rows.append(
+            {"target": what, "pupils": n, "figure": figure, "limit": limit, "unit": unit, "pass": ok, "mode": mode}
+        )
 
     for run in runs:
         if run["server"] != "kit":
@@ -896,35 +1088,78 @@ def verdicts(runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
         drops = run.get("dropped", 0) + (run["pupils"] - run.get("joined", 0)) + run.get("missing_views", 0)
         for name in ("goto", "reveal"):
             drops += (ph.get(name) or {}).get("missing", 0)
-        drops += (ph.get("vote") or {}).get("unanswered", 0) + (ph.get("vote") or {}).get("not_sent", 0) + (ph.get("vote") or {}).get("lost", 0)
+        vote = ph.get("vote") or {}
+        drops += vote.get("unanswered", 0) + vote.get("not_sent", 0) + vote.get("lost", 0)
         add(f"{run['scenario']}: nobody dropped, every view and ack arrived", n, drops, 0, drops == 0, "misses")
         if run["scenario"] == "big":
             j = ph.get("join", {})
             if j.get("all_s") is not None:  # the issue's target is for 1,000 pupils
-                add("join storm: all joined", n, j["all_s"], TARGETS["join_all_s"],
-                    j["all_s"] <= TARGETS["join_all_s"] if n == 1000 else None, "s")
+                add(
+                    "join storm: all joined",
+                    n,
+                    j["all_s"],
+                    TARGETS["join_all_s"],
+                    j["all_s"] <= TARGETS["join_all_s"] if n == 1000 else None,
+                    "s",
+                )
             r = ph.get("reveal", {})
             if r.get("p95_ms") is not None:
-                add("reveal: every pupil has the new view, p95", n, r["p95_ms"], TARGETS["reveal_p95_ms"],
-                    r["p95_ms"] <= TARGETS["reveal_p95_ms"] if n >= 2000 else None, "ms")
+                add(
+                    "reveal: every pupil has the new view, p95",
+                    n,
+                    r["p95_ms"],
+                    TARGETS["reveal_p95_ms"],
+                    r["p95_ms"] <= TARGETS["reveal_p95_ms"] if n >= 2000 else None,
+                    "ms",
+                )
             v = ph.get("vote", {})
             if v.get("all_acked_s") is not None:
-                add("vote burst: all acknowledged", n, v["all_acked_s"], TARGETS["vote_all_acked_s"],
-                    v["all_acked_s"] <= TARGETS["vote_all_acked_s"] if n >= 2000 else None, "s")
+                add(
+                    "vote burst: all acknowledged",
+                    n,
+                    v["all_acked_s"],
+                    TARGETS["vote_all_acked_s"],
+                    v["all_acked_s"] <= TARGETS["vote_all_acked_s"] if n >= 2000 else None,
+                    "s",
+                )
             rc = ph.get("reconnect", {})
             if rc.get("all_s") is not None:
-                add("reconnect storm: all back", n, rc["all_s"], TARGETS["reconnect_all_s"],
-                    rc["all_s"] <= TARGETS["reconnect_all_s"] if n == 1000 else None, "s")
+                add(
+                    "reconnect storm: all back",
+                    n,
+                    rc["all_s"],
+                    TARGETS["reconnect_all_s"],
+                    rc["all_s"] <= TARGETS["reconnect_all_s"] if n == 1000 else None,
+                    "s",
+                )
         mem = run.get("memory", {}).get("kb_per_pupil")
         if mem is not None:
-            add(f"{run['scenario']}: memory per connected pupil", n, mem, TARGETS["kb_per_pupil"],
-                mem <= TARGETS["kb_per_pupil"] if n >= 300 else None, "KB")
+            add(
+                f"{run['scenario']}: memory per connected pupil",
+                n,
+                mem,
+                TARGETS["kb_per_pupil"],
+                mem <= TARGETS["kb_per_pupil"] if n >= 300 else None,
+                "KB",
+            )
         rat = (run.get("ratio") or {}).get("overall")
         if rat:
-            add(f"{run['scenario']}: server CPU per message vs baseline", n, rat["per_msg"], TARGETS["ratio"],
-                rat["per_msg"] <= TARGETS["ratio"], "x")
-            add(f"{run['scenario']}: server CPU per action vs baseline", n, rat["per_action"], TARGETS["ratio"],
-                rat["per_action"] <= TARGETS["ratio"], "x")
+            add(
+                f"{run['scenario']}: server CPU per message vs baseline",
+                n,
+                rat["per_msg"],
+                TARGETS["ratio"],
+                rat["per_msg"] <= TARGETS["ratio"],
+                "x",
+            )
+            add(
+                f"{run['scenario']}: server CPU per action vs baseline",
+                n,
+                rat["per_action"],
+                TARGETS["ratio"],
+                rat["per_action"] <= TARGETS["ratio"],
+                "x",
+            )
     return rows
 
 
@@ -938,8 +1173,26 @@ def fmt(v: Any, nd: int = 1) -> str:
 
 def table(report: dict[str, Any]) -> str:
     lines = []
-    head = ("mode", "scenario", "N", "server", "phase", "wall s", "p50 ms", "p95 ms", "max ms", "all s", "act/s",
-            "msgs", "MB", "cpu s", "us/msg", "us/act", "x msg", "x act")
+    head = (
+        "mode",
+        "scenario",
+        "N",
+        "server",
+        "phase",
+        "wall s",
+        "p50 ms",
+        "p95 ms",
+        "max ms",
+        "all s",
+        "act/s",
+        "msgs",
+        "MB",
+        "cpu s",
+        "us/msg",
+        "us/act",
+        "x msg",
+        "x act",
+    )
     lines.append("| " + " | ".join(head) + " |")
     lines.append("|" + "---|" * len(head))
     for run in report["runs"]:
@@ -948,29 +1201,55 @@ def table(report: dict[str, Any]) -> str:
             lat = ph.get("reveal_view", {}) if name == "rounds" else ph  # rounds: the reveal's fan-out
             all_s = ph.get("all_s", ph.get("all_acked_s"))
             r = rat.get(name, {})
-            lines.append("| " + " | ".join([
-                run["async_mode"], run["scenario"], str(run["pupils"]), run["server"], name,
-                fmt(ph.get("wall_s"), 2), fmt(lat.get("p50_ms")), fmt(lat.get("p95_ms")), fmt(lat.get("max_ms")),
-                fmt(all_s, 2), fmt(ph.get("actions_per_s")), fmt(ph.get("messages")),
-                fmt(ph.get("bytes", 0) / 1e6, 1), fmt(ph.get("server_cpu_s"), 2),
-                fmt(ph.get("server_cpu_per_msg_us")), fmt(ph.get("server_cpu_per_action_us"), 0),
-                fmt(r.get("per_msg"), 2), fmt(r.get("per_action"), 2)]) + " |")
+            lines.append(
+                "| "
+                + " | ".join(
+                    [
+                        run["async_mode"],
+                        run["scenario"],
+                        str(run["pupils"]),
+                        run["server"],
+                        name,
+                        fmt(ph.get("wall_s"), 2),
+                        fmt(lat.get("p50_ms")),
+                        fmt(lat.get("p95_ms")),
+                        fmt(lat.get("max_ms")),
+                        fmt(all_s, 2),
+                        fmt(ph.get("actions_per_s")),
+                        fmt(ph.get("messages")),
+                        fmt(ph.get("bytes", 0) / 1e6, 1),
+                        fmt(ph.get("server_cpu_s"), 2),
+                        fmt(ph.get("server_cpu_per_msg_us")),
+                        fmt(ph.get("server_cpu_per_action_us"), 0),
+                        fmt(r.get("per_msg"), 2),
+                        fmt(r.get("per_action"), 2),
+                    ]
+                )
+                + " |"
+            )
     lines.append("")
-    lines.append("| mode | scenario | N | server | RSS before KB | RSS joined KB | KB per pupil | kit/baseline per msg | per action |")
+    lines.append(
+        "| mode | scenario | N | server | RSS before KB | RSS joined KB | KB per pupil "
+        "| kit/baseline per msg | per action |"
+    )
     lines.append("|---|---|---|---|---|---|---|---|---|")
     for run in report["runs"]:
         m = run.get("memory") or {}
         o = (run.get("ratio") or {}).get("overall") or {}
-        lines.append(f"| {run['async_mode']} | {run['scenario']} | {run['pupils']} | {run['server']} | "
-                     f"{fmt(m.get('rss_before_kb'))} | {fmt(m.get('rss_joined_kb'))} | {fmt(m.get('kb_per_pupil'))} | "
-                     f"{fmt(o.get('per_msg'), 2)} | {fmt(o.get('per_action'), 2)} |")
+        lines.append(
+            f"| {run['async_mode']} | {run['scenario']} | {run['pupils']} | {run['server']} | "
+            f"{fmt(m.get('rss_before_kb'))} | {fmt(m.get('rss_joined_kb'))} | {fmt(m.get('kb_per_pupil'))} | "
+            f"{fmt(o.get('per_msg'), 2)} | {fmt(o.get('per_action'), 2)} |"
+        )
     lines.append("")
     lines.append("| mode | target | N | figure | limit | pass |")
     lines.append("|---|---|---|---|---|---|")
     for row in report["targets"]:
         verdict = {True: "pass", False: "FAIL", None: "(info)"}[row["pass"]]
-        lines.append(f"| {row['mode']} | {row['target']} | {row['pupils']} | {fmt(row['figure'], 2)} {row['unit']} | "
-                     f"≤ {row['limit']} {row['unit']} | {verdict} |")
+        lines.append(
+            f"| {row['mode']} | {row['target']} | {row['pupils']} | {fmt(row['figure'], 2)} {row['unit']} | "
+            f"≤ {row['limit']} {row['unit']} | {verdict} |"
+        )
     return "\n".join(lines)
 
 
@@ -979,24 +1258,43 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scenario", default="all", help="big, classes, reconnect, or all (comma-separated)")
     parser.add_argument("--pupils", default="300,1000,2000", help="pupils in the one big session, comma-separated")
     parser.add_argument("--async-mode", default="eventlet", help="eventlet or gevent (comma-separated: both)")
-    parser.add_argument("--baseline", action=argparse.BooleanOptionalAction, default=True,
-                        help="also measure the bare Flask-SocketIO baseline and print ratios (default on)")
-    parser.add_argument("--baseline-payload", choices=["copied", "padded"], default="copied",
-                        help="copied: the baseline sends one of the kit's own messages of each event and phase "
-                             "(same shape and size); padded: {rev, pad} of the same size (the bare transport)")
-    parser.add_argument("--baseline-wire", choices=["default", "kit"], default="default",
-                        help="default: python-socketio's own packet writer (bare Flask-SocketIO, the issue's "
-                             "baseline); kit: the kit's writer (orjson, no binary search), to compare the same transport")
+    parser.add_argument(
+        "--baseline",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="also measure the bare Flask-SocketIO baseline and print ratios (default on)",
+    )
+    parser.add_argument(
+        "--baseline-payload",
+        choices=["copied", "padded"],
+        default="copied",
+        help="copied: the baseline sends one of the kit's own messages of each event and phase "
+        "(same shape and size); padded: {rev, pad} of the same size (the bare transport)",
+    )
+    parser.add_argument(
+        "--baseline-wire",
+        choices=["default", "kit"],
+        default="default",
+        help="default: python-socketio's own packet writer (bare Flask-SocketIO, the issue's "
+        "baseline); kit: the kit's writer (orjson, no binary search), to compare the same "
+        "transport",
+    )
     parser.add_argument("--quick", action="store_true", help="the smoke size: a few dozen pupils, seconds long")
     parser.add_argument("--classes", type=int, default=40, help="sessions in the classes scenario")
     parser.add_argument("--class-size", type=int, default=25, help="pupils per class")
     parser.add_argument("--teams", type=int, default=4, help="teams per class")
     parser.add_argument("--rounds", type=int, default=5, help="board-game rounds per class")
-    parser.add_argument("--join-spread", type=float, default=1.0, help="seconds over which a join storm's pupils arrive")
-    parser.add_argument("--timeout", type=float, default=120.0, help="seconds a phase may take before it counts as failed")
+    parser.add_argument(
+        "--join-spread", type=float, default=1.0, help="seconds over which a join storm's pupils arrive"
+    )
+    parser.add_argument(
+        "--timeout", type=float, default=120.0, help="seconds a phase may take before it counts as failed"
+    )
     parser.add_argument("--run-timeout", type=float, default=900.0, help="seconds one server run may take")
     parser.add_argument("--settle", type=float, default=0.3, help="quiet seconds after each phase (still measured)")
-    parser.add_argument("--no-pin", dest="pin", action="store_false", help="do not pin the server and generator to cores")
+    parser.add_argument(
+        "--no-pin", dest="pin", action="store_false", help="do not pin the server and generator to cores"
+    )
     parser.add_argument("--profile", metavar="DIR", help="profile the kit with py-spy (raw stacks into DIR)")
     parser.add_argument("--profile-baseline", action="store_true", help="with --profile: the baseline too")
     parser.add_argument("--profile-rate", type=int, default=200, help="with --profile: samples per second (200)")
@@ -1024,20 +1322,33 @@ def main(argv: list[str] | None = None) -> int:
     if opts.pin:
         os.sched_setaffinity(0, {1})
     _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    try:
+    with contextlib.suppress(ValueError, OSError):
         resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
-    except (ValueError, OSError):
-        pass
     if opts.profile:
         Path(opts.profile).mkdir(parents=True, exist_ok=True)
         if not shutil.which("py-spy"):
             print("py-spy is not installed: no profile (pip install py-spy)", flush=True)
 
-    report: dict[str, Any] = {"machine": machine(), "versions": versions(), "revision": revision(), "pinned": opts.pin,
-                              "command": " ".join(["python3 -m bench.run", *(argv if argv is not None else sys.argv[1:])]),
-                              "settings": {"baseline_payload": opts.baseline_payload, "baseline_wire": opts.baseline_wire, "join_spread_s": opts.join_spread, "classes": opts.classes,
-                                           "class_size": opts.class_size, "rounds": opts.rounds, "teams": opts.teams},
-                              "targets_def": TARGETS, "runs": []}
+    command = " ".join(["python3 -m bench.run", *(argv if argv is not None else sys.argv[1:])])
+    settings = {
+        "baseline_payload": opts.baseline_payload,
+        "baseline_wire": opts.baseline_wire,
+        "join_spread_s": opts.join_spread,
+        "classes": opts.classes,
+        "class_size": opts.class_size,
+        "rounds": opts.rounds,
+        "teams": opts.teams,
+    }
+    report: dict[str, Any] = {
+        "machine": machine(),
+        "versions": versions(),
+        "revision": revision(),
+        "pinned": opts.pin,
+        "command": command,
+        "settings": settings,
+        "targets_def": TARGETS,
+        "runs": [],
+    }
     started = time.time()
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         work = Path(tmp)

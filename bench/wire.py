@@ -55,25 +55,31 @@ def class_views(pupils: int) -> dict[str, dict[str, Any]]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from workshops.web.wire import ViewPacket
-
     parser = argparse.ArgumentParser(prog="python3 -m bench.wire", description=__doc__.split("\n\n")[0])
     parser.add_argument("--pupils", type=int, default=25, help="pupils in the class (25)")
     parser.add_argument("--repeat", type=int, default=2000, help="encodings per figure (2000)")
     opts = parser.parse_args(argv)
-    print(f"| message ({opts.pupils} pupils) | bytes | python-socketio µs | of which binary search µs "
-          "| of which json.dumps µs | kit's writer µs | bytes (kit) |")
+    print(
+        f"| message ({opts.pupils} pupils) | bytes | python-socketio µs | of which binary search µs "
+        "| of which json.dumps µs | kit's writer µs | bytes (kit) |"
+    )
     print("|---|---|---|---|---|---|---|")
     for event, view in class_views(opts.pupils).items():
-        data = [event, view]
-        default = _per_call_us(lambda: packet.Packet(packet.EVENT, data=data).encode(), opts.repeat)
-        search = _per_call_us(lambda: packet.Packet.data_is_binary(data), opts.repeat)
-        dumps = _per_call_us(lambda: json.dumps(data, separators=(",", ":")), opts.repeat)
-        kit = _per_call_us(lambda: ViewPacket(packet.EVENT, data=data).encode(), opts.repeat)
-        size = len(packet.Packet(packet.EVENT, data=data).encode().encode())
-        kit_size = len(ViewPacket(packet.EVENT, data=data).encode().encode())
-        print(f"| `{event}` | {size:,} | {default:.1f} | {search:.1f} | {dumps:.1f} | {kit:.1f} | {kit_size:,} |")
+        print(_row(event, [event, view], opts.repeat))
     return 0
+
+
+def _row(event: str, data: list[Any], repeat: int) -> str:
+    """One message's line of the table: its size and what writing it costs, both writers."""
+    from workshops.web.wire import ViewPacket
+
+    default = _per_call_us(lambda: packet.Packet(packet.EVENT, data=data).encode(), repeat)
+    search = _per_call_us(lambda: packet.Packet.data_is_binary(data), repeat)
+    dumps = _per_call_us(lambda: json.dumps(data, separators=(",", ":")), repeat)
+    kit = _per_call_us(lambda: ViewPacket(packet.EVENT, data=data).encode(), repeat)
+    size = len(packet.Packet(packet.EVENT, data=data).encode().encode())
+    kit_size = len(ViewPacket(packet.EVENT, data=data).encode().encode())
+    return f"| `{event}` | {size:,} | {default:.1f} | {search:.1f} | {dumps:.1f} | {kit:.1f} | {kit_size:,} |"
 
 
 if __name__ == "__main__":

@@ -36,8 +36,13 @@ def make_app(tmp_path, clock):
     """Build an app on one data dir; calling it again is a server restart."""
 
     def make(**config):
-        settings = {"DATA_DIR": tmp_path / "data", "TIMER_LOOP": False, "TESTING": True, "CLOCK": clock,
-                    "VIEW_COALESCE_SECONDS": 0}
+        settings = {
+            "DATA_DIR": tmp_path / "data",
+            "TIMER_LOOP": False,
+            "TESTING": True,
+            "CLOCK": clock,
+            "VIEW_COALESCE_SECONDS": 0,
+        }
         settings.update(config)
         return create_app(settings)
 

@@ -19,16 +19,41 @@ PHASES = {
     "big": ("join", "goto", "vote", "reveal", "reconnect"),
     "classes": ("join", "setup", "rounds"),
 }
-PHASE_FIELDS = ("wall_s", "actions", "messages", "bytes", "events", "server_cpu_s", "server_cpu_per_msg_us",
-                "server_cpu_per_action_us", "loadgen_cpu_s", "listen_overflows")
+PHASE_FIELDS = (
+    "wall_s",
+    "actions",
+    "messages",
+    "bytes",
+    "events",
+    "server_cpu_s",
+    "server_cpu_per_msg_us",
+    "server_cpu_per_action_us",
+    "loadgen_cpu_s",
+    "listen_overflows",
+)
 
 
 def test_bench_quick_runs_every_scenario(tmp_path):
     out = tmp_path / "bench.json"
     proc = subprocess.run(
-        [sys.executable, "-m", "bench.run", "--quick", "--scenario", "all", "--async-mode", "eventlet",
-         "--baseline", "--out", str(out)],
-        cwd=ROOT, capture_output=True, text=True, timeout=90, check=False,
+        [
+            sys.executable,
+            "-m",
+            "bench.run",
+            "--quick",
+            "--scenario",
+            "all",
+            "--async-mode",
+            "eventlet",
+            "--baseline",
+            "--out",
+            str(out),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=90,
+        check=False,
     )
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     report = json.loads(out.read_text(encoding="utf-8"))
@@ -37,7 +62,11 @@ def test_bench_quick_runs_every_scenario(tmp_path):
         assert key in report, key
     runs = report["runs"]
     assert {(r["scenario"], r["server"]) for r in runs} == {
-        ("big", "kit"), ("big", "baseline"), ("classes", "kit"), ("classes", "baseline")}
+        ("big", "kit"),
+        ("big", "baseline"),
+        ("classes", "kit"),
+        ("classes", "baseline"),
+    }
 
     for run in runs:
         where = f"{run['scenario']}/{run['server']}"

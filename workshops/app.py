@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from flask import Flask, request
 from flask.sessions import SecureCookieSessionInterface
 
-from .config import DEFAULTS, PROJECT_ROOT, default_data_dir
+from .config import DEFAULTS, SHARE, default_data_dir
 from .extensions import babel, socketio
 from .packs import PackLibrary
 from .sessions import nicknames
@@ -31,7 +31,7 @@ def select_locale() -> str:
 
     langs = current_app.config["LANGUAGES"]
     chosen = request.args.get("lang") or request.cookies.get("lang")
-    if chosen in langs:
+    if chosen and chosen in langs:
         return chosen
     # Finnish first: a browser may ask for Swedish, but English only by an explicit choice
     # (many Finnish pupils' phones are set to English).
@@ -62,7 +62,7 @@ class _SessionCookies(SecureCookieSessionInterface):
     phones answering at once, building the signer each time was measurable.
     """
 
-    def get_signing_serializer(self, app: Flask):  # type: ignore[override]
+    def get_signing_serializer(self, app: Flask):
         made = app.extensions.get("session_signer")
         if made is None:
             made = app.extensions["session_signer"] = super().get_signing_serializer(app)
@@ -98,8 +98,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Create the kit's Flask app; `config` overrides the defaults."""
     app = Flask(
         __name__,
-        template_folder=str(PROJECT_ROOT / "templates"),
-        static_folder=str(PROJECT_ROOT / "static"),
+        template_folder=str(SHARE / "templates"),
+        static_folder=str(SHARE / "static"),
     )
     app.session_interface = _SessionCookies()
     app.config.update(DEFAULTS)
@@ -146,9 +146,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     hops = int(app.config.get("PROXY_HOPS") or 0)
     app.wsgi_app = HostCheck(app.wsgi_app, _host_names(app), hops)  # type: ignore[method-assign]
 
-    library = PackLibrary(Path(app.config["CONTENT_DIR"]))
-    # Before the journal is replayed: replayed renames meet the same block list.
-    nicknames.load_blocklist(Path(app.config["CONTENT_DIR"]) / nicknames.BLOCKLIST_FILE)
+    content = app.config["CONTENT_DIR"]
+    roots = [Path(p) for p in content] if isinstance(content, (list, tuple)) else [Path(content)]
+    library = PackLibrary(roots)
+    # Before the journal is replayed: replayed renames meet the same block list. The last
+    # folder that has one wins (an organisation's own list replaces the shipped one).
+    lists = [r / nicknames.BLOCKLIST_FILE for r in roots if (r / nicknames.BLOCKLIST_FILE).is_file()]
+    nicknames.load_blocklist(lists[-1] if lists else None)
     try:
         journal = Journal(data_dir / "journal.sqlite3")
     except sqlite3.Error as exc:

@@ -6,17 +6,32 @@ import argparse
 import sys
 from pathlib import Path
 
-from .config import PROJECT_ROOT, default_data_dir
+from .config import PROJECT_ROOT, SHIPPED_CONTENT, default_data_dir
+
+
+def _missing_folder(path: Path, example: str) -> str:
+    """Say, in Finnish and English, that a folder given on the command line is not there."""
+    return (
+        f"Kansiota {path} ei ole. Anna kansio, jossa on pakettikansioita (joissa kussakin pack.yaml),"
+        f" esim. {example}\n"
+        f"The folder {path} does not exist. Give a folder that holds pack folders (each with a pack.yaml),"
+        f" e.g. {example}"
+    )
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
+    extra = [Path(p).expanduser() for p in args.content or []]
+    for folder in extra:
+        if not folder.is_dir():
+            print(_missing_folder(folder, "workshops serve --content ~/tyopajat"), file=sys.stderr)
+            return 2
     from .server import serve  # imports eventlet: only here
 
     return serve(
         host=args.host,
         port=args.port,
         data_dir=Path(args.data_dir) if args.data_dir else default_data_dir(),
-        content_dir=Path(args.content),
+        content_dir=[SHIPPED_CONTENT, *extra],
         public_url=args.public_url,
         password=args.password,
         async_mode=args.async_mode,
@@ -28,7 +43,12 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 def _cmd_check(args: argparse.Namespace) -> int:
     from .packs import find_pack_dirs, load_pack
 
-    folders = find_pack_dirs([Path(p) for p in args.paths] or [PROJECT_ROOT / "content"])
+    paths = [Path(p).expanduser() for p in args.paths] or [SHIPPED_CONTENT]
+    for path in paths:
+        if not path.exists():
+            print(_missing_folder(path, "workshops check ~/tyopajat/oma-paketti"), file=sys.stderr)
+            return 1
+    folders = find_pack_dirs(paths)
     if not folders:
         print("no packs found (a pack is a folder with a pack.yaml)", file=sys.stderr)
         return 1
@@ -86,19 +106,42 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="0.0.0.0", help="address to listen on (default 0.0.0.0: the whole network)")
     serve.add_argument("--port", type=int, default=5000, help="port (default 5000)")
     serve.add_argument("--data-dir", help=f"where the journal and the secret key live (default {default_data_dir()})")
-    serve.add_argument("--content", default=str(PROJECT_ROOT / "content"), help="folder of content packs")
-    serve.add_argument("--public-url", help="address phones use, e.g. https://kit.example.fi (default: this machine's LAN address)")
+    serve.add_argument(
+        "--content",
+        action="append",
+        metavar="DIR",
+        help="a folder of your own packs, besides the shipped ones (a pack of the same id replaces "
+        "the shipped one); may be given more than once",
+    )
+    serve.add_argument(
+        "--public-url", help="address phones use, e.g. https://kit.example.fi (default: this machine's LAN address)"
+    )
     serve.add_argument("--password", help="facilitator password: lets other machines start sessions (hosted installs)")
-    serve.add_argument("--behind-proxy", type=int, default=0, metavar="N",
-                       help="the kit runs behind N reverse proxies: trust their X-Forwarded-For/-Proto/-Host headers")
-    serve.add_argument("--keep-hours", type=_positive_hours, metavar="H",
-                       help="delete a session's data this many hours after its last action (default 24)")
-    serve.add_argument("--async-mode", default="eventlet", choices=["eventlet", "gevent", "threading"],
-                       help="the server's concurrency library (default eventlet; gevent needs the [gevent] extra)")
+    serve.add_argument(
+        "--behind-proxy",
+        type=int,
+        default=0,
+        metavar="N",
+        help="the kit runs behind N reverse proxies: trust their X-Forwarded-For/-Proto/-Host headers",
+    )
+    serve.add_argument(
+        "--keep-hours",
+        type=_positive_hours,
+        metavar="H",
+        help="delete a session's data this many hours after its last action (default 24)",
+    )
+    serve.add_argument(
+        "--async-mode",
+        default="eventlet",
+        choices=["eventlet", "gevent", "threading"],
+        help="the server's concurrency library (default eventlet; gevent needs the [gevent] extra)",
+    )
     serve.set_defaults(func=_cmd_serve)
 
     check = sub.add_parser("check", help="validate content packs; prints file:line:col problems")
-    check.add_argument("paths", nargs="*", help="pack folders, pack.yaml files, or folders of packs (default: content/)")
+    check.add_argument(
+        "paths", nargs="*", help="pack folders, pack.yaml files, or folders of packs (default: content/)"
+    )
     check.add_argument("-q", "--quiet", action="store_true", help="print only problems")
     check.set_defaults(func=_cmd_check)
 

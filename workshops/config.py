@@ -5,7 +5,14 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+_PACKAGE = Path(__file__).resolve().parent
+# What the kit needs to run besides its code: templates/, static/ and the shipped packs in
+# content/. In a checkout (and an editable install) they are the repository's own top-level
+# folders; a built wheel carries copies of them in workshops/_share (see setup.py).
+SHARE = _PACKAGE / "_share" if (_PACKAGE / "_share" / "templates").is_dir() else _PACKAGE.parent
+SHIPPED_CONTENT = SHARE / "content"
+# The repository's root, for the tools that only make sense in a checkout (docs, schema).
+PROJECT_ROOT = _PACKAGE.parent
 
 
 def default_data_dir() -> Path:
@@ -14,7 +21,8 @@ def default_data_dir() -> Path:
 
 
 DEFAULTS = {
-    "CONTENT_DIR": PROJECT_ROOT / "content",
+    # Folders of packs, later ones adding packs or replacing those of the same id: a path or a list.
+    "CONTENT_DIR": SHIPPED_CONTENT,
     "DATA_DIR": None,  # default_data_dir() unless set
     "ASYNC_MODE": "threading",
     # Where phones reach the kit, e.g. http://192.168.1.20:5000; None: the request's own host.

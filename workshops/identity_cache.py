@@ -38,7 +38,7 @@ class IdentityCache(Generic[V]):
         key = self._key(objects, plain)
         hit = self._items.get(key)
         # An id is reused after its object dies: the kept objects tell a hit from a stranger.
-        if hit is not None and all(a is b for a, b in zip(hit[0], objects)):
+        if hit is not None and all(a is b for a, b in zip(hit[0], objects, strict=False)):
             self._items.move_to_end(key)
             return hit[1]
         return self.put(objects, build(), plain)
@@ -56,5 +56,5 @@ class IdentityCache(Generic[V]):
         """Forget the value for objects that were just replaced (and let them go)."""
         key = self._key(objects, plain)
         hit = self._items.get(key)
-        if hit is not None and all(a is b for a, b in zip(hit[0], objects)):
+        if hit is not None and all(a is b for a, b in zip(hit[0], objects, strict=False)):
             del self._items[key]

@@ -16,7 +16,7 @@ import argparse
 import json
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, get_args
 
@@ -112,7 +112,7 @@ def _types_of(model: type[BaseModel]) -> list[str]:
     return list(get_args(model.model_fields["type"].annotation))
 
 
-def _table(rows: list[tuple[str, ...]], head: tuple[str, ...]) -> list[str]:
+def _table(rows: Sequence[tuple[str, ...]], head: tuple[str, ...]) -> list[str]:
     lines = ["| " + " | ".join(head) + " |", "| " + " | ".join("---" for _ in head) + " |"]
     return lines + ["| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in rows]
 
@@ -131,9 +131,11 @@ def activity_actions() -> str:
     out: list[str] = []
     for kind, activity in REGISTRY.items():
         out += [f"#### `{kind}`", ""]
-        rows = [(who, f"`{name}`", fields(model))
-                for who, table in (("pupil", activity.pupil_actions), ("facilitator", activity.host_actions))
-                for name, model in table.items()]
+        rows = [
+            (who, f"`{name}`", fields(model))
+            for who, table in (("pupil", activity.pupil_actions), ("facilitator", activity.host_actions))
+            for name, model in table.items()
+        ]
         out += _table(rows, ("who", "`type`", "fields")) if rows else ["No actions: nothing to answer or command."]
         out.append("")
     return "\n".join(out)
@@ -141,8 +143,9 @@ def activity_actions() -> str:
 
 def errors() -> str:
     names = {"ack": "ack", "connect": "`connect_error`", "join": "join (HTTP)"}
-    rows = [(f"`{code}`", ", ".join(names[w] for w in entry.where), entry.meaning)
-            for code, entry in sorted(ERRORS.items())]
+    rows = [
+        (f"`{code}`", ", ".join(names[w] for w in entry.where), entry.meaning) for code, entry in sorted(ERRORS.items())
+    ]
     return "\n".join(_table(rows, ("code", "answered in", "meaning"))) + "\n"
 
 

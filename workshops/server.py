@@ -6,12 +6,12 @@ before sockets and threads are used, so it is done first thing here.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import logging
 import socket
 import sys
 from pathlib import Path
-
 
 # A join storm of a whole school event arrives within seconds: a deep accept queue, and
 # room for every phone, the projectors and the facilitators' tabs at once.
@@ -36,7 +36,7 @@ def lan_address() -> str | None:
     candidates: list[str] = []
     try:
         for info in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET):
-            candidates.append(info[4][0])
+            candidates.append(str(info[4][0]))
     except OSError:
         pass
     try:
@@ -72,7 +72,11 @@ def _raise_file_limit(log: logging.Logger) -> int:
     if fits < MAX_CONNECTIONS:
         log.warning(
             "the open-file limit is %d, so at most %d phones and screens can be connected at once; "
-            "for more, start the kit from a shell where `ulimit -n %d` works", soft, fits, MAX_CONNECTIONS + 64)
+            "for more, start the kit from a shell where `ulimit -n %d` works",
+            soft,
+            fits,
+            MAX_CONNECTIONS + 64,
+        )
     return min(MAX_CONNECTIONS, fits)
 
 
@@ -118,10 +122,8 @@ class SharedListener:
             conn, addr = self._sock.accept()
             if self.share.take(addr[0]):
                 return conn, addr
-            try:
+            with contextlib.suppress(OSError):
                 conn.send(_OVER_SHARE)
-            except OSError:
-                pass
             conn.close()
 
     def __getattr__(self, name: str):
@@ -134,6 +136,8 @@ def kit_protocol(share: ConnectionShare, log: logging.Logger):
     import eventlet.wsgi
 
     class KitProtocol(eventlet.wsgi.HttpProtocol):
+        close_connection: int  # http.server's flag: true closes the connection after this request
+
         def __init__(self, conn_state, server):
             try:
                 super().__init__(conn_state, server)
@@ -158,7 +162,7 @@ def kit_protocol(share: ConnectionShare, log: logging.Logger):
             finally:
                 timer.cancel()
 
-        def log_message(self, format, *args):  # noqa: A002 - the standard library's name
+        def log_message(self, format, *args):  # `format`: the standard library's parameter name
             # The standard library writes the client's address and the raw request line to
             # stderr here (a TLS hello on the HTTP port, a garbage request): neither may be logged.
             log.info("refused a malformed HTTP request")
@@ -187,7 +191,7 @@ def serve(
     host: str,
     port: int,
     data_dir: Path,
-    content_dir: Path,
+    content_dir: Path | list[Path],
     public_url: str | None = None,
     password: str | None = None,
     async_mode: str = "eventlet",
@@ -197,10 +201,14 @@ def serve(
     if proxy_hops and not password:
         # Behind a proxy every request looks like it comes from the proxy, often 127.0.0.1, and
         # X-Forwarded-For is whatever a client writes: "only this laptop" would mean anyone.
-        print("--behind-proxy tarvitsee ohjaajan salasanan: workshops serve --behind-proxy 1 --password <salasana>",
-              file=sys.stderr)
-        print("--behind-proxy needs a facilitator password: workshops serve --behind-proxy 1 --password <password>",
-              file=sys.stderr)
+        print(
+            "--behind-proxy tarvitsee ohjaajan salasanan: workshops serve --behind-proxy 1 --password <salasana>",
+            file=sys.stderr,
+        )
+        print(
+            "--behind-proxy needs a facilitator password: workshops serve --behind-proxy 1 --password <password>",
+            file=sys.stderr,
+        )
         return 2
     if async_mode == "eventlet":
         import warnings
@@ -213,7 +221,7 @@ def serve(
         try:
             from gevent import monkey
         except ImportError:
-            print("--async-mode gevent needs gevent: python3 -m pip install -e \".[gevent]\"", file=sys.stderr)
+            print('--async-mode gevent needs gevent: python3 -m pip install -e ".[gevent]"', file=sys.stderr)
             return 2
         monkey.patch_all()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -245,8 +253,11 @@ def serve(
     except DataDirError as exc:
         # Running without a journal would acknowledge answers it cannot keep.
         # Bilingual like the start-up banner: the facilitator may read only Finnish.
-        print(f"Tietokansioon {data_dir} ei voi kirjoittaa, joten vastauksia ei voisi tallentaa:"
-              " työpajapakki ei käynnisty.", file=sys.stderr)
+        print(
+            f"Tietokansioon {data_dir} ei voi kirjoittaa, joten vastauksia ei voisi tallentaa:"
+            " työpajapakki ei käynnisty.",
+            file=sys.stderr,
+        )
         print("Valitse kansio, johon voit kirjoittaa: workshops serve --data-dir <kansio>", file=sys.stderr)
         print(f"{exc}. Nothing would be saved, so the kit does not start.", file=sys.stderr)
         print("Choose a folder you can write to: workshops serve --data-dir <folder>", file=sys.stderr)
@@ -255,12 +266,19 @@ def serve(
         # Bound before anything says the kit is running: a port in use is reported first.
         listener = _listen(async_mode, host, port)
     except OSError as exc:
-        print(f"Cannot listen on {host}:{port}: {exc.strerror}. Is the kit already running? Try --port 5001.", file=sys.stderr)
+        print(
+            f"Cannot listen on {host}:{port}: {exc.strerror}. Is the kit already running? Try --port 5001.",
+            file=sys.stderr,
+        )
         return 2
     journal = app.extensions["workshops"]["journal"]
     _stop_on_sigterm(journal, log)
     tune_gc()
-    local = f"http://127.0.0.1{shown_port}/" if host in ("0.0.0.0", "::", "", "127.0.0.1") else f"http://{host}{shown_port}/"
+    local = (
+        f"http://127.0.0.1{shown_port}/"
+        if host in ("0.0.0.0", "::", "", "127.0.0.1")
+        else f"http://{host}{shown_port}/"
+    )
     print()
     print("  Työpajapakki on käynnissä · Workshop kit is running")
     print(f"  Ohjaaja (tällä koneella) · Facilitator (this computer): {local}")
@@ -270,7 +288,8 @@ def serve(
         print(qr_text(f"{public_url}/join"))
     else:
         print("  No network address found: phones can join only once this computer is on a network.")
-    print(f"  Data: {data_dir}   Packs: {content_dir}")
+    packs = content_dir if isinstance(content_dir, list) else [content_dir]
+    print(f"  Data: {data_dir}   Packs: {', '.join(str(p) for p in packs)}")
     print(f"  Session data is deleted {app.config['RETENTION_HOURS']:g} h after a session's last action.")
     print("  Stop with Ctrl+C. Sessions go on where they were after a restart.")
     print()
@@ -281,8 +300,15 @@ def serve(
 
             share = ConnectionShare(None if proxy_hops else CONNECTIONS_PER_ADDRESS)
             # No access log: it would hold pupils' addresses and the keys in host links.
-            eventlet.wsgi.server(SharedListener(listener, share), app, log_output=False, max_size=max_connections,
-                                 keepalive=True, socket_timeout=60, protocol=kit_protocol(share, log))
+            eventlet.wsgi.server(
+                SharedListener(listener, share),
+                app,
+                log_output=False,
+                max_size=max_connections,
+                keepalive=True,
+                socket_timeout=60,
+                protocol=kit_protocol(share, log),
+            )
         elif async_mode == "gevent":
             from gevent import pywsgi
 

@@ -40,9 +40,19 @@ class Server:
         self.proc: subprocess.Popen | None = None
 
     def start(self) -> None:
-        cmd = [sys.executable, "-m", "workshops.cli", "serve", "--host", "127.0.0.1", "--port", str(self.port),
-               "--data-dir", str(self.data_dir)]
-        self.log = open(self.data_dir.parent / f"server-{self.port}.log", "ab")
+        cmd = [
+            sys.executable,
+            "-m",
+            "workshops.cli",
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--data-dir",
+            str(self.data_dir),
+        ]
+        self.log = open(self.data_dir.parent / f"server-{self.port}.log", "ab")  # noqa: SIM115 - closed in stop()
         self.proc = subprocess.Popen(cmd, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
@@ -116,7 +126,9 @@ class Watch:
 
     def _page(self, page):
         page.on("pageerror", lambda e: self.problems.append(f"page error on {page.url}: {e}"))
-        page.on("console", lambda m: m.type == "error" and self.problems.append(f"console error on {page.url}: {m.text}"))
+        page.on(
+            "console", lambda m: m.type == "error" and self.problems.append(f"console error on {page.url}: {m.text}")
+        )
 
     def check(self):
         assert [p for p in self.problems if not any(a in p for a in self.allowed)] == []
@@ -142,8 +154,13 @@ def phones(browser, watch):
 
     def make(locale: str = "fi-FI"):
         ctx = watch.attach(
-            browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True,
-                                device_scale_factor=2, locale=locale)
+            browser.new_context(
+                viewport={"width": 360, "height": 740},
+                is_mobile=True,
+                has_touch=True,
+                device_scale_factor=2,
+                locale=locale,
+            )
         )
         made.append(ctx)
         return ctx.new_page()
@@ -191,6 +208,7 @@ def go_to_step_with(host, selector: str) -> None:
     from playwright.sync_api import expect
 
     while not host.locator(selector).count():
-        current = host.locator(".step-count").get_attribute("data-index") if host.locator(".step-count[data-index]").count() else "-1"
+        numbered = host.locator(".step-count[data-index]").count()
+        current = host.locator(".step-count").get_attribute("data-index") if numbered else "-1"
         host.locator("#next").click()
         expect(host.locator(".step-count")).to_have_attribute("data-index", str(int(current) + 1))

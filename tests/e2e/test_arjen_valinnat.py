@@ -21,8 +21,10 @@ def test_three_rounds_move_tokens_on_the_projector(desktop, phones, server):
     go_to_step_with(host, "#game-start")
     host.locator("#game-start").click()
     expect(screen.locator(".board .token")).to_have_count(3)
-    start = {t.get_attribute("data-team"): t.evaluate("e => e.closest('.space').dataset.space")
-             for t in screen.locator(".board .token").all()}
+    start = {
+        t.get_attribute("data-team"): t.evaluate("e => e.closest('.space').dataset.space")
+        for t in screen.locator(".board .token").all()
+    }
     assert set(start.values()) == {"0"}
 
     positions = []
@@ -38,8 +40,12 @@ def test_three_rounds_move_tokens_on_the_projector(desktop, phones, server):
         host.locator("#game-reveal").click()
         expect(screen.locator(".team-card .consequence").first).to_be_visible()
         expect(pupils[0].locator(".turn .consequence")).to_be_visible()
-        positions.append({t.get_attribute("data-team"): int(t.evaluate("e => e.closest('.space').dataset.space"))
-                          for t in screen.locator(".board .token").all()})
+        positions.append(
+            {
+                t.get_attribute("data-team"): int(t.evaluate("e => e.closest('.space').dataset.space"))
+                for t in screen.locator(".board .token").all()
+            }
+        )
     assert any(pos != 0 for pos in positions[-1].values()), positions  # the tokens moved
     for phone in pupils:
         assert phone.evaluate("document.documentElement.scrollWidth") <= 360

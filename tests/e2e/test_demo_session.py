@@ -76,7 +76,7 @@ def test_demo_pack_whole_session(desktop, phones, server):
     # Step 3: the quiz, with its timer.
     host.locator("#next").click()
     expect(pupils[0].locator(".countdown")).to_be_visible()
-    assert "right" not in pupils[0].content().split("<main", 1)[1].split("</main>")[0].split("class=\"opt")[1]
+    assert "right" not in pupils[0].content().split("<main", 1)[1].split("</main>")[0].split('class="opt')[1]
     pupils[0].locator("button[data-option=n112]").tap()
     pupils[1].locator("button[data-option=n112]").tap()
     pupils[2].locator("button[data-option=n911]").tap()

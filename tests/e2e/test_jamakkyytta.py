@@ -40,8 +40,11 @@ def test_rotation_switches_phones_and_the_projector_map(desktop, phones, server)
                 scale.nth(i % 5).tap()
                 expect(phone.locator(".scale[data-which=as_written] .scale-btn.chosen")).to_have_count(1)
         # every group is on the map at a different station
-        stations_with_groups = [box.get_attribute("data-station") for box in screen.locator(".station-box").all()
-                                if box.locator(".chip").count()]
+        stations_with_groups = [
+            box.get_attribute("data-station")
+            for box in screen.locator(".station-box").all()
+            if box.locator(".chip").count()
+        ]
         assert len(stations_with_groups) == 3
         if round_no < rounds - 1:
             host.locator("#stations-rotate").click()

@@ -36,7 +36,9 @@ def answer(phone, kind: str, n: int) -> bool:
             phone.locator("button[data-item]").first.tap()
     elif kind == "hotspot":
         frame = phone.locator(".hotspot-frame")
-        phone.wait_for_function("() => { const i = document.querySelector('.hotspot-img'); return i && i.complete && i.naturalWidth > 0; }")
+        phone.wait_for_function(
+            "() => { const i = document.querySelector('.hotspot-img'); return i && i.complete && i.naturalWidth > 0; }"
+        )
         frame.scroll_into_view_if_needed()
         box = frame.bounding_box()
         # Each phone taps its own place: on a team task a tap on a teammate's mark would take it back.

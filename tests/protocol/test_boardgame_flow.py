@@ -46,8 +46,12 @@ def test_whole_game(pack_room: Classroom, make_app):
             choice = card["choices"][i % len(card["choices"])]["id"]
             assert card["id"] == hands[own["team"]]["id"]
             assert "questions" not in card and "notes" not in card  # facilitator-only
-            ack = act(pupil, "pupil", {"type": "act", "step": step.id, "action": {"type": "vote", "choice": choice}},
-                      cid=f"r{round_no}-{i}")
+            ack = act(
+                pupil,
+                "pupil",
+                {"type": "act", "step": step.id, "action": {"type": "vote", "choice": choice}},
+                cid=f"r{round_no}-{i}",
+            )
             assert ack["ok"], ack
         if round_no == 1:
             # A phone drops mid-vote and comes back: same team, same vote.
@@ -68,7 +72,8 @@ def test_whole_game(pack_room: Classroom, make_app):
             assert room.live.state == state
             host = room.connect("host", key=room.host_key)
             screen = room.connect("screen", key=room.screen_key)
-            pupils = [room.connect("pupil", token=room.manager.keys.pupil_token(room.live.id, f"p{i + 1}")) for i in range(9)]
+            tokens = [room.manager.keys.pupil_token(room.live.id, f"p{i + 1}") for i in range(9)]
+            pupils = [room.connect("pupil", token=token) for token in tokens]
             restarted = True
         assert game_cmd(host, step.id, "reveal")["ok"]
         revealed = last(screen, "screen_view")["activity"]

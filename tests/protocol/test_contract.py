@@ -18,8 +18,12 @@ def test_the_views_as_sent_carry_only_documented_fields_and_are_all_stamped(clas
     assert act(host, "host", {"type": "goto", "step": 1, "expect": -1})["ok"]
     assert act(pupil, "pupil", VOTE)["ok"]
     docs = documented_fields()
-    sent = {"host_view": last(host, "host_view"), "screen_view": last(screen, "screen_view"),
-            "pupil_view": last(pupil, "pupil_view"), "own_view": last(pupil, "own_view")}
+    sent = {
+        "host_view": last(host, "host_view"),
+        "screen_view": last(screen, "screen_view"),
+        "pupil_view": last(pupil, "pupil_view"),
+        "own_view": last(pupil, "own_view"),
+    }
     for event, view in sent.items():
         assert isinstance(view.get("server_time"), float), (event, sorted(view))
         top = {k: v for k, v in view.items() if k != "activity"}

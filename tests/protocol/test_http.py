@@ -43,8 +43,12 @@ def test_host_and_screen_pages_need_their_keys(classroom: Classroom):
     http = classroom.app.test_client()
     wrong_code = http.get("/host/ZZZZZ")
     # A wrong key gets exactly the answer a wrong code gets: it confirms nothing.
-    for path in [f"/host/{classroom.code}", f"/host/{classroom.code}?k=forged",
-                 f"/screen/{classroom.code}?k={classroom.host_key}", f"/report/{classroom.code}"]:
+    for path in [
+        f"/host/{classroom.code}",
+        f"/host/{classroom.code}?k=forged",
+        f"/screen/{classroom.code}?k={classroom.host_key}",
+        f"/report/{classroom.code}",
+    ]:
         resp = http.get(path)
         assert (resp.status_code, resp.data) == (404, wrong_code.data), path
     # A key in the address moves into a cookie and out of the address bar.
@@ -106,7 +110,8 @@ def test_a_join_storm_gets_a_sessions_worth_of_seats_then_the_rate_limit(make_ap
     room = Classroom(app)
     results = [room.take_seat() for _ in range(seats + 5)]
     assert [r["ok"] for r in results].count(True) == 60
-    assert {r["error"] for r in results if not r["ok"]} == ({"rate_limited"} if seats == 60 else {"full", "rate_limited"})
+    refusals = {"rate_limited"} if seats == 60 else {"full", "rate_limited"}
+    assert {r["error"] for r in results if not r["ok"]} == refusals
 
 
 def test_session_cap(make_app, demo_pack):
@@ -219,13 +224,19 @@ def test_export_of_invented_exercises_is_a_pack_that_checks(make_app, tmp_path):
     pupil = room.pupil()
     step = len(room.live.state.pack.agenda) - 1  # the invent step
     act(host, "host", {"type": "goto", "step": step, "expect": -1})
-    idea = {"type": "idea", "question": "Onko jokainen kuva totta?", "options": ["On", "Ei aina"], "right": 1,
-            "explanation": "Kuvia voi muokata."}
+    idea = {
+        "type": "idea",
+        "question": "Onko jokainen kuva totta?",
+        "options": ["On", "Ei aina"],
+        "right": 1,
+        "explanation": "Kuvia voi muokata.",
+    }
     assert act(pupil, "pupil", {"type": "act", "step": "keksi", "action": idea})["ok"]
     http = room.app.test_client()
     http.get(f"/host/{room.code}?k={room.host_key}")
     assert http.get(f"/export/{room.code}/keksi.yaml").status_code == 404  # nothing approved yet
-    act(host, "host", {"type": "act", "step": "keksi", "action": {"type": "review", "idea": "i1", "status": "approved"}})
+    approve = {"type": "review", "idea": "i1", "status": "approved"}
+    act(host, "host", {"type": "act", "step": "keksi", "action": approve})
     resp = http.get(f"/export/{room.code}/keksi.yaml")
     assert resp.status_code == 200 and "attachment" in resp.headers["Content-Disposition"]
     pack_id = pyyaml.safe_load(resp.data)["id"]

@@ -34,8 +34,9 @@ def test_a_read_only_journal_refuses_actions(make_app, tmp_path):
     room = Classroom(app)
     host = room.host()
     room.manager.journal.close()
-    room.manager.journal._db = sqlite3.connect(f"file:{tmp_path / 'data' / 'journal.sqlite3'}?mode=ro", uri=True,
-                                               check_same_thread=False, isolation_level=None)
+    room.manager.journal._db = sqlite3.connect(
+        f"file:{tmp_path / 'data' / 'journal.sqlite3'}?mode=ro", uri=True, check_same_thread=False, isolation_level=None
+    )
     ack = act(host, "host", {"type": "goto", "step": 0, "expect": -1})
     assert ack["error"] == "not_saved" and room.live.state.step == -1
 
@@ -64,7 +65,8 @@ def test_torn_record_is_skipped_and_the_rest_replays(make_app, tmp_path, caplog)
     # ...and the session goes on: new actions are journaled and survive the next restart.
     room.app = restarted
     pupil = room.connect("pupil", token=pupils[1].token)
-    assert act(pupil, "pupil", {"type": "act", "step": "fiilis", "action": {"type": "vote", "options": ["pirtea"]}})["ok"]
+    vote = {"type": "vote", "options": ["pirtea"]}
+    assert act(pupil, "pupil", {"type": "act", "step": "fiilis", "action": vote})["ok"]
     assert act(room.connect("host", key=room.host_key), "host", {"type": "goto", "step": 2, "expect": 1})["ok"]
     again = make_app().extensions["workshops"]["manager"].get(room.code)
     assert again.state.step == 2 and again.state.activities["fiilis"].votes["p2"] == ("pirtea",)

@@ -160,12 +160,18 @@ def test_two_hosts_pressing_next_at_once_advance_once(classroom: Classroom):
     assert last(two, "host_view")["step"]["index"] == 0  # the refused tab was refreshed
 
 
+def _vote_in(step: str, fields: dict) -> dict:
+    """A vote action for one step, with the given fields (right or wrong)."""
+    return {"type": "act", "step": step, "action": {"type": "vote", **fields}}
+
+
 def test_pupil_cannot_send_host_commands(classroom: Classroom):
     host = classroom.host()
     pupil = classroom.pupil()
     assert act(pupil, "host", {"type": "goto", "step": 0, "expect": -1})["error"] == "forbidden"
     assert act(pupil, "pupil", {"type": "goto", "step": 0, "expect": -1})["error"] == "unknown_action"
-    assert act(pupil, "pupil", {"type": "act", "step": "fiilis", "action": {"type": "reveal"}})["error"] == "unknown_action"
+    reveal = {"type": "act", "step": "fiilis", "action": {"type": "reveal"}}
+    assert act(pupil, "pupil", reveal)["error"] == "unknown_action"
     assert classroom.live.state.step == -1
     assert last(host, "host_view") is not None  # the host's connect view only
 
@@ -175,12 +181,12 @@ def test_bad_payloads_get_stable_errors(classroom: Classroom):
     pupil = classroom.pupil()
     goto(host, 1, -1)
     cases = [
-        ("pupil", {"action": {"type": "act", "step": "fiilis", "action": {"type": "vote", "options": ["zz"]}}}, "bad_option"),
-        ("pupil", {"action": {"type": "act", "step": "fiilis", "action": {"type": "vote", "options": "ok"}}}, "bad_payload"),
-        ("pupil", {"action": {"type": "act", "step": "fiilis", "action": {"type": "vote", "options": ["ok"], "x": 1}}}, "bad_payload"),
+        ("pupil", {"action": _vote_in("fiilis", {"options": ["zz"]})}, "bad_option"),
+        ("pupil", {"action": _vote_in("fiilis", {"options": "ok"})}, "bad_payload"),
+        ("pupil", {"action": _vote_in("fiilis", {"options": ["ok"], "x": 1})}, "bad_payload"),
         ("pupil", {"action": {"type": "reroll"}, "extra": True}, "bad_payload"),
-        ("pupil", {"action": {"type": "act", "step": "hatanumero", "action": {"type": "vote", "options": ["n112"]}}}, "not_current"),
-        ("pupil", {"action": {"type": "act", "step": "nope", "action": {"type": "vote", "options": ["ok"]}}}, "unknown_step"),
+        ("pupil", {"action": _vote_in("hatanumero", {"options": ["n112"]})}, "not_current"),
+        ("pupil", {"action": _vote_in("nope", {"options": ["ok"]})}, "unknown_step"),
         ("pupil", "not even a dict", "bad_payload"),
         ("host", {"action": {"type": "goto", "step": "1", "expect": 1}}, "bad_payload"),
         ("host", {"action": {"type": "teams", "count": 99}}, "bad_payload"),
@@ -251,7 +257,7 @@ def test_restart_replays_the_journal(make_app):
     pupils = [room.pupil() for _ in range(3)]
     act(host, "host", {"type": "teams", "count": 2})
     goto(host, 1, -1)
-    for p, opt in zip(pupils, ["ok", "ok", "pirtea"]):
+    for p, opt in zip(pupils, ["ok", "ok", "pirtea"], strict=True):
         assert vote(p, "fiilis", opt, cid=f"v-{opt}")["ok"]
     before = room.live.state
     own_before = [last(p, "own_view") for p in pupils]
@@ -263,7 +269,7 @@ def test_restart_replays_the_journal(make_app):
     room.app = second
     host2 = room.connect("host", key=room.host_key)
     assert last(host2, "host_view")["activity"]["counts"] == {"pirtea": 1, "ok": 2, "vasyttaa": 0, "en-tieda": 0}
-    for p, own in zip(pupils, own_before):
+    for p, own in zip(pupils, own_before, strict=True):
         back = room.connect("pupil", token=p.token)
         view = last(back, "own_view")
         assert (view["seat"], view["nick"], view["team"]) == (own["seat"], own["nick"], own["team"])
@@ -280,16 +286,17 @@ def test_own_nicknames_are_off_by_default_and_cleaned_when_on(classroom: Classro
     act(host, "host", {"type": "own_nicknames", "allowed": True})
     screen = classroom.screen()
     generated = last(pupil, "own_view")["nick"]
-    assert act(pupil, "pupil", {"type": "rename", "nick": "<b>Ａｉｎｏ</b>\u202e\u200b"})["ok"]
+    typed = "<b>\uff21\uff49\uff4e\uff4f</b>\u202e\u200b"  # "Aino" in full-width letters, and invisible marks
+    assert act(pupil, "pupil", {"type": "rename", "nick": typed})["ok"]
     own = last(pupil, "own_view")
     assert own["pending"] == "<b>Aino</b>"  # kept as text: pages render it with textContent
     assert own["nick"] == generated
     # The projector shows typed text only after the facilitator approves it.
     assert "Aino" not in str(last(screen, "screen_view"))
-    assert [p["pending"] for p in last(host, "host_view")["pupils"]][0] == "<b>Aino</b>"
+    assert next(p["pending"] for p in last(host, "host_view")["pupils"]) == "<b>Aino</b>"
     assert act(other, "pupil", {"type": "rename", "nick": "<B>aino</B>"})["error"] == "nick_taken"
     assert act(host, "host", {"type": "nick", "seat": own["seat"], "approve": True})["ok"]
-    assert [n["nick"] for n in last(screen, "screen_view")["nicks"]][0] == "<b>Aino</b>"
+    assert next(n["nick"] for n in last(screen, "screen_view")["nicks"]) == "<b>Aino</b>"
     assert act(other, "pupil", {"type": "rename", "nick": "Kalle"})["ok"]
     seat = last(other, "own_view")["seat"]
     assert act(host, "host", {"type": "nick", "seat": seat, "approve": False})["ok"]

@@ -43,25 +43,40 @@ def test_a_whole_rotation_with_a_station_leader(pack_room: Classroom):
             assert own["role"] == "member" and "guide" not in own  # the leader's guide is the leader's
             if "rate" in station.tasks:
                 for which in ("as_written", "best_friend"):
-                    ack = act(pupil, "pupil", {"type": "act", "step": step.id,
-                                               "action": {"type": "rate", "which": which, "value": 1 + (i % 5)}})
+                    ack = act(
+                        pupil,
+                        "pupil",
+                        {
+                            "type": "act",
+                            "step": step.id,
+                            "action": {"type": "rate", "which": which, "value": 1 + (i % 5)},
+                        },
+                    )
                     assert ack["ok"], ack
             if "ways" in station.tasks:
-                assert act(pupil, "pupil", {"type": "act", "step": step.id,
-                                            "action": {"type": "ways", "ways": [step.ways[0].id]}})["ok"]
+                assert act(
+                    pupil,
+                    "pupil",
+                    {"type": "act", "step": step.id, "action": {"type": "ways", "ways": [step.ways[0].id]}},
+                )["ok"]
             if "order" in station.tasks:
                 steps = [o.id for o in station.order]
-                assert act(pupil, "pupil", {"type": "act", "step": step.id,
-                                            "action": {"type": "order", "steps": steps}})["ok"]
+                assert act(
+                    pupil, "pupil", {"type": "act", "step": step.id, "action": {"type": "order", "steps": steps}}
+                )["ok"]
             if "line" in station.tasks and i % 3 == 0:
-                assert act(pupil, "pupil", {"type": "act", "step": step.id,
-                                            "action": {"type": "line", "text": secret}})["ok"]
+                assert act(
+                    pupil, "pupil", {"type": "act", "step": step.id, "action": {"type": "line", "text": secret}}
+                )["ok"]
         # The leader sees the group at their station, and nothing of the others.
         lead_view = last(mentor, "own_view")["activity"]
         here = [g["group"] for g in lead_view["groups"]]
         assert here == [g for g, s in room.live.state.activities[step.id].plan[round_no].items() if s == first_station]
-        other_nicks = [room.live.state.pupils[s].nick for s in room.live.state.pupils
-                       if room.live.state.pupils[s].team not in here and s != mentor_seat]
+        other_nicks = [
+            room.live.state.pupils[s].nick
+            for s in room.live.state.pupils
+            if room.live.state.pupils[s].team not in here and s != mentor_seat
+        ]
         assert not any(nick in str(lead_view) for nick in other_nicks)
         assert act(mentor, "pupil", {"type": "act", "step": step.id, "action": {"type": "done"}})["ok"]
         if round_no == 1:
@@ -81,8 +96,9 @@ def test_a_whole_rotation_with_a_station_leader(pack_room: Classroom):
     lines = last(host, "host_view")["activity"]["lines"]
     assert lines and all(line["status"] == "pending" for line in lines)
     target = lines[0]
-    ack = cmd(host, step.id, "moderate", group=target["group"], station=target["station"], status="approved",
-              text="Ei kiitos")
+    ack = cmd(
+        host, step.id, "moderate", group=target["group"], station=target["station"], status="approved", text="Ei kiitos"
+    )
     assert ack["ok"]
     shown_index = next(i for i, s in enumerate(step.stations) if s.id == target["station"])
     cmd(host, step.id, "show", index=shown_index)

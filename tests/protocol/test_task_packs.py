@@ -26,7 +26,8 @@ def payload(kind: str, task: dict, own: dict, n: int) -> dict | None:
         return {"type": "answer", "text": f"Vastaus numero {n}"}
     if kind == "sort":
         cats = [c["id"] for c in task["categories"]]
-        return {"type": "answer", "placements": {i["id"]: cats[(n + k) % len(cats)] for k, i in enumerate(task["items"])}}
+        placements = {i["id"]: cats[(n + k) % len(cats)] for k, i in enumerate(task["items"])}
+        return {"type": "answer", "placements": placements}
     if kind == "order":
         return {"type": "answer", "items": [i["id"] for i in task["items"]]}
     if kind == "hotspot":
@@ -38,8 +39,13 @@ def payload(kind: str, task: dict, own: dict, n: int) -> dict | None:
         node = next(x for x in task["nodes"] if x["id"] == at)
         return {"type": "answer", "node": at, "choice": node["choices"][n % len(node["choices"])]["id"]}
     if kind == "invent":
-        return {"type": "idea", "question": f"Keksitty kysymys {n}?", "options": ["Kyllä", "Ei"], "right": 1,
-                "explanation": "Koska."}
+        return {
+            "type": "idea",
+            "question": f"Keksitty kysymys {n}?",
+            "options": ["Kyllä", "Ei"],
+            "right": 1,
+            "explanation": "Koska.",
+        }
     return None
 
 

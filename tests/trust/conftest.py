@@ -7,6 +7,7 @@ nothing runs in the test's process but the clients.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import re
@@ -114,14 +115,28 @@ class ServerProcess:
         self.returncode: int | None = None
 
     def command(self) -> list[str]:
-        return [sys.executable, "-m", "workshops.cli", "serve", "--host", "127.0.0.1", "--port", str(self.port),
-                "--data-dir", str(self.data_dir), "--content", str(self.content), *self.args]
+        return [
+            sys.executable,
+            "-m",
+            "workshops.cli",
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--data-dir",
+            str(self.data_dir),
+            "--content",
+            str(self.content),
+            *self.args,
+        ]
 
     def start(self, wait: bool = True, **popen: Any) -> None:
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         # A pipe, not a file: a test may limit the size of files the server writes.
-        self.proc = subprocess.Popen(self.command(), cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                                     stderr=subprocess.STDOUT, **popen)
+        self.proc = subprocess.Popen(
+            self.command(), cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, **popen
+        )
         threading.Thread(target=self._read, args=(self.proc,), daemon=True).start()
         if wait:
             self.wait_ready()
@@ -191,7 +206,9 @@ def make_server(tmp_path):
     """Build servers with their own options; each is stopped at the end of the test."""
     made: list[ServerProcess] = []
 
-    def make(content: Path | None = None, args: tuple[str, ...] = (), start: bool = True, name: str = "s") -> ServerProcess:
+    def make(
+        content: Path | None = None, args: tuple[str, ...] = (), start: bool = True, name: str = "s"
+    ) -> ServerProcess:
         root = tmp_path / f"{name}{len(made)}"
         root.mkdir()
         srv = ServerProcess(root, content, args)
@@ -301,14 +318,10 @@ class Network:
 
 def _close(sock: socket.socket) -> None:
     # shutdown() first: it wakes a thread blocked in recv() on this socket, close() alone does not.
-    try:
+    with contextlib.suppress(OSError):
         sock.shutdown(socket.SHUT_RDWR)
-    except OSError:
-        pass
-    try:
+    with contextlib.suppress(OSError):
         sock.close()
-    except OSError:
-        pass
 
 
 @pytest.fixture
@@ -359,8 +372,14 @@ class Client:
         # websocket-client sends its own Origin unless told which: set it there, not as a second header.
         origin = self.headers.pop("Origin", None)
         extra = {"origin": origin} if origin is not None else {}
-        self.sio = socketio.Client(reconnection=True, reconnection_delay=0.3, reconnection_delay_max=1.5,
-                                   randomization_factor=0.5, handle_sigint=False, websocket_extra_options=extra)
+        self.sio = socketio.Client(
+            reconnection=True,
+            reconnection_delay=0.3,
+            reconnection_delay_max=1.5,
+            randomization_factor=0.5,
+            handle_sigint=False,
+            websocket_extra_options=extra,
+        )
         self.views: dict[str, dict[str, Any]] = {}
         self.received: Counter[str] = Counter()
         self.refusal: Any = None
@@ -377,6 +396,7 @@ class Client:
                 self.views[event] = view
                 self.received[event] += 1
                 self._cond.notify_all()
+
         return take
 
     def _on_connect(self) -> None:
@@ -425,10 +445,8 @@ class Client:
 
     def close(self) -> None:
         self.sio.reconnection = False
-        try:
+        with contextlib.suppress(Exception):
             self.sio.shutdown()  # disconnects, and stops a reconnection loop that is under way
-        except Exception:
-            pass
 
 
 class Room:
@@ -438,8 +456,9 @@ class Room:
         self.server = server
         self.url = server.url
         self.http = requests.Session()
-        resp = self.http.post(self.url + "/sessions", data={"pack": pack}, headers={"Origin": self.url},
-                              allow_redirects=False, timeout=10)
+        resp = self.http.post(
+            self.url + "/sessions", data={"pack": pack}, headers={"Origin": self.url}, allow_redirects=False, timeout=10
+        )
         assert resp.status_code == 302, server.log[-3000:]
         self.code = re.search(r"/host/(\w+)", resp.headers["Location"]).group(1)
         self.host_key = self.http.cookies.get(f"host_{self.code}")

@@ -139,8 +139,9 @@ def test_a_deleted_session_says_so_with_an_empty_payload(server, rooms, ledger):
     phone = room.phone()
     got: list[Any] = []
     phone.sio.on("session_deleted", lambda *args: got.append(args))
-    resp = room.http.post(f"{server.url}/host/{room.code}/delete", headers={"Origin": server.url},
-                          allow_redirects=False, timeout=10)
+    resp = room.http.post(
+        f"{server.url}/host/{room.code}/delete", headers={"Origin": server.url}, allow_redirects=False, timeout=10
+    )
     assert resp.status_code == 302
     wait_until(lambda: got, 10, "session_deleted")
     assert got[0] == ({},)

@@ -10,7 +10,6 @@ import time
 import uuid
 from typing import Any
 
-
 from .conftest import Client, act, goto, step_of, wait_until
 
 
@@ -48,12 +47,13 @@ class Burst:
             t.join(15)
 
     def acknowledged(self) -> list[tuple[Client, str, dict[str, Any], str]]:
-        return [item for item, ack in zip(self.items, self.acks) if isinstance(ack, dict) and ack.get("ok")]
+        pairs = zip(self.items, self.acks, strict=True)
+        return [item for item, ack in pairs if isinstance(ack, dict) and ack.get("ok")]
 
     def retry_all(self) -> list[dict[str, Any]]:
         """Every client sends its action again with the same id, as a page does after a reconnect."""
         out = []
-        for (client, event, action, cid), before in zip(self.items, self.acks):
+        for (client, event, action, cid), before in zip(self.items, self.acks, strict=True):
             client.wait_connected()
             again = client.send(event, action, cid=cid)
             assert again["ok"], again
@@ -70,7 +70,8 @@ def restart(server, ledger, what: str) -> None:
 
 def check_journal(server, burst: Burst, ledger, what: str, retried: bool = False) -> None:
     """Every acknowledged action is journaled exactly once; after the retries, every action is."""
-    cids = {row[0]: row[1] for row in server.journal_rows("SELECT cid, count(*) FROM actions WHERE cid IS NOT NULL GROUP BY cid")}
+    rows = server.journal_rows("SELECT cid, count(*) FROM actions WHERE cid IS NOT NULL GROUP BY cid")
+    cids = {row[0]: row[1] for row in rows}
     lost = [cid for _c, _e, _a, cid in burst.acknowledged() if cids.get(cid) != 1]
     ledger.loss(what, len(lost))
     assert lost == []
@@ -86,7 +87,8 @@ def test_kill9_in_the_middle_of_a_vote(server, rooms, ledger):
     options = ["pirtea", "ok", "vasyttaa", "en-tieda"]
     burst = Burst()
     for i, phone in enumerate(phones):
-        burst.add(phone, "pupil", {"type": "act", "step": "fiilis", "action": {"type": "vote", "options": [options[i % 4]]}})
+        vote = {"type": "vote", "options": [options[i % 4]]}
+        burst.add(phone, "pupil", {"type": "act", "step": "fiilis", "action": vote})
     burst.fire_and_kill(server, kill_after=6)
     acked = burst.acknowledged()
     assert 6 <= len(acked) <= len(phones)
@@ -125,7 +127,8 @@ def test_kill9_in_the_middle_of_a_station_rotation(server, rooms, ledger):
 
     burst = Burst()
     for i, phone in enumerate(phones):
-        burst.add(phone, "pupil", {"type": "act", "step": stations, "action": {"type": "rate", "which": "as_written", "value": 1 + i % 5}})
+        rate = {"type": "rate", "which": "as_written", "value": 1 + i % 5}
+        burst.add(phone, "pupil", {"type": "act", "step": stations, "action": rate})
     burst.add(host, "host", {"type": "act", "step": stations, "action": {"type": "rotate"}})
     burst.fire_and_kill(server, kill_after=5)
     rotated = any(item[1] == "host" for item in burst.acknowledged())
@@ -161,7 +164,8 @@ def test_kill9_in_the_middle_of_a_board_game_round(server, rooms, ledger):
     burst = Burst()
     for phone in phones:
         card = phone.wait_view("own_view", lambda v: (v.get("activity") or {}).get("card"))["activity"]["card"]
-        burst.add(phone, "pupil", {"type": "act", "step": game, "action": {"type": "vote", "choice": card["choices"][0]["id"]}})
+        vote = {"type": "vote", "choice": card["choices"][0]["id"]}
+        burst.add(phone, "pupil", {"type": "act", "step": game, "action": vote})
     burst.fire_and_kill(server, kill_after=4)
     restart(server, ledger, "kill -9 mid board-game round")
 
@@ -292,7 +296,9 @@ def test_thirty_phones_lose_the_wifi_at_once_and_are_back_within_seconds(server,
     goto(host, "fiilis")
     for i, phone in enumerate(phones):
         assert _vote(phone, ["pirtea", "ok", "vasyttaa"][i % 3])["ok"]
-    host.wait_view("host_view", lambda v: v["activity"]["answered"] == 30 and sum(p["online"] for p in v["pupils"]) == 30)
+    host.wait_view(
+        "host_view", lambda v: v["activity"]["answered"] == 30 and sum(p["online"] for p in v["pupils"]) == 30
+    )
 
     connects = [phone.connects for phone in phones]
     wifi.down()  # every phone's connection dies, and new ones fail for a moment
@@ -301,7 +307,9 @@ def test_thirty_phones_lose_the_wifi_at_once_and_are_back_within_seconds(server,
     time.sleep(2)
     wifi.restore()
     began = time.monotonic()
-    wait_until(lambda: all(p.connects > c for p, c in zip(phones, connects)), 5, "every phone to reconnect")
+    wait_until(
+        lambda: all(p.connects > c for p, c in zip(phones, connects, strict=True)), 5, "every phone to reconnect"
+    )
     view = host.wait_view("host_view", lambda v: sum(p["online"] for p in v["pupils"]) == 30, timeout=5)
     back = time.monotonic() - began
     assert back < 5
@@ -311,7 +319,7 @@ def test_thirty_phones_lose_the_wifi_at_once_and_are_back_within_seconds(server,
         own = phone.wait_view("own_view", lambda v: v.get("seat") is not None)
         assert own["activity"]["mine"] == [["pirtea", "ok", "vasyttaa"][i % 3]]
     # The phones answer again on their new connections, and the count stays right.
-    for i, phone in enumerate(phones[:10]):
+    for phone in phones[:10]:
         assert _vote(phone, "en-tieda")["ok"]
     view = host.wait_view("host_view", lambda v: v["activity"]["counts"]["en-tieda"] == 10)
     assert view["activity"]["answered"] == 30
@@ -377,27 +385,33 @@ def test_a_phone_that_reloads_or_switches_network_keeps_its_seat(server, rooms, 
     assert len(view["pupils"]) == 1 and view["activity"]["counts"]["pirtea"] == 0
 
 
+def _press_together(tabs: list[Client], action: dict[str, Any]) -> list[dict]:
+    """Every tab sends the same facilitator action at the same moment; their acks, in tab order."""
+    barrier = threading.Barrier(len(tabs))
+    acks: list[dict] = [{} for _ in tabs]
+
+    def press(i: int) -> None:
+        barrier.wait()
+        acks[i] = tabs[i].send("host", action)
+
+    threads = [threading.Thread(target=press, args=(i,)) for i in range(len(tabs))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(10)
+    return acks
+
+
 def test_two_facilitator_tabs_pressing_next_at_once_advance_exactly_once(server, rooms, ledger):
     room = rooms(server)
     tabs = [room.host(), room.host()]
-    for round_no in range(4):
+    for _round in range(4):
         start = step_of(tabs[0].wait_view("host_view", lambda v: "agenda" in v))
         for tab in tabs:
-            tab.wait_view("host_view", lambda v: step_of(v) == start)
-        barrier = threading.Barrier(2)
-        acks: list[dict] = [{}, {}]
-
-        def press(i: int) -> None:
-            barrier.wait()
-            acks[i] = tabs[i].send("host", {"type": "goto", "step": start + 1, "expect": start})
-
-        threads = [threading.Thread(target=press, args=(i,)) for i in range(2)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(10)
+            tab.wait_view("host_view", lambda v, start=start: step_of(v) == start)
+        acks = _press_together(tabs, {"type": "goto", "step": start + 1, "expect": start})
         ledger.bad_input("simultaneous next from two tabs")
         assert sorted(a["ok"] for a in acks) == [False, True], acks
         assert next(a for a in acks if not a["ok"])["error"] == "stale"
         for tab in tabs:
-            tab.wait_view("host_view", lambda v: step_of(v) == start + 1)
+            tab.wait_view("host_view", lambda v, start=start: step_of(v) == start + 1)

@@ -83,33 +83,135 @@ SNAPSHOTS: dict[str, Pack] = {name: _snapshot(pack) for name, pack in PACKS.item
 
 # -- junk ---------------------------------------------------------------------------------------------
 ODD_STRINGS = [
-    "", " ", "\x00", "\ud800", "a\udfffb", "\u202eevil", "\u200b\u200d", "e\u0301\u0301\u0301\u0301", "💥" * 30,
-    "ﬁ", "Ⅻ", "\n\t\r", "x" * 5000, "<script>alert(1)</script>", "../../etc/passwd", "p1", "t1", "i1", "NaN",
-    "null", "true", "0", "-1", "İı", "ß", "\uffff", "\U0010ffff", "\x1b[31m", "Ｐ１", "ok", "a/b", "t1/x",
+    "",
+    " ",
+    "\x00",
+    "\ud800",
+    "a\udfffb",
+    "\u202eevil",
+    "\u200b\u200d",
+    "e\u0301\u0301\u0301\u0301",
+    "💥" * 30,
+    "ﬁ",
+    "Ⅻ",
+    "\n\t\r",
+    "x" * 5000,
+    "<script>alert(1)</script>",
+    "../../etc/passwd",
+    "p1",
+    "t1",
+    "i1",
+    "NaN",
+    "null",
+    "true",
+    "0",
+    "-1",
+    "İı",
+    "ß",
+    "\uffff",
+    "\U0010ffff",
+    "\x1b[31m",
+    "\uff30\uff11",
+    "ok",
+    "a/b",
+    "t1/x",
 ]
 FIELD_NAMES = [
-    "type", "step", "expect", "action", "options", "choice", "seat", "team", "value", "text", "placements", "items",
-    "taps", "x", "y", "node", "nick", "lang", "count", "locked", "on", "allowed", "approve", "seconds", "station",
-    "group", "status", "voter", "index", "ways", "which", "steps", "idea", "question", "right", "explanation",
+    "type",
+    "step",
+    "expect",
+    "action",
+    "options",
+    "choice",
+    "seat",
+    "team",
+    "value",
+    "text",
+    "placements",
+    "items",
+    "taps",
+    "x",
+    "y",
+    "node",
+    "nick",
+    "lang",
+    "count",
+    "locked",
+    "on",
+    "allowed",
+    "approve",
+    "seconds",
+    "station",
+    "group",
+    "status",
+    "voter",
+    "index",
+    "ways",
+    "which",
+    "steps",
+    "idea",
+    "question",
+    "right",
+    "explanation",
     "__proto__",
 ]
 FLOATS = st.floats(allow_nan=True, allow_infinity=True)
 JSON_LEAVES = st.one_of(
-    st.none(), st.booleans(), st.integers(), st.integers(-2, 1000), FLOATS,
-    st.text(max_size=12), st.sampled_from(ODD_STRINGS),
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.integers(-2, 1000),
+    FLOATS,
+    st.text(max_size=12),
+    st.sampled_from(ODD_STRINGS),
 )
 JSON_KEYS = st.one_of(st.sampled_from(FIELD_NAMES), st.text(max_size=6), st.sampled_from(ODD_STRINGS[:12]))
 JSON = st.recursive(
-    JSON_LEAVES, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(JSON_KEYS, inner, max_size=5),
+    JSON_LEAVES,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(JSON_KEYS, inner, max_size=5),
     max_leaves=12,
 )
 JUNK_VALUES: list[Any] = [
-    None, True, False, 0, -1, 1, 2**63, -(2**70), 1e308, -0.0, math.nan, math.inf, -math.inf, 0.5, "", "x" * 100_000,
-    [], {}, [None], {"type": "x"}, [[[[[]]]]], {"a": {"b": {"c": [1, {"d": None}]}}}, "\ud800", "\u202e", "🙂",
+    None,
+    True,
+    False,
+    0,
+    -1,
+    1,
+    2**63,
+    -(2**70),
+    1e308,
+    -0.0,
+    math.nan,
+    math.inf,
+    -math.inf,
+    0.5,
+    "",
+    "x" * 100_000,
+    [],
+    {},
+    [None],
+    {"type": "x"},
+    [[[[[]]]]],
+    {"a": {"b": {"c": [1, {"d": None}]}}},
+    "\ud800",
+    "\u202e",
+    "🙂",
 ]
 TEXTS = [
-    "Moi!", "Ei kiitos, mennään pelaamaan", "ok", "Sano suoraan ei", "  väli   lyönnit  ", "Kysy aikuiselta apua",
-    "😀 hyvä", "nej tack", "e\u0301\u0301\u0301\u0301\u0301", "\u202ehidden", "x" * 600, "1234", "!!!",
+    "Moi!",
+    "Ei kiitos, mennään pelaamaan",
+    "ok",
+    "Sano suoraan ei",
+    "  väli   lyönnit  ",
+    "Kysy aikuiselta apua",
+    "😀 hyvä",
+    "nej tack",
+    "e\u0301\u0301\u0301\u0301\u0301",
+    "\u202ehidden",
+    "x" * 600,
+    "1234",
+    "!!!",
     "Tosi kiva juttu",
     "\ud800ok",
 ]
@@ -221,8 +323,13 @@ def _pupil_act(d: Draws, state: rules.SessionState, step: Any, actor: str) -> di
         return {"type": "answer", "node": node.id, "choice": d.pick([c.id for c in node.choices])}
     if kind == "invent":
         options = [d.pick(TEXTS[:8]) for _ in range(d.int(2, 4))]
-        return {"type": "idea", "question": d.text()[:400], "options": [o[:160] for o in options],
-                "right": d.int(0, len(options) - 1), "explanation": d.pick(["", "Siksi.", "\u200b"])}
+        return {
+            "type": "idea",
+            "question": d.text()[:400],
+            "options": [o[:160] for o in options],
+            "right": d.int(0, len(options) - 1),
+            "explanation": d.pick(["", "Siksi.", "\u200b"]),
+        }
     return {"type": d.pick(["vote", "answer", "idea"]), "options": ["x"]}  # a slide takes nothing
 
 
@@ -234,8 +341,14 @@ def _phase_table(kind: str, act: Any) -> list[tuple[int, str]]:
         table = {
             "setup": [(12, "start"), (1, "deal"), (1, "reveal")],
             "ready": [(12, "deal"), (1, "start"), (1, "reveal")],
-            "voting": [(5, "reveal"), (2, "close"), (1, "pause"), (8 if paused else 1, "resume"), (1, "extend"),
-                       (2, "skip")],
+            "voting": [
+                (5, "reveal"),
+                (2, "close"),
+                (1, "pause"),
+                (8 if paused else 1, "resume"),
+                (1, "extend"),
+                (2, "skip"),
+            ],
             "closed": [(10, "reveal"), (1, "deal"), (1, "skip")],
             "revealed": [(10, "deal"), (1, "reveal")],
         }.get(phase, [(1, "deal"), (1, "start"), (1, "resume")])
@@ -244,8 +357,18 @@ def _phase_table(kind: str, act: Any) -> list[tuple[int, str]]:
         paused = act is not None and act.paused_left is not None
         return {
             "setup": [(12, "start"), (4, "lead"), (1, "auto"), (1, "rotate")],
-            "rotating": [(3, "rotate"), (1, "pause"), (8 if paused else 1, "resume"), (1, "extend"), (5, "moderate"),
-                         (3, "lead"), (2, "mark_done"), (1, "debrief"), (1, "call_seen"), (1, "auto")],
+            "rotating": [
+                (3, "rotate"),
+                (1, "pause"),
+                (8 if paused else 1, "resume"),
+                (1, "extend"),
+                (5, "moderate"),
+                (3, "lead"),
+                (2, "mark_done"),
+                (1, "debrief"),
+                (1, "call_seen"),
+                (1, "auto"),
+            ],
             "time_up": [(6, "rotate"), (1, "extend"), (3, "moderate"), (1, "mark_done"), (1, "debrief")],
             "debrief": [(6, "show"), (2, "moderate"), (1, "rotate"), (1, "start")],
         }.get(phase, [(1, "start")])
@@ -336,12 +459,22 @@ def well_formed(d: Draws, state: rules.SessionState, late: bool = False) -> tupl
         return actor, {"type": "act", "step": step.id, "action": _pupil_act(d, state, step, actor)}
     no_teams = not state.teams
     leaderless = at_step and state.current.kind == "stations" and not any(p.mentor for p in state.active.values())
-    what = d.weighted([
-        (2 if at_step else 10, "goto"), (1, "lock"), (1, "kick"), (1, "readmit"), (6 if no_teams else 1, "teams"),
-        (3, "move"), (1, "own_nicknames"), (1, "nick"), (6 if leaderless else 2, "mentor"), (1, "talk_seen"),
-        (1 if late else 0, "end"),
-        (16 if at_step else 1, "act"),
-    ])
+    what = d.weighted(
+        [
+            (2 if at_step else 10, "goto"),
+            (1, "lock"),
+            (1, "kick"),
+            (1, "readmit"),
+            (6 if no_teams else 1, "teams"),
+            (3, "move"),
+            (1, "own_nicknames"),
+            (1, "nick"),
+            (6 if leaderless else 2, "mentor"),
+            (1, "talk_seen"),
+            (1 if late else 0, "end"),
+            (16 if at_step else 1, "act"),
+        ]
+    )
     seat = d.pick(_seats(state))
     if what == "goto":
         expect = state.step if d.chance(90) else d.int(-1, len(pack.agenda))
@@ -385,8 +518,15 @@ def _wrong_value(d: Draws, value: Any) -> Any:
         options += [value * 200, value.upper(), value + "x", value[:-1], " " + value, [value], {value: value}]
         options += ODD_STRINGS
     elif isinstance(value, list):
-        options += [value * 20, value[:1], list(reversed(value)) + value[:1], [value], [None] * 3, tuple(value),
-                    {str(i): v for i, v in enumerate(value)}]
+        options += [
+            value * 20,
+            value[:1],
+            list(reversed(value)) + value[:1],
+            [value],
+            [None] * 3,
+            tuple(value),
+            {str(i): v for i, v in enumerate(value)},
+        ]
     elif isinstance(value, dict):
         options += [list(value.items()), [value], {**value, "": None}, dict(list(value.items())[:1])]
     return d.pick(options) if d.chance(85) else d.json()
@@ -412,8 +552,26 @@ def near_miss(d: Draws, payload: Any) -> Any:
         key = d.pick(keys)
         target[key] = _wrong_value(d, target[key])
     elif what == "type":
-        target["type"] = d.pick(["vote", "answer", "idea", "review", "goto", "act", "join", "timer", "start",
-                                 "moderate", "lead", "VOTE", "", None, 1, ["vote"]])
+        target["type"] = d.pick(
+            [
+                "vote",
+                "answer",
+                "idea",
+                "review",
+                "goto",
+                "act",
+                "join",
+                "timer",
+                "start",
+                "moderate",
+                "lead",
+                "VOTE",
+                "",
+                None,
+                1,
+                ["vote"],
+            ]
+        )
     else:
         return _wrong_value(d, payload)
     return payload
@@ -429,13 +587,47 @@ def arbitrary(d: Draws, state: rules.SessionState) -> Any:
         return {"type": "act", "step": step.id, "action": d.json()}
     junk = d.json()
     body = junk if isinstance(junk, dict) else {"value": junk}
-    kind_types = ["vote", "answer", "idea", "review", "start", "deal", "moderate", "lead", "ways", "line", "rate",
-                  "order"]
+    kind_types = [
+        "vote",
+        "answer",
+        "idea",
+        "review",
+        "start",
+        "deal",
+        "moderate",
+        "lead",
+        "ways",
+        "line",
+        "rate",
+        "order",
+    ]
     if d.chance(50):
         step = _act_step(d, state)
         return {"type": "act", "step": step.id, "action": {**body, "type": d.pick(kind_types)}}
-    return {**body, "type": d.pick(["join", "timer", "goto", "teams", "move", "kick", "rename", "lang", "nick",
-                                    "mentor", "act", "end", "lock", "talk", "talk_seen", "reroll", "own_nicknames"])}
+    return {
+        **body,
+        "type": d.pick(
+            [
+                "join",
+                "timer",
+                "goto",
+                "teams",
+                "move",
+                "kick",
+                "rename",
+                "lang",
+                "nick",
+                "mentor",
+                "act",
+                "end",
+                "lock",
+                "talk",
+                "talk_seen",
+                "reroll",
+                "own_nicknames",
+            ]
+        ),
+    }
 
 
 def _any_actor(d: Draws, state: rules.SessionState) -> str:
@@ -503,8 +695,11 @@ def check_secrets(state: rules.SessionState, built: dict[str, Any]) -> None:
             right = [i.id for i in step.items]
             assert [i["id"] for i in c_act["items"]] != right  # the phones never start from the answer
         if kind == "open":
-            approved = {m["shown"] for v, m in act.extra.get("moderation", {}).items()
-                        if m["status"] == "approved" and v in act.answers}
+            approved = {
+                m["shown"]
+                for v, m in act.extra.get("moderation", {}).items()
+                if m["status"] == "approved" and v in act.answers
+            }
             assert set(s_act["results"]["approved"]) <= approved  # only approved answers reach the projector
             if "results" in c_act:
                 assert set(c_act["results"]["approved"]) <= approved
@@ -526,7 +721,7 @@ def check_secrets(state: rules.SessionState, built: dict[str, Any]) -> None:
         if "debrief" in s_act:
             shown = {w.shown for w in act.work.values() if w.line_status == "approved"}
             assert set(s_act["debrief"]["lines"]) <= shown
-        for pid, own in built["own"].items():
+        for own in built["own"].values():
             a = own.get("activity", {})
             if a.get("role") == "member":
                 assert "guide" not in a
@@ -616,7 +811,7 @@ class Session:
             return
         assert isinstance(result, rules.SessionState)
         assert result.rev == state.rev + 1, (state.rev, result.rev)
-        # The journal's text, exactly as Journal.append writes it to SQLite (which needs UTF-8).
+        # The journal's text, exactly as Journal.stage writes it to SQLite (which needs UTF-8).
         text = json.dumps(actions.to_journal(parsed), ensure_ascii=False, separators=(",", ":"))
         text.encode("utf-8")
         self.journal.append((actor, self.at, text))
@@ -693,8 +888,12 @@ STEPS = int(os.environ.get("TRUST_FUZZ_STEPS", "90"))
 # No shrinking: a session of a hundred actions shrinks for minutes. A failure prints every
 # payload of its session instead (hypothesis' `note`), and a blob to replay it with.
 FUZZ = settings(
-    max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-    database=None, phases=[Phase.explicit, Phase.generate], print_blob=True,
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    database=None,
+    phases=[Phase.explicit, Phase.generate],
+    print_blob=True,
 )
 
 
@@ -710,8 +909,14 @@ def test_fuzzed_events_keep_the_invariants_and_replay(ledger, name, data):
             ledger.bad_input("fuzzed event payloads", session.tried)
 
 
-@settings(max_examples=max(4, EXAMPLES), deadline=None, database=None, phases=[Phase.explicit, Phase.generate],
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large], print_blob=True)
+@settings(
+    max_examples=max(4, EXAMPLES),
+    deadline=None,
+    database=None,
+    phases=[Phase.explicit, Phase.generate],
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    print_blob=True,
+)
 @given(data=st.data())
 def test_the_manager_journals_to_sqlite_and_recovers_the_same_sessions(ledger, data):
     """The same fuzz through the real SessionManager and SQLite journal, retried client ids

@@ -5,9 +5,10 @@ redirects, the log, cookies and caching, malformed packets, and a clean stop.
 
 from __future__ import annotations
 
+import contextlib
 import json
-import resource
 import re
+import resource
 import secrets
 import socket
 import subprocess
@@ -40,16 +41,22 @@ def logged_in(server, via: dict[str, str] | None = None) -> requests.Session:
     """A facilitator's browser signed in with the password (hosted mode)."""
     http = requests.Session()
     headers = {"Origin": server.url, **(via or {})}
-    resp = http.post(server.url + "/login", data={"password": "sala-sana"}, headers=headers,
-                     allow_redirects=False, timeout=5)
+    resp = http.post(
+        server.url + "/login", data={"password": "sala-sana"}, headers=headers, allow_redirects=False, timeout=5
+    )
     assert resp.status_code == 302, resp.text
     return http
 
 
 def hosted_room(server, via: dict[str, str]) -> tuple[requests.Session, str]:
     http = logged_in(server, via)
-    resp = http.post(server.url + "/sessions", data={"pack": "esittely"}, headers={"Origin": server.url, **via},
-                     allow_redirects=False, timeout=5)
+    resp = http.post(
+        server.url + "/sessions",
+        data={"pack": "esittely"},
+        headers={"Origin": server.url, **via},
+        allow_redirects=False,
+        timeout=5,
+    )
     assert resp.status_code == 302, resp.text
     return http, re.search(r"/host/(\w+)", resp.headers["Location"]).group(1)
 
@@ -64,8 +71,12 @@ def test_a_huge_body_gets_413_and_the_server_does_not_grow(server, rooms, ledger
         # 50 MB each, four at once: the server must not read them into memory.
         junk = b"[" + b"1," * (25 * 1024 * 1024) + b"1]"
         try:
-            resp = requests.post(f"{server.url}/j/{room.code}/seat", data=junk,
-                                 headers={"Origin": server.url, "Content-Type": "application/json"}, timeout=30)
+            resp = requests.post(
+                f"{server.url}/j/{room.code}/seat",
+                data=junk,
+                headers={"Origin": server.url, "Content-Type": "application/json"},
+                timeout=30,
+            )
             bodies.append((resp.status_code, resp.json()))
         except requests.ConnectionError:
             bodies.append((413, None))  # the server answered 413 and closed before the upload ended
@@ -81,8 +92,9 @@ def test_a_huge_body_gets_413_and_the_server_does_not_grow(server, rooms, ledger
         assert body is None or body["error"] == "too_large"
     assert _rss_kb(server) - before < 20_000, "the server read the bodies into memory"
     # A form post that is too large gets the kit's own page, in the pupil's language.
-    resp = requests.post(server.url + "/login", data={"password": "x" * 200_000}, headers={"Origin": server.url},
-                         timeout=10)
+    resp = requests.post(
+        server.url + "/login", data={"password": "x" * 200_000}, headers={"Origin": server.url}, timeout=10
+    )
     ledger.bad_input("bodies: 200 kB form")
     assert resp.status_code == 413 and "<html" in resp.text and 'lang="fi"' in resp.text
     assert room.seat().ok  # and the class still joins
@@ -92,8 +104,12 @@ def test_malformed_json_is_a_400_with_a_stable_code_and_one_log_line_at_most(ser
     room = rooms(server)
     mark = len(server.lines)
     for body in (b"[" * 20_000, b"{" * 20_000, b'{"lang": "fi"', b"\xff\xfe not json", b"1" * 5000):
-        resp = requests.post(f"{server.url}/j/{room.code}/seat", data=body,
-                             headers={"Origin": server.url, "Content-Type": "application/json"}, timeout=10)
+        resp = requests.post(
+            f"{server.url}/j/{room.code}/seat",
+            data=body,
+            headers={"Origin": server.url, "Content-Type": "application/json"},
+            timeout=10,
+        )
         ledger.bad_input("bodies: malformed JSON")
         assert resp.status_code == 400, (body[:20], resp.status_code, resp.text[:200])
         assert resp.json()["error"] == "bad_payload"
@@ -105,9 +121,10 @@ def test_malformed_json_is_a_400_with_a_stable_code_and_one_log_line_at_most(ser
 
 
 def _rss_kb(server) -> int:
-    for line in open(f"/proc/{server.proc.pid}/status"):
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
+    with open(f"/proc/{server.proc.pid}/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
     raise AssertionError("no VmRSS")
 
 
@@ -118,8 +135,7 @@ def test_one_pupil_guessing_does_not_lock_out_a_school_behind_one_address(make_s
     facilitator, code = hosted_room(server, school)
     # One pupil's browser (it keeps its cookies) types 40 wrong codes.
     guesser = requests.Session()
-    statuses = [guesser.get(f"{server.url}/j/{wrong_code()}", headers=school, timeout=5).status_code
-                for _ in range(40)]
+    statuses = [guesser.get(f"{server.url}/j/{wrong_code()}", headers=school, timeout=5).status_code for _ in range(40)]
     ledger.bad_input("guesses: one pupil behind the school's address", 40)
     assert statuses[0] == 404 and statuses[-1] == 429
     # That browser now gets nothing, not even the right code: no oracle.
@@ -129,8 +145,9 @@ def test_one_pupil_guessing_does_not_lock_out_a_school_behind_one_address(make_s
     for _ in range(30):
         phone = requests.Session()
         assert phone.get(f"{server.url}/j/{code}", headers=school, timeout=5).status_code == 200
-        resp = phone.post(f"{server.url}/j/{code}/seat", json={"lang": "fi"},
-                          headers={"Origin": server.url, **school}, timeout=5)
+        resp = phone.post(
+            f"{server.url}/j/{code}/seat", json={"lang": "fi"}, headers={"Origin": server.url, **school}, timeout=5
+        )
         joined += resp.status_code == 200
     assert joined == 30
     # The facilitator's console, projector and report open whatever the pupils did.
@@ -162,12 +179,11 @@ def test_socket_connects_with_wrong_codes_count_as_guesses(server, rooms, networ
     attacker = networks(server.port, source="127.0.0.23")
     refusals = []
     for _ in range(40):
-        client = Client(attacker.url, {"code": wrong_code(room), "role": "host", "key": "x" * 22},
-                        headers={"Origin": attacker.url})
-        try:
+        client = Client(
+            attacker.url, {"code": wrong_code(room), "role": "host", "key": "x" * 22}, headers={"Origin": attacker.url}
+        )
+        with contextlib.suppress(Exception):
             client.connect()
-        except Exception:
-            pass
         refusals.append((client.refusal or {}).get("error"))
         client.close()
     ledger.bad_input("guesses: socket connect with a wrong code", 40)
@@ -182,9 +198,25 @@ def test_socket_connects_with_wrong_codes_count_as_guesses(server, rooms, networ
 def test_behind_proxy_without_a_password_does_not_start(tmp_path):
     port = free_port()
     proc = subprocess.run(
-        [sys.executable, "-m", "workshops.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
-         "--data-dir", str(tmp_path / "d"), "--behind-proxy", "1"],
-        cwd=ROOT, capture_output=True, text=True, timeout=30)
+        [
+            sys.executable,
+            "-m",
+            "workshops.cli",
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--data-dir",
+            str(tmp_path / "d"),
+            "--behind-proxy",
+            "1",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
     assert proc.returncode == 2
     assert "--password" in proc.stderr and "running" not in proc.stdout.lower()
 
@@ -193,15 +225,23 @@ def test_rotating_x_forwarded_for_does_not_defeat_the_login_throttle(make_server
     server = make_server(args=HOSTED)
     statuses = []
     for i in range(150):
-        resp = requests.post(server.url + "/login", data={"password": f"arvaus{i}"},
-                             headers={"Origin": server.url, "X-Forwarded-For": f"198.51.100.{i % 250}"}, timeout=5)
+        resp = requests.post(
+            server.url + "/login",
+            data={"password": f"arvaus{i}"},
+            headers={"Origin": server.url, "X-Forwarded-For": f"198.51.100.{i % 250}"},
+            timeout=5,
+        )
         statuses.append(resp.status_code)
     ledger.bad_input("login: rotated X-Forwarded-For", 150)
     assert statuses[0] == 403 and statuses.count(403) <= 60 and statuses[-1] == 429, statuses
     # And nobody from a forged "local" address may start a session without the password.
-    resp = requests.post(server.url + "/sessions", data={"pack": "esittely"},
-                         headers={"Origin": server.url, "X-Forwarded-For": "127.0.0.1"}, allow_redirects=False,
-                         timeout=5)
+    resp = requests.post(
+        server.url + "/sessions",
+        data={"pack": "esittely"},
+        headers={"Origin": server.url, "X-Forwarded-For": "127.0.0.1"},
+        allow_redirects=False,
+        timeout=5,
+    )
     assert resp.status_code == 403
 
 
@@ -234,8 +274,9 @@ def test_idle_half_sent_requests_from_one_address_do_not_starve_others(make_serv
         assert len(closed) >= 420 - 256, len(closed)
         # ...and the rest once their headers are overdue (10 s), long before the 60-s socket timeout.
         left = [s for s in sockets if s not in closed]
-        wait_until(lambda: all(_closed_by_server(s, 0.01) for s in left), timeout=20,
-                   what="the overdue headers to be cut off")
+        wait_until(
+            lambda: all(_closed_by_server(s, 0.01) for s in left), timeout=20, what="the overdue headers to be cut off"
+        )
         assert time.monotonic() - opened < 20
     finally:
         for s in sockets:
@@ -247,7 +288,7 @@ def _closed_by_server(s: socket.socket, wait: float) -> bool:
     try:
         data = s.recv(4096)
         return data == b"" or data.startswith(b"HTTP/1.")
-    except socket.timeout:
+    except TimeoutError:
         return False
     except OSError:
         return True
@@ -284,16 +325,19 @@ def test_the_public_url_host_is_accepted(make_server):
 
 
 # -- 7. redirects ---------------------------------------------------------------------------------------------
-@pytest.mark.parametrize("target, expected", [
-    ("/%09/evil.example/", "/"),
-    ("/%0d%0aSet-Cookie:%20x=1", "/"),
-    ("/\\evil.example", "/"),
-    ("//evil.example", "/"),
-    ("https://evil.example/", "/"),
-    ("%20//evil.example", "/"),
-    ("/privacy", "/privacy"),
-    ("/j/ABCDE?x=1", "/j/ABCDE?x=1"),
-])
+@pytest.mark.parametrize(
+    "target, expected",
+    [
+        ("/%09/evil.example/", "/"),
+        ("/%0d%0aSet-Cookie:%20x=1", "/"),
+        ("/\\evil.example", "/"),
+        ("//evil.example", "/"),
+        ("https://evil.example/", "/"),
+        ("%20//evil.example", "/"),
+        ("/privacy", "/privacy"),
+        ("/j/ABCDE?x=1", "/j/ABCDE?x=1"),
+    ],
+)
 def test_the_language_switch_redirects_only_within_the_site(server, ledger, target, expected):
     resp = requests.get(f"{server.url}/lang/en?next={target}", allow_redirects=False, timeout=5)
     ledger.bad_input("redirect: next")
@@ -309,10 +353,8 @@ def test_garbage_and_tls_on_the_http_port_log_no_address_and_no_bytes(server, ne
     for raw in (tls_hello, b"GARBAGE /x HTTP/9.9 SECRETBYTES\r\n\r\n", b"GET / SECRETBYTES\r\n\r\n"):
         with socket.create_connection(("127.0.0.1", net.port), timeout=5) as s:
             s.sendall(raw)
-            try:
+            with contextlib.suppress(OSError):
                 s.recv(4096)
-            except OSError:
-                pass
     ledger.bad_input("log: TLS hello and garbage request lines", 3)
     time.sleep(0.5)
     new = log_lines_since(server, mark)
@@ -325,16 +367,26 @@ def test_cookies_are_secure_and_key_pages_are_not_cached_behind_tls(make_server,
     server = make_server(args=("--public-url", "https://kit.example.fi", *HOSTED))
     tls = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "kit.example.fi", "X-Forwarded-For": "203.0.113.9"}
     http = requests.Session()
-    resp = http.post(server.url + "/login", data={"password": "sala-sana"},
-                     headers={"Origin": "https://kit.example.fi", **tls}, allow_redirects=False, timeout=5)
+    resp = http.post(
+        server.url + "/login",
+        data={"password": "sala-sana"},
+        headers={"Origin": "https://kit.example.fi", **tls},
+        allow_redirects=False,
+        timeout=5,
+    )
     assert resp.status_code == 302
     login_cookie = resp.headers["Set-Cookie"]
     assert "Secure" in login_cookie and "HttpOnly" in login_cookie
     assert "max-age=" in resp.headers.get("Strict-Transport-Security", "")
     for cookie in http.cookies:
         cookie.secure = False  # requests would not send a Secure cookie over the test's plain HTTP
-    resp = http.post(server.url + "/sessions", data={"pack": "esittely"},
-                     headers={"Origin": "https://kit.example.fi", **tls}, allow_redirects=False, timeout=5)
+    resp = http.post(
+        server.url + "/sessions",
+        data={"pack": "esittely"},
+        headers={"Origin": "https://kit.example.fi", **tls},
+        allow_redirects=False,
+        timeout=5,
+    )
     assert resp.status_code == 302 and "Secure" in resp.headers["Set-Cookie"]
     code = re.search(r"/host/(\w+)", resp.headers["Location"]).group(1)
     for cookie in http.cookies:
@@ -361,8 +413,9 @@ def test_plain_http_on_the_laptop_sends_no_hsts(server):
 def test_malformed_socket_packets_log_one_line_without_their_contents(server, rooms, ledger):
     room = rooms(server)
     token = room.seat().json()["token"]
-    ws = websocket.create_connection(f"ws://127.0.0.1:{server.port}/socket.io/?EIO=4&transport=websocket",
-                                     origin=server.url, timeout=5)
+    ws = websocket.create_connection(
+        f"ws://127.0.0.1:{server.port}/socket.io/?EIO=4&transport=websocket", origin=server.url, timeout=5
+    )
     try:
         assert ws.recv().startswith("0")
         ws.send("40" + json.dumps({"code": room.code, "role": "pupil", "token": token}))
@@ -392,8 +445,9 @@ def test_malformed_socket_packets_log_one_line_without_their_contents(server, ro
 
 
 def _reconnect(server, room, token):
-    ws = websocket.create_connection(f"ws://127.0.0.1:{server.port}/socket.io/?EIO=4&transport=websocket",
-                                     origin=server.url, timeout=5)
+    ws = websocket.create_connection(
+        f"ws://127.0.0.1:{server.port}/socket.io/?EIO=4&transport=websocket", origin=server.url, timeout=5
+    )
     ws.recv()
     ws.send("40" + json.dumps({"code": room.code, "role": "pupil", "token": token}))
     return ws

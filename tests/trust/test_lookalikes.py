@@ -43,7 +43,7 @@ def _try(room, host, cases, ledger):
         assert ack["ok"] is False and ack["error"] in ("nick_blocked", "nick_taken"), (what, ack)
         assert ack["message"] and typed not in ack["message"]
         # Nothing is waiting for approval, and the original is still the only one of its kind.
-        view = host.wait_view("host_view", lambda v: any(p["id"] == seat for p in v["pupils"]))
+        view = host.wait_view("host_view", lambda v, seat=seat: any(p["id"] == seat for p in v["pupils"]))
         assert next(p for p in view["pupils"] if p["id"] == seat)["pending"] in (None, "")
         assert [p["nick"] for p in view["pupils"]].count(ORIGINAL) == 1
 

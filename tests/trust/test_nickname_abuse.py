@@ -37,7 +37,7 @@ def test_typed_nicknames_are_cleaned_or_refused(lobby, ledger, server):
     room, host = lobby
     phones = room.phones(len(CASES))
     screen = room.screen()
-    for (what, typed, expected), phone in zip(CASES, phones):
+    for (what, typed, expected), phone in zip(CASES, phones, strict=True):
         seat = phone.view("own_view")["seat"]
         ack = phone.send("pupil", {"type": "rename", "nick": typed})
         ledger.bad_input("nickname: " + what)
@@ -48,19 +48,21 @@ def test_typed_nicknames_are_cleaned_or_refused(lobby, ledger, server):
                 assert typed.strip().lower() not in ack["message"].lower()  # the word is not repeated back
             continue
         assert ack["ok"], (what, ack)
-        pending = host.wait_view("host_view", lambda v: next(p for p in v["pupils"] if p["id"] == seat)["pending"])
+        pending = host.wait_view(
+            "host_view", lambda v, seat=seat: next(p for p in v["pupils"] if p["id"] == seat)["pending"]
+        )
         shown = next(p for p in pending["pupils"] if p["id"] == seat)["pending"]
         assert shown == expected, what
         assert not any(unicodedata.category(ch) in ("Cc", "Cf") for ch in shown)
         # The projector shows it only after the facilitator says yes.
         assert shown not in [n["nick"] for n in screen.view("screen_view")["nicks"]]
         assert host.send("host", {"type": "nick", "seat": seat, "approve": True})["ok"]
-        screen.wait_view("screen_view", lambda v: shown in [n["nick"] for n in v["nicks"]])
+        screen.wait_view("screen_view", lambda v, shown=shown: shown in [n["nick"] for n in v["nicks"]])
     assert "Traceback" not in server.log
 
 
 def test_a_taken_nickname_is_refused_whatever_its_case_or_width(lobby, ledger):
-    room, host = lobby
+    room, _host = lobby
     first, second = room.phones(2)
     assert first.send("pupil", {"type": "rename", "nick": "Aino"})["ok"]
     for typed in ("aino", "AINO", "\uff21\uff49\uff4e\uff4f", " Aino\u200b "):

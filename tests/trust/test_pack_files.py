@@ -120,7 +120,8 @@ def test_only_referenced_images_of_a_loaded_pack_are_served(tmp_path: Path, make
 
 
 def test_a_referenced_image_swapped_for_a_symlink_after_loading_is_not_followed(
-        tmp_path: Path, make_server, ledger) -> None:
+    tmp_path: Path, make_server, ledger
+) -> None:
     """The library keeps the last good version of a pack whose edit broke; its folder may
     have changed under it. A referenced name that is now a symlink or a FIFO serves nothing."""
     content = tmp_path / "content"
@@ -165,8 +166,14 @@ def test_a_fifo_in_a_pack_is_refused_and_never_opened(tmp_path: Path, make_serve
 
 
 def _check(*paths: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "workshops.cli", "check", *map(str, paths)],
-                          cwd=ROOT, capture_output=True, text=True, timeout=60, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "workshops.cli", "check", *map(str, paths)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
 
 
 def test_check_refuses_symlinks_anywhere_in_a_pack(tmp_path: Path, ledger) -> None:
@@ -181,10 +188,12 @@ def test_check_refuses_symlinks_anywhere_in_a_pack(tmp_path: Path, ledger) -> No
     loop = _copy_pack(content, "silmukka")
     (loop / "silmukka").symlink_to(loop, target_is_directory=True)
 
-    for name, folder, bad in (("symlink next to pack.yaml", top, top / "passwd.png"),
-                              ("symlink in a subfolder", deep, deep / "alikansio" / "toinen" / "kuva.svg"),
-                              ("symlinked folder", linked_dir, linked_dir / "etc"),
-                              ("symlink loop", loop, loop / "silmukka")):
+    for name, folder, bad in (
+        ("symlink next to pack.yaml", top, top / "passwd.png"),
+        ("symlink in a subfolder", deep, deep / "alikansio" / "toinen" / "kuva.svg"),
+        ("symlinked folder", linked_dir, linked_dir / "etc"),
+        ("symlink loop", loop, loop / "silmukka"),
+    ):
         ledger.bad_input(f"pack files: check, {name}")
         run = _check(folder)
         assert run.returncode == 1, run.stdout + run.stderr

@@ -33,7 +33,8 @@ def _a_session_with_pupil_text(server, rooms, via: str | None = None):
     assert phones[1].send("pupil", {"type": "talk"})["ok"]
     # Refusals that quote what the pupil sent, too.
     phones[2].raw("pupil", {"cid": "x", "action": {"type": "rename", "nick": SECRET_TEXT, "extra": SECRET_TEXT}})
-    phones[2].raw("pupil", {"cid": "y", "action": {"type": "act", "step": step, "action": {"type": "answer", "text": 5, "x": SECRET_TEXT}}})
+    answer = {"type": "answer", "text": 5, "x": SECRET_TEXT}
+    phones[2].raw("pupil", {"cid": "y", "action": {"type": "act", "step": step, "action": answer}})
     host.wait_view("host_view", lambda v: v["talk"] and SECRET_NICK in str(v["pupils"]))
     return room, host, phones, step
 
@@ -68,15 +69,18 @@ def test_delete_session_data_erases_it_at_once_from_memory_and_disk(server, room
     journal_files = [server.data_dir / "journal.sqlite3", server.data_dir / "journal.sqlite3-wal"]
     assert any(SECRET_TEXT.encode() in f.read_bytes() for f in journal_files if f.exists())
 
-    resp = room.http.post(f"{server.url}/host/{room.code}/delete", headers={"Origin": server.url}, allow_redirects=False)
+    resp = room.http.post(
+        f"{server.url}/host/{room.code}/delete", headers={"Origin": server.url}, allow_redirects=False
+    )
     assert resp.status_code == 302 and f"deleted={room.code}" in resp.headers["Location"]
     home = room.http.get(server.url + resp.headers["Location"], timeout=5).text
     assert room.code in home and f"/host/{room.code}" not in home
 
     wait_until(lambda: len(deleted) == 5, 5, "every page of the session to hear of the deletion")
     wait_until(lambda: not any(c.connected for c in (host, screen, *phones)), 5, "the connections to close")
-    assert server.journal_rows("SELECT count(*) FROM actions a JOIN sessions s ON s.id = a.session_id WHERE s.code = ?",
-                               (room.code,)) == [(0,)]
+    assert server.journal_rows(
+        "SELECT count(*) FROM actions a JOIN sessions s ON s.id = a.session_id WHERE s.code = ?", (room.code,)
+    ) == [(0,)]
     assert server.journal_rows("SELECT count(*) FROM sessions WHERE code = ?", (room.code,)) == [(0,)]
     # Not just unlinked: the words are gone from the database file and its log.
     for f in journal_files:
@@ -95,7 +99,9 @@ def test_delete_session_data_erases_it_at_once_from_memory_and_disk(server, room
 def test_delete_needs_the_facilitators_key_and_the_kits_own_page(server, rooms, ledger):
     room = rooms(server)
     url = f"{server.url}/host/{room.code}/delete"
-    forged = requests.post(url, headers={"Origin": server.url}, cookies={f"host_{room.code}": "forged"}, allow_redirects=False)
+    forged = requests.post(
+        url, headers={"Origin": server.url}, cookies={f"host_{room.code}": "forged"}, allow_redirects=False
+    )
     cross_site = room.http.post(url, headers={"Origin": "http://evil.example"}, allow_redirects=False)
     ledger.bad_input("privacy: delete without the key or from another site", 2)
     assert forged.status_code == 404 and cross_site.status_code == 404
@@ -120,8 +126,9 @@ def test_the_report_is_aggregates_with_no_row_per_pupil(server, rooms):
     for phone in phones:
         phone.view("own_view")
     nicks = [p["nick"] for p in host.view("host_view")["pupils"]]
-    assert act(host, "host", step, {"type": "moderate", "voter": phones[0].view("own_view")["seat"],
-                                    "status": "approved"})["ok"]
+    assert act(
+        host, "host", step, {"type": "moderate", "voter": phones[0].view("own_view")["seat"], "status": "approved"}
+    )["ok"]
     assert host.send("host", {"type": "end"})["ok"]
     report = room.http.get(f"{server.url}/report/{room.code}", timeout=5)
     assert report.ok
@@ -131,8 +138,17 @@ def test_the_report_is_aggregates_with_no_row_per_pupil(server, rooms):
 
 def test_every_page_sends_a_strict_content_security_policy(server, rooms):
     room = rooms(server)
-    pages = ["/", "/join", f"/j/{room.code}", "/privacy", f"/host/{room.code}", f"/screen/{room.code}?k={room.screen_key}",
-             f"/report/{room.code}", "/nothing-here", f"/qr/{room.code}.svg"]
+    pages = [
+        "/",
+        "/join",
+        f"/j/{room.code}",
+        "/privacy",
+        f"/host/{room.code}",
+        f"/screen/{room.code}?k={room.screen_key}",
+        f"/report/{room.code}",
+        "/nothing-here",
+        f"/qr/{room.code}.svg",
+    ]
     for path in pages:
         resp = room.http.get(server.url + path, timeout=5)
         csp = resp.headers.get("Content-Security-Policy", "")

@@ -76,9 +76,11 @@ def test_notice_in_each_language_has_both_parts(client, which):
     assert retention in _text(you), (which, "retention missing from the pupil part")
     assert retention in _text(adults), (which, "retention missing from the school part")
     # The school part says who is responsible, what is kept and where.
-    for needle in {"fi": ("Rekisterinpitäjä", "journal.sqlite3", "IP-osoitteita"),
-                   "sv": ("Personuppgiftsansvarig", "journal.sqlite3", "IP-adresser"),
-                   "en": ("controller", "journal.sqlite3", "IP addresses")}[lang]:
+    for needle in {
+        "fi": ("Rekisterinpitäjä", "journal.sqlite3", "IP-osoitteita"),
+        "sv": ("Personuppgiftsansvarig", "journal.sqlite3", "IP-adresser"),
+        "en": ("controller", "journal.sqlite3", "IP addresses"),
+    }[lang]:
         assert needle in adults, (which, needle)
 
 
@@ -105,8 +107,8 @@ def test_pupil_part_is_short_and_plain(client, lang):
 
 @pytest.mark.parametrize("lang", ["fi", "sv", "en"])
 def test_retention_follows_the_configured_time(make_app, lang):
-    expected = {"fi": ("0,5 tunnin", "1 tunnin"), "sv": ("0,5 timmar", "1 timme "), "en": ("0.5 hours", "1 hour ")}[lang]
-    for hours, text in zip((0.5, 1), expected):
+    texts = {"fi": ("0,5 tunnin", "1 tunnin"), "sv": ("0,5 timmar", "1 timme "), "en": ("0.5 hours", "1 hour ")}
+    for hours, text in zip((0.5, 1), texts[lang], strict=True):
         client = make_app(RETENTION_HOURS=hours).test_client()
         page = _get(client, f"?lang={lang}").get_data(as_text=True)
         assert text in _text(_section(page, "for-you")), (lang, hours)

@@ -44,8 +44,9 @@ def test_text_deleted_while_a_reader_holds_the_journal_leaves_every_file(server,
     assert reader.execute("SELECT count(*) FROM actions").fetchone()[0] > 0  # the snapshot is taken here
     ledger.fault("wal: reader held during delete")
     started = time.monotonic()
-    resp = room.http.post(f"{server.url}/host/{room.code}/delete", headers={"Origin": server.url},
-                          allow_redirects=False, timeout=30)
+    resp = room.http.post(
+        f"{server.url}/host/{room.code}/delete", headers={"Origin": server.url}, allow_redirects=False, timeout=30
+    )
     took = time.monotonic() - started
     assert resp.status_code == 302 and f"deleted={room.code}" in resp.headers["Location"]
     # The server does not sit waiting for the reader (that would stall every class under eventlet).

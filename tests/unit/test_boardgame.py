@@ -12,9 +12,8 @@ from hypothesis import strategies as st
 from workshops.activities import Rejected
 from workshops.activities.boardgame import game as rules
 from workshops.packs import load_pack
-from workshops.sessions import actions
+from workshops.sessions import actions, views
 from workshops.sessions import rules as session_rules
-from workshops.sessions import views
 
 ROOT = Path(__file__).resolve().parents[2]
 PACK = load_pack(ROOT / "tests" / "packs" / "good" / "minipeli").pack

@@ -53,8 +53,8 @@ def journal(path):
     j = Journal(path)
     j.create_session("s1", "ABCDE", {"id": "x"}, 1, True, 0.0)
     j.create_session("s2", "FGHJK", {"id": "x"}, 2, True, 0.0)
-    j.append("s1", 1.0, "p1", "a", {"type": "rename", "nick": MARKER})
-    j.append("s2", 1.0, "p1", "b", {"type": "rename", "nick": "Toinen luokka"})
+    j.commit(j.stage("s1", 1.0, "p1", "a", {"type": "rename", "nick": MARKER}))
+    j.commit(j.stage("s2", 1.0, "p1", "b", {"type": "rename", "nick": "Toinen luokka"}))
     yield j
     j.close()
 
@@ -88,7 +88,7 @@ def test_a_reader_held_during_deletion_leaves_a_scrub_owed_that_a_later_checkpoi
     assert Path(f"{path}-wal").stat().st_size == 0
     reader.close()
     # The journal goes on as before.
-    journal.append("s2", 2.0, "p2", "c", {"type": "reroll"})
+    journal.commit(journal.stage("s2", 2.0, "p2", "c", {"type": "reroll"}))
     assert len(list(journal.actions("s2"))) == 2
 
 
@@ -128,7 +128,7 @@ def test_close_checkpoints_and_is_safe_twice_and_from_another_thread(journal, pa
     assert not wal.exists() or wal.stat().st_size == 0
     # A closed journal refuses to record (the caller is told), and its timer call is harmless.
     with pytest.raises(JournalError):
-        journal.append("s2", 4.0, "p2", "e", {"type": "reroll"})
+        journal.commit(journal.stage("s2", 4.0, "p2", "e", {"type": "reroll"}))
     journal.checkpoint()
     other = Journal(path)
     try:

@@ -79,7 +79,7 @@ def test_a_lost_group_is_an_error_for_everyone_in_it_and_the_next_one_starts_cle
     # An action decided on the lost state is refused; an independent one is saved.
     with pytest.raises(JournalError):
         journal.stage("s1", 3.0, "p1", "c", {"type": "reroll"}, after=batch)
-    journal.append("s1", 4.0, "p9", "d", {"type": "reroll"})
+    journal.commit(journal.stage("s1", 4.0, "p9", "d", {"type": "reroll"}))
     assert saved_rows(tmp_path / "journal.sqlite3") == [("p9", "d")]
 
 
@@ -139,8 +139,9 @@ def test_a_retry_while_its_group_is_being_saved_waits_for_it(manager, demo_pack)
     live = _class_in_a_poll(manager, demo_pack)
     # Stage p1's vote by hand, as if its handler were waiting for the group's commit.
     state = live.state
-    batch = manager.journal.stage(live.id, 1.0, "p1", "v1", {"type": "act", "step": "fiilis",
-                                                            "action": {"type": "vote", "options": ["ok"]}})
+    batch = manager.journal.stage(
+        live.id, 1.0, "p1", "v1", {"type": "act", "step": "fiilis", "action": {"type": "vote", "options": ["ok"]}}
+    )
     result = replace(state, rev=state.rev + 1)
     live.head, live.batch = result, batch
     live.seen[("p1", "v1")] = result.rev
@@ -162,7 +163,8 @@ def test_threads_answering_at_once_are_each_saved_once_and_replay_to_the_same_st
         start.wait()
         for i in range(5):
             options = ["ok"] if i % 2 else ["pirtea"]
-            out = manager.submit(live, seat, {**VOTE, "action": {"type": "vote", "options": options}}, cid=f"{seat}-{i}")
+            vote = {**VOTE, "action": {"type": "vote", "options": options}}
+            out = manager.submit(live, seat, vote, cid=f"{seat}-{i}")
             if out.ok:
                 acked.append((live.id, f"{seat}-{i}"))
 

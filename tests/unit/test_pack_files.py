@@ -23,8 +23,9 @@ ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "content" / "esittely"
 SYMLINK = "symlinks are not allowed in a pack"
 SPECIAL = "only ordinary files are allowed in a pack"
-IMAGE_VALUE = re.compile(r"""^\s*(?:-\s*)?(?:[\w$-]+:\s*)?["']?([^\s"'/:]+\.(?:svg|png|jpe?g|webp))["']?\s*(?:#.*)?$""",
-                         re.I | re.M)
+IMAGE_VALUE = re.compile(
+    r"""^\s*(?:-\s*)?(?:[\w$-]+:\s*)?["']?([^\s"'/:]+\.(?:svg|png|jpe?g|webp))["']?\s*(?:#.*)?$""", re.I | re.M
+)
 
 
 def _demo(tmp_path: Path, ident: str = "esittely") -> Path:
@@ -56,8 +57,9 @@ def test_the_demo_loads_and_names_its_images(tmp_path: Path) -> None:
     assert result.pack.media == frozenset({"tervetuloa.svg"})
 
 
-@pytest.mark.parametrize("folder", [*find_pack_dirs([ROOT / "content"]), *find_pack_dirs([ROOT / "tests/packs/good"])],
-                         ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "folder", [*find_pack_dirs([ROOT / "content"]), *find_pack_dirs([ROOT / "tests/packs/good"])], ids=lambda p: p.name
+)
 def test_media_is_every_image_named_in_the_pack_file(folder: Path) -> None:
     """The image fields are found from the models' types: cross-check with the YAML text,
     so an image field the walk missed (the server would 404 it) shows up here."""
@@ -100,8 +102,14 @@ def test_media_covers_every_kind_of_image_field(tmp_path: Path) -> None:
                 give(value)
 
     give(agenda)
-    data = {"id": "kaikki", "title": "Kaikki", "audience": {"min_age": 9, "max_age": 12}, "minutes": 1,
-            "cover": "kansi.svg", "agenda": agenda}
+    data = {
+        "id": "kaikki",
+        "title": "Kaikki",
+        "audience": {"min_age": 9, "max_age": 12},
+        "minutes": 1,
+        "cover": "kansi.svg",
+        "agenda": agenda,
+    }
 
     def node_at(path):
         node = data
@@ -197,8 +205,10 @@ def test_fifos_are_refused_without_being_opened(tmp_path: Path) -> None:
     (folder / "sisalla").mkdir()
     os.mkfifo(folder / "sisalla" / "putki")
     result = _load_within(folder)
-    assert _lines(result) == [f"{folder / 'putki.png'}:1:1: {SPECIAL}",
-                              f"{folder / 'sisalla' / 'putki'}:1:1: {SPECIAL}"]
+    assert _lines(result) == [
+        f"{folder / 'putki.png'}:1:1: {SPECIAL}",
+        f"{folder / 'sisalla' / 'putki'}:1:1: {SPECIAL}",
+    ]
 
 
 def test_pack_yaml_as_a_fifo_is_refused_without_being_opened(tmp_path: Path) -> None:

@@ -111,10 +111,18 @@ _HEADING = re.compile(r"^### (.*)$")
 # paths at which each kind's views hold them.
 ALIASES: dict[str, dict[str, str]] = {
     "boardgame": {
-        "teams[].card": "card", "card": "card", "turn.card": "card",
-        "teams[].character": "character", "character": "character",
-        "teams[].last": "turn", "last": "turn", "teams[].journey[]": "turn", "journey[]": "turn",
-        "turn.change": "change", "turn.from_others[].change": "change", "turn.chance.change": "change",
+        "teams[].card": "card",
+        "card": "card",
+        "turn.card": "card",
+        "teams[].character": "character",
+        "character": "character",
+        "teams[].last": "turn",
+        "last": "turn",
+        "teams[].journey[]": "turn",
+        "journey[]": "turn",
+        "turn.change": "change",
+        "turn.from_others[].change": "change",
+        "turn.chance.change": "change",
     },
     "stations": {"work": "work", "groups[].work": "work"},
     "invent": {"approved[]": "idea", "ideas[]": "idea"},
@@ -135,15 +143,20 @@ def documented_fields() -> dict[str, dict[str, set[str]]]:
         if heading and in_views:
             title = heading.group(1)
             kind = re.match(r"`(\w+)`", title)
-            scope = "top" if title == "Fields of every view" else "tasks" if title.startswith("Tasks") else (
-                kind.group(1) if kind else None)
+            scope = (
+                "top"
+                if title == "Fields of every view"
+                else "tasks"
+                if title.startswith("Tasks")
+                else (kind.group(1) if kind else None)
+            )
             continue
         row = _ROW.match(line)
         if not row or scope is None:
             continue
         paths = re.findall(r"`([^`]+)`", row.group(1))
         marks = [cell.strip() for cell in row.group(2).split("|")[:4]]
-        for event, mark in zip(EVENTS, marks):
+        for event, mark in zip(EVENTS, marks, strict=False):
             if mark == "✓":
                 scopes[scope][event].update(paths)
     return scopes
@@ -156,8 +169,7 @@ def _is_text(value: dict[str, Any]) -> bool:
     return bool(value) and set(value) <= LANGS and all(isinstance(v, str) for v in value.values())
 
 
-def undocumented(view: Any, documented: set[str], aliases: dict[str, str], seen: set[str],
-                 path: str = "") -> set[str]:
+def undocumented(view: Any, documented: set[str], aliases: dict[str, str], seen: set[str], path: str = "") -> set[str]:
     """The paths in `view` that `documented` does not describe (see the notation in the doc);
     every documented path met is added to `seen`."""
     if isinstance(view, list):
@@ -224,7 +236,8 @@ def played_views(name: str, seeds: int = 3, moves: int = 30):
         for index, step in enumerate(pack.agenda):
             long_lived = step.kind in ("boardgame", "stations")  # their deepest states take many moves
             script += [("host", {"type": "goto", "step": index, "expect": None})] + [None] * moves * (
-                10 if long_lived else 1)
+                10 if long_lived else 1
+            )
         script += [("host", {"type": "end"})]
         for planned in script:
             at += d.pick([0, 1, 3, 20, 120])
@@ -279,8 +292,17 @@ def test_every_view_field_of_a_played_pack_is_documented(plays, name):
 
 # Documented fields a short random play seldom reaches (a chance card every third round of the
 # board game, another team's choice moving this team's token): checked by longer runs by hand.
-RARE = {("boardgame", p) for p in ("turn.chance", "turn.chance.title", "turn.chance.text", "turn.chance.change",
-                                   "turn.from_others[].team", "turn.from_others[].change")}
+RARE = {
+    ("boardgame", p)
+    for p in (
+        "turn.chance",
+        "turn.chance.title",
+        "turn.chance.text",
+        "turn.chance.change",
+        "turn.from_others[].team",
+        "turn.from_others[].change",
+    )
+}
 
 
 def test_every_documented_view_field_is_met_in_play(plays):
@@ -288,7 +310,9 @@ def test_every_documented_view_field_is_met_in_play(plays):
     _missing, seen = plays
     unmet = sorted(
         (scope, event, path)
-        for scope, by_event in documented_fields().items() for event, paths in by_event.items() for path in paths
+        for scope, by_event in documented_fields().items()
+        for event, paths in by_event.items()
+        for path in paths
         if path not in seen[(scope, event)] and (scope, path) not in RARE
     )
     assert unmet == []

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from pathlib import Path
 
 from workshops.activities import Rejected
 from workshops.packs import load_pack
@@ -146,7 +145,10 @@ def _payloads(pack):
                 "type": st.just("act"),
                 "step": st.sampled_from(step_ids),
                 "action": st.fixed_dictionaries(
-                    {"type": st.sampled_from(["vote", "reveal"]), "options": st.lists(st.sampled_from(option_ids), max_size=3)}
+                    {
+                        "type": st.sampled_from(["vote", "reveal"]),
+                        "options": st.lists(st.sampled_from(option_ids), max_size=3),
+                    }
                 ),
             }
         ),
@@ -155,14 +157,18 @@ def _payloads(pack):
         st.fixed_dictionaries({"type": st.just("goto"), "step": st.integers(-1, 6), "expect": st.integers(-1, 6)}),
         st.fixed_dictionaries({"type": st.just("teams"), "count": st.integers(0, 8)}),
         st.fixed_dictionaries({"type": st.sampled_from(["kick", "readmit"]), "seat": seat}),
-        st.fixed_dictionaries({"type": st.just("move"), "seat": seat, "team": st.sampled_from([None, "t1", "t2", "t3"])}),
+        st.fixed_dictionaries(
+            {"type": st.just("move"), "seat": seat, "team": st.sampled_from([None, "t1", "t2", "t3"])}
+        ),
         st.fixed_dictionaries({"type": st.just("lock"), "locked": st.booleans()}),
         st.fixed_dictionaries({"type": st.just("own_nicknames"), "allowed": st.booleans()}),
         st.fixed_dictionaries(
             {
                 "type": st.just("act"),
                 "step": st.sampled_from(step_ids),
-                "action": st.fixed_dictionaries({"type": st.sampled_from(["open", "close", "reveal", "reset", "vote"])}),
+                "action": st.fixed_dictionaries(
+                    {"type": st.sampled_from(["open", "close", "reveal", "reset", "vote"])}
+                ),
             }
         ),
     )
@@ -224,8 +230,12 @@ def test_leaving_a_timed_question_stops_its_clock_and_coming_back_restarts_it():
 
 def test_a_vote_after_the_deadline_is_refused_even_before_the_timer_fires():
     state = run(joined(PACK, 1), "host", {"type": "goto", "step": 2, "expect": -1}, at=T0)
-    late = run(state, "p1", {"type": "act", "step": "hatanumero", "action": {"type": "vote", "options": ["n112"]}},
-               at=T0 + 30.5)
+    late = run(
+        state,
+        "p1",
+        {"type": "act", "step": "hatanumero", "action": {"type": "vote", "options": ["n112"]}},
+        at=T0 + 30.5,
+    )
     assert isinstance(late, Rejected) and late.code == "closed"
 
 

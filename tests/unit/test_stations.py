@@ -219,8 +219,16 @@ def test_clean_line():
 @given(data=st.data())
 @settings(max_examples=50, deadline=None)
 def test_random_station_sessions_replay_identically(data):
-    moves = data.draw(st.lists(st.tuples(st.sampled_from(["rotate", "rate", "line", "ways", "auto", "timer"]),
-                                         st.integers(1, 6), st.integers(0, 5)), max_size=25))
+    moves = data.draw(
+        st.lists(
+            st.tuples(
+                st.sampled_from(["rotate", "rate", "line", "ways", "auto", "timer"]),
+                st.integers(1, 6),
+                st.integers(0, 5),
+            ),
+            max_size=25,
+        )
+    )
 
     def play():
         state = host(session(), "start")

@@ -155,16 +155,22 @@ def test_words_leave_out_small_words():
 
 def test_invented_exercises_become_a_pack_that_validates_and_runs(tmp_path):
     state = at_step("keksi")
-    idea = {"type": "idea", "question": "Saako salasanan kertoa kaverille?", "options": ["Saa", "Ei saa"], "right": 1,
-            "explanation": "Salasana on vain sinun ja huoltajasi."}
+    idea = {
+        "type": "idea",
+        "question": "Saako salasanan kertoa kaverille?",
+        "options": ["Saa", "Ei saa"],
+        "right": 1,
+        "explanation": "Salasana on vain sinun ja huoltajasi.",
+    }
     state = run(state, "p1", {"type": "act", "step": "keksi", "action": idea})
     bad = run(state, "p2", {"type": "act", "step": "keksi", "action": {**idea, "question": " "}})
     assert bad.code == "idea_incomplete"
-    state = run(state, "p2", {"type": "act", "step": "keksi", "action": {**idea, "question": "Onko jokainen kuva totta?",
-                                                                            "options": ["On", "Ei", "Joskus"], "right": 1}})
+    second = {**idea, "question": "Onko jokainen kuva totta?", "options": ["On", "Ei", "Joskus"], "right": 1}
+    state = run(state, "p2", {"type": "act", "step": "keksi", "action": second})
     assert "Saako" not in str(views.screen_view(state))  # nothing on the projector before approval
-    state = run(state, "host", {"type": "act", "step": "keksi", "action": {"type": "review", "idea": "i1", "status": "approved"}})
-    state = run(state, "host", {"type": "act", "step": "keksi", "action": {"type": "review", "idea": "i2", "status": "approved"}})
+    for idea_id in ("i1", "i2"):
+        review = {"type": "review", "idea": idea_id, "status": "approved"}
+        state = run(state, "host", {"type": "act", "step": "keksi", "action": review})
     ideas = [i for i in state.activities["keksi"].ideas.values() if i["status"] == "approved"]
     folder = tmp_path / "ideat-test"
     folder.mkdir()

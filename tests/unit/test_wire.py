@@ -12,7 +12,10 @@ from workshops.web.wire import ViewPacket
 
 # What views hold: text keys, text, 64-bit integers, finite floats, booleans, None, lists.
 values = st.recursive(
-    st.none() | st.booleans() | st.integers(-(2**63), 2**63 - 1) | st.floats(allow_nan=False, allow_infinity=False)
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**63), 2**63 - 1)
+    | st.floats(allow_nan=False, allow_infinity=False)
     | st.text(),
     lambda inner: st.lists(inner, max_size=5) | st.dictionaries(st.text(max_size=8), inner, max_size=5),
     max_leaves=30,
@@ -20,7 +23,7 @@ values = st.recursive(
 
 
 def _payload(encoded: str) -> object:
-    return json.loads(encoded[encoded.index("["):])
+    return json.loads(encoded[encoded.index("[") :])
 
 
 @given(values, st.none() | st.integers(0, 10_000))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import pytest
@@ -237,8 +238,12 @@ def test_deep_nesting_hidden_from_the_pre_scan_is_refused_where_it_gets_too_deep
     text = 'a: ["' + "]" * 30_000 + '", ' + "[" * 30_000 + "x" + "]" * 30_001 + "\n"
     p = error(text).problem
     first = text.index("[", 10)
-    assert (p.line, p.col) == (1, first + MAX_DEPTH)  # the bracket of level MAX_DEPTH + 1 (the map is level 0)
     assert "nesting is too deep" in p.message
+    # The bracket of level MAX_DEPTH + 1 (the map is level 0), where the kit's composer stops;
+    # libyaml 0.2.6 and later may stop first at their own limit (1,000 levels), still on a
+    # bracket that is too deep. Either way the author is shown a place that is too deep.
+    assert p.line == 1 and text[p.col - 1] == "["
+    assert p.col - first >= MAX_DEPTH
 
 
 @pytest.mark.parametrize(
@@ -254,11 +259,27 @@ def test_deep_nesting_hidden_from_the_pre_scan_is_refused_where_it_gets_too_deep
         "a:\n" + "".join(" " * i + f"k{i}:\n" for i in range(1, 200)),
         "a:\n  " + "- " * 100 + "x\n",
         'a: ["' + "]" * 30_000 + '", ' + "[" * 30_000 + "x" + "]" * 30_001 + "\n",
-        "".join(" " * i + f"k{i}:\n" for i in range(30)) + " " * 30 + 'x: ["' + "]" * 198 + '", ' + "{a: [" * 99 + "y" + "]}" * 99 + "]\n",
+        "".join(" " * i + f"k{i}:\n" for i in range(30))
+        + " " * 30
+        + 'x: ["'
+        + "]" * 198
+        + '", '
+        + "{a: [" * 99
+        + "y"
+        + "]}" * 99
+        + "]\n",
     ],
     ids=[
-        "flow-lists", "flow-maps", "block-lists-on-one-line", "block-maps", "mixed", "mixed-flat",
-        "block-maps-one-space", "block-lists-100", "flow-hidden", "mixed-hidden",
+        "flow-lists",
+        "flow-maps",
+        "block-lists-on-one-line",
+        "block-maps",
+        "mixed",
+        "mixed-flat",
+        "block-maps-one-space",
+        "block-lists-100",
+        "flow-hidden",
+        "mixed-hidden",
     ],
 )
 @pytest.mark.parametrize("fast", [True, False], ids=["libyaml", "python"])
@@ -544,7 +565,5 @@ def test_yaml_like_text_loads_or_raises_yaml_error(text: str) -> None:
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.binary())
 def test_any_bytes_load_or_raise_yaml_error(raw: bytes) -> None:
-    try:
+    with contextlib.suppress(YamlError):
         load_yaml(raw)
-    except YamlError:
-        pass

@@ -181,7 +181,10 @@ class OpenCloseReveal:
     """
 
     question_commands: ClassVar[dict[str, type[ActionModel]]] = {
-        "close": QuestionCommand, "open": QuestionCommand, "reveal": QuestionCommand, "reset": QuestionCommand,
+        "close": QuestionCommand,
+        "open": QuestionCommand,
+        "reveal": QuestionCommand,
+        "reset": QuestionCommand,
         "extend": ExtendCommand,
     }
 

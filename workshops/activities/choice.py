@@ -62,7 +62,9 @@ class ChoiceStep(StepBase):
         if self.mode == "quiz" and not self.answer:
             raise PydanticCustomError("quiz_without_answer", "a quiz needs `answer`: the id of the right option")
         if self.mode == "poll" and self.answer:
-            raise PydanticCustomError("poll_with_answer", "a poll has no right answer: remove `answer` or set `mode: quiz`")
+            raise PydanticCustomError(
+                "poll_with_answer", "a poll has no right answer: remove `answer` or set `mode: quiz`"
+            )
         if isinstance(self.answer, list) and len(self.answer) > 1 and not self.multiple:
             raise PydanticCustomError("answers_need_multiple", "several right answers need `multiple: true`")
         return self
@@ -77,7 +79,6 @@ class ChoiceStep(StepBase):
 class Vote(ActionModel):
     type: Literal["vote"]
     options: Annotated[list[Annotated[str, Field(max_length=40)]], Field(min_length=1, max_length=6)]
-
 
 
 @dataclass(frozen=True)
@@ -147,7 +148,7 @@ class Choice(OpenCloseReveal, Activity[ChoiceStep, ChoiceState]):
                     answers[team] = picked
             else:
                 counts = Counter(votes[sid][0] for sid in members)
-                first_seen = {}
+                first_seen: dict[str, int] = {}
                 for sid in sorted(members, key=lambda s: state.order[s]):
                     first_seen.setdefault(votes[sid][0], state.order[sid])
                 best = max(counts, key=lambda o: (counts[o], -first_seen[o]))
@@ -218,7 +219,7 @@ class Choice(OpenCloseReveal, Activity[ChoiceStep, ChoiceState]):
             own["team_votes"] = {ctx.seats[m].nick: list(state.votes[m]) for m in members if m in state.votes}
             own["team_answer"] = list(self.team_answers(step, state, ctx).get(seat.team, ()))
         if state.phase == "revealed" and step.mode == "quiz":
-            ballot = own.get("team_answer") if step.answer_by == "team" else own["mine"]
+            ballot = own.get("team_answer", []) if step.answer_by == "team" else own["mine"]
             own["right"] = bool(ballot) and set(ballot) == set(step.correct)
         return own
 

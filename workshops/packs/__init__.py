@@ -6,8 +6,14 @@ from typing import Any
 
 __all__ = ["LoadResult", "Pack", "PackLibrary", "Problem", "find_pack_dirs", "load_pack"]
 
-_WHERE = {"PackLibrary": "library", "LoadResult": "loader", "find_pack_dirs": "loader", "load_pack": "loader",
-          "Pack": "models", "Problem": "yamlsafe"}
+_WHERE = {
+    "PackLibrary": "library",
+    "LoadResult": "loader",
+    "find_pack_dirs": "loader",
+    "load_pack": "loader",
+    "Pack": "models",
+    "Problem": "yamlsafe",
+}
 
 
 def __getattr__(name: str) -> Any:

@@ -66,15 +66,18 @@ def _load(folder: Path, stamp: Stamp) -> LoadResult:
 
 
 class PackLibrary:
-    """Every pack folder under `root`; a broken pack is reported and skipped, never fatal.
+    """Every pack folder under the roots; a broken pack is reported and skipped, never fatal.
+
+    A pack in a later root replaces one of the same id in an earlier root: `workshops serve
+    --content DIR` adds an organisation's packs to the shipped ones, or replaces one of them.
 
     When an edit breaks a pack that loaded before, the last good version stays on
     offer (sessions started from it go on as they were) and `stale()` names the pack
     with the problems of the edit, until the file is fixed.
     """
 
-    def __init__(self, root: Path):
-        self.root = Path(root)
+    def __init__(self, roots: Path | list[Path]):
+        self.roots = [Path(r) for r in roots] if isinstance(roots, list) else [Path(roots)]
         self._results: dict[str, LoadResult] = {}
         self._failed: dict[str, LoadResult] = {}  # the newest edit of a pack still offered in an older version
         self._stamps: dict[Path, Stamp] = {}
@@ -83,7 +86,11 @@ class PackLibrary:
     def refresh(self) -> None:
         """Reload the packs whose files changed; keep the last good version of a pack that broke."""
         with self._lock:
-            folders = find_pack_dirs([self.root]) if self.root.is_dir() else []
+            by_id: dict[str, Path] = {}
+            for root in self.roots:
+                for found in find_pack_dirs([root]) if root.is_dir() else []:
+                    by_id[found.name] = found  # a later root replaces an earlier one's pack
+            folders = list(by_id.values())
             for folder in folders:
                 stamp = _stamp(folder)
                 if self._stamps.get(folder) == stamp:
@@ -101,8 +108,11 @@ class PackLibrary:
                 kept = previous is not None and previous.ok
                 for problem in result.errors:
                     if kept:
-                        log.warning("pack %s: %s (the previous version stays in use until this is fixed)",
-                                    name, problem.format())
+                        log.warning(
+                            "pack %s: %s (the previous version stays in use until this is fixed)",
+                            name,
+                            problem.format(),
+                        )
                     else:
                         log.warning("pack %s: %s", name, problem.format())
                 if kept:
@@ -156,8 +166,13 @@ class PackLibrary:
         return found[0], found[1], kind
 
 
-_OPEN_FLAGS = (os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
-               | getattr(os, "O_BINARY", 0))
+_OPEN_FLAGS = (
+    os.O_RDONLY
+    | getattr(os, "O_NOFOLLOW", 0)
+    | getattr(os, "O_NONBLOCK", 0)
+    | getattr(os, "O_CLOEXEC", 0)
+    | getattr(os, "O_BINARY", 0)
+)
 _DIR_FD = os.open in os.supports_dir_fd and os.stat in os.supports_dir_fd and os.stat in os.supports_follow_symlinks
 
 

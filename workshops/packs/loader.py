@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from .models import Pack
 from .text import ID_PATTERN, LANGUAGE_NAMES
@@ -186,7 +187,7 @@ def _fits(branch: str, node: Any) -> bool:
 
 @dataclass
 class _Error:
-    err: dict[str, Any]
+    err: ErrorDetails
     path: tuple[Any, ...]
     branch: tuple[tuple[Any, ...], str, Any] | None  # where a union was tried, which member, the value there
 
@@ -202,10 +203,9 @@ def _data_path(loc: tuple[Any, ...], data: Any) -> tuple[tuple[Any, ...], Any]:
     node = data
     branch = None
     for step in loc:
-        if isinstance(node, dict) and step in node:
-            node = node[step]
-            path.append(step)
-        elif isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node):
+        if (isinstance(node, dict) and step in node) or (
+            isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node)
+        ):
             node = node[step]
             path.append(step)
         elif isinstance(node, dict) and isinstance(step, str) and node.get("kind") == step:
@@ -283,8 +283,10 @@ class _Phrase:
             info = model.model_fields.get(str(key)) if model else None
             desc = info.description if info and info.description not in _TYPE_DESCRIPTIONS else None
             what = f" ({desc[0].lower()}{desc[1:]})" if desc else ""
-            return parent, self.located.mark(parent), (
-                f"missing required field {key!r}{what}; add `{key}:` to {self.container(parent)}"
+            return (
+                parent,
+                self.located.mark(parent),
+                (f"missing required field {key!r}{what}; add `{key}:` to {self.container(parent)}"),
             )
         if kind == "extra_forbidden":
             model = _model_at(err["loc"][:-1])
@@ -302,9 +304,13 @@ class _Phrase:
             at = path + ("kind",)
             tag = self.value_at(at)
             if not isinstance(tag, str):
-                return path, self.located.mark(at), (
-                    f"expected the step's kind, got {_got(tag, self.located.sources.get(at))}; "
-                    f"write one of: {', '.join(kinds)}"
+                return (
+                    path,
+                    self.located.mark(at),
+                    (
+                        f"expected the step's kind, got {_got(tag, self.located.sources.get(at))}; "
+                        f"write one of: {', '.join(kinds)}"
+                    ),
                 )
             close = difflib.get_close_matches(tag, kinds, n=1, cutoff=0.6)
             hint = f"did you mean {close[0]!r}? the kinds are" if close else "the kinds are"
@@ -337,9 +343,7 @@ class _Phrase:
         if kind == "bool_type":
             return path, mark, f"expected true or false, got {_got(value, raw)}; write true or false"
         if kind in ("model_type", "model_attributes_type", "dict_type") and len(path) == 2 and path[0] == "agenda":
-            return path, mark, (
-                f"each step must be a map of fields (id:, kind:, title: ...), got {_got(value, raw)}"
-            )
+            return path, mark, (f"each step must be a map of fields (id:, kind:, title: ...), got {_got(value, raw)}")
         if kind == "list_type" and isinstance(value, str) and key is not None:
             return path, mark, f"expected a list, got {_got(value, raw)}; write {key}: [{value}]"
         if kind in _EXPECTED:
@@ -352,9 +356,13 @@ class _Phrase:
         if kind == "string_pattern_mismatch":
             slug = _slug(value) if isinstance(value, str) else ""
             example = f", e.g. {slug!r}" if slug and slug != value else ""
-            return path, mark, (
-                f"{value!r} is not a valid id: use only lower-case letters a-z, digits, - and _ "
-                f"(at most 40 characters){example}"
+            return (
+                path,
+                mark,
+                (
+                    f"{value!r} is not a valid id: use only lower-case letters a-z, digits, - and _ "
+                    f"(at most 40 characters){example}"
+                ),
             )
         if kind in ("string_too_short",) and isinstance(value, str) and not value.strip():
             return path, mark, "the text is empty; write the text or remove the line"
@@ -384,7 +392,7 @@ class _Phrase:
             return path, mark, err["msg"].removeprefix("Value error, ")
         return path, mark, err["msg"]
 
-    def model_check(self, kind: str, err: dict[str, Any], path: tuple[Any, ...]) -> tuple[tuple[Any, ...], Mark, str]:
+    def model_check(self, kind: str, err: ErrorDetails, path: tuple[Any, ...]) -> tuple[tuple[Any, ...], Mark, str]:
         """Point a model's own check (a stable error type) at the line to change, and say what to write."""
         message = err["msg"]
         ident = (err.get("ctx") or {}).get("id")
@@ -394,38 +402,52 @@ class _Phrase:
         if kind == "quiz_without_answer" and isinstance(node, dict):
             ids = [o["id"] for o in node.get("options") or [] if isinstance(o, dict) and isinstance(o.get("id"), str)]
             which = f": {_and_or(ids)}" if ids else ""
-            return path, self.located.key_mark(path + ("mode",)), (
-                f"this step is a quiz (mode: quiz) but has no `answer:`; "
-                f"add `answer:` with the id of the right option{which}"
+            return (
+                path,
+                self.located.key_mark(path + ("mode",)),
+                (
+                    f"this step is a quiz (mode: quiz) but has no `answer:`; "
+                    f"add `answer:` with the id of the right option{which}"
+                ),
             )
         if kind == "poll_with_answer" and isinstance(node, dict):
-            return path, self.located.key_mark(path + ("answer",)), (
-                "a poll has no right answer: remove `answer:`, or add `mode: quiz` to make this step a quiz"
+            return (
+                path,
+                self.located.key_mark(path + ("answer",)),
+                ("a poll has no right answer: remove `answer:`, or add `mode: quiz` to make this step a quiz"),
             )
         if kind == "answers_need_multiple" and isinstance(node, dict):
-            return path, self.located.key_mark(path + ("answer",)), (
-                "several right answers need `multiple: true`: add it to this step, or keep only one answer"
+            return (
+                path,
+                self.located.key_mark(path + ("answer",)),
+                ("several right answers need `multiple: true`: add it to this step, or keep only one answer"),
             )
         if kind == "unknown_option" and isinstance(node, list) and ident in node:
             item = path + (node.index(ident),)
             return item, self.located.mark(item), message
         if kind == "ages_reversed" and isinstance(node, dict):
-            return path, self.located.mark(path + ("max_age",)), (
-                f"max_age ({node.get('max_age')}) is smaller than min_age ({node.get('min_age')}); swap them"
+            return (
+                path,
+                self.located.mark(path + ("max_age",)),
+                (f"max_age ({node.get('max_age')}) is smaller than min_age ({node.get('min_age')}); swap them"),
             )
         return path, self.located.mark(path), message
 
     def second_use(
-        self, list_path: tuple[Any, ...], ident: str, what: str, message: str
+        self, list_path: tuple[Any, ...], ident: str | None, what: str, message: str
     ) -> tuple[tuple[Any, ...], Mark, str]:
         items = self.value_at(list_path)
         uses = [i for i, item in enumerate(items) if isinstance(item, dict) and item.get("id") == ident]
         if len(uses) < 2:
             return list_path, self.located.mark(list_path), message
         first, second = (list_path + (uses[0], "id")), (list_path + (uses[1], "id"))
-        return second, self.located.mark(second), (
-            f"{what} id {ident!r} is already used by the {what} on line {self.line_of(first)}; "
-            f"every {what} needs its own id"
+        return (
+            second,
+            self.located.mark(second),
+            (
+                f"{what} id {ident!r} is already used by the {what} on line {self.line_of(first)}; "
+                f"every {what} needs its own id"
+            ),
         )
 
 
@@ -508,8 +530,7 @@ def _id_problem(data: dict[str, Any], located: Located, folder: Path, file: str)
         file,
         mark.line,
         mark.col,
-        f"the id {ident!r} must match the folder name {name!r}: "
-        f"write `id: {name}`, or rename the folder to {ident!r}",
+        f"the id {ident!r} must match the folder name {name!r}: write `id: {name}`, or rename the folder to {ident!r}",
         "id",
     )
 
@@ -552,8 +573,14 @@ def _read_pack_file(file: Path) -> bytes | Problem:
     and never from a FIFO or a device."""
     shown = str(file)
     try:
-        fd = os.open(file, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
-                     | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0))
+        fd = os.open(
+            file,
+            os.O_RDONLY
+            | getattr(os, "O_NOFOLLOW", 0)
+            | getattr(os, "O_NONBLOCK", 0)
+            | getattr(os, "O_CLOEXEC", 0)
+            | getattr(os, "O_BINARY", 0),
+        )
     except OSError as exc:
         if os.path.islink(file):
             return Problem(shown, 1, 1, SYMLINK)

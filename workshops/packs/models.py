@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, Union
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 
 from pydantic import Field, PrivateAttr, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from ..activities import REGISTRY
+from ..activities import REGISTRY, StepBase
 from .text import Id, Image, Strict, Text, image_names, require_unique_ids
 
-Step = Annotated[
-    Union[tuple(a.config for a in REGISTRY.values())],  # noqa: UP007 - built from the registry
-    Field(discriminator="kind"),
-]
+if TYPE_CHECKING:
+
+    class Step(StepBase):
+        """What a type checker can know of a step: the fields every kind has, and its kind."""
+
+        kind: str
+
+else:
+    Step = Annotated[
+        Union[tuple(a.config for a in REGISTRY.values())],  # noqa: UP007 - built from the registry
+        Field(discriminator="kind"),
+    ]
 
 
 class Audience(Strict):
@@ -70,13 +78,6 @@ class Pack(Strict):
         """The file names of every image the pack references (cover, steps, cards...):
         the only files of its folder the server sends. Computed once, when the pack is validated."""
         return self._media
-
-    @property
-    def languages(self) -> list[str]:
-        return [self.language, *[t for t in self.translations if t != self.language]]
-
-    def step_index(self, step_id: str) -> int:
-        return next(i for i, s in enumerate(self.agenda) if s.id == step_id)
 
 
 Kind = Literal[tuple(REGISTRY)]  # type: ignore[valid-type]

@@ -178,7 +178,9 @@ def require_unique_ids(items: list[Any], what: str) -> list[Any]:
     for item in items:
         if item.id in seen:
             raise PydanticCustomError(
-                "id_reused", "{what} id '{id}' is used twice; every {what} needs its own id", {"what": what, "id": item.id}
+                "id_reused",
+                "{what} id '{id}' is used twice; every {what} needs its own id",
+                {"what": what, "id": item.id},
             )
         seen.add(item.id)
     return items

@@ -93,9 +93,9 @@ def nodes_along(data: Any, path: Path) -> list[Any]:
     nodes = [data]
     node = data
     for step in path:
-        if isinstance(node, dict) and step in node:
-            node = node[step]
-        elif isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node):
+        if (isinstance(node, dict) and step in node) or (
+            isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node)
+        ):
             node = node[step]
         else:
             node = None
@@ -158,8 +158,7 @@ def _yaml12_number(text: str) -> int | float | None:
 _BRACKETS = re.compile(r"[\[\]{}]")
 _TOO_DEEP = f"nesting is too deep (more than {MAX_DEPTH} levels); a pack never needs this many"
 _TOO_MANY_OPEN = (
-    f"nesting is too deep: more than {MAX_DEPTH} [ or {{ are open here and not yet closed; "
-    "close each with ] or }"
+    f"nesting is too deep: more than {MAX_DEPTH} [ or {{ are open here and not yet closed; close each with ] or }}"
 )
 
 
@@ -233,8 +232,10 @@ class _Composer:
         if not p.check_event(yaml.StreamEndEvent):
             event = p.get_event()
             raise _ComposeError(
-                "expected a single document in the stream", document.start_mark if document else None,
-                "but found another document", event.start_mark,
+                "expected a single document in the stream",
+                document.start_mark if document else None,
+                "but found another document",
+                event.start_mark,
             )
         return document
 
@@ -274,22 +275,28 @@ class _Composer:
 
     def start(self, event: Any) -> yaml.Node:
         """The node an event starts: a scalar, an alias's copy, or an empty collection to fill."""
+        # The event's marks, untyped: libyaml's events carry its own Mark class, which PyYAML's
+        # nodes take as well (its CLoader builds them so), though PyYAML's stubs name only yaml.Mark.
+        start, end = event.start_mark, event.end_mark
         if isinstance(event, yaml.AliasEvent):
             if event.anchor not in self.anchors:
-                raise _ComposeError(None, None, f"found undefined alias {event.anchor!r}", event.start_mark)
+                raise _ComposeError(None, None, f"found undefined alias {event.anchor!r}", start)
             target = self.anchors[event.anchor]
             if isinstance(target, yaml.ScalarNode):
-                alias: yaml.Node = yaml.ScalarNode(target.tag, target.value, event.start_mark, event.end_mark, target.style)
+                alias: yaml.Node = yaml.ScalarNode(target.tag, target.value, start, end, target.style)
             else:
-                alias = type(target)(target.tag, target.value, event.start_mark, event.end_mark, target.flow_style)
+                assert isinstance(target, yaml.CollectionNode)  # anchors name scalars, lists and maps only
+                alias = type(target)(target.tag, target.value, start, end, target.flow_style)
             alias.alias_of = event.anchor  # type: ignore[attr-defined]
             alias.resolved = getattr(target, "resolved", False)  # type: ignore[attr-defined]
             return alias
         anchor = event.anchor
         if anchor is not None and anchor in self.anchors:
             raise _ComposeError(
-                f"found duplicate anchor {anchor!r}; first occurrence", self.anchors[anchor].start_mark,
-                "second occurrence", event.start_mark,
+                f"found duplicate anchor {anchor!r}; first occurrence",
+                self.anchors[anchor].start_mark,
+                "second occurrence",
+                start,
             )
         tag = event.tag
         node: yaml.Node
@@ -301,16 +308,16 @@ class _Composer:
                 resolved = implicit[0]
             else:
                 resolved = False
-            node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, _plain(event.style))
+            node = yaml.ScalarNode(tag, event.value, start, end, _plain(event.style))
             node.resolved = resolved  # type: ignore[attr-defined]  # YAML chose the type from the plain text
         elif isinstance(event, yaml.SequenceStartEvent):
             if tag is None or tag == "!":
                 tag = _RESOLVER.resolve(yaml.SequenceNode, None, event.implicit)
-            node = yaml.SequenceNode(tag, [], event.start_mark, None, event.flow_style)
+            node = yaml.SequenceNode(tag, [], start, None, event.flow_style)
         else:
             if tag is None or tag == "!":
                 tag = _RESOLVER.resolve(yaml.MappingNode, None, event.implicit)
-            node = yaml.MappingNode(tag, [], event.start_mark, None, event.flow_style)
+            node = yaml.MappingNode(tag, [], start, None, event.flow_style)
         if anchor is not None:
             self.anchors[anchor] = node
         return node
@@ -332,7 +339,7 @@ def _compose(text: str) -> yaml.Node | None:
             # libyaml's own position and wording, which PyYAML's mostly copy, will do.
             if len(text) > _REREAD_LIMIT:
                 raise
-        except Exception:  # noqa: BLE001, S110 - whatever libyaml disliked, the Python parser reads again below
+        except Exception:  # whatever libyaml disliked, the Python parser reads again below
             pass
         finally:
             parser.dispose()
@@ -403,15 +410,14 @@ class _Builder:
         count = 0
         node = root
         while True:
-            if getattr(node, "alias_of", None) is not None:
+            alias_of = getattr(node, "alias_of", None)
+            if alias_of is not None:
                 raise self.fail(
                     node,
-                    f"the alias *{node.alias_of} repeats values that themselves repeat aliases, so the file "
+                    f"the alias *{alias_of} repeats values that themselves repeat aliases, so the file "
                     f"would grow to more than {MAX_NODES} values; write the values out instead",
                 )
-            children = (
-                [c for pair in node.value for c in pair] if isinstance(node, yaml.MappingNode) else node.value
-            )
+            children = [c for pair in node.value for c in pair] if isinstance(node, yaml.MappingNode) else node.value
             count += 1
             for child in children:
                 n = self.size(child, 0, set())
@@ -472,6 +478,7 @@ class _Builder:
                 items[i] = self.build(item, path + (i,), depth + 1)
             self.stack.pop()
             return items
+        assert isinstance(node, yaml.ScalarNode)  # the composer makes only scalars, lists and maps
         value = self.scalar(node, path)
         if not isinstance(value, str) and node.style is None:
             self.located.sources[path] = node.value
@@ -497,7 +504,7 @@ class _Builder:
             return node.value
         try:
             return self.scalar_constructor.construct_object(node, deep=True)
-        except Exception:  # noqa: BLE001 - converting text to a standard type; any failure means "cannot be read as"
+        except Exception:  # converting text to a standard type; any failure means "cannot be read as"
             if node.tag == "tag:yaml.org,2002:int" and node.value.lstrip("+-").isdigit():
                 message = "this number is too long; if it is text, put it in quotes"
             else:
@@ -520,6 +527,10 @@ def _explain(exc: yaml.MarkedYAMLError, lines: list[str]) -> tuple[Any, str]:
     pm, cm = exc.problem_mark, exc.context_mark
     line = _line(lines, pm)
 
+    if "exceeded maximum nesting depth" in problem:
+        # libyaml 0.2.6 and later have a nesting limit of their own (1,000 levels), which can
+        # fire before the kit's; the author gets the same message either way.
+        return pm or cm, _TOO_DEEP
     if "found character '\\t'" in problem:
         return pm, "a tab character: YAML indents with spaces only; replace the tab with spaces"
     m = re.search(r"found character '(.)' that cannot start any token", problem)
@@ -622,12 +633,13 @@ def load_yaml(text: str | bytes, file: str = "<pack>") -> Located:
     """Parse one YAML document into plain values with positions; raise YamlError."""
     too_big = f"the file is larger than {MAX_BYTES // 1000} kB; split it up"
     if isinstance(text, bytes):
-        if len(text) > MAX_BYTES:
+        raw = text
+        if len(raw) > MAX_BYTES:
             raise YamlError(Problem(file, 1, 1, too_big))
         try:
-            text = text.decode("utf-8-sig")
+            text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise _not_utf8(text, exc.start, file) from None
+            raise _not_utf8(raw, exc.start, file) from None
     if len(text) > MAX_BYTES:
         raise YamlError(Problem(file, 1, 1, too_big))
     text = text.removeprefix("\ufeff")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 
@@ -110,14 +110,14 @@ class Timer(ActionModel):
     step: str = Field(max_length=40)
 
 
-PupilAction = Annotated[Union[Reroll, Rename, SetLang, Talk, Act], Field(discriminator="type")]
+PupilAction = Annotated[Reroll | Rename | SetLang | Talk | Act, Field(discriminator="type")]
 HostAction = Annotated[
-    Union[Lock, Kick, Remove, MakeTeams, MoveTeam, Goto, OwnNicknames, ApproveNick, Mentor, TalkSeen, End, Act],
+    Lock | Kick | Remove | MakeTeams | MoveTeam | Goto | OwnNicknames | ApproveNick | Mentor | TalkSeen | End | Act,
     Field(discriminator="type"),
 ]
-SystemAction = Annotated[Union[Join, Timer], Field(discriminator="type")]
+SystemAction = Annotated[Join | Timer, Field(discriminator="type")]
 
-_ADAPTERS = {
+_ADAPTERS: dict[str, TypeAdapter[Any]] = {
     "pupil": TypeAdapter(PupilAction),
     "host": TypeAdapter(HostAction),
     "system": TypeAdapter(SystemAction),
@@ -132,7 +132,7 @@ def role_of(actor: str) -> str:
     return "system"
 
 
-def parse(actor: str, payload: Any, pack: Any) -> BaseModel | Rejected:
+def parse(actor: str, payload: Any, pack: Any) -> PupilAction | HostAction | SystemAction | ActParsed | Rejected:
     """Validate a payload for the actor's role; activity payloads against their step's kind."""
     role = role_of(actor)
     adapter = _ADAPTERS.get(role)

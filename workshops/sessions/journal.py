@@ -6,6 +6,7 @@ server rebuilds every open session by replaying its actions.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 import threading
@@ -178,8 +179,15 @@ class Journal:
                 raise JournalError(str(exc)) from exc
 
     def stage(
-        self, sid: str, at: float, actor: str, cid: str | None, action: dict[str, Any], ends: bool = False,
-        after: Batch | None = None, saved: Callable[[], None] | None = None,
+        self,
+        sid: str,
+        at: float,
+        actor: str,
+        cid: str | None,
+        action: dict[str, Any],
+        ends: bool = False,
+        after: Batch | None = None,
+        saved: Callable[[], None] | None = None,
     ) -> Batch:
         """Add one accepted action (and, if it ends the session, the end) to the open transaction.
 
@@ -229,12 +237,6 @@ class Journal:
         if batch.error is not None:
             raise JournalError(batch.error)
 
-    def append(
-        self, sid: str, at: float, actor: str, cid: str | None, action: dict[str, Any], ends: bool = False
-    ) -> None:
-        """Record one action and wait for it to be committed."""
-        self.commit(self.stage(sid, at, actor, cid, action, ends))
-
     def _finish_open(self) -> None:
         """Commit the open transaction (the caller holds the lock)."""
         batch = self._open
@@ -277,10 +279,8 @@ class Journal:
             if self._scrub_owed:
                 self._scrub()
                 return
-            try:
+            with contextlib.suppress(sqlite3.Error):  # the next one will do; appends are unaffected
                 self._db.execute("PRAGMA wal_checkpoint(PASSIVE)")
-            except sqlite3.Error:
-                pass  # the next one will do; appends are unaffected
 
     def _scrub(self) -> bool:
         """Copy every frame of the log into the database and truncate the log to nothing, so
@@ -324,12 +324,7 @@ class Journal:
             sql += " WHERE ended_at IS NULL"
         with self._lock:
             rows = self._db.execute(sql + " ORDER BY created_at").fetchall()
-        return [
-            SessionRow(r[0], r[1], r[2], json.loads(r[3]), r[4], bool(r[5]), r[6], r[7]) for r in rows
-        ]
-
-    def session(self, code: str) -> SessionRow | None:
-        return next((s for s in self.sessions(open_only=False) if s.code == code), None)
+        return [SessionRow(r[0], r[1], r[2], json.loads(r[3]), r[4], bool(r[5]), r[6], r[7]) for r in rows]
 
     def actions(self, sid: str) -> Iterator[ActionRow]:
         with self._lock:

@@ -51,12 +51,11 @@ class Live:
     # The journal commits actions in groups. `state` is what is saved: every view is built
     # from it, so nobody sees an action that might still be lost. `head` is `state` plus the
     # actions of the open group (`batch`): only `submit` decides on it.
-    head: rules.SessionState | None = None
+    head: rules.SessionState = field(init=False)
     batch: Batch | None = None
 
     def __post_init__(self) -> None:
-        if self.head is None:
-            self.head = self.state
+        self.head = self.state
 
 
 @dataclass(frozen=True)
@@ -208,8 +207,16 @@ class SessionManager:
             return Outcome(True, head.rev, changed=False), batch
         try:
             ends = result.ended and not head.ended
-            batch = self.journal.stage(live.id, at, actor, cid, actions.to_journal(parsed), ends=ends,
-                                       after=live.batch, saved=partial(_saved, live, result))
+            batch = self.journal.stage(
+                live.id,
+                at,
+                actor,
+                cid,
+                actions.to_journal(parsed),
+                ends=ends,
+                after=live.batch,
+                saved=partial(_saved, live, result),
+            )
         except JournalError as exc:
             self._rewind_if_lost(live)
             return self._not_saved(live, exc), None
@@ -263,8 +270,11 @@ class SessionManager:
             live.deleted = True
             self._sessions.pop(live.code, None)
         if self.journal.scrub_owed:
-            log.warning("session %s: deleted; another program is reading the journal, so its write-ahead log "
-                        "is emptied as soon as that program lets go", live.code)
+            log.warning(
+                "session %s: deleted; another program is reading the journal, so its write-ahead log "
+                "is emptied as soon as that program lets go",
+                live.code,
+            )
 
     def purge(self, keep_seconds: float) -> list[Live]:
         """Delete the sessions that ended, or saw no action, more than `keep_seconds` ago."""

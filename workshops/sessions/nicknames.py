@@ -12,33 +12,37 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..config import PROJECT_ROOT
+from ..config import SHIPPED_CONTENT
 
 log = logging.getLogger(__name__)
 
+
+def _word_list(text: str) -> tuple[str, ...]:
+    """The words of a list written as one text, each once, in their order."""
+    return tuple(dict.fromkeys(text.split()))
+
+
 # Friendly adjectives and Finnish animals. Animals that double as insults in the
 # playground (pig, cow, donkey, monkey, rat...) are left out on purpose.
-ADJECTIVES = (
+ADJECTIVES = _word_list(
     "Iloinen Reipas Rohkea Utelias Nopea Viisas Ystävällinen Leppoisa Pirteä Hymyilevä "
     "Kekseliäs Sinnikäs Rauhallinen Reilu Avulias Sisukas Tarkka Hilpeä Eloisa Lempeä "
     "Vikkelä Ketterä Taitava Urhea Hauska Tyyni Valpas Innokas Kiltti Mainio "
     "Kirkas Vauhdikas Touhukas Aurinkoinen Sähäkkä Huomaavainen Reilu Päättäväinen Säkenöivä Lystikäs"
-).split()
-ANIMALS = (
+)
+ANIMALS = _word_list(
     "Ilves Kettu Karhu Hirvi Orava Jänis Siili Majava Saukko Kärppä Peura Poro Hylje Norppa "
     "Pöllö Huuhkaja Tikka Kurki Joutsen Haukka Kotka Harakka Tiainen Peippo Punatulkku Lokki "
     "Sorsa Hauki Ahven Lohi Sammakko Perhonen Kimalainen Leppäkerttu Muurahainen Sudenkorento "
     "Mäyrä Ahma Kuikka Sieppo"
-).split()
-ADJECTIVES = tuple(dict.fromkeys(ADJECTIVES))
-ANIMALS = tuple(dict.fromkeys(ANIMALS))
+)
 
 MAX_LENGTH = 24
 _MAX_MARKS = 2  # combining marks kept per letter: enough for any real name
 
 # The block list: a text file a content author edits (see its header and content/OHJE.md).
 BLOCKLIST_FILE = "blocked-nicknames.txt"
-SHIPPED_BLOCKLIST = PROJECT_ROOT / "content" / BLOCKLIST_FILE
+SHIPPED_BLOCKLIST = SHIPPED_CONTENT / BLOCKLIST_FILE
 
 
 # Every "adjective animal" pair, in one fixed order: a nickname is one draw and a short walk.
@@ -141,32 +145,157 @@ _KEEP = frozenset("äöå")
 # Latin letter its small form does not (Greek Ν is N, ν is v; Cyrillic Н is H).
 _LOOKALIKES = {
     # Nordic letters that stand for ä/ö, and Latin letters NFD does not take apart.
-    "ø": "ö", "Ø": "ö", "æ": "ä", "Æ": "ä", "ı": "i", "ł": "l", "Ł": "l", "đ": "d", "Đ": "d",
-    "ð": "d", "ŀ": "l", "ȷ": "j", "ɩ": "i", "ɑ": "a", "ɡ": "g", "ʋ": "u", "ɜ": "e",
+    "ø": "ö",
+    "Ø": "ö",
+    "æ": "ä",
+    "Æ": "ä",
+    "ı": "i",
+    "ł": "l",
+    "Ł": "l",
+    "đ": "d",
+    "Đ": "d",
+    "ð": "d",
+    "ŀ": "l",
+    "ȷ": "j",
+    "ɩ": "i",
+    "ɑ": "a",
+    "ɡ": "g",
+    "ʋ": "u",
+    "ɜ": "e",
     # Small capitals.
-    "ᴀ": "a", "ʙ": "b", "ᴄ": "c", "ᴅ": "d", "ᴇ": "e", "ꜰ": "f", "ɢ": "g", "ʜ": "h",
-    "ɪ": "i", "ᴊ": "j", "ᴋ": "k", "ʟ": "l", "ᴍ": "m", "ɴ": "n", "ᴏ": "o", "ᴘ": "p",
-    "ǫ": "q", "ʀ": "r", "ꜱ": "s", "ᴛ": "t", "ᴜ": "u", "ᴠ": "v", "ᴡ": "w", "ʏ": "y", "ᴢ": "z",
+    "ᴀ": "a",
+    "ʙ": "b",
+    "ᴄ": "c",
+    "ᴅ": "d",
+    "ᴇ": "e",
+    "ꜰ": "f",
+    "ɢ": "g",
+    "ʜ": "h",
+    "ɪ": "i",
+    "ᴊ": "j",
+    "ᴋ": "k",
+    "ʟ": "l",
+    "ᴍ": "m",
+    "ɴ": "n",
+    "ᴏ": "o",
+    "ᴘ": "p",
+    "ǫ": "q",
+    "ʀ": "r",
+    "ꜱ": "s",
+    "ᴛ": "t",
+    "ᴜ": "u",
+    "ᴠ": "v",
+    "ᴡ": "w",
+    "ʏ": "y",
+    "ᴢ": "z",
     # Cyrillic capitals, then small letters (and what casefold makes of the capitals).
-    "А": "A", "В": "B", "Е": "E", "К": "K", "М": "M", "Н": "H", "О": "O", "Р": "P", "С": "C",
-    "Т": "T", "У": "Y", "Х": "X", "Ѕ": "S", "І": "I", "Ј": "J", "Ԛ": "Q", "Ԝ": "W", "Һ": "H",
-    "Ӏ": "l", "Ү": "Y", "Ԁ": "D",
-    "а": "a", "в": "b", "е": "e", "ё": "e", "і": "i", "ї": "i", "ј": "j", "к": "k",
-    "м": "m", "н": "h", "о": "o", "р": "p", "с": "c", "т": "t", "у": "y", "х": "x",
-    "ѕ": "s", "ԁ": "d", "һ": "h", "ԛ": "q", "ԝ": "w", "ӏ": "l", "ь": "b", "п": "n",
-    "ү": "y", "ѵ": "v",
+    "А": "A",
+    "В": "B",
+    "Е": "E",
+    "К": "K",
+    "М": "M",
+    "Н": "H",
+    "О": "O",
+    "Р": "P",
+    "С": "C",
+    "Т": "T",
+    "У": "Y",
+    "Х": "X",
+    "Ѕ": "S",
+    "І": "I",
+    "Ј": "J",
+    "Ԛ": "Q",
+    "Ԝ": "W",
+    "Һ": "H",
+    "Ӏ": "l",
+    "Ү": "Y",
+    "Ԁ": "D",
+    "а": "a",
+    "в": "b",
+    "е": "e",
+    "ё": "e",
+    "і": "i",
+    "ї": "i",
+    "ј": "j",
+    "к": "k",
+    "м": "m",
+    "н": "h",
+    "о": "o",
+    "р": "p",
+    "с": "c",
+    "т": "t",
+    "у": "y",
+    "х": "x",
+    "ѕ": "s",
+    "ԁ": "d",
+    "һ": "h",
+    "ԛ": "q",
+    "ԝ": "w",
+    "ӏ": "l",
+    "ь": "b",
+    "п": "n",
+    "ү": "y",
+    "ѵ": "v",
     # Greek capitals, then small letters.
-    "Α": "A", "Β": "B", "Ε": "E", "Ζ": "Z", "Η": "H", "Ι": "I", "Κ": "K", "Μ": "M", "Ν": "N",
-    "Ο": "O", "Ρ": "P", "Τ": "T", "Υ": "Y", "Χ": "X", "Ϲ": "C", "Ϳ": "J",
-    "α": "a", "β": "b", "γ": "y", "ε": "e", "η": "n", "ι": "i", "κ": "k", "μ": "u",
-    "ν": "v", "ο": "o", "ρ": "p", "τ": "t", "υ": "u", "χ": "x", "ω": "w", "ϲ": "c", "ϳ": "j",
+    "Α": "A",
+    "Β": "B",
+    "Ε": "E",
+    "Ζ": "Z",
+    "Η": "H",
+    "Ι": "I",
+    "Κ": "K",
+    "Μ": "M",
+    "Ν": "N",
+    "Ο": "O",
+    "Ρ": "P",
+    "Τ": "T",
+    "Υ": "Y",
+    "Χ": "X",
+    "Ϲ": "C",
+    "Ϳ": "J",
+    "α": "a",
+    "β": "b",
+    "γ": "y",
+    "ε": "e",
+    "η": "n",
+    "ι": "i",
+    "κ": "k",
+    "μ": "u",
+    "ν": "v",
+    "ο": "o",
+    "ρ": "p",
+    "τ": "t",
+    "υ": "u",
+    "χ": "x",
+    "ω": "w",
+    "ϲ": "c",
+    "ϳ": "j",
     # Armenian and Cherokee letters that pass for Latin ones (casefold gives Cherokee capitals).
-    "օ": "o", "ս": "u", "ց": "g", "հ": "h", "ո": "n", "զ": "q",
-    "Ꭺ": "A", "Ᏼ": "B", "Ꮯ": "C", "Ꭰ": "D", "Ꭼ": "E", "Ꮐ": "G", "Ꮋ": "H", "Ꭻ": "J", "Ꮶ": "K",
-    "Ꮮ": "L", "Ꮇ": "M", "Ꮲ": "P", "Ꮪ": "S", "Ꭲ": "T", "Ꮩ": "V", "Ꮃ": "W", "Ꮓ": "Z",
+    "օ": "o",
+    "ս": "u",
+    "ց": "g",
+    "հ": "h",
+    "ո": "n",
+    "զ": "q",
+    "Ꭺ": "A",
+    "Ᏼ": "B",
+    "Ꮯ": "C",
+    "Ꭰ": "D",
+    "Ꭼ": "E",
+    "Ꮐ": "G",
+    "Ꮋ": "H",
+    "Ꭻ": "J",
+    "Ꮶ": "K",
+    "Ꮮ": "L",
+    "Ꮇ": "M",
+    "Ꮲ": "P",
+    "Ꮪ": "S",
+    "Ꭲ": "T",
+    "Ꮩ": "V",
+    "Ꮃ": "W",
+    "Ꮓ": "Z",
 }
-_LEET = {"0": "o", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "9": "g",
-         "@": "a", "$": "s", "€": "e", "+": "t"}
+_LEET = {"0": "o", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "9": "g", "@": "a", "$": "s", "€": "e", "+": "t"}
 _LEET_I_OR_L = frozenset("1!|")
 _MAX_AMBIGUOUS = 4  # beyond this many 1/!/| only the all-i and all-l readings are tried
 _SEPARATORS_IN_ENTRY = frozenset(" -'’.")
@@ -181,7 +310,9 @@ def _letter(base: str, marks: str) -> str:
     Cyrillic ӓ is ä)."""
     plain = "".join(_LOOKALIKES.get(c, c) for c in _LOOKALIKES.get(base, base).casefold())
     plain = "".join(
-        c if c in _KEEP else "".join(d for d in unicodedata.normalize("NFD", c) if not unicodedata.category(d).startswith("M"))
+        c
+        if c in _KEEP
+        else "".join(d for d in unicodedata.normalize("NFD", c) if not unicodedata.category(d).startswith("M"))
         for c in plain
     )
     if plain == "a" and _DIAERESIS in marks:
@@ -306,13 +437,14 @@ class Blocklist:
             return False
         skeleton, counts = _runs(word)
         for pattern in self.words.get(skeleton, ()):
-            if all(c == p or c == 3 for c, p in zip(counts, pattern)):
+            if all(c == p or c == 3 for c, p in zip(counts, pattern, strict=False)):
                 return True
         lengths = range(1, len(skeleton) + 1) if prefix_ok else (len(skeleton),)
         for k in lengths:
             for pattern in self.prefixes.get(skeleton[:k], ()):
                 # The stem's last run may go on in the word: "vittu*" blocks "vittuun".
-                if all(c == p or c == 3 for c, p in zip(counts[: k - 1], pattern)) and counts[k - 1] >= pattern[-1]:
+                stem = zip(counts[: k - 1], pattern, strict=False)
+                if all(c == p or c == 3 for c, p in stem) and counts[k - 1] >= pattern[-1]:
                     return True
         return False
 
@@ -381,13 +513,14 @@ def _readings(folded: str) -> Iterator[str]:
     yield folded
     leet = "".join(_LEET.get(c, c) for c in folded)
     spots = [i for i, c in enumerate(leet) if c in _LEET_I_OR_L]
+    choices: Iterator[tuple[str, ...]]
     if len(spots) <= _MAX_AMBIGUOUS:
         choices = itertools.product("il", repeat=len(spots))
     else:
         choices = iter([("i",) * len(spots), ("l",) * len(spots)])
     for choice in choices:
         chars = list(leet)
-        for i, letter in zip(spots, choice):
+        for i, letter in zip(spots, choice, strict=True):
             chars[i] = letter
         yield "".join(chars)
 

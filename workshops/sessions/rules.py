@@ -42,8 +42,6 @@ from .actions import (
     role_of,
 )
 
-MAX_TEAMS = 8
-
 
 @dataclass(frozen=True)
 class Pupil:
@@ -222,7 +220,7 @@ def _pupil(state: SessionState, action: BaseModel, pupil: Pupil, at: float) -> S
             nick = nicknames.clean(action.nick)
         except nicknames.NicknameError as exc:
             return Rejected(exc.code, exc.message)
-        # Compared as skeletons: "Lystіkäs Нyljе" in Cyrillic letters is taken by "Lystikäs Hylje".
+        # Compared as skeletons: "Lystikäs Hylje" typed with Cyrillic look-alike letters is taken by the Latin one.
         others = (n for p in state.pupils.values() if p.id != pupil.id for n in (p.nick, p.pending) if n)
         if nicknames.nick_taken(nick, others):
             return Rejected("nick_taken", "Someone already has that nickname.")

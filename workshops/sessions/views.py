@@ -24,8 +24,10 @@ def _teams(state: SessionState) -> list[dict[str, Any]]:
     if not state.teams:
         return []
     members = team_index(state.ctx(state.last_at).seats)  # cached per pupils: not O(N) per view
-    return [{"id": t, "colour": TEAM_COLOURS[i % len(TEAM_COLOURS)], "size": len(members.get(t, ()))}
-            for i, t in enumerate(state.teams)]
+    return [
+        {"id": t, "colour": TEAM_COLOURS[i % len(TEAM_COLOURS)], "size": len(members.get(t, ()))}
+        for i, t in enumerate(state.teams)
+    ]
 
 
 def _step_head(state: SessionState) -> dict[str, Any] | None:
@@ -79,14 +81,24 @@ def _base(state: SessionState) -> dict[str, Any]:
 def host_pupils(state: SessionState, online: Collection[str] = ()) -> list[dict[str, Any]]:
     """The facilitator's pupil list (the edge caches it: it is O(N) and rarely changes)."""
     return [
-        {"id": p.id, "nick": p.nick, "pending": p.pending, "team": p.team, "kicked": p.kicked,
-         "online": p.id in online, "mentor": p.mentor}
+        {
+            "id": p.id,
+            "nick": p.nick,
+            "pending": p.pending,
+            "team": p.team,
+            "kicked": p.kicked,
+            "online": p.id in online,
+            "mentor": p.mentor,
+        }
         for p in state.pupils.values()
     ]
 
 
-def host_view(state: SessionState, online: Collection[str] = (), pupils: list[dict[str, Any]] | None = None,
-              ) -> dict[str, Any]:
+def host_view(
+    state: SessionState,
+    online: Collection[str] = (),
+    pupils: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
     """Everything: notes, every pupil, every answer, the timing plan."""
     ctx = state.ctx(state.last_at)
     pack = state.pack

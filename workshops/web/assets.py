@@ -56,8 +56,13 @@ def _load(folder: str, filename: str) -> Asset | None:
     if filename.endswith(".js"):
         mimetype = "text/javascript"  # what module scripts need, whatever the system's table says
     gz = gzip.compress(raw, 9, mtime=0) if mimetype.startswith(_COMPRESSIBLE) and len(raw) > 512 else None
-    asset = Asset(stamp, raw, gz if gz is not None and len(gz) < len(raw) else None,
-                  hashlib.sha256(raw).hexdigest()[:16], mimetype)
+    asset = Asset(
+        stamp,
+        raw,
+        gz if gz is not None and len(gz) < len(raw) else None,
+        hashlib.sha256(raw).hexdigest()[:16],
+        mimetype,
+    )
     with _lock:
         _assets[path] = asset
     return asset
@@ -76,7 +81,8 @@ def static_file(filename: str) -> Response:
     headers = {
         "ETag": f'"{asset.etag}"',
         "Vary": "Accept-Encoding",
-        "Cache-Control": f"public, max-age={_FOREVER}, immutable" if request.args.get("v") == asset.etag
+        "Cache-Control": f"public, max-age={_FOREVER}, immutable"
+        if request.args.get("v") == asset.etag
         else f"public, max-age={_SHORT}",
     }
     if asset.etag in request.if_none_match:

@@ -168,8 +168,14 @@ class HostCheck:
         if self.allowed(host):
             return self.app(environ, start_response)
         body = b"Unknown host name. Open the address the kit printed when it started.\n"
-        start_response("400 Bad Request", [("Content-Type", "text/plain; charset=utf-8"),
-                                           ("Content-Length", str(len(body))), ("Connection", "close")])
+        start_response(
+            "400 Bad Request",
+            [
+                ("Content-Type", "text/plain; charset=utf-8"),
+                ("Content-Length", str(len(body))),
+                ("Connection", "close"),
+            ],
+        )
         return [body]
 
     def allowed(self, host: str) -> bool:

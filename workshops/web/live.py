@@ -54,6 +54,11 @@ class Envelope(BaseModel):
     action: dict[str, Any]
 
 
+def _sid() -> str:
+    """The Socket.IO session id of the event being handled."""
+    return request.sid  # type: ignore[attr-defined]  # Flask-SocketIO sets it; Flask's Request does not declare it
+
+
 def _clients() -> dict[str, Client]:
     return current_app.extensions["workshops"].setdefault("clients", {})
 
@@ -109,6 +114,7 @@ def send_full(live: Live, client: Client, to: str) -> None:
     elif client.role == "screen":
         socketio.emit("screen_view", _stamped(views.screen_view(live.state)), to=to)
     else:
+        assert client.seat is not None  # a pupil's client always has its seat
         socketio.emit("pupil_view", _stamped(dict(_common(live))), to=to)
         socketio.emit("own_view", _stamped(views.pupil_own(live.state, client.seat)), to=to)
 
@@ -191,7 +197,8 @@ def _send_room_views(live: Live, screen: bool = True) -> None:
         sent.pending = sent.pending or screen
         return
     sent.pending = screen
-    app = current_app._get_current_object()
+    # The app itself, not the context-bound proxy: the flush runs after this context ends.
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # Flask types the proxy as the app
 
     def flush() -> None:
         socketio.sleep(window)
@@ -243,26 +250,27 @@ def on_connect(auth: Any = None):
         client = Client(live.code, "screen")
         join_room(f"{live.code}:screen")
     else:
+        assert seat is not None  # `valid` holds only for a token that names a seat
         pupil = live.state.pupils[seat]
         if pupil.kicked:
             raise _refusal("removed", "You are no longer in this workshop.")
         client = Client(live.code, "pupil", seat)
-        if not _events().allow(_bucket(client, request.sid), cost=3):  # a connect sends full views: it costs more
+        if not _events().allow(_bucket(client, _sid()), cost=3):  # a connect sends full views: it costs more
             raise _refusal("rate_limited", "Slow down a little and try again.")
         join_room(f"{live.code}:pupils")
         join_room(f"{live.code}:{seat}")
         manager().connected(live, seat)
         presence_changed(live)
-    _clients()[request.sid] = client
-    send_full(live, client, request.sid)
+    _clients()[_sid()] = client
+    send_full(live, client, _sid())
     return True
 
 
 @socketio.on("disconnect")
 def on_disconnect(*_args: Any):
-    client = _clients().pop(request.sid, None)
+    client = _clients().pop(_sid(), None)
     if client is not None and client.seat is None:
-        _events().forget(_bucket(client, request.sid))
+        _events().forget(_bucket(client, _sid()))
     if client is None or client.seat is None:
         return
     live = manager().get(client.code)
@@ -296,6 +304,7 @@ def _handle(role: str, sid: str, data: Any) -> dict[str, Any]:
         where = ".".join(map(str, first["loc"]))
         return _error("bad_payload", f"Invalid message: {where}: {first['msg']}", live.state.rev)
     actor = "host" if role == "host" else client.seat
+    assert actor is not None  # `client.role == role`: a pupil's client always has its seat
     outcome = manager().submit(live, actor, env.action, env.cid)
     if outcome.ok:
         broadcast(live, outcome, urgent=role == "host")
@@ -344,7 +353,7 @@ def register_actions(server: Any) -> None:
 
 @socketio.on("*")
 def on_unknown(event: str, *args: Any):
-    return _error("unknown_event", "That message is not understood.", _rev_of(request.sid))
+    return _error("unknown_event", "That message is not understood.", _rev_of(_sid()))
 
 
 _log_failure = log_failure
@@ -354,7 +363,7 @@ _log_failure = log_failure
 def on_error(exc: Exception):
     # Never send a stack trace to a client; log the kind of failure, not the payload.
     _log_failure("socket handler failed", exc)
-    return _error("server_error", "Something went wrong on the server. Try again.", _rev_of(request.sid))
+    return _error("server_error", "Something went wrong on the server. Try again.", _rev_of(_sid()))
 
 
 # -- timers ---------------------------------------------------------------------

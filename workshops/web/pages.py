@@ -26,6 +26,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response as BaseResponse
 
 from ..packs.text import resolve
 from ..sessions import views
@@ -136,13 +137,13 @@ def _wrong_key() -> Response:
     return _not_found(404)
 
 
-def _no_store(resp: Response) -> Response:
+def _no_store(resp: BaseResponse) -> BaseResponse:
     # Pages that carry a key or list session codes: never kept in a browser's or proxy's cache.
     resp.headers["Cache-Control"] = "no-store"
     return resp
 
 
-def _with_key_cookie(resp: Response, code: str, name: str, key: str) -> Response:
+def _with_key_cookie(resp: BaseResponse, code: str, name: str, key: str) -> BaseResponse:
     resp.set_cookie(
         f"{name}_{code}", key, max_age=7 * 24 * 3600, httponly=True, samesite="Lax", secure=request.is_secure
     )
@@ -171,15 +172,18 @@ def home():
     broken = [r.path.name for r in library().broken()]
     stale = [r.path.name for r in library().stale()]
     sessions = [
-        {"code": live.code, "title": resolve(live.state.pack.title, lang, live.state.pack.language),
-         "pupils": len(live.state.active), "ended": live.state.ended}
+        {
+            "code": live.code,
+            "title": resolve(live.state.pack.title, lang, live.state.pack.language),
+            "pupils": len(live.state.active),
+            "ended": live.state.ended,
+        }
         for live in manager().all()
     ]
     deleted = request.args.get("deleted")
     deleted = normalise_code(deleted) if deleted else None
     return render_template(
-        "home.html", packs=packs, broken=broken, stale=stale, sessions=sessions, strings=ui_strings(),
-        deleted=deleted
+        "home.html", packs=packs, broken=broken, stale=stale, sessions=sessions, strings=ui_strings(), deleted=deleted
     )
 
 
@@ -232,15 +236,19 @@ def host(code: str):
     if response is not None:
         return response
     live, key = found
-    return _no_store(make_response(render_template(
-        "host.html",
-        code=live.code,
-        auth={"code": live.code, "role": "host", "key": key},
-        join_url=join_url(live.code),
-        screen_url=url_for("pages.screen", code=live.code, k=manager().keys.screen_key(live.id)),
-        retention_hours=f"{current_app.config['RETENTION_HOURS']:g}",
-        strings=ui_strings(),
-    )))
+    return _no_store(
+        make_response(
+            render_template(
+                "host.html",
+                code=live.code,
+                auth={"code": live.code, "role": "host", "key": key},
+                join_url=join_url(live.code),
+                screen_url=url_for("pages.screen", code=live.code, k=manager().keys.screen_key(live.id)),
+                retention_hours=f"{current_app.config['RETENTION_HOURS']:g}",
+                strings=ui_strings(),
+            )
+        )
+    )
 
 
 @bp.get("/screen/<code>")
@@ -249,14 +257,18 @@ def screen(code: str):
     if response is not None:
         return response
     live, key = found
-    return _no_store(make_response(render_template(
-        "screen.html",
-        code=live.code,
-        auth={"code": live.code, "role": "screen", "key": key},
-        join_url=join_url(live.code),
-        join_host=urlsplit(join_url(live.code)).netloc,
-        strings=ui_strings(),
-    )))
+    return _no_store(
+        make_response(
+            render_template(
+                "screen.html",
+                code=live.code,
+                auth={"code": live.code, "role": "screen", "key": key},
+                join_url=join_url(live.code),
+                join_host=urlsplit(join_url(live.code)).netloc,
+                strings=ui_strings(),
+            )
+        )
+    )
 
 
 @bp.get("/join")
@@ -327,16 +339,20 @@ def take_seat(code: str):
         return jsonify(ok=False, error="rate_limited", message=_("Too many tries. Wait a minute.")), 429
     body = _json_body()
     if body is None:
-        return jsonify(ok=False, error="bad_payload", message=_("That message was not understood. Reload the page.")), 400
-    lang = body.get("lang") if body.get("lang") in current_app.config["LANGUAGES"] else "fi"
+        message = _("That message was not understood. Reload the page.")
+        return jsonify(ok=False, error="bad_payload", message=message), 400
+    lang = body.get("lang")
+    if not isinstance(lang, str) or lang not in current_app.config["LANGUAGES"]:
+        lang = "fi"
     outcome = manager().join(live, lang)
     if not outcome.ok:
-        messages = {
+        messages: dict[str | None, str | None] = {
             "locked": _("The workshop is not taking new pupils right now. Ask the facilitator."),
             "full": _("The workshop is full."),
         }
         return jsonify(ok=False, error=outcome.error, message=messages.get(outcome.error, outcome.message)), 409
     broadcast(live, outcome)
+    assert outcome.seat is not None  # an accepted join names its new seat
     token = manager().keys.pupil_token(live.id, outcome.seat)
     return jsonify(ok=True, token=token, seat=outcome.seat)
 
@@ -395,8 +411,9 @@ def pack_media(pack_id: str, name: str):
     if found is None:
         abort(404)
     fh, st, mimetype = found
-    resp = send_file(fh, mimetype=mimetype, max_age=_MEDIA_MAX_AGE, conditional=False, etag=False,
-                     last_modified=st.st_mtime)
+    resp = send_file(
+        fh, mimetype=mimetype, max_age=_MEDIA_MAX_AGE, conditional=False, etag=False, last_modified=st.st_mtime
+    )
     resp.content_length = st.st_size
     resp.set_etag(f"{st.st_ino:x}-{st.st_mtime_ns:x}-{st.st_size:x}")
     return resp.make_conditional(request, accept_ranges=True, complete_length=st.st_size)
@@ -408,8 +425,9 @@ def report(code: str):
     if refusal is not None:
         return refusal
     live = found[0]
-    return _no_store(make_response(
-        render_template("report.html", report=views.report(live.state), strings=ui_strings())))
+    return _no_store(
+        make_response(render_template("report.html", report=views.report(live.state), strings=ui_strings()))
+    )
 
 
 @bp.get("/export/<code>/<step_id>.yaml")
@@ -430,7 +448,10 @@ def export_ideas(code: str, step_id: str):
         return render_template("not_found.html", strings=ui_strings()), 404
     pack_id = f"ideat-{live.code.lower()}"
     text = draft_pack(pack_id, resolve(step.title, state.pack.language), ideas, state.pack.language)
-    text = f"# Tallenna tämä tiedosto nimellä content/{pack_id}/pack.yaml ja tarkista: workshops check content/{pack_id}\n" + text
+    text = (
+        f"# Tallenna tämä tiedosto nimellä content/{pack_id}/pack.yaml ja tarkista: "
+        f"workshops check content/{pack_id}\n" + text
+    )
     resp = make_response(text)
     resp.headers["Content-Type"] = "application/yaml; charset=utf-8"
     resp.headers["Content-Disposition"] = f'attachment; filename="{pack_id}.yaml"'
@@ -487,8 +508,9 @@ def _too_large(_exc):
     if _wants_json():
         resp = jsonify(ok=False, error="too_large", message=message)
     else:
-        resp = make_response(render_template("error.html", title=_("Too much data"), message=message,
-                                             strings=ui_strings()))
+        resp = make_response(
+            render_template("error.html", title=_("Too much data"), message=message, strings=ui_strings())
+        )
     resp.status_code = 413
     resp.headers["Connection"] = "close"  # the rest of the body is not read
     return resp
@@ -499,8 +521,7 @@ def _bad_request(_exc):
     message = _("That message was not understood. Reload the page.")
     if _wants_json():
         return jsonify(ok=False, error="bad_payload", message=message), 400
-    return render_template("error.html", title=_("Something went wrong"), message=message,
-                           strings=ui_strings()), 400
+    return render_template("error.html", title=_("Something went wrong"), message=message, strings=ui_strings()), 400
 
 
 @bp.app_errorhandler(Exception)
@@ -512,8 +533,7 @@ def _failed(exc: Exception):
     message = _("Something went wrong on the server. Try again.")
     if _wants_json():
         return jsonify(ok=False, error="server_error", message=message), 500
-    return render_template("error.html", title=_("Something went wrong"), message=message,
-                           strings=ui_strings()), 500
+    return render_template("error.html", title=_("Something went wrong"), message=message, strings=ui_strings()), 500
 
 
 @bp.after_app_request
@@ -524,6 +544,12 @@ def _client_cookie(resp: Response) -> Response:
     only in the server's memory, and says nothing about who holds it (docs/data-map.md).
     """
     if g.get("missed") and request.cookies.get(CLIENT_COOKIE) is None:
-        resp.set_cookie(CLIENT_COOKIE, secrets.token_urlsafe(12), max_age=3600, httponly=True,
-                        samesite="Lax", secure=request.is_secure)
+        resp.set_cookie(
+            CLIENT_COOKIE,
+            secrets.token_urlsafe(12),
+            max_age=3600,
+            httponly=True,
+            samesite="Lax",
+            secure=request.is_secure,
+        )
     return resp

@@ -32,7 +32,9 @@ def ui_strings() -> dict[str, str]:
         "try_again": _("Try again"),
         "removed": _("You are no longer in this workshop."),
         "ended": _("The workshop has ended. Thank you!"),
-        "help_line": _("Something on your mind? Talk to an adult you trust, or call Lasten ja nuorten puhelin 116 111. In an emergency, call 112."),
+        "help_line": _(
+            "Something on your mind? Talk to an adult you trust, or call Lasten ja nuorten puhelin 116 111. In an emergency, call 112."
+        ),
         "seconds_left": _("{n} s left"),
         # projector
         "pupils_joined": _("{n} joined"),
@@ -56,7 +58,9 @@ def ui_strings() -> dict[str, str]:
         "pick": _("Select"),
         "pick_offline": _("Select those not connected"),
         "remove_picked": _("Remove selected ({n})"),
-        "remove_picked_confirm": _("Remove {n} pupils from the workshop? You can let them back in from the list of removed pupils."),
+        "remove_picked_confirm": _(
+            "Remove {n} pupils from the workshop? You can let them back in from the list of removed pupils."
+        ),
         "delete_data": _("Delete session data"),
         "delete_confirm": _("Delete this session's nicknames, answers and texts now? This cannot be undone."),
         "session_deleted": _("The workshop's data has been deleted. Thank you for taking part!"),
@@ -122,7 +126,9 @@ def ui_strings() -> dict[str, str]:
         "station_round": _("Station {n} of {total}"),
         "time_up": _("Time is up. Wait for the facilitator."),
         "one_minute": _("one minute left: get ready to move on"),
-        "stations_shared": _("{groups} groups, {stations} stations: some stations have two groups at a time. Every group still visits every station once."),
+        "stations_shared": _(
+            "{groups} groups, {stations} stations: some stations have two groups at a time. Every group still visits every station once."
+        ),
         "hard_as_written": _("How hard would refusing be, as written?"),
         "hard_best_friend": _("And if the offerer were your best friend?"),
         "scale_hint": _("1 = easy, 5 = very hard"),
@@ -131,7 +137,9 @@ def ui_strings() -> dict[str, str]:
         "refusal_lines": _("The groups' refusal lines"),
         "task_ways": _("Which ways of refusing would your group use? Pick any."),
         "task_line": _("Your group's own refusal line"),
-        "line_hint": _("One line for the whole group: anyone can write and edit it. The facilitator checks it before it is shown."),
+        "line_hint": _(
+            "One line for the whole group: anyone can write and edit it. The facilitator checks it before it is shown."
+        ),
         "task_rate": _("How hard would refusing be?"),
         "task_order": _("Put the steps in order"),
         "order_hint": _("Tap the steps in the order you would do them."),
@@ -157,7 +165,9 @@ def ui_strings() -> dict[str, str]:
         "station_leaders": _("Station leaders"),
         "station_leader": _("Station leader (peer-support pupil)"),
         "leader_short": _("Leader"),
-        "leaders_hint": _("Peer-support pupils: mark them as leaders in the pupil list, then give each a station here."),
+        "leaders_hint": _(
+            "Peer-support pupils: mark them as leaders in the pupil list, then give each a station here."
+        ),
         "stations_need_groups": _("Split the class into groups (on the right), then start."),
         "station_notes": _("Notes for the stations in use"),
         "moderate_lines": _("Refusal lines: approve before they are shown"),

@@ -9,9 +9,8 @@ them), and with python-engineio's guard against huge integers.
 
 from __future__ import annotations
 
-from typing import Any
-
 import json
+from typing import Any
 
 import orjson
 from engineio import json as engineio_json
@@ -40,8 +39,15 @@ class ViewPacket(packet.Packet):
 
     json = _Json
 
-    def __init__(self, packet_type: int = packet.EVENT, data: Any = None, namespace: str | None = None,
-                 id: int | None = None, binary: bool | None = None, encoded_packet: Any = None) -> None:
+    def __init__(
+        self,
+        packet_type: int = packet.EVENT,
+        data: Any = None,
+        namespace: str | None = None,
+        id: int | None = None,
+        binary: bool | None = None,
+        encoded_packet: Any = None,
+    ) -> None:
         if binary is None and encoded_packet is None:
             binary = False  # an outgoing packet: the kit's views and acks hold no bytes
         super().__init__(packet_type, data, namespace, id, binary, encoded_packet)

@@ -54,8 +54,15 @@ class BoardGame(Activity[BoardGameStep, GameState]):
     _shared: ClassVar[IdentityCache[tuple[dict[str, Any], frozenset[str]]]] = IdentityCache(512)
     pupil_actions = {"vote": Vote}
     host_actions = {
-        "start": Command, "deal": Command, "close": Command, "reveal": Command, "pause": Command,
-        "resume": Command, "end": Command, "skip": Skip, "extend": Extend,
+        "start": Command,
+        "deal": Command,
+        "close": Command,
+        "reveal": Command,
+        "pause": Command,
+        "resume": Command,
+        "end": Command,
+        "skip": Skip,
+        "extend": Extend,
     }
 
     def setup(self, step: BoardGameStep, ctx: Ctx) -> GameState:
@@ -174,7 +181,7 @@ class BoardGame(Activity[BoardGameStep, GameState]):
     def _card(self, step: BoardGameStep, card_id: str, ctx: Ctx, *, secrets: bool = False) -> dict[str, Any]:
         card = step.card(card_id)
         lang = ctx.language
-        view = {
+        view: dict[str, Any] = {
             "id": card.id,
             "title": as_map(card.title, lang),
             "text": as_map(card.text, lang),
@@ -203,8 +210,11 @@ class BoardGame(Activity[BoardGameStep, GameState]):
             view["consequence"] = as_map(choice.consequence, lang)
         if turn.chance:
             chance = step.chance_card(turn.chance)
-            view["chance"] = {"title": as_map(chance.title, lang), "text": as_map(chance.text, lang),
-                              "change": _change_view(turn.chance_change)}
+            view["chance"] = {
+                "title": as_map(chance.title, lang),
+                "text": as_map(chance.text, lang),
+                "change": _change_view(turn.chance_change),
+            }
         return view
 
     def _token(self, step: BoardGameStep, team: str, token: Token, ctx: Ctx) -> dict[str, Any]:
@@ -254,7 +264,8 @@ class BoardGame(Activity[BoardGameStep, GameState]):
             played = {t.card for tok in state.tokens.values() for t in tok.journey if t.card}
             view["questions"] = [
                 {"card": as_map(c.title, ctx.language), "questions": [as_map(q, ctx.language) for q in c.questions]}
-                for c in step.cards if c.id in played and c.questions
+                for c in step.cards
+                if c.id in played and c.questions
             ]
         return view
 
@@ -282,7 +293,7 @@ class BoardGame(Activity[BoardGameStep, GameState]):
     def pupil_own(self, step: BoardGameStep, state: GameState, seat: Seat, ctx: Ctx) -> dict[str, Any]:
         team = seat.team
         token = state.tokens.get(team) if team else None
-        if token is None:
+        if not team or token is None:
             return {"playing": False}
         shared, choices = self._team_part(step, state, team, token, ctx)
         own = dict(shared)
@@ -290,13 +301,15 @@ class BoardGame(Activity[BoardGameStep, GameState]):
         own["mine"] = mine if mine in choices else None
         return own
 
-    def _team_part(self, step: BoardGameStep, state: GameState, team: str, token: Any,
-                   ctx: Ctx) -> tuple[dict[str, Any], frozenset[str]]:
+    def _team_part(
+        self, step: BoardGameStep, state: GameState, team: str, token: Any, ctx: Ctx
+    ) -> tuple[dict[str, Any], frozenset[str]]:
         """What every member of a team sees alike, built once per state and team.
 
         A vote changes the whole team's own views: without this, a team of seven got
         seven identical boards, cards and splits built one by one.
         """
+
         def build() -> tuple[dict[str, Any], frozenset[str]]:
             part: dict[str, Any] = {"playing": True} | self._token(step, team, token, ctx)
             hand = self._hand(step, state, team)

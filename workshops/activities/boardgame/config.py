@@ -9,7 +9,7 @@ the check reports an unknown one at its own line.
 from __future__ import annotations
 
 from contextvars import ContextVar
-from typing import Annotated, Any, Literal, Union
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 
 from pydantic import AfterValidator, Discriminator, Field, Tag, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
@@ -64,7 +64,9 @@ def _keyed_union(prefix: str, members: dict[str, type], message: str) -> Any:
     tagged = tuple(Annotated[model, Tag(f"{prefix}:{key}")] for key, model in members.items())
     return Annotated[
         Union[tagged],  # noqa: UP007 - built from the table
-        Discriminator(_by_key(prefix, tuple(members)), custom_error_type=f"unknown_{prefix}", custom_error_message=message),
+        Discriminator(
+            _by_key(prefix, tuple(members)), custom_error_type=f"unknown_{prefix}", custom_error_message=message
+        ),
         Field(description=message),
     ]
 
@@ -107,11 +109,14 @@ class AnyOf(Strict):
     any: list[Condition] = Field(min_length=1, description="True when at least one condition is true")
 
 
-Condition = _keyed_union(
-    "condition",
-    {"flag": HasFlag, "not_flag": LacksFlag, "meter": MeterTest, "section": InSection, "all": AllOf, "any": AnyOf},
-    "a condition is one of: flag:, not_flag:, meter: with below: or at_least:, section:, all:, any:",
-)
+if TYPE_CHECKING:  # what a type checker can know of the union built below
+    Condition = HasFlag | LacksFlag | MeterTest | InSection | AllOf | AnyOf
+else:
+    Condition = _keyed_union(
+        "condition",
+        {"flag": HasFlag, "not_flag": LacksFlag, "meter": MeterTest, "section": InSection, "all": AllOf, "any": AnyOf},
+        "a condition is one of: flag:, not_flag:, meter: with below: or at_least:, section:, all:, any:",
+    )
 
 
 # -- effects ------------------------------------------------------------------------
@@ -144,17 +149,19 @@ class IfThen(Strict):
     model_config = Strict.model_config | {"populate_by_name": True}
 
 
-Effect = _keyed_union(
-    "effect",
-    {"if": IfThen, "move": Move, "meter": ChangeMeter, "set": SetFlag, "clear": ClearFlag, "others": Others},
-    "an effect is one of: move:, meter: with change:, set:, clear:, others:, if: with then:",
-)
+if TYPE_CHECKING:  # what a type checker can know of the union built below
+    Effect = IfThen | Move | ChangeMeter | SetFlag | ClearFlag | Others
+else:
+    Effect = _keyed_union(
+        "effect",
+        {"if": IfThen, "move": Move, "meter": ChangeMeter, "set": SetFlag, "clear": ClearFlag, "others": Others},
+        "an effect is one of: move:, meter: with change:, set:, clear:, others:, if: with then:",
+    )
 
 AllOf.model_rebuild()
 AnyOf.model_rebuild()
 Others.model_rebuild()
 IfThen.model_rebuild()
-
 
 
 # -- the board, characters and cards ----------------------------------------------------------
@@ -188,7 +195,9 @@ class Character(Strict):
     name: str = Field(min_length=1, max_length=40)
     age: int = Field(ge=5, le=20)
     story: Text = Field(description="The role card: the situation the character starts in")
-    meters: dict[MeterRef, int] = Field(default_factory=dict, description="Starting values that differ from the meters' start")
+    meters: dict[MeterRef, int] = Field(
+        default_factory=dict, description="Starting values that differ from the meters' start"
+    )
     flags: list[FlagRef] = Field(default_factory=list, description="Flags the character starts with")
     image: Image | None = None
 
@@ -262,7 +271,9 @@ class BoardGameStep(StepBase):
     @field_validator("characters", "cards", "chance")
     @classmethod
     def _unique_ids(cls, items: list[Any], info: ValidationInfo) -> list[Any]:
-        return require_unique_ids(items, {"characters": "character", "cards": "card", "chance": "chance card"}[info.field_name])
+        what = {"characters": "character", "cards": "card", "chance": "chance card"}
+        assert info.field_name is not None  # always set for a field validator
+        return require_unique_ids(items, what[info.field_name])
 
     @property
     def spaces(self) -> int:
@@ -284,4 +295,3 @@ class BoardGameStep(StepBase):
 
     def chance_card(self, card_id: str) -> ChanceCard:
         return next(c for c in self.chance if c.id == card_id)
-

@@ -102,7 +102,10 @@ def holds(cond: Condition | None, token: Token, game: BoardGameStep) -> bool:
         return cond.not_flag not in token.flags
     if isinstance(cond, MeterTest):
         value = token.meters[cond.meter]
-        return value < cond.below if cond.below is not None else value >= cond.at_least
+        if cond.below is not None:
+            return value < cond.below
+        assert cond.at_least is not None  # the model holds exactly one of the two bounds
+        return value >= cond.at_least
     if isinstance(cond, InSection):
         return game.section_at(token.position).id == cond.section
     if isinstance(cond, AllOf):
@@ -116,9 +119,7 @@ def _clamp(value: int, low: int, high: int) -> int:
     return max(low, min(high, value))
 
 
-def apply_effects(
-    effects: list[Effect], token: Token, game: BoardGameStep
-) -> tuple[Token, Change, list[Effect]]:
+def apply_effects(effects: list[Effect], token: Token, game: BoardGameStep) -> tuple[Token, Change, list[Effect]]:
     """Apply effects to one token; return it, what changed, and the effects meant for other teams.
 
     Moves stop at the ends of the board and meters at their bounds, and the
@@ -180,7 +181,8 @@ def _draw(game: BoardGameStep, token: Token, rng: random.Random, exclude: frozen
     search = ids[start_at:] + list(reversed(ids[:start_at]))
     for section in search:
         fits = [
-            c for c in game.cards
+            c
+            for c in game.cards
             if c.section == section and c.id not in token.seen and c.id not in exclude and holds(c.when, token, game)
         ]
         if fits:
@@ -200,8 +202,15 @@ def deal(game: BoardGameStep, state: GameState, now: float, rng: random.Random) 
             tokens[team] = replace(tokens[team], seen=tokens[team].seen | {card.id})
     closes = now + game.vote_seconds if game.vote_seconds else None
     return replace(
-        state, phase="voting", round=state.round + 1, tokens=tokens, hands=hands, votes={}, order={},
-        closes_at=closes, paused_left=None,
+        state,
+        phase="voting",
+        round=state.round + 1,
+        tokens=tokens,
+        hands=hands,
+        votes={},
+        order={},
+        closes_at=closes,
+        paused_left=None,
     )
 
 
@@ -240,9 +249,7 @@ def decide(game: BoardGameStep, state: GameState, card: Card, members: list[str]
     return rng.choice(tied)
 
 
-def reveal(
-    game: BoardGameStep, state: GameState, teams: dict[str, list[str]], rng: random.Random
-) -> GameState:
+def reveal(game: BoardGameStep, state: GameState, teams: dict[str, list[str]], rng: random.Random) -> GameState:
     """Apply every team's choice, then the effects their choices have on other teams."""
     tokens = dict(state.tokens)
     turns: dict[str, Turn] = {}

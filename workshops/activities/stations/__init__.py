@@ -93,10 +93,26 @@ def _answering(state: StationsState) -> bool:
 class Stations(Activity[StationsStep, StationsState]):
     kind = "stations"
     config = StationsStep
-    pupil_actions = {"ways": Ways, "line": Line, "rate": Rate, "order": Order, "done": MentorSignal, "call": MentorSignal}
+    pupil_actions = {
+        "ways": Ways,
+        "line": Line,
+        "rate": Rate,
+        "order": Order,
+        "done": MentorSignal,
+        "call": MentorSignal,
+    }
     host_actions = {
-        "start": Command, "rotate": Command, "pause": Command, "resume": Command, "debrief": Command,
-        "extend": Extend, "auto": Auto, "lead": Lead, "moderate": Moderate, "call_seen": CallSeen, "show": Show,
+        "start": Command,
+        "rotate": Command,
+        "pause": Command,
+        "resume": Command,
+        "debrief": Command,
+        "extend": Extend,
+        "auto": Auto,
+        "lead": Lead,
+        "moderate": Moderate,
+        "call_seen": CallSeen,
+        "show": Show,
         "mark_done": MarkDone,
     }
 
@@ -113,8 +129,9 @@ class Stations(Activity[StationsStep, StationsState]):
     def _rotate(self, step: StationsStep, state: StationsState, ctx: Ctx) -> StationsState:
         if state.round + 1 >= len(state.plan):
             return replace(state, phase="debrief", closes_at=None, paused_left=None, debrief=0)
-        return replace(state, phase="rotating", round=state.round + 1, closes_at=self._timer_from(step, ctx),
-                       paused_left=None)
+        return replace(
+            state, phase="rotating", round=state.round + 1, closes_at=self._timer_from(step, ctx), paused_left=None
+        )
 
     def pupil_move(self, step: StationsStep, state: StationsState, seat: Seat, action: Any, ctx: Ctx):
         if not _answering(state):
@@ -125,7 +142,7 @@ class Stations(Activity[StationsStep, StationsState]):
             return Rejected("not_mentor", "Only a station leader can do that.")
         group = seat.team
         station_id = state.station_of(group) if group else None
-        if station_id is None:
+        if not group or station_id is None:
             return Rejected("no_team", "You are not in a group yet: ask the facilitator.")
         station = step.station(station_id)
         work = state.work_of(group, station_id)
@@ -174,8 +191,14 @@ class Stations(Activity[StationsStep, StationsState]):
                 return Rejected("no_teams", "Split the class into groups first.")
             plan = tuple(rotation(groups, [s.id for s in step.stations]))
             orders = {s.id: [o.id for o in s.order] for s in step.stations}
-            return replace(state, phase="rotating", plan=plan, round=0, closes_at=self._timer_from(step, ctx),
-                           shuffled=shuffle_orders(orders, ctx.rng))
+            return replace(
+                state,
+                phase="rotating",
+                plan=plan,
+                round=0,
+                closes_at=self._timer_from(step, ctx),
+                shuffled=shuffle_orders(orders, ctx.rng),
+            )
         if kind == "lead":
             if action.seat not in ctx.mentors():
                 return Rejected("not_mentor", "Make the pupil a station leader in the pupil list first.")
@@ -215,7 +238,8 @@ class Stations(Activity[StationsStep, StationsState]):
             station_id = state.station_of(action.group)
             if station_id is None:
                 return Rejected("no_team", "That group is not at a station.")
-            return state.with_work(action.group, station_id, replace(state.work_of(action.group, station_id), done=True))
+            work = state.work_of(action.group, station_id)
+            return state.with_work(action.group, station_id, replace(work, done=True))
         if kind == "pause":
             if state.paused_left is not None or state.closes_at is None:
                 return Rejected("not_running", "Nothing to pause.")
@@ -290,6 +314,7 @@ class Stations(Activity[StationsStep, StationsState]):
 
     def _work_view(self, step: StationsStep, work: Work, ctx: Ctx, *, names: bool) -> dict[str, Any]:
         """One group's work at one station; seats become nicknames for the group itself."""
+
         def who(seat: str) -> str:
             return ctx.seats[seat].nick if names and seat in ctx.seats else seat
 
@@ -302,10 +327,12 @@ class Stations(Activity[StationsStep, StationsState]):
             "done": work.done,
         }
 
-    def _summary(self, step: StationsStep, state: StationsState, station: Station, *, approved_only: bool) -> dict[str, Any]:
+    def _summary(
+        self, step: StationsStep, state: StationsState, station: Station, *, approved_only: bool
+    ) -> dict[str, Any]:
         """Totals over every group at one station: what the debrief shows. No names, no groups."""
         works = [state.work_of(g, station.id) for g in state.groups]
-        ratings = {which: Counter() for which in ("as_written", "best_friend")}
+        ratings: dict[str, Counter[int]] = {which: Counter() for which in ("as_written", "best_friend")}
         ways: Counter[str] = Counter()
         right_order = 0
         orders = 0
@@ -333,8 +360,11 @@ class Stations(Activity[StationsStep, StationsState]):
             station = step.stations[state.debrief]
             view["debrief"] = {
                 "index": state.debrief,
-                "station": {"id": station.id, "title": as_map(station.title, ctx.language),
-                            "order": [{"id": o.id, "text": as_map(o.text, ctx.language)} for o in station.order]},
+                "station": {
+                    "id": station.id,
+                    "title": as_map(station.title, ctx.language),
+                    "order": [{"id": o.id, "text": as_map(o.text, ctx.language)} for o in station.order],
+                },
                 **self._summary(step, state, station, approved_only=True),
             }
         return view
@@ -344,23 +374,39 @@ class Stations(Activity[StationsStep, StationsState]):
         lang = ctx.language
         view["stations"] = [
             {
-                "id": s.id, "title": as_map(s.title, lang), "notes": as_map(s.notes, lang),
-                "questions": [as_map(q, lang) for q in s.questions], "tasks": list(s.tasks),
+                "id": s.id,
+                "title": as_map(s.title, lang),
+                "notes": as_map(s.notes, lang),
+                "questions": [as_map(q, lang) for q in s.questions],
+                "tasks": list(s.tasks),
             }
             for s in step.stations
         ]
         view["debrief_questions"] = [as_map(q, lang) for q in step.debrief_questions]
         view["leads"] = dict(state.leads)
-        view["calls"] = [{"seat": s, "nick": ctx.seats[s].nick if s in ctx.seats else s, "at": at,
-                          "station": state.leads.get(s)} for s, at in state.calls.items()]
+        view["calls"] = [
+            {"seat": s, "nick": ctx.seats[s].nick if s in ctx.seats else s, "at": at, "station": state.leads.get(s)}
+            for s, at in state.calls.items()
+        ]
         view["lines"] = [
-            {"group": key.split("/")[0], "station": key.split("/")[1], "line": w.line, "status": w.line_status,
-             "shown": w.shown}
-            for key, w in sorted(state.work.items()) if w.line is not None
+            {
+                "group": key.split("/")[0],
+                "station": key.split("/")[1],
+                "line": w.line,
+                "status": w.line_status,
+                "shown": w.shown,
+            }
+            for key, w in sorted(state.work.items())
+            if w.line is not None
         ]
         view["progress"] = {  # "group/station" -> how far the group got there
-            key: {"ways": len(w.ways), "ratings": len(w.ratings), "order": len(w.order), "line": w.line is not None,
-                  "done": w.done}
+            key: {
+                "ways": len(w.ways),
+                "ratings": len(w.ratings),
+                "order": len(w.order),
+                "line": w.line is not None,
+                "done": w.done,
+            }
             for key, w in state.work.items()
         }
         view["answered_by"] = sorted({s for w in state.work.values() for s in (*w.ways, *w.ratings, *w.order)})
@@ -385,15 +431,18 @@ class Stations(Activity[StationsStep, StationsState]):
             }
             # Only the groups at this leader's station, and only their work here.
             own["groups"] = [
-                {"group": g, "members": [ctx.seats[m].nick for m in ctx.team_members(g)],
-                 "work": self._work_view(step, state.work_of(g, station_id), ctx, names=True)}
+                {
+                    "group": g,
+                    "members": [ctx.seats[m].nick for m in ctx.team_members(g)],
+                    "work": self._work_view(step, state.work_of(g, station_id), ctx, names=True),
+                }
                 for g in state.groups_at(station_id)
             ]
             return own
         group = seat.team
         own = {"role": "member", "group": group}
         station_id = state.station_of(group) if group else None
-        if station_id is None:
+        if not group or station_id is None:
             return own
         station = step.station(station_id)
         work = state.work_of(group, station_id)
@@ -407,7 +456,13 @@ class Stations(Activity[StationsStep, StationsState]):
         return own
 
     def summary(self, step: StationsStep, state: StationsState, ctx: Ctx) -> dict[str, Any]:
-        return {"stations": [
-            {"id": s.id, "title": as_map(s.title, ctx.language), **self._summary(step, state, s, approved_only=True)}
-            for s in step.stations
-        ]}
+        return {
+            "stations": [
+                {
+                    "id": s.id,
+                    "title": as_map(s.title, ctx.language),
+                    **self._summary(step, state, s, approved_only=True),
+                }
+                for s in step.stations
+            ]
+        }

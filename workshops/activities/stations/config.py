@@ -13,6 +13,10 @@ from ..base import StepBase
 Task = Literal["ways", "line", "rate", "order"]
 
 
+def _default_tasks() -> list[Task]:
+    return ["ways", "line", "rate"]
+
+
 class Way(Strict):
     """A way of refusing a group can choose (say no clearly, give a reason...)."""
 
@@ -36,13 +40,15 @@ class Guide(Strict):
 class Station(Strict):
     id: Id
     title: Text
-    content_note: Text | None = Field(default=None, description="Shown before the scenario: what the station deals with")
+    content_note: Text | None = Field(
+        default=None, description="Shown before the scenario: what the station deals with"
+    )
     scenario: Text = Field(description="The situation, as the group reads it on their phones")
     image: Image | None = None
     image_alt: Text | None = None
     pressure: list[Text] = Field(default_factory=list, description="What people in the scene say to pressure")
     tasks: list[Task] = Field(
-        default_factory=lambda: ["ways", "line", "rate"],
+        default_factory=_default_tasks,
         description="ways: choose refusal ways; line: the group's own refusal line; rate: how hard (1-5), "
         "as written and if the offerer were your best friend; order: put `order` in the right order",
     )
@@ -58,7 +64,8 @@ class Station(Strict):
     def _order_task(self) -> Station:
         if ("order" in self.tasks) != bool(self.order):
             raise PydanticCustomError(
-                "order_task", "the order task needs `order:` (the steps in the right order), and `order:` needs the task"
+                "order_task",
+                "the order task needs `order:` (the steps in the right order), and `order:` needs the task",
             )
         if self.order and len(self.order) < 3:
             raise PydanticCustomError("order_too_short", "give at least 3 steps to put in order")
@@ -89,7 +96,9 @@ class StationsStep(StepBase):
     @model_validator(mode="after")
     def _ways_declared(self) -> StationsStep:
         if any("ways" in s.tasks for s in self.stations) and not self.ways:
-            raise PydanticCustomError("ways_missing", "a station has the `ways` task: list the refusal ways under `ways:`")
+            raise PydanticCustomError(
+                "ways_missing", "a station has the `ways` task: list the refusal ways under `ways:`"
+            )
         return self
 
     def station(self, station_id: str) -> Station:

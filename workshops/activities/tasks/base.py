@@ -29,7 +29,6 @@ class TaskStep(StepBase):
     points: int = Field(default=0, ge=0, le=100, description="Points a team gets for a right answer (0: no points)")
 
 
-
 @dataclass(frozen=True)
 class TaskState:
     phase: Literal["open", "closed", "revealed"]
@@ -132,13 +131,14 @@ class TaskKind(OpenCloseReveal, Activity[TaskStep, TaskState]):
 
     def _revealed(self, step: TaskStep, state: TaskState, ctx: Ctx) -> dict[str, Any]:
         answers = list(self._active(step, state, ctx).values())
-        return {"results": self.results(step, answers, state), "explanation": as_map(step.explanation, ctx.language)} | (
-            self.solution(step, ctx)
-        )
+        results = {"results": self.results(step, answers, state), "explanation": as_map(step.explanation, ctx.language)}
+        return results | self.solution(step, ctx)
 
     def _progress(self, step: TaskStep, state: TaskState, ctx: Ctx) -> dict[str, Any]:
-        total = len([t for t in ctx.team_ids if ctx.team_members(t)]) if step.answer_by == "team" else len(
-            [s for s in ctx.seats.values() if not s.mentor]
+        total = (
+            len([t for t in ctx.team_ids if ctx.team_members(t)])
+            if step.answer_by == "team"
+            else len([s for s in ctx.seats.values() if not s.mentor])
         )
         return {"answered": len(self._active(step, state, ctx)), "total": total}
 
@@ -150,9 +150,7 @@ class TaskKind(OpenCloseReveal, Activity[TaskStep, TaskState]):
 
     def host_view(self, step: TaskStep, state: TaskState, ctx: Ctx) -> dict[str, Any]:
         view = self._common(step, state, ctx) | self._progress(step, state, ctx) | self._revealed(step, state, ctx)
-        view["answered_by"] = sorted(
-            {state.by[v] for v in self._active(step, state, ctx) if v in state.by}
-        )
+        view["answered_by"] = sorted({state.by[v] for v in self._active(step, state, ctx) if v in state.by})
         return view
 
     def pupil_view(self, step: TaskStep, state: TaskState, ctx: Ctx) -> dict[str, Any]:

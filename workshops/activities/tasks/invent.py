@@ -62,8 +62,14 @@ class Invent(Activity[InventStep, InventState]):
             return Rejected("idea_incomplete", "Write the question and every option.")
         if action.right >= len(options) or len(set(options)) != len(options):
             return Rejected("idea_incomplete", "Mark one right option; the options must differ.")
-        idea = {"seat": seat.id, "question": question, "options": options, "right": action.right,
-                "explanation": explanation, "status": "pending"}
+        idea = {
+            "seat": seat.id,
+            "question": question,
+            "options": options,
+            "right": action.right,
+            "explanation": explanation,
+            "status": "pending",
+        }
         return replace(state, ideas={**state.ideas, f"i{state.next}": idea}, next=state.next + 1)
 
     def host_move(self, step: InventStep, state: InventState, action: Review, ctx: Ctx):
@@ -78,8 +84,10 @@ class Invent(Activity[InventStep, InventState]):
     def host_view(self, step: InventStep, state: InventState, ctx: Ctx) -> dict[str, Any]:
         return {
             "prompt": as_map(step.prompt, ctx.language),
-            "ideas": [self._public(i, idea) | {"nick": ctx.seats[idea["seat"]].nick if idea["seat"] in ctx.seats else ""}
-                      for i, idea in state.ideas.items()],
+            "ideas": [
+                self._public(i, idea) | {"nick": ctx.seats[idea["seat"]].nick if idea["seat"] in ctx.seats else ""}
+                for i, idea in state.ideas.items()
+            ],
         }
 
     def screen_view(self, step: InventStep, state: InventState, ctx: Ctx) -> dict[str, Any]:
@@ -94,7 +102,8 @@ class Invent(Activity[InventStep, InventState]):
         return {"ideas": [self._public(i, idea) for i, idea in state.ideas.items() if idea["seat"] == seat.id]}
 
     def summary(self, step: InventStep, state: InventState, ctx: Ctx) -> dict[str, Any]:
-        return {"ideas": len(state.ideas), "approved": sum(1 for i in state.ideas.values() if i["status"] == "approved")}
+        approved = sum(1 for i in state.ideas.values() if i["status"] == "approved")
+        return {"ideas": len(state.ideas), "approved": approved}
 
 
 def draft_pack(pack_id: str, title: str, ideas: list[dict[str, Any]], language: str = "fi") -> str:

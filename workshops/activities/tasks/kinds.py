@@ -100,8 +100,14 @@ class Scale(TaskKind):
 
     def task(self, step, ctx):
         lang = ctx.language
-        return {"question": as_map(step.question, lang), "min": step.min, "max": step.max, "style": step.style,
-                "low": as_map(step.low, lang), "high": as_map(step.high, lang)}
+        return {
+            "question": as_map(step.question, lang),
+            "min": step.min,
+            "max": step.max,
+            "style": step.style,
+            "low": as_map(step.low, lang),
+            "high": as_map(step.high, lang),
+        }
 
 
 # -- open answer ------------------------------------------------------------------------------
@@ -179,7 +185,8 @@ class Open(TaskKind):
         if action.status == "approved" and shown is None:
             return Rejected("line_empty", "The edited answer is empty.")
         entry = {"status": action.status, "shown": shown if action.status == "approved" else None}
-        return replace(state, extra={**state.extra, "moderation": {**state.extra.get("moderation", {}), action.voter: entry}})
+        moderation = {**state.extra.get("moderation", {}), action.voter: entry}
+        return replace(state, extra={**state.extra, "moderation": moderation})
 
     def approved(self, state: TaskState) -> list[str]:
         moderation = state.extra.get("moderation", {})
@@ -201,8 +208,12 @@ class Open(TaskKind):
         view = super().host_view(step, state, ctx)
         moderation = state.extra.get("moderation", {})
         view["entries"] = [
-            {"voter": v, "text": text, "status": moderation.get(v, {}).get("status", "pending"),
-             "shown": moderation.get(v, {}).get("shown")}
+            {
+                "voter": v,
+                "text": text,
+                "status": moderation.get(v, {}).get("status", "pending"),
+                "shown": moderation.get(v, {}).get("shown"),
+            }
             for v, text in sorted(state.answers.items())
         ]
         return view
@@ -241,7 +252,8 @@ class SortStep(TaskStep):
         for item in items:
             if known and item.category not in known:
                 raise PydanticCustomError(
-                    "unknown_category", "item '{item}' names the unknown category '{id}'; the categories are: {known}",
+                    "unknown_category",
+                    "item '{item}' names the unknown category '{id}'; the categories are: {known}",
                     {"item": item.id, "id": item.category, "known": ", ".join(known)},
                 )
         return items
@@ -269,15 +281,20 @@ class Sort(TaskKind):
 
     def results(self, step, answers, state):
         return {
-            "items": {i.id: {c.id: sum(1 for a in answers if a.get(i.id) == c.id) for c in step.categories}
-                      for i in step.items},
+            "items": {
+                i.id: {c.id: sum(1 for a in answers if a.get(i.id) == c.id) for c in step.categories}
+                for i in step.items
+            },
             "right": sum(1 for a in answers if self.is_right(step, a)),
             "answers": len(answers),
         }
 
     def task(self, step, ctx):
-        return {"question": as_map(step.question, ctx.language), "categories": _items(step.categories, ctx, "text"),
-                "items": _items(step.items, ctx, "text")}
+        return {
+            "question": as_map(step.question, ctx.language),
+            "categories": _items(step.categories, ctx, "text"),
+            "items": _items(step.items, ctx, "text"),
+        }
 
     def solution(self, step, ctx):
         return {"solution": {i.id: i.category for i in step.items}}
@@ -332,8 +349,10 @@ class Order(TaskKind):
     def task(self, step, ctx):
         by_id = {i.id: i for i in step.items}
         order = shown_order(step.id, list(by_id))
-        return {"question": as_map(step.question, ctx.language),
-                "items": [{"id": i, "text": as_map(by_id[i].text, ctx.language)} for i in order]}
+        return {
+            "question": as_map(step.question, ctx.language),
+            "items": [{"id": i, "text": as_map(by_id[i].text, ctx.language)} for i in order],
+        }
 
     def solution(self, step, ctx):
         return {"solution": [i.id for i in step.items]}
@@ -361,7 +380,9 @@ class HotspotStep(TaskStep):
     question: Text
     image: Image = Field(description="The picture (required)")
     spots: list[Spot] = Field(min_length=1, max_length=8)
-    max_taps: int | None = Field(default=None, ge=1, le=12, description="How many taps a pupil has (default: spots + 2)")
+    max_taps: int | None = Field(
+        default=None, ge=1, le=12, description="How many taps a pupil has (default: spots + 2)"
+    )
 
     @field_validator("spots")
     @classmethod
@@ -404,12 +425,19 @@ class Hotspot(TaskKind):
         return {"spots": {s.id: found.get(s.id, 0) for s in step.spots}, "answers": len(answers)}
 
     def task(self, step, ctx):
-        return {"question": as_map(step.question, ctx.language), "max_taps": step.taps_allowed,
-                "spot_count": len(step.spots)}
+        return {
+            "question": as_map(step.question, ctx.language),
+            "max_taps": step.taps_allowed,
+            "spot_count": len(step.spots),
+        }
 
     def solution(self, step, ctx):
-        return {"spots": [{"id": s.id, "label": as_map(s.label, ctx.language), "x": s.x, "y": s.y, "w": s.w, "h": s.h}
-                          for s in step.spots]}
+        return {
+            "spots": [
+                {"id": s.id, "label": as_map(s.label, ctx.language), "x": s.x, "y": s.y, "w": s.w, "h": s.h}
+                for s in step.spots
+            ]
+        }
 
     def pupil_own(self, step, state, seat, ctx):
         own = super().pupil_own(step, state, seat, ctx)
@@ -441,7 +469,9 @@ class ScenarioStep(TaskStep):
     """A story that branches: each choice has a consequence and may lead to another situation."""
 
     kind: Literal["scenario"]
-    nodes: list[Node] = Field(min_length=1, max_length=12, description="The story's situations; the first one starts it")
+    nodes: list[Node] = Field(
+        min_length=1, max_length=12, description="The story's situations; the first one starts it"
+    )
 
     @field_validator("nodes")
     @classmethod
@@ -452,7 +482,8 @@ class ScenarioStep(TaskStep):
             for choice in node.choices:
                 if choice.next is not None and choice.next not in ids:
                     raise PydanticCustomError(
-                        "unknown_node", "choice '{choice}' goes on to the unknown node '{id}'; the nodes are: {known}",
+                        "unknown_node",
+                        "choice '{choice}' goes on to the unknown node '{id}'; the nodes are: {known}",
                         {"choice": choice.id, "id": choice.next, "known": ", ".join(ids)},
                     )
         return nodes
@@ -493,16 +524,27 @@ class Scenario(TaskKind):
 
     def task(self, step, ctx):
         lang = ctx.language
-        return {"nodes": [{"id": n.id, "text": as_map(n.text, lang),
-                           "choices": [{"id": c.id, "text": as_map(c.text, lang)} for c in n.choices]} for n in step.nodes]}
+        return {
+            "nodes": [
+                {
+                    "id": n.id,
+                    "text": as_map(n.text, lang),
+                    "choices": [{"id": c.id, "text": as_map(c.text, lang)} for c in n.choices],
+                }
+                for n in step.nodes
+            ]
+        }
 
     def pupil_own(self, step, state, seat, ctx):
         own = super().pupil_own(step, state, seat, ctx)
         path = own.get("mine") or []
         lang = ctx.language
         own["path"] = [
-            {"node": n, "choice": c,
-             "consequence": as_map(next(b.consequence for b in step.node(n).choices if b.id == c), lang)}
+            {
+                "node": n,
+                "choice": c,
+                "consequence": as_map(next(b.consequence for b in step.node(n).choices if b.id == c), lang),
+            }
             for n, c in path
         ]
         own["at"] = self._at(step, path)

@@ -1,0 +1,1 @@
+"""The live classroom workshop kit: content packs, activities, sessions and the web edge."""
