@@ -61,7 +61,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
                 errors += 1
             else:
                 warnings += 1
-        if result.ok and not args.quiet:
+        if result.ok and result.pack is not None and not args.quiet:
             print(f"ok: {folder}/pack.yaml ({len(result.pack.agenda)} steps)")
     if errors or warnings:
         print(f"{errors} error(s), {warnings} warning(s) in {len(folders)} pack(s)", file=sys.stderr)

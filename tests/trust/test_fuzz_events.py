@@ -42,7 +42,7 @@ from hypothesis import strategies as st
 from pydantic import BaseModel
 
 from workshops.activities import REGISTRY, Rejected
-from workshops.activities.tasks.kinds import Scenario
+from workshops.activities.tasks.scenario import Scenario
 from workshops.packs import load_pack
 from workshops.packs.models import Pack
 from workshops.sessions import actions, rules, views

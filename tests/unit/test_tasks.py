@@ -8,7 +8,8 @@ import pytest
 
 from workshops.activities import Rejected
 from workshops.activities.tasks.invent import draft_pack
-from workshops.activities.tasks.kinds import shown_order, words
+from workshops.activities.tasks.open import words
+from workshops.activities.tasks.order import shown_order
 from workshops.packs import load_pack
 from workshops.sessions import actions, views
 from workshops.sessions import rules as session_rules

@@ -17,7 +17,7 @@ from typing import Any, ClassVar, Generic, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..identity_cache import IdentityCache
-from ..packs.text import Id, Strict, Text
+from .text import Id, Strict, Text
 
 
 class StepBase(Strict):

@@ -9,8 +9,8 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from ..packs.text import Id, Image, Strict, Text, as_map, require_unique_ids
 from .base import ActionModel, Activity, Ctx, OpenCloseReveal, Rejected, Seat, StepBase
+from .text import Id, Image, Strict, Text, as_map, require_unique_ids
 
 
 class Option(Strict):

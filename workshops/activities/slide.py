@@ -6,8 +6,8 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from ..packs.text import Image, Text, as_map
 from .base import Activity, Ctx, StepBase
+from .text import Image, Text, as_map
 
 
 class SlideStep(StepBase):

@@ -18,8 +18,9 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
+from ..activities import REGISTRY
+from ..activities.text import ID_PATTERN, LANGUAGE_NAMES, Id, Image, Text
 from .models import Pack
-from .text import ID_PATTERN, LANGUAGE_NAMES
 from .yamlsafe import MAX_BYTES, Located, Mark, Problem, YamlError, describe, load_yaml, nodes_along
 
 PACK_FILE = "pack.yaml"
@@ -157,8 +158,6 @@ def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
 
 def _type_descriptions() -> set[str | None]:
     """Descriptions that belong to a shared type (Text, Image, Id), not to one field."""
-    from .text import Id, Image, Text
-
     found: set[str | None] = {None}
     for tp in (Id, Image, Text):
         for meta in typing.get_args(tp)[1:]:
@@ -316,8 +315,6 @@ class _Phrase:
             hint = f"did you mean {close[0]!r}? the kinds are" if close else "the kinds are"
             return path, self.located.mark(at), f"unknown step kind {tag!r}; {hint}: {', '.join(kinds)}"
         if kind == "union_tag_not_found":
-            from ..activities import REGISTRY
-
             return path, mark, f"this step has no `kind:`; add `kind:` with one of: {', '.join(REGISTRY)}"
         if kind == "string_type":
             if value is None:

@@ -8,7 +8,7 @@ from pydantic import Field, PrivateAttr, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from ..activities import REGISTRY, StepBase
-from .text import Id, Image, Strict, Text, image_names, require_unique_ids
+from ..activities.text import Id, Image, Strict, Text, image_names, require_unique_ids
 
 if TYPE_CHECKING:
 

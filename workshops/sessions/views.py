@@ -13,8 +13,8 @@ from typing import Any
 
 from ..activities import REGISTRY
 from ..activities.base import team_index
+from ..activities.text import as_map
 from ..identity_cache import IdentityCache
-from ..packs.text import as_map
 from .rules import SessionState
 
 TEAM_COLOURS = ("red", "blue", "green", "yellow", "purple", "orange", "teal", "pink")

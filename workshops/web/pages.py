@@ -28,7 +28,7 @@ from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response as BaseResponse
 
-from ..packs.text import resolve
+from ..activities.text import resolve
 from ..sessions import views
 from ..sessions.journal import JournalError
 from ..sessions.keys import normalise_code

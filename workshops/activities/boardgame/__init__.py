@@ -8,8 +8,8 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import Field
 
 from ...identity_cache import IdentityCache
-from ...packs.text import as_map
 from ..base import ActionModel, Activity, Ctx, Rejected, Seat, timer_due
+from ..text import as_map
 from . import game as rules
 from .config import BoardGameStep, Card
 from .game import Change, GameState, Token, Turn

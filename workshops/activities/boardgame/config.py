@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 from pydantic import AfterValidator, Discriminator, Field, Tag, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from ...packs.text import Id, Image, Strict, Text, require_unique_ids
 from ..base import StepBase
+from ..text import Id, Image, Strict, Text, require_unique_ids
 
 # The ids a board game declares, while its cards are being validated.
 _declared: ContextVar[dict[str, set[str]] | None] = ContextVar("boardgame_ids", default=None)

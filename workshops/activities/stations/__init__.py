@@ -8,8 +8,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
-from ...packs.text import as_map
 from ..base import ActionModel, Activity, Ctx, Rejected, Seat, timer_due
+from ..text import as_map
 from .config import Station, StationsStep
 from .rotation import StationsState, Work, clean_line, rotation, shuffle_orders
 

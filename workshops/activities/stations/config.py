@@ -7,8 +7,8 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from ...packs.text import Id, Image, Strict, Text, require_unique_ids
 from ..base import StepBase
+from ..text import Id, Image, Strict, Text, require_unique_ids
 
 Task = Literal["ways", "line", "rate", "order"]
 

@@ -1,8 +1,14 @@
-"""Task kinds for workshops like Digitutkijat: one module of shared rules, one of kinds, one for inventing."""
+"""Task kinds for workshops like Digitutkijat: the shared rules (base.py) and one module per kind."""
 
+from .hotspot import Hotspot
 from .invent import Invent
-from .kinds import KINDS as _KINDS
+from .open import Open
+from .order import Order
+from .scale import Scale
+from .scenario import Scenario
+from .sort import Sort
+from .truefalse import TrueFalse
 
-KINDS = (*_KINDS, Invent())
+KINDS = (TrueFalse(), Scale(), Open(), Sort(), Order(), Hotspot(), Scenario(), Invent())
 
 __all__ = ["KINDS"]

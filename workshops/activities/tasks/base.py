@@ -8,12 +8,12 @@ and what of its config pupils may see before and after the reveal.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import Field
 
-from ...packs.text import Image, Text, as_map
 from ..base import ActionModel, Activity, Ctx, OpenCloseReveal, Rejected, Seat, StepBase
+from ..text import Image, Text, as_map
 
 
 class TaskStep(StepBase):
@@ -173,3 +173,12 @@ class TaskKind(OpenCloseReveal, Activity[TaskStep, TaskState]):
 
     def summary(self, step: TaskStep, state: TaskState, ctx: Ctx) -> dict[str, Any]:
         return self._revealed(step, state, ctx) | self._progress(step, state, ctx)
+
+
+# An id that refers to an item of the same step (a category, a node, a spot).
+Ref = Annotated[str, Field(max_length=40)]
+
+
+def items_view(items: list[Any], ctx: Ctx, *fields: str) -> list[dict[str, Any]]:
+    """Items as a view shows them: each id with the given text fields in the viewer's language."""
+    return [{"id": i.id, **{f: as_map(getattr(i, f), ctx.language) for f in fields}} for i in items]

@@ -9,9 +9,9 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import Field
 
-from ...packs.text import Text, as_map
 from ..base import ActionModel, Activity, Ctx, Rejected, Seat, StepBase
-from .kinds import clean_text
+from ..text import Text, as_map
+from .open import clean_text
 
 MAX_IDEAS = 5
 

@@ -1,0 +1,99 @@
+"""Find in the picture: taps on a picture, counted against the spots to find."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Literal
+
+from pydantic import Field, field_validator
+
+from ..base import ActionModel, Rejected
+from ..text import Id, Image, Strict, Text, as_map, require_unique_ids
+from .base import TaskKind, TaskStep
+
+
+class Spot(Strict):
+    """A rectangle on the image, in percent of its width and height from the top left corner."""
+
+    id: Id
+    label: Text = Field(description="What the spot gives away, shown at the reveal")
+    x: float = Field(ge=0, le=100)
+    y: float = Field(ge=0, le=100)
+    w: float = Field(gt=0, le=100)
+    h: float = Field(gt=0, le=100)
+
+    def hit(self, tx: float, ty: float, slack: float = 3.0) -> bool:
+        return self.x - slack <= tx <= self.x + self.w + slack and self.y - slack <= ty <= self.y + self.h + slack
+
+
+class HotspotStep(TaskStep):
+    """Tap the places in a picture that give something away (an ad, an edited photo, a fake profile)."""
+
+    kind: Literal["hotspot"]
+    question: Text
+    image: Image = Field(description="The picture (required)")
+    spots: list[Spot] = Field(min_length=1, max_length=8)
+    max_taps: int | None = Field(
+        default=None, ge=1, le=12, description="How many taps a pupil has (default: spots + 2)"
+    )
+
+    @field_validator("spots")
+    @classmethod
+    def _unique_spots(cls, spots: list[Spot]) -> list[Spot]:
+        return require_unique_ids(spots, "spot")
+
+    @property
+    def taps_allowed(self) -> int:
+        return self.max_taps or len(self.spots) + 2
+
+
+class Tap(ActionModel):
+    x: float = Field(ge=0, le=100)
+    y: float = Field(ge=0, le=100)
+
+
+class HotspotAnswer(ActionModel):
+    type: Literal["answer"]
+    taps: list[Tap] = Field(max_length=12)
+
+
+class Hotspot(TaskKind):
+    kind = "hotspot"
+    config = HotspotStep
+    answer = HotspotAnswer
+
+    def accept(self, step, action, previous):
+        if len(action.taps) > step.taps_allowed:
+            return Rejected("too_many_taps", "No more taps left: take one back first.")
+        return [[round(t.x, 1), round(t.y, 1)] for t in action.taps]
+
+    def found(self, step: HotspotStep, taps: list[list[float]]) -> list[str]:
+        return [s.id for s in step.spots if any(s.hit(x, y) for x, y in taps)]
+
+    def is_right(self, step, value):
+        return len(self.found(step, value)) == len(step.spots)
+
+    def results(self, step, answers, state):
+        found = Counter(s for taps in answers for s in self.found(step, taps))
+        return {"spots": {s.id: found.get(s.id, 0) for s in step.spots}, "answers": len(answers)}
+
+    def task(self, step, ctx):
+        return {
+            "question": as_map(step.question, ctx.language),
+            "max_taps": step.taps_allowed,
+            "spot_count": len(step.spots),
+        }
+
+    def solution(self, step, ctx):
+        return {
+            "spots": [
+                {"id": s.id, "label": as_map(s.label, ctx.language), "x": s.x, "y": s.y, "w": s.w, "h": s.h}
+                for s in step.spots
+            ]
+        }
+
+    def pupil_own(self, step, state, seat, ctx):
+        own = super().pupil_own(step, state, seat, ctx)
+        if state.phase == "revealed" and own.get("mine"):
+            own["found"] = self.found(step, own["mine"])
+        return own

@@ -1,0 +1,121 @@
+"""An open answer: a short text, moderated by the facilitator before the projector shows it."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import replace
+from typing import Annotated, Any, Literal
+
+from pydantic import Field
+
+from ..base import ActionModel, Rejected
+from ..text import Text, as_map
+from .base import TaskKind, TaskState, TaskStep
+
+_WORD = re.compile(r"[\w'-]+", re.UNICODE)
+# Small words that would fill a word cloud without saying anything.
+STOPWORDS = set(
+    "ja on ei se että ne mutta tai kun jos niin kuin myös vain voi sen sitä siitä olla oli ovat mä sä me te he "
+    "hän minä sinä joka mitä mikä tää toi vaan kans eli sekä jo vielä nyt sit sitten ja en et emme "
+    "och är inte det att de men eller när om så som också bara kan den vara var jag du vi ni han hon "
+    "the and is not it that a an to of in for or but".split()
+)
+
+
+def words(texts: list[str], top: int = 30) -> list[list[Any]]:
+    counts: Counter[str] = Counter()
+    for text in texts:
+        for word in _WORD.findall(text.lower()):
+            if len(word) > 2 and word not in STOPWORDS and not word.isdigit():
+                counts[word] += 1
+    return [[w, n] for w, n in counts.most_common(top)]
+
+
+def clean_text(text: str, limit: int) -> str | None:
+    import unicodedata
+
+    text = unicodedata.normalize("NFKC", text)
+    text = "".join(ch for ch in text if unicodedata.category(ch)[0] != "C")
+    text = " ".join(text.split())[:limit].strip()
+    return text if any(ch.isalnum() for ch in text) else None
+
+
+class OpenStep(TaskStep):
+    """An open answer. Answers reach the projector only once the facilitator approves them."""
+
+    kind: Literal["open"]
+    question: Text
+    max_length: int = Field(default=140, ge=10, le=300)
+
+
+class OpenAnswer(ActionModel):
+    type: Literal["answer"]
+    text: str = Field(max_length=600)
+
+
+class Moderate(ActionModel):
+    type: Literal["moderate"]
+    voter: Annotated[str, Field(pattern=r"^(p\d{1,6}|t\d{1,2})$")]
+    status: Literal["approved", "hidden"]
+    text: str | None = Field(default=None, max_length=600, description="the answer edited by the facilitator")
+
+
+class Open(TaskKind):
+    kind = "open"
+    config = OpenStep
+    answer = OpenAnswer
+    extra_host_actions = {"moderate": Moderate}
+
+    def accept(self, step, action, previous):
+        text = clean_text(action.text, step.max_length)
+        return text if text is not None else Rejected("line_empty", "Write your answer first.")
+
+    def pupil_move(self, step, state, seat, action, ctx):
+        result = super().pupil_move(step, state, seat, action, ctx)
+        if isinstance(result, Rejected) or result is state:
+            return result
+        voter = self.voter(step, seat)
+        # A changed answer goes back to the facilitator before it can be shown again.
+        moderation = {k: v for k, v in state.extra.get("moderation", {}).items() if k != voter}
+        return replace(result, extra={**result.extra, "moderation": moderation})
+
+    def host_move_extra(self, step, state, action, ctx):
+        if action.type != "moderate" or action.voter not in state.answers:
+            return Rejected("no_line", "There is no such answer.")
+        shown = clean_text(action.text, step.max_length) if action.text is not None else state.answers[action.voter]
+        if action.status == "approved" and shown is None:
+            return Rejected("line_empty", "The edited answer is empty.")
+        entry = {"status": action.status, "shown": shown if action.status == "approved" else None}
+        moderation = {**state.extra.get("moderation", {}), action.voter: entry}
+        return replace(state, extra={**state.extra, "moderation": moderation})
+
+    def approved(self, state: TaskState) -> list[str]:
+        moderation = state.extra.get("moderation", {})
+        return [m["shown"] for v, m in sorted(moderation.items()) if m["status"] == "approved" and v in state.answers]
+
+    def results(self, step, answers, state):
+        shown = self.approved(state)
+        return {"approved": shown, "words": words(shown)}
+
+    def task(self, step, ctx):
+        return {"question": as_map(step.question, ctx.language), "max_length": step.max_length}
+
+    def screen_view(self, step, state, ctx):
+        # The word cloud grows as the facilitator approves answers, before the reveal too.
+        view = super().screen_view(step, state, ctx)
+        return view | {"results": self.results(step, [], state)}
+
+    def host_view(self, step, state, ctx):
+        view = super().host_view(step, state, ctx)
+        moderation = state.extra.get("moderation", {})
+        view["entries"] = [
+            {
+                "voter": v,
+                "text": text,
+                "status": moderation.get(v, {}).get("status", "pending"),
+                "shown": moderation.get(v, {}).get("shown"),
+            }
+            for v, text in sorted(state.answers.items())
+        ]
+        return view

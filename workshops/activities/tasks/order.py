@@ -1,0 +1,69 @@
+"""Put in order: the items dragged into the right order."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Literal
+
+from pydantic import Field, field_validator
+
+from ..base import ActionModel, Rejected
+from ..text import Id, Strict, Text, as_map, require_unique_ids
+from .base import Ref, TaskKind, TaskStep
+
+
+class OrderItem(Strict):
+    id: Id
+    text: Text
+
+
+class OrderStep(TaskStep):
+    """Put 3-8 items in the right order by tapping them in turn."""
+
+    kind: Literal["order"]
+    question: Text
+    items: list[OrderItem] = Field(min_length=3, max_length=8, description="The items in their RIGHT order")
+
+    @field_validator("items")
+    @classmethod
+    def _uniqueitems_view(cls, items: list[OrderItem]) -> list[OrderItem]:
+        return require_unique_ids(items, "item")
+
+
+class OrderAnswer(ActionModel):
+    type: Literal["answer"]
+    items: list[Ref] = Field(max_length=8)
+
+
+def shown_order(step_id: str, ids: list[str]) -> list[str]:
+    """The same scrambled order for every phone and on every replay (derived from the ids, not random)."""
+    keyed = sorted(ids, key=lambda i: hashlib.sha256(f"{step_id}:{i}".encode()).hexdigest())
+    return keyed if keyed != ids else keyed[1:] + keyed[:1]
+
+
+class Order(TaskKind):
+    kind = "order"
+    config = OrderStep
+    answer = OrderAnswer
+
+    def accept(self, step, action, previous):
+        if sorted(action.items) != sorted(i.id for i in step.items):
+            return Rejected("bad_order", "Put every item in the list once.")
+        return list(action.items)
+
+    def is_right(self, step, value):
+        return value == [i.id for i in step.items]
+
+    def results(self, step, answers, state):
+        return {"right": sum(1 for a in answers if self.is_right(step, a)), "answers": len(answers)}
+
+    def task(self, step, ctx):
+        by_id = {i.id: i for i in step.items}
+        order = shown_order(step.id, list(by_id))
+        return {
+            "question": as_map(step.question, ctx.language),
+            "items": [{"id": i, "text": as_map(by_id[i].text, ctx.language)} for i in order],
+        }
+
+    def solution(self, step, ctx):
+        return {"solution": [i.id for i in step.items]}

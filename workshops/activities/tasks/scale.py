@@ -1,0 +1,65 @@
+"""A scale: a question answered with a number between two labelled ends."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_core import PydanticCustomError
+
+from ..base import ActionModel, Rejected
+from ..text import Text, as_map
+from .base import TaskKind, TaskStep
+
+
+class ScaleStep(TaskStep):
+    """How much / how often: a scale of numbers or faces. No right answer."""
+
+    kind: Literal["scale"]
+    question: Text
+    min: int = Field(default=1, ge=0, le=1)
+    max: int = Field(default=5, ge=3, le=10)
+    style: Literal["numbers", "faces"] = Field(default="numbers", description="faces: emoji faces (for 3-5 steps)")
+    low: Text | None = Field(default=None, description="What the smallest value means")
+    high: Text | None = Field(default=None, description="What the biggest value means")
+
+    @model_validator(mode="after")
+    def _faces_fit(self) -> ScaleStep:
+        if self.style == "faces" and self.max - self.min + 1 > 5:
+            raise PydanticCustomError("faces_scale", "a scale of faces has at most 5 steps (e.g. min: 1, max: 5)")
+        return self
+
+
+class ScaleAnswer(ActionModel):
+    type: Literal["answer"]
+    value: int = Field(ge=0, le=10)
+
+
+class Scale(TaskKind):
+    kind = "scale"
+    config = ScaleStep
+    answer = ScaleAnswer
+
+    def accept(self, step, action, previous):
+        if not step.min <= action.value <= step.max:
+            return Rejected("bad_option", "That value is not on the scale.")
+        return action.value
+
+    def results(self, step, answers, state):
+        counts = Counter(answers)
+        return {
+            "counts": [counts.get(v, 0) for v in range(step.min, step.max + 1)],
+            "average": round(sum(answers) / len(answers), 1) if answers else None,
+        }
+
+    def task(self, step, ctx):
+        lang = ctx.language
+        return {
+            "question": as_map(step.question, lang),
+            "min": step.min,
+            "max": step.max,
+            "style": step.style,
+            "low": as_map(step.low, lang),
+            "high": as_map(step.high, lang),
+        }

@@ -1,0 +1,92 @@
+"""Sort into categories: every card into one of the categories."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, field_validator
+from pydantic_core import PydanticCustomError
+
+from ..base import ActionModel, Rejected
+from ..text import Id, Strict, Text, as_map, require_unique_ids
+from .base import Ref, TaskKind, TaskStep, items_view
+
+
+class Category(Strict):
+    id: Id
+    text: Text
+
+
+class SortItem(Strict):
+    id: Id
+    text: Text
+    category: Id = Field(description="The id of the category this item belongs to")
+
+
+class SortStep(TaskStep):
+    """Sort cards into 2-4 categories by tapping (no dragging needed)."""
+
+    kind: Literal["sort"]
+    question: Text
+    categories: list[Category] = Field(min_length=2, max_length=4)
+    items: list[SortItem] = Field(min_length=2, max_length=12)
+
+    @field_validator("categories")
+    @classmethod
+    def _unique_categories(cls, categories: list[Category]) -> list[Category]:
+        return require_unique_ids(categories, "category")
+
+    @field_validator("items")
+    @classmethod
+    def _known_categories(cls, items: list[SortItem], info) -> list[SortItem]:
+        require_unique_ids(items, "item")
+        known = [c.id for c in info.data.get("categories") or []]
+        for item in items:
+            if known and item.category not in known:
+                raise PydanticCustomError(
+                    "unknown_category",
+                    "item '{item}' names the unknown category '{id}'; the categories are: {known}",
+                    {"item": item.id, "id": item.category, "known": ", ".join(known)},
+                )
+        return items
+
+
+class SortAnswer(ActionModel):
+    type: Literal["answer"]
+    placements: dict[Ref, Ref] = Field(max_length=12)
+
+
+class Sort(TaskKind):
+    kind = "sort"
+    config = SortStep
+    answer = SortAnswer
+
+    def accept(self, step, action, previous):
+        items = {i.id for i in step.items}
+        cats = {c.id for c in step.categories}
+        if set(action.placements) != items or not set(action.placements.values()) <= cats:
+            return Rejected("bad_sort", "Put every card in one of the groups.")
+        return dict(sorted(action.placements.items()))
+
+    def is_right(self, step, value):
+        return all(value.get(i.id) == i.category for i in step.items)
+
+    def results(self, step, answers, state):
+        return {
+            "items": {
+                i.id: {c.id: sum(1 for a in answers if a.get(i.id) == c.id) for c in step.categories}
+                for i in step.items
+            },
+            "right": sum(1 for a in answers if self.is_right(step, a)),
+            "answers": len(answers),
+        }
+
+    def task(self, step, ctx):
+        return {
+            "question": as_map(step.question, ctx.language),
+            "categories": items_view(step.categories, ctx, "text"),
+            "items": items_view(step.items, ctx, "text"),
+        }
+
+    def solution(self, step, ctx):
+        return {"solution": {i.id: i.category for i in step.items}}

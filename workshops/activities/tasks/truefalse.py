@@ -1,0 +1,45 @@
+"""True or false: a statement, answered true or false, with an explanation at the reveal."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from ..base import ActionModel
+from ..text import Text, as_map
+from .base import TaskKind, TaskStep
+
+
+class TrueFalseStep(TaskStep):
+    """Totta vai tarua: a statement that is true or false, with an explanation."""
+
+    kind: Literal["truefalse"]
+    statement: Text
+    answer: bool = Field(description="true if the statement is true")
+
+
+class TrueFalseAnswer(ActionModel):
+    type: Literal["answer"]
+    value: bool
+
+
+class TrueFalse(TaskKind):
+    kind = "truefalse"
+    config = TrueFalseStep
+    answer = TrueFalseAnswer
+
+    def accept(self, step, action, previous):
+        return action.value
+
+    def is_right(self, step, value):
+        return value == step.answer
+
+    def results(self, step, answers, state):
+        return {"true": sum(1 for a in answers if a is True), "false": sum(1 for a in answers if a is False)}
+
+    def task(self, step, ctx):
+        return {"statement": as_map(step.statement, ctx.language)}
+
+    def solution(self, step, ctx):
+        return {"answer": step.answer}
