@@ -37,6 +37,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         async_mode=args.async_mode,
         proxy_hops=args.behind_proxy,
         keep_hours=args.keep_hours,
+        allowed_hosts=tuple(args.allow_host),
     )
 
 
@@ -123,6 +124,14 @@ def build_parser() -> argparse.ArgumentParser:
         default=0,
         metavar="N",
         help="the kit runs behind N reverse proxies: trust their X-Forwarded-For/-Proto/-Host headers",
+    )
+    serve.add_argument(
+        "--allow-host",
+        action="append",
+        metavar="NAME",
+        default=[],
+        help="another host name this kit answers to, besides loopback, its own addresses, its host name and the "
+        "--public-url host (may be given more than once)",
     )
     serve.add_argument(
         "--keep-hours",

@@ -197,6 +197,7 @@ def serve(
     async_mode: str = "eventlet",
     proxy_hops: int = 0,
     keep_hours: float | None = None,
+    allowed_hosts: tuple[str, ...] = (),
 ) -> int:
     if proxy_hops and not password:
         # Behind a proxy every request looks like it comes from the proxy, often 127.0.0.1, and
@@ -245,6 +246,7 @@ def serve(
         "PUBLIC_URL": public_url,
         "FACILITATOR_PASSWORD": password,
         "PROXY_HOPS": proxy_hops,
+        "ALLOWED_HOSTS": allowed_hosts,
     }
     if keep_hours is not None:
         settings["RETENTION_HOURS"] = keep_hours

@@ -324,6 +324,14 @@ def test_the_public_url_host_is_accepted(make_server):
     assert bad.status_code == 400
 
 
+def test_another_host_name_can_be_allowed(make_server):
+    server = make_server(args=("--allow-host", "kit.koulu.fi"))
+    port = server.port
+    assert requests.get(server.url + "/join", headers={"Host": f"kit.koulu.fi:{port}"}, timeout=5).status_code == 200
+    refused = requests.get(server.url + "/join", headers={"Host": f"evil.example:{port}"}, timeout=5)
+    assert refused.status_code == 400 and "--allow-host" in refused.text and "Tuntematon osoite" in refused.text
+
+
 # -- 7. redirects ---------------------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     "target, expected",

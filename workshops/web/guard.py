@@ -167,7 +167,11 @@ class HostCheck:
                 host = forwarded[-self.hops]
         if self.allowed(host):
             return self.app(environ, start_response)
-        body = b"Unknown host name. Open the address the kit printed when it started.\n"
+        body = (
+            "Tuntematon osoite. Avaa osoite, jonka työpajapakki näytti käynnistyessään.\n"
+            "Unknown host name. Open the address the kit printed when it started"
+            " (or start it with --allow-host NAME).\n"
+        ).encode()
         start_response(
             "400 Bad Request",
             [
