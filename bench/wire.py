@@ -30,11 +30,10 @@ def class_views(pupils: int) -> dict[str, dict[str, Any]]:
     """The four views of a class in Arjen valinnat, split into teams, one round dealt."""
     from workshops.app import create_app
     from workshops.sessions import views
-    from workshops.web.live import _host_view
 
     app = create_app({"DATA_DIR": tempfile.mkdtemp(prefix="bench-wire-"), "TIMER_LOOP": False, "TESTING": True})
-    manager = app.extensions["workshops"]["manager"]
-    live = manager.create(app.extensions["workshops"]["library"].get("arjen-valinnat"))
+    manager = app.extensions["workshops"].manager
+    live = manager.create(app.extensions["workshops"].library.get("arjen-valinnat"))
     for _ in range(pupils):
         manager.join(live)
     manager.submit(live, "host", {"type": "teams", "count": 4})
@@ -43,8 +42,7 @@ def class_views(pupils: int) -> dict[str, dict[str, Any]]:
     step_id = live.state.pack.agenda[step].id
     for command in ("start", "deal"):
         manager.submit(live, "host", {"type": "act", "step": step_id, "action": {"type": command}})
-    with app.app_context():
-        host = _host_view(live)
+    host = app.extensions["workshops"].fanout.host_view(live)
     state = live.state
     return {
         "host_view": host,

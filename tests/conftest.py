@@ -73,7 +73,7 @@ class Classroom:
         resp = self.http.post("/sessions", data={"pack": pack_id}, headers=ORIGIN)
         assert resp.status_code == 302, resp.data
         self.code = re.search(r"/host/(\w+)", resp.headers["Location"]).group(1)
-        self.manager = app.extensions["workshops"]["manager"]
+        self.manager = app.extensions["workshops"].manager
         self.live = self.manager.get(self.code)
         self.host_key = self.manager.keys.host_key(self.live.id)
         self.screen_key = self.manager.keys.screen_key(self.live.id)

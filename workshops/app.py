@@ -164,9 +164,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         logging.getLogger(__name__).info("deleted %d session(s) past the retention time", len(purged))
     if recovered:
         logging.getLogger(__name__).info("recovered %d session(s) from the journal", recovered)
-    app.extensions["workshops"] = {"library": library, "manager": manager, "journal": journal}
-
     from .web import register
 
-    register(app)
+    register(app, library, manager, journal)
     return app

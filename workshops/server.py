@@ -273,7 +273,7 @@ def serve(
             file=sys.stderr,
         )
         return 2
-    journal = app.extensions["workshops"]["journal"]
+    journal = app.extensions["workshops"].journal
     _stop_on_sigterm(journal, log)
     tune_gc()
     local = (

@@ -67,7 +67,7 @@ def test_whole_game(pack_room: Classroom, make_app):
             # The server restarts mid-vote: the game and every vote are replayed.
             state = room.live.state
             room.app = make_app(**config)
-            room.manager = room.app.extensions["workshops"]["manager"]
+            room.manager = room.app.extensions["workshops"].manager
             room.live = room.manager.get(room.code)
             assert room.live.state == state
             host = room.connect("host", key=room.host_key)

@@ -59,7 +59,7 @@ def test_a_retried_no_op_never_overwrites_a_newer_vote_even_after_a_restart(make
     assert room.live.state.activities["fiilis"].votes["p1"] == ("pirtea",)
 
     restarted = make_app()  # the same data dir: a new process after kill -9
-    live = restarted.extensions["workshops"]["manager"].get(room.code)
+    live = restarted.extensions["workshops"].manager.get(room.code)
     room.app = restarted
     back = room.connect("pupil", token=pupil.token)
     assert _vote(back, "ok", "a2").get("duplicate") is True

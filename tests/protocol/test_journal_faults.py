@@ -58,7 +58,7 @@ def test_torn_record_is_skipped_and_the_rest_replays(make_app, tmp_path, caplog)
     with caplog.at_level("WARNING"):
         restarted = make_app()
     assert any("skipped 1 unreadable journal record" in r.getMessage() for r in caplog.records)
-    live = restarted.extensions["workshops"]["manager"].get(room.code)
+    live = restarted.extensions["workshops"].manager.get(room.code)
     assert live.state.step == 1
     votes = live.state.activities["fiilis"].votes
     assert votes == {"p1": ("ok",)}  # the torn vote is gone, everything before it is intact
@@ -68,7 +68,7 @@ def test_torn_record_is_skipped_and_the_rest_replays(make_app, tmp_path, caplog)
     vote = {"type": "vote", "options": ["pirtea"]}
     assert act(pupil, "pupil", {"type": "act", "step": "fiilis", "action": vote})["ok"]
     assert act(room.connect("host", key=room.host_key), "host", {"type": "goto", "step": 2, "expect": 1})["ok"]
-    again = make_app().extensions["workshops"]["manager"].get(room.code)
+    again = make_app().extensions["workshops"].manager.get(room.code)
     assert again.state.step == 2 and again.state.activities["fiilis"].votes["p2"] == ("pirtea",)
 
 
@@ -77,9 +77,9 @@ def test_session_data_is_deleted_after_the_retention_time(make_app, clock, tmp_p
     room = Classroom(app)
     act(room.host(), "host", {"type": "goto", "step": 1, "expect": -1})
     clock.advance(23 * 3600)
-    assert make_app(RETENTION_HOURS=24).extensions["workshops"]["manager"].get(room.code) is not None
+    assert make_app(RETENTION_HOURS=24).extensions["workshops"].manager.get(room.code) is not None
     clock.advance(2 * 3600)
-    assert make_app(RETENTION_HOURS=24).extensions["workshops"]["manager"].get(room.code) is None
+    assert make_app(RETENTION_HOURS=24).extensions["workshops"].manager.get(room.code) is None
     db = sqlite3.connect(tmp_path / "data" / "journal.sqlite3")
     assert db.execute("SELECT count(*) FROM actions").fetchone()[0] == 0
     assert db.execute("SELECT count(*) FROM sessions").fetchone()[0] == 0

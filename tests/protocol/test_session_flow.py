@@ -263,7 +263,7 @@ def test_restart_replays_the_journal(make_app):
     own_before = [last(p, "own_view") for p in pupils]
 
     second = make_app()  # a new process on the same data dir
-    manager = second.extensions["workshops"]["manager"]
+    manager = second.extensions["workshops"].manager
     live = manager.get(room.code)
     assert live is not None and live.state == before
     room.app = second

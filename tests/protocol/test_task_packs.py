@@ -53,7 +53,7 @@ def payload(kind: str, task: dict, own: dict, n: int) -> dict | None:
 def test_every_step_with_teams_and_individuals(pack_room: Classroom):
     room = pack_room
     # This test presses buttons far faster than a facilitator can (22 steps in a second).
-    room.app.extensions["workshops"]["limits"]["events"].rate = 1000
+    room.app.extensions["workshops"].limits.events.rate = 1000
     host, screen = room.host(), room.screen()
     pupils = [room.pupil() for _ in range(6)]
     assert act(host, "host", {"type": "teams", "count": 2})["ok"]

@@ -5,6 +5,10 @@ from __future__ import annotations
 from flask import Flask, Response, request
 
 from ..extensions import socketio
+from ..packs import PackLibrary
+from ..sessions.fanout import Fanout
+from ..sessions.journal import Journal
+from ..sessions.manager import SessionManager
 
 # The pages load nothing from any other host; inline scripts are not needed either.
 CSP = (
@@ -27,23 +31,29 @@ def _security_headers(resp: Response) -> Response:
     return resp
 
 
-def register(app: Flask) -> None:
+def register(app: Flask, library: PackLibrary, manager: SessionManager, journal: Journal) -> None:
+    """Bind the edge to a freshly made app: limits, the fanout of views, pages, handlers, timers."""
     from . import assets, handshakes, live
+    from .context import Kit, Limits
     from .guard import Guesses, Logins, RateLimiter
     from .pages import bp
 
     cfg = app.config
     per_address = cfg["JOIN_MISSES_PER_ADDRESS_PER_MINUTE"] or (300 if cfg.get("PROXY_HOPS") else 20)
-    app.extensions["workshops"]["limits"] = {
-        # wrong join codes and keys, per browser and per address
-        "misses": Guesses(cfg["JOIN_MISSES_PER_MINUTE"], per_address),
-        # wrong facilitator passwords, per address and in all
-        "logins": Logins(cfg["LOGIN_FAILURES_PER_MINUTE"], cfg["LOGIN_FAILURES_TOTAL_PER_MINUTE"]),
-        # new seats, per session: a class joins within a minute, a script is slowed down
-        "joins": RateLimiter(rate=cfg["JOINS_PER_SECOND"], burst=cfg["JOIN_BURST"]),
-        # events, per socket
-        "events": RateLimiter(rate=cfg["EVENTS_PER_SECOND"], burst=cfg["EVENT_BURST"]),
-    }
+    limits = Limits(
+        misses=Guesses(cfg["JOIN_MISSES_PER_MINUTE"], per_address),
+        logins=Logins(cfg["LOGIN_FAILURES_PER_MINUTE"], cfg["LOGIN_FAILURES_TOTAL_PER_MINUTE"]),
+        joins=RateLimiter(rate=cfg["JOINS_PER_SECOND"], burst=cfg["JOIN_BURST"]),
+        events=RateLimiter(rate=cfg["EVENTS_PER_SECOND"], burst=cfg["EVENT_BURST"]),
+    )
+    fanout = Fanout(
+        emit=lambda event, data, to: socketio.emit(event, data, to=to),
+        disconnect=lambda sid: socketio.server.disconnect(sid, namespace="/"),
+        start_task=socketio.start_background_task,
+        sleep=socketio.sleep,
+        coalesce_seconds=cfg["VIEW_COALESCE_SECONDS"],
+    )
+    app.extensions["workshops"] = Kit(library, manager, journal, limits, fanout)
     live.register_actions(socketio.server)
     app.register_blueprint(bp)
     assets.init_app(app)

@@ -1,15 +1,12 @@
-"""Socket.IO handlers: authenticate, rate-limit, validate, hand to the manager, emit views.
+"""Socket.IO handlers: authenticate, rate-limit, validate, hand to the manager, send views.
 
-Rooms per session: `<code>:host`, `<code>:screen`, `<code>:pupils` and one per
-seat `<code>:<seat>`, so a vote costs a message to its voter, the host and the
-projector, not one to every phone.
+Which views go to whom, the client registry and the coalescing live in
+sessions/fanout.py, with Socket.IO's emit passed in; this module only speaks Socket.IO.
 """
 
 from __future__ import annotations
 
 import logging
-import time
-from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
@@ -18,24 +15,17 @@ from flask_socketio import ConnectionRefusedError, join_room
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..extensions import socketio
-from ..sessions import views
+from ..sessions.fanout import Client, Fanout, room
 from ..sessions.keys import normalise_code
 from ..sessions.manager import Live, Outcome
-from .context import manager
+from .context import kit, manager
 from .guard import CLIENT_COOKIE, NO_SESSION, RateLimiter, client_address, log_failure
 
 log = logging.getLogger(__name__)
 
 
 def _events() -> RateLimiter:
-    return current_app.extensions["workshops"]["limits"]["events"]
-
-
-@dataclass(frozen=True)
-class Client:
-    code: str
-    role: str  # host | screen | pupil
-    seat: str | None = None
+    return kit().limits.events
 
 
 class Auth(BaseModel):
@@ -60,7 +50,7 @@ def _sid() -> str:
 
 
 def _clients() -> dict[str, Client]:
-    return current_app.extensions["workshops"].setdefault("clients", {})
+    return kit().fanout.clients
 
 
 def _error(code: str, message: str, rev: int | None = None) -> dict[str, Any]:
@@ -70,144 +60,23 @@ def _error(code: str, message: str, rev: int | None = None) -> dict[str, Any]:
     return out
 
 
-# -- views out ------------------------------------------------------------------
-def _stamped(view: dict[str, Any]) -> dict[str, Any]:
-    # The server's clock, so phones with a drifting clock show the right countdown.
-    view["server_time"] = time.time()
-    return view
-
-
-@dataclass
-class Sent:
-    """What the edge remembers of one session's outgoing views, to send and build less.
-
-    Only the latest of each: a session's views are asked for its current state (a reconnect
-    storm asks for the shared pupil view N times), and keeping older ones would keep their
-    states, with every pupil in them, alive.
-    """
-
-    last_common: dict[str, Any] | None = None  # the shared pupil view last sent, without rev
-    pending: bool | None = None  # a coalesced console update is due (True: with the projector)
-    common: tuple[Any, dict[str, Any]] | None = None  # (state, its shared pupil view)
-    # (pupils, presence, the console's pupil list): it changes with pupils, not with answers
-    host_pupils: tuple[Any, int, list[dict[str, Any]]] | None = None
-
-
-def _sent(live: Live) -> Sent:
-    return current_app.extensions["workshops"].setdefault("sent", {}).setdefault(live.code, Sent())
-
-
-def _host_view(live: Live) -> dict[str, Any]:
-    sent = _sent(live)
-    pupils, presence = live.state.pupils, live.presence
-    if sent.host_pupils is None or sent.host_pupils[0] is not pupils or sent.host_pupils[1] != presence:
-        sent.host_pupils = (pupils, presence, views.host_pupils(live.state, live.online))
-    view = views.host_view(live.state, live.online, sent.host_pupils[2])
-    view["journal_failed"] = live.journal_failed
-    return _stamped(view)
-
-
-def send_full(live: Live, client: Client, to: str) -> None:
-    """Send a client everything its role sees: on connect and after a refusal."""
-    if client.role == "host":
-        socketio.emit("host_view", _host_view(live), to=to)
-    elif client.role == "screen":
-        socketio.emit("screen_view", _stamped(views.screen_view(live.state)), to=to)
-    else:
-        assert client.seat is not None  # a pupil's client always has its seat
-        socketio.emit("pupil_view", _stamped(dict(_common(live))), to=to)
-        socketio.emit("own_view", _stamped(views.pupil_own(live.state, client.seat)), to=to)
-
-
-def _common(live: Live) -> dict[str, Any]:
-    """The view all pupils share, built once per state."""
-    sent, state = _sent(live), live.state
-    if sent.common is None or sent.common[0] is not state:
-        sent.common = (state, views.pupil_common(state))
-    return sent.common[1]
-
-
-def _drop_seat(code: str, seat: str) -> None:
-    """Close the sockets of a removed pupil: the kick holds on the server."""
-    for sid, client in list(_clients().items()):
-        if client.code == code and client.seat == seat:
-            socketio.server.disconnect(sid, namespace="/")
+# -- views out (the fanout decides who gets what; see sessions/fanout.py) -------------
+def _fanout() -> Fanout:
+    return kit().fanout
 
 
 def broadcast(live: Live, outcome: Outcome, urgent: bool = False) -> None:
-    """Send each role the views an accepted action changed.
-
-    `urgent`: the facilitator's own command (or a timer): their console and the projector
-    follow at once, not at the end of a coalescing window; pupils' answers may wait.
-    """
-    if not outcome.ok or not outcome.changed or live.deleted:
-        return
-    state = live.state
-    code = live.code
-    if urgent:
-        _emit_room_views(live, screen=True)
-    else:
-        _send_room_views(live)
-    common = _common(live)
-    seen = {k: v for k, v in common.items() if k != "rev"}  # compared as values: no encoding per answer
-    sent = _sent(live)
-    if sent.last_common != seen:
-        sent.last_common = seen
-        socketio.emit("pupil_view", _stamped(dict(common)), to=f"{code}:pupils")
-    seats = state.pupils.keys() if outcome.affected is None else outcome.affected
-    for seat in seats:
-        socketio.emit("own_view", _stamped(views.pupil_own(state, seat)), to=f"{code}:{seat}")
-        if outcome.affected is None and state.pupils[seat].kicked:
-            _drop_seat(code, seat)
+    """Send each role the views an accepted action changed (see Fanout.broadcast)."""
+    _fanout().broadcast(live, outcome, urgent)
 
 
 def close_session(live: Live) -> None:
     """Tell every page of an erased session so, and close their connections."""
-    for room in ("host", "screen", "pupils"):
-        socketio.emit("session_deleted", {}, to=f"{live.code}:{room}")
-    for sid, client in list(_clients().items()):
-        if client.code == live.code:
-            _clients().pop(sid, None)
-            socketio.server.disconnect(sid, namespace="/")
-    current_app.extensions["workshops"].get("sent", {}).pop(live.code, None)
+    _fanout().close_session(live)
 
 
 def presence_changed(live: Live) -> None:
-    _send_room_views(live, screen=False)
-
-
-def _emit_room_views(live: Live, screen: bool) -> None:
-    socketio.emit("host_view", _host_view(live), to=f"{live.code}:host")
-    if screen:
-        socketio.emit("screen_view", _stamped(views.screen_view(live.state)), to=f"{live.code}:screen")
-
-
-def _send_room_views(live: Live, screen: bool = True) -> None:
-    """Send the facilitator's and the projector's views, at most once per coalescing window.
-
-    Their views list every pupil: rebuilt on each of 2,000 simultaneous votes they would
-    cost O(N²). Within the window the changes pile up and one view carries them all.
-    """
-    window = current_app.config["VIEW_COALESCE_SECONDS"]
-    if window <= 0:
-        _emit_room_views(live, screen)
-        return
-    sent = _sent(live)
-    if sent.pending is not None:
-        sent.pending = sent.pending or screen
-        return
-    sent.pending = screen
-    # The app itself, not the context-bound proxy: the flush runs after this context ends.
-    app = current_app._get_current_object()  # type: ignore[attr-defined]  # Flask types the proxy as the app
-
-    def flush() -> None:
-        socketio.sleep(window)
-        with app.app_context():
-            with_screen, sent.pending = sent.pending is not False, None
-            if not live.deleted:
-                _emit_room_views(live, with_screen)
-
-    socketio.start_background_task(flush)
+    _fanout().presence_changed(live)
 
 
 # -- connect / disconnect ----------------------------------------------------------
@@ -237,7 +106,7 @@ def on_connect(auth: Any = None):
     if live is None or not valid:
         # A guess, like a wrong code on the join page, and from the same budget.
         who = client_address(request.environ, int(current_app.config.get("PROXY_HOPS") or 0))
-        guesses = current_app.extensions["workshops"]["limits"]["misses"]
+        guesses = kit().limits.misses
         browser = request.cookies.get(CLIENT_COOKIE)
         if guesses.blocked(who, browser):
             raise _refusal("rate_limited", "Too many tries. Wait a minute.")
@@ -245,10 +114,10 @@ def on_connect(auth: Any = None):
         raise _refusal("not_found", "No workshop with that code, or the link is old.")
     if creds.role == "host":
         client = Client(live.code, "host")
-        join_room(f"{live.code}:host")
+        join_room(room(live.code, "host"))
     elif creds.role == "screen":
         client = Client(live.code, "screen")
-        join_room(f"{live.code}:screen")
+        join_room(room(live.code, "screen"))
     else:
         assert seat is not None  # `valid` holds only for a token that names a seat
         pupil = live.state.pupils[seat]
@@ -257,12 +126,12 @@ def on_connect(auth: Any = None):
         client = Client(live.code, "pupil", seat)
         if not _events().allow(_bucket(client, _sid()), cost=3):  # a connect sends full views: it costs more
             raise _refusal("rate_limited", "Slow down a little and try again.")
-        join_room(f"{live.code}:pupils")
-        join_room(f"{live.code}:{seat}")
+        join_room(room(live.code, "pupils"))
+        join_room(room(live.code, seat))
         manager().connected(live, seat)
         presence_changed(live)
     _clients()[_sid()] = client
-    send_full(live, client, _sid())
+    _fanout().send_full(live, client, _sid())
     return True
 
 
@@ -312,7 +181,7 @@ def _handle(role: str, sid: str, data: Any) -> dict[str, Any]:
         if outcome.error == "not_saved":
             presence_changed(live)
         if outcome.error in ("stale", "not_current"):
-            send_full(live, client, sid)
+            _fanout().send_full(live, client, sid)
         if outcome.error == "not_in_session":
             socketio.server.disconnect(sid, namespace="/")
     return outcome.ack()

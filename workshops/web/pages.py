@@ -32,7 +32,7 @@ from ..activities.text import resolve
 from ..sessions import views
 from ..sessions.journal import JournalError
 from ..sessions.keys import normalise_code
-from .context import join_url, library, manager, public_base
+from .context import join_url, kit, library, manager, public_base
 from .guard import CLIENT_COOKIE, NO_SESSION, is_local, log_failure, safe_next
 from .live import broadcast, close_session
 from .qr import qr_svg
@@ -44,7 +44,7 @@ _MEDIA_MAX_AGE = 3600  # seconds a browser keeps a pack's image
 
 
 def _limiter(name: str) -> Any:
-    return current_app.extensions["workshops"]["limits"][name]
+    return getattr(kit().limits, name)
 
 
 def _password_mark(password: str) -> str:
