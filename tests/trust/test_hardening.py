@@ -12,7 +12,6 @@ import resource
 import secrets
 import socket
 import subprocess
-import sys
 import threading
 import time
 
@@ -20,7 +19,7 @@ import pytest
 import requests
 import websocket
 
-from .conftest import ROOT, Client, Room, free_port, wait_until
+from .conftest import ROOT, Client, Room, ServerProcess, wait_until
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 HOSTED = ("--password", "sala-sana", "--behind-proxy", "1")
@@ -196,27 +195,8 @@ def test_socket_connects_with_wrong_codes_count_as_guesses(server, rooms, networ
 
 # -- 4. --behind-proxy needs a password ------------------------------------------------------------------------
 def test_behind_proxy_without_a_password_does_not_start(tmp_path):
-    port = free_port()
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "workshops.cli",
-            "serve",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--data-dir",
-            str(tmp_path / "d"),
-            "--behind-proxy",
-            "1",
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=30,
-    )
+    command = ServerProcess(tmp_path, args=("--behind-proxy", "1")).command()
+    proc = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=30)
     assert proc.returncode == 2
     assert "--password" in proc.stderr and "running" not in proc.stdout.lower()
 
