@@ -230,24 +230,32 @@ def _keyed_page(code: str, role: str):
     return (live, key), None
 
 
+def _keyed_template(template: str, live, role: str, key: str, **context) -> BaseResponse:
+    """A console or projector page: it carries its key, so no cache may keep it."""
+    page = render_template(
+        template,
+        code=live.code,
+        auth={"code": live.code, "role": role, "key": key},
+        join_url=join_url(live.code),
+        strings=ui_strings(),
+        **context,
+    )
+    return _no_store(make_response(page))
+
+
 @bp.get("/host/<code>")
 def host(code: str):
     found, response = _keyed_page(code, "host")
     if response is not None:
         return response
     live, key = found
-    return _no_store(
-        make_response(
-            render_template(
-                "host.html",
-                code=live.code,
-                auth={"code": live.code, "role": "host", "key": key},
-                join_url=join_url(live.code),
-                screen_url=url_for("pages.screen", code=live.code, k=manager().keys.screen_key(live.id)),
-                retention_hours=f"{current_app.config['RETENTION_HOURS']:g}",
-                strings=ui_strings(),
-            )
-        )
+    return _keyed_template(
+        "host.html",
+        live,
+        "host",
+        key,
+        screen_url=url_for("pages.screen", code=live.code, k=manager().keys.screen_key(live.id)),
+        retention_hours=f"{current_app.config['RETENTION_HOURS']:g}",
     )
 
 
@@ -257,18 +265,7 @@ def screen(code: str):
     if response is not None:
         return response
     live, key = found
-    return _no_store(
-        make_response(
-            render_template(
-                "screen.html",
-                code=live.code,
-                auth={"code": live.code, "role": "screen", "key": key},
-                join_url=join_url(live.code),
-                join_host=urlsplit(join_url(live.code)).netloc,
-                strings=ui_strings(),
-            )
-        )
-    )
+    return _keyed_template("screen.html", live, "screen", key, join_host=urlsplit(join_url(live.code)).netloc)
 
 
 @bp.get("/join")
