@@ -173,3 +173,14 @@ ERRORS: dict[str, ErrorCode] = {
     "too_many_ideas": ErrorCode((ACK,), "A pupil sends at most five ideas per step."),
     "no_idea": ErrorCode((ACK,), "`review`: no idea with that id."),
 }
+
+
+def every_error() -> dict[str, ErrorCode]:
+    """The kit's codes and those the activity kinds declare (`errors` in each kind's module)."""
+    from .activities import KIND_ERRORS  # the kinds' rules import nothing from here
+
+    kinds = {code: ErrorCode((ACK,), error.meaning) for code, error in KIND_ERRORS.items()}
+    clash = sorted(set(kinds) & set(ERRORS))
+    if clash:
+        raise TypeError(f"kinds redeclare the kit's own error codes: {clash}")
+    return ERRORS | kinds

@@ -24,7 +24,7 @@ from pydantic import BaseModel
 
 from .activities import REGISTRY
 from .config import PROJECT_ROOT
-from .errors import ERRORS
+from .errors import every_error
 from .sessions import actions
 
 DOC = PROJECT_ROOT / "docs" / "protocol.md"
@@ -143,9 +143,8 @@ def activity_actions() -> str:
 
 def errors() -> str:
     names = {"ack": "ack", "connect": "`connect_error`", "join": "join (HTTP)"}
-    rows = [
-        (f"`{code}`", ", ".join(names[w] for w in entry.where), entry.meaning) for code, entry in sorted(ERRORS.items())
-    ]
+    table = sorted(every_error().items())
+    rows = [(f"`{code}`", ", ".join(names[w] for w in entry.where), entry.meaning) for code, entry in table]
     return "\n".join(_table(rows, ("code", "answered in", "meaning"))) + "\n"
 
 

@@ -234,11 +234,14 @@ def test_export_of_invented_exercises_is_a_pack_that_checks(make_app, tmp_path):
     assert act(pupil, "pupil", {"type": "act", "step": "keksi", "action": idea})["ok"]
     http = room.app.test_client()
     http.get(f"/host/{room.code}?k={room.host_key}")
-    assert http.get(f"/export/{room.code}/keksi.yaml").status_code == 404  # nothing approved yet
+    assert http.get(f"/export/{room.code}/keksi").status_code == 404  # nothing approved yet
     approve = {"type": "review", "idea": "i1", "status": "approved"}
     act(host, "host", {"type": "act", "step": "keksi", "action": approve})
-    resp = http.get(f"/export/{room.code}/keksi.yaml")
+    resp = http.get(f"/export/{room.code}/keksi")
     assert resp.status_code == 200 and "attachment" in resp.headers["Content-Disposition"]
+    assert resp.data.decode().startswith("# Tallenna")  # the draft speaks the pack's language
+    first = room.live.state.pack.agenda[0].id
+    assert http.get(f"/export/{room.code}/{first}").status_code == 404  # a kind with nothing to download
     pack_id = pyyaml.safe_load(resp.data)["id"]
     folder = tmp_path / "saved" / pack_id
     folder.mkdir(parents=True)
@@ -246,4 +249,4 @@ def test_export_of_invented_exercises_is_a_pack_that_checks(make_app, tmp_path):
     result = load_pack(folder)
     assert result.ok, [p.format() for p in result.problems]
     assert result.pack.agenda[0].question == "Onko jokainen kuva totta?"
-    assert room.app.test_client().get(f"/export/{room.code}/keksi.yaml").status_code == 404  # the key is needed
+    assert room.app.test_client().get(f"/export/{room.code}/keksi").status_code == 404  # the key is needed

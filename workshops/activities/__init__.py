@@ -1,19 +1,66 @@
-"""The registry of activity kinds: the one place a new kind is added."""
+"""The registry of activity kinds: the one place a new kind is added.
+
+Everything else that differs by kind (the pack schema, the page strings, the error table,
+`workshops check`'s wording, the download route, the tests' moves) is read from here.
+"""
 
 from __future__ import annotations
 
-from .base import Activity, Ctx, Rejected, Seat, StepBase
+from collections.abc import Mapping
+from typing import TypeVar
+
+from .base import Activity, AuthorCheck, Ctx, Download, KindError, Rejected, Says, Seat, StepBase
 from .boardgame import BoardGame
 from .choice import Choice
 from .slide import Slide
 from .stations import Stations
 from .tasks import KINDS as TASK_KINDS
 
-REGISTRY: dict[str, Activity] = {a.kind: a for a in (Slide(), Choice(), BoardGame(), Stations(), *TASK_KINDS)}
+_KINDS: tuple[Activity, ...] = (Slide(), Choice(), BoardGame(), Stations(), *TASK_KINDS)
+REGISTRY: dict[str, Activity] = {a.kind: a for a in _KINDS}
+
+T = TypeVar("T")
+
+
+def _gather(table: str) -> dict[str, T]:
+    """One kind-declared table over the registry; two kinds may share an entry only if it is the same."""
+    merged: dict[str, T] = {}
+    owner: dict[str, str] = {}
+    for kind, activity in REGISTRY.items():
+        entries: Mapping[str, T] = getattr(activity, table)
+        for key, value in entries.items():
+            if key in merged and merged[key] != value:
+                raise TypeError(f"kinds {owner[key]!r} and {kind!r} both declare {table}[{key!r}] differently")
+            merged.setdefault(key, value)
+            owner.setdefault(key, kind)
+    return merged
+
+
+#: UI texts of every kind, by key
+KIND_STRINGS: dict[str, Says] = _gather("strings")
+#: refusal codes of every kind, by code
+KIND_ERRORS: dict[str, KindError] = _gather("errors")
+#: `workshops check`'s wording of the kinds' own config checks, by error type
+AUTHOR_CHECKS: dict[str, AuthorCheck] = _gather("author_checks")
 
 
 def activity_for(kind: str) -> Activity:
     return REGISTRY[kind]
 
 
-__all__ = ["REGISTRY", "Activity", "Ctx", "Rejected", "Seat", "StepBase", "activity_for"]
+__all__ = [
+    "AUTHOR_CHECKS",
+    "KIND_ERRORS",
+    "KIND_STRINGS",
+    "REGISTRY",
+    "Activity",
+    "AuthorCheck",
+    "Ctx",
+    "Download",
+    "KindError",
+    "Rejected",
+    "Says",
+    "Seat",
+    "StepBase",
+    "activity_for",
+]

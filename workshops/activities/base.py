@@ -9,7 +9,7 @@ role. Nothing here may touch Flask, Socket.IO, the clock or the disk.
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Any, ClassVar, Generic, Literal, TypeVar
@@ -102,6 +102,50 @@ def team_index(seats: Mapping[str, Seat]) -> dict[str | None, tuple[str, ...]]:
     return _TEAMS.get((seats,), build)
 
 
+# -- what a kind declares besides its rules ------------------------------------------------------
+@dataclass(frozen=True)
+class Says:
+    """A UI text in the kit's three languages: the kind's author writes all three."""
+
+    en: str
+    fi: str
+    sv: str
+
+    def get(self, lang: str) -> str:
+        return {"fi": self.fi, "sv": self.sv}.get(lang, self.en)
+
+
+@dataclass(frozen=True)
+class KindError:
+    """A refusal code only this kind answers with (acks of `act`): what it means, what a user reads."""
+
+    meaning: str  # for docs/protocol.md, in English
+    says: Says  # the pupil's or facilitator's text (`err_<code>` in the page strings)
+
+
+@dataclass(frozen=True)
+class AuthorCheck:
+    """How `workshops check` words one of the config model's own checks (a PydanticCustomError type).
+
+    `at` is the key of the failing step or item the message points at (its key's position, or
+    its value's with `value=True`); `say` gets that step or item as read from the YAML and
+    returns what to write instead.
+    """
+
+    at: str
+    say: Callable[[Mapping[str, Any]], str]
+    value: bool = False
+
+
+@dataclass(frozen=True)
+class Download:
+    """A file the facilitator downloads from a step (`/export/<code>/<step>`)."""
+
+    filename: str
+    media_type: str
+    body: str
+
+
 C = TypeVar("C", bound=StepBase)
 S = TypeVar("S")
 
@@ -115,6 +159,15 @@ class Activity(Generic[C, S]):
     pupil_actions: ClassVar[Mapping[str, type[ActionModel]]] = {}
     #: action models the facilitator may send, by their `type`
     host_actions: ClassVar[Mapping[str, type[ActionModel]]] = {}
+    #: UI texts the kind's script asks for with t("key"), in fi/sv/en
+    strings: ClassVar[Mapping[str, Says]] = {}
+    #: refusal codes only this kind answers with (shared ones live in workshops/errors.py)
+    errors: ClassVar[Mapping[str, KindError]] = {}
+    #: how `workshops check` words the config model's own checks, by error type
+    author_checks: ClassVar[Mapping[str, AuthorCheck]] = {}
+    #: view fields that hold right answers: never in a pupil's or the projector's view before
+    #: `revealed` (tests/trust/test_leaks.py checks every kind through its sample moves)
+    secret: ClassVar[frozenset[str]] = frozenset()
 
     def setup(self, step: C, ctx: Ctx) -> S:
         return None  # type: ignore[return-value]
@@ -161,6 +214,25 @@ class Activity(Generic[C, S]):
     def summary(self, step: C, state: S, ctx: Ctx) -> dict[str, Any]:
         """Aggregates for the session report: never a row per pupil."""
         return {}
+
+    def revealed(self, step: C, state: S) -> bool:
+        """Whether the right answers may be shown now (the `secret` fields)."""
+        return getattr(state, "phase", None) == "revealed"
+
+    # Sample moves, like boardgame.io's ai.enumerate: actions as a client sends them, so tests
+    # and bots can play any kind. Mostly legal (right answers first, then wrong ones), drawn
+    # with ctx.rng where there are too many to list.
+    def sample_moves(self, step: C, state: S, seat: Seat, ctx: Ctx) -> list[dict[str, Any]]:
+        """Pupil actions this seat could send now."""
+        return []
+
+    def sample_commands(self, step: C, state: S, ctx: Ctx) -> list[dict[str, Any]]:
+        """Facilitator commands that make sense now, the likeliest first."""
+        return []
+
+    def export(self, step: C, state: S, code: str, language: str) -> Download | None:
+        """A file to download from this step, or None (most kinds have none)."""
+        return None
 
 
 class QuestionCommand(ActionModel):

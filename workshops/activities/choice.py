@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from .base import ActionModel, Activity, Ctx, OpenCloseReveal, Rejected, Seat, StepBase
+from .base import ActionModel, Activity, AuthorCheck, Ctx, OpenCloseReveal, Rejected, Seat, StepBase
 from .text import Id, Image, Strict, Text, as_map, require_unique_ids
 
 
@@ -91,11 +92,30 @@ class ChoiceState:
     paused_left: float | None = None  # seconds left when the facilitator moved to another step
 
 
+def _quiz_without_answer(step: Mapping[str, Any]) -> str:
+    ids = [o["id"] for o in step.get("options") or [] if isinstance(o, dict) and isinstance(o.get("id"), str)]
+    which = f": {ids[0] if len(ids) == 1 else ', '.join(ids[:-1]) + ' or ' + ids[-1]}" if ids else ""
+    return (
+        f"this step is a quiz (mode: quiz) but has no `answer:`; add `answer:` with the id of the right option{which}"
+    )
+
+
 class Choice(OpenCloseReveal, Activity[ChoiceStep, ChoiceState]):
     kind = "choice"
     config = ChoiceStep
     pupil_actions = {"vote": Vote}
     host_actions = OpenCloseReveal.question_commands
+    author_checks = {
+        "quiz_without_answer": AuthorCheck("mode", _quiz_without_answer),
+        "poll_with_answer": AuthorCheck(
+            "answer",
+            lambda _: "a poll has no right answer: remove `answer:`, or add `mode: quiz` to make this step a quiz",
+        ),
+        "answers_need_multiple": AuthorCheck(
+            "answer",
+            lambda _: "several right answers need `multiple: true`: add it to this step, or keep only one answer",
+        ),
+    }
 
     def setup(self, step: ChoiceStep, ctx: Ctx) -> ChoiceState:
         return ChoiceState("open", {}, {}, 0, self.closes(step, ctx))

@@ -18,7 +18,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from ..activities import REGISTRY
+from ..activities import AUTHOR_CHECKS, REGISTRY
 from ..activities.text import ID_PATTERN, LANGUAGE_NAMES, Id, Image, Text
 from .models import Pack
 from .yamlsafe import MAX_BYTES, Located, Mark, Problem, YamlError, describe, load_yaml, nodes_along
@@ -109,10 +109,6 @@ def _slug(text: str) -> str:
 
 def _choices(expected: str) -> list[str]:
     return re.findall(r"'([^']*)'", expected)
-
-
-def _and_or(items: list[str], word: str = "or") -> str:
-    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} {word} {items[-1]}"
 
 
 # -- following pydantic's locations into the YAML ------------------------------------
@@ -396,29 +392,10 @@ class _Phrase:
         node = self.value_at(path)
         if kind == "id_reused" and isinstance(node, list):
             return self.second_use(path, ident, (err.get("ctx") or {}).get("what", "item"), message)
-        if kind == "quiz_without_answer" and isinstance(node, dict):
-            ids = [o["id"] for o in node.get("options") or [] if isinstance(o, dict) and isinstance(o.get("id"), str)]
-            which = f": {_and_or(ids)}" if ids else ""
-            return (
-                path,
-                self.located.key_mark(path + ("mode",)),
-                (
-                    f"this step is a quiz (mode: quiz) but has no `answer:`; "
-                    f"add `answer:` with the id of the right option{which}"
-                ),
-            )
-        if kind == "poll_with_answer" and isinstance(node, dict):
-            return (
-                path,
-                self.located.key_mark(path + ("answer",)),
-                ("a poll has no right answer: remove `answer:`, or add `mode: quiz` to make this step a quiz"),
-            )
-        if kind == "answers_need_multiple" and isinstance(node, dict):
-            return (
-                path,
-                self.located.key_mark(path + ("answer",)),
-                ("several right answers need `multiple: true`: add it to this step, or keep only one answer"),
-            )
+        check = AUTHOR_CHECKS.get(kind)
+        if check is not None and isinstance(node, dict):
+            at = path + (check.at,)
+            return path, (self.located.mark(at) if check.value else self.located.key_mark(at)), check.say(node)
         if kind == "unknown_option" and isinstance(node, list) and ident in node:
             item = path + (node.index(ident),)
             return item, self.located.mark(item), message
@@ -449,14 +426,8 @@ class _Phrase:
 
 
 # The models' own cross-field checks, by their PydanticCustomError type.
-_MODEL_CHECKS = {
-    "id_reused",
-    "quiz_without_answer",
-    "poll_with_answer",
-    "answers_need_multiple",
-    "unknown_option",
-    "ages_reversed",
-}
+# The kinds' own (AUTHOR_CHECKS) are worded by each kind's module.
+_MODEL_CHECKS = {"id_reused", "unknown_option", "ages_reversed", *AUTHOR_CHECKS}
 
 
 def problems_from_validation(exc: ValidationError, located: Located, file: str) -> list[Problem]:

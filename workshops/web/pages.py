@@ -28,6 +28,7 @@ from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response as BaseResponse
 
+from ..activities import activity_for
 from ..activities.text import resolve
 from ..sessions import views
 from ..sessions.journal import JournalError
@@ -427,31 +428,22 @@ def report(code: str):
     )
 
 
-@bp.get("/export/<code>/<step_id>.yaml")
-def export_ideas(code: str, step_id: str):
-    """The approved exercise ideas of an `invent` step, as a draft pack to save and edit."""
-    from ..activities.tasks.invent import draft_pack
-
+@bp.get("/export/<code>/<step_id>")
+def export_step(code: str, step_id: str):
+    """The file a step offers the facilitator (an `invent` step: its approved ideas as a draft pack)."""
     found, refusal = _with_key(code)
     if refusal is not None:
         return refusal
-    live = found[0]
-    state = live.state
-    step = next((s for s in state.pack.agenda if s.id == step_id and s.kind == "invent"), None)
+    state = found[0].state
+    step = next((s for s in state.pack.agenda if s.id == step_id), None)
     if step is None or step.id not in state.activities:
         abort(404)
-    ideas = [i for i in state.activities[step.id].ideas.values() if i["status"] == "approved"]
-    if not ideas:
+    download = activity_for(step.kind).export(step, state.activities[step.id], found[0].code, state.pack.language)
+    if download is None:
         return render_template("not_found.html", strings=ui_strings()), 404
-    pack_id = f"ideat-{live.code.lower()}"
-    text = draft_pack(pack_id, resolve(step.title, state.pack.language), ideas, state.pack.language)
-    text = (
-        f"# Tallenna tämä tiedosto nimellä content/{pack_id}/pack.yaml ja tarkista: "
-        f"workshops check content/{pack_id}\n" + text
-    )
-    resp = make_response(text)
-    resp.headers["Content-Type"] = "application/yaml; charset=utf-8"
-    resp.headers["Content-Disposition"] = f'attachment; filename="{pack_id}.yaml"'
+    resp = make_response(download.body)
+    resp.headers["Content-Type"] = download.media_type
+    resp.headers["Content-Disposition"] = f'attachment; filename="{download.filename}"'
     return _no_store(resp)
 
 

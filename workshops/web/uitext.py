@@ -1,11 +1,27 @@
-"""The UI strings the browser scripts need, translated for the request's language."""
+"""The UI strings the browser scripts need, translated for the request's language.
+
+The kit's own strings go through the gettext catalogues; each activity kind brings its own
+texts in fi/sv/en (`strings` and `errors` in its module), so adding a kind edits nothing here.
+"""
 
 from __future__ import annotations
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
+
+from ..activities import KIND_ERRORS, KIND_STRINGS
 
 
 def ui_strings() -> dict[str, str]:
+    """Every page string for the request's language: the kit's, then the kinds'."""
+    lang = str(get_locale() or "en")
+    kinds = {key: says.get(lang) for key, says in KIND_STRINGS.items()}
+    kinds |= {f"err_{code}": error.says.get(lang) for code, error in KIND_ERRORS.items()}
+    return kit_strings() | kinds
+
+
+def kit_strings() -> dict[str, str]:
+    """The strings of the kit itself (not of one kind), from the catalogues."""
     return {
         # connection
         "reconnecting": _("Connection lost. Reconnecting…"),

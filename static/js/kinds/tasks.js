@@ -259,7 +259,7 @@ export const invent = {
   host(el, a, ctx) {
     const review = (idea, status) => () => ctx.command({ type: "act", step: ctx.stepId, action: { type: "review", idea, status } });
     add(el, h("p", { class: "question" }, text(a.prompt, ctx)),
-      h("p", {}, h("a", { class: "btn", id: "export-ideas", href: `/export/${ctx.code}/${ctx.stepId}.yaml`, download: "" }, t("download_ideas"))),
+      h("p", {}, h("a", { class: "btn", id: "export-ideas", href: `/export/${ctx.code}/${ctx.stepId}`, download: "" }, t("download_ideas"))),
       h("ul", { class: "ideas" }, a.ideas.map((i) => h("li", { class: `line-item ${i.status}`, "data-idea": i.id },
         h("span", { class: "small muted" }, `${i.nick} · ${t(`idea_${i.status}`)}`),
         h("p", {}, h("strong", {}, i.question)),

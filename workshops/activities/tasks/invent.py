@@ -9,8 +9,8 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import Field
 
-from ..base import ActionModel, Activity, Ctx, Rejected, Seat, StepBase
-from ..text import Text, as_map
+from ..base import ActionModel, Activity, Ctx, Download, Rejected, Says, Seat, StepBase
+from ..text import Text, as_map, resolve
 from .open import clean_text
 
 MAX_IDEAS = 5
@@ -105,6 +105,31 @@ class Invent(Activity[InventStep, InventState]):
         approved = sum(1 for i in state.ideas.values() if i["status"] == "approved")
         return {"ideas": len(state.ideas), "approved": approved}
 
+    def export(self, step: InventStep, state: InventState, code: str, language: str) -> Download | None:
+        """The approved ideas as a draft pack (none approved: nothing to download)."""
+        ideas = [i for i in state.ideas.values() if i["status"] == "approved"]
+        if not ideas:
+            return None
+        pack_id = f"ideat-{code.lower()}"
+        body = draft_pack(pack_id, resolve(step.title, language), ideas, language)
+        return Download(f"{pack_id}.yaml", "application/yaml; charset=utf-8", body)
+
+
+# The draft's own words, in the pack's language (the facilitator saves and edits the file).
+DRAFT = {
+    "save": Says(
+        en="# Save this file as content/{id}/pack.yaml and check it: workshops check content/{id}",
+        fi="# Tallenna tämä tiedosto nimellä content/{id}/pack.yaml ja tarkista: workshops check content/{id}",
+        sv="# Spara filen som content/{id}/pack.yaml och kontrollera den: workshops check content/{id}",
+    ),
+    "question": Says(en="Question {n}", fi="Kysymys {n}", sv="Fråga {n}"),
+    "description": Says(
+        en="Draft: tasks the media mentors invented. Check and edit before use.",
+        fi="Luonnos: mediamentoreiden keksimät tehtävät. Tarkista ja muokkaa ennen käyttöä.",
+        sv="Utkast: uppgifter som mediementorerna hittat på. Granska och redigera före användning.",
+    ),
+}
+
 
 def draft_pack(pack_id: str, title: str, ideas: list[dict[str, Any]], language: str = "fi") -> str:
     """The approved ideas as a content pack an author can check, edit and run as it is."""
@@ -114,7 +139,7 @@ def draft_pack(pack_id: str, title: str, ideas: list[dict[str, Any]], language: 
         step: dict[str, Any] = {
             "id": f"idea-{n}",
             "kind": "choice",
-            "title": f"Kysymys {n}" if language == "fi" else f"Fråga {n}" if language == "sv" else f"Question {n}",
+            "title": DRAFT["question"].get(language).format(n=n),
             "minutes": 3,
             "mode": "quiz",
             "question": idea["question"],
@@ -127,11 +152,11 @@ def draft_pack(pack_id: str, title: str, ideas: list[dict[str, Any]], language: 
     pack = {
         "id": pack_id,
         "title": title,
-        "description": "Luonnos: mediamentoreiden keksimät tehtävät. Tarkista ja muokkaa ennen käyttöä.",
+        "description": DRAFT["description"].get(language),
         "audience": {"min_age": 9, "max_age": 12},
         "minutes": 3 * len(agenda),
         "language": language,
         "agenda": agenda,
     }
-    header = "# yaml-language-server: $schema=../pack.schema.json\n"
+    header = DRAFT["save"].get(language).format(id=pack_id) + "\n# yaml-language-server: $schema=../pack.schema.json\n"
     return header + yaml.safe_dump(pack, allow_unicode=True, sort_keys=False, width=100)
