@@ -22,12 +22,20 @@ REGISTRY: dict[str, Activity] = {a.kind: a for a in _KINDS}
 T = TypeVar("T")
 
 
+def declared(activity: Activity, table: str) -> dict[str, T]:
+    """A kind's table with what its base classes declare (the task kinds' shared strings)."""
+    merged: dict[str, T] = {}
+    for cls in reversed(type(activity).__mro__):
+        merged |= cls.__dict__.get(table, {})
+    return merged
+
+
 def _gather(table: str) -> dict[str, T]:
     """One kind-declared table over the registry; two kinds may share an entry only if it is the same."""
     merged: dict[str, T] = {}
     owner: dict[str, str] = {}
     for kind, activity in REGISTRY.items():
-        entries: Mapping[str, T] = getattr(activity, table)
+        entries: Mapping[str, T] = declared(activity, table)
         for key, value in entries.items():
             if key in merged and merged[key] != value:
                 raise TypeError(f"kinds {owner[key]!r} and {kind!r} both declare {table}[{key!r}] differently")
@@ -63,4 +71,5 @@ __all__ = [
     "Seat",
     "StepBase",
     "activity_for",
+    "declared",
 ]
