@@ -41,8 +41,7 @@ from hypothesis import HealthCheck, Phase, given, note, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
-from workshops.activities import REGISTRY, Rejected
-from workshops.activities.tasks.scenario import Scenario
+from workshops.activities import KIND_ERRORS, REGISTRY, Rejected, Seat
 from workshops.packs import load_pack
 from workshops.packs.models import Pack
 from workshops.sessions import actions, rules, views
@@ -261,171 +260,33 @@ def _seats(state: rules.SessionState) -> list[str]:
     return list(state.pupils) or ["p1"]
 
 
-def _pupil_act(d: Draws, state: rules.SessionState, step: Any, actor: str) -> dict[str, Any]:
-    """An activity action a pupil could send for `step`, aimed at what the state allows."""
+def _kind_ctx(d: Draws, state: rules.SessionState, step: Any) -> tuple[Any, Any, Any]:
+    """The step's activity, its state (set up if never visited) and a context drawing from `d`."""
+    activity = REGISTRY[step.kind]
+    ctx = replace(state.ctx(T0), seed=f"fuzz:{d.int(0, 2**32)}")
     act = state.activities.get(step.id)
+    return activity, (act if act is not None else activity.setup(step, ctx)), ctx
+
+
+def _pupil_act(d: Draws, state: rules.SessionState, step: Any, actor: str) -> dict[str, Any]:
+    """An activity action a pupil could send for `step`: one of the kind's sample moves."""
+    activity, act, ctx = _kind_ctx(d, state, step)
     pupil = state.pupils.get(actor)
-    team = pupil.team if pupil else None
-    kind = step.kind
-    if kind == "choice":
-        ids = [o.id for o in step.options]
-        return {"type": "vote", "options": d.subset(ids, 1, len(ids) if step.multiple else 1)}
-    if kind == "boardgame":
-        if act is not None and team in act.hands and d.chance(85):
-            card = step.card(act.hands[team])
-        else:
-            card = d.pick(step.cards)
-        return {"type": "vote", "choice": d.pick([c.id for c in card.choices])}
-    if kind == "stations":
-        if pupil is not None and pupil.mentor and d.chance(60):
-            return {"type": d.pick(["done", "call"])}  # a station leader's own moves
-        station_id = act.station_of(team) if act is not None and team else None
-        station = step.station(station_id) if station_id else d.pick(step.stations)
-        what = d.pick(["ways", "line", "rate", "order", "done", "call"])
-        if what == "ways":
-            return {"type": "ways", "ways": d.subset([w.id for w in step.ways], 0, 4)}
-        if what == "line":
-            return {"type": "line", "text": d.text()[:400]}
-        if what == "rate":
-            return {"type": "rate", "which": d.pick(["as_written", "best_friend"]), "value": d.int(1, 5)}
-        if what == "order":
-            ids = [o.id for o in station.order] or ["a", "b", "c"]
-            return {"type": "order", "steps": ids if d.chance(30) else d.perm(ids)}
-        return {"type": what}
-    if kind == "truefalse":
-        return {"type": "answer", "value": d.pick([True, False])}
-    if kind == "scale":
-        return {"type": "answer", "value": d.int(step.min, step.max) if d.chance(90) else d.int(0, 10)}
-    if kind == "open":
-        return {"type": "answer", "text": d.text()}
-    if kind == "sort":
-        cats = [c.id for c in step.categories]
-        placements = {i.id: (i.category if d.chance(50) else d.pick(cats)) for i in step.items}
-        return {"type": "answer", "placements": placements}
-    if kind == "order":
-        ids = [i.id for i in step.items]
-        return {"type": "answer", "items": ids if d.chance(30) else d.perm(ids)}
-    if kind == "hotspot":
-        taps = []
-        for _ in range(d.int(0, step.taps_allowed)):
-            if d.chance(70):
-                s = d.pick(step.spots)
-                x, y = s.x + s.w * d.int(0, 10) / 10, s.y + s.h * d.int(0, 10) / 10
-                taps.append({"x": min(100.0, x), "y": min(100.0, y)})
-            else:
-                taps.append({"x": float(d.int(0, 100)), "y": d.int(0, 100)})
-        return {"type": "answer", "taps": taps}
-    if kind == "scenario":
-        voter = team if step.answer_by == "team" else actor
-        path = act.answers.get(voter) if act is not None and voter else None
-        node_id = Scenario()._at(step, list(path or [])) if d.chance(85) else None
-        node = step.node(node_id) if node_id else d.pick(step.nodes)
-        return {"type": "answer", "node": node.id, "choice": d.pick([c.id for c in node.choices])}
-    if kind == "invent":
-        options = [d.pick(TEXTS[:8]) for _ in range(d.int(2, 4))]
-        return {
-            "type": "idea",
-            "question": d.text()[:400],
-            "options": [o[:160] for o in options],
-            "right": d.int(0, len(options) - 1),
-            "explanation": d.pick(["", "Siksi.", "\u200b"]),
-        }
-    return {"type": d.pick(["vote", "answer", "idea"]), "options": ["x"]}  # a slide takes nothing
-
-
-def _phase_table(kind: str, act: Any) -> list[tuple[int, str]]:
-    """The facilitator's commands for a kind, weighted by what makes sense in the activity's phase."""
-    phase = getattr(act, "phase", None)
-    if kind == "boardgame":
-        paused = act is not None and act.paused_left is not None
-        table = {
-            "setup": [(12, "start"), (1, "deal"), (1, "reveal")],
-            "ready": [(12, "deal"), (1, "start"), (1, "reveal")],
-            "voting": [
-                (5, "reveal"),
-                (2, "close"),
-                (1, "pause"),
-                (8 if paused else 1, "resume"),
-                (1, "extend"),
-                (2, "skip"),
-            ],
-            "closed": [(10, "reveal"), (1, "deal"), (1, "skip")],
-            "revealed": [(10, "deal"), (1, "reveal")],
-        }.get(phase, [(1, "deal"), (1, "start"), (1, "resume")])
-        return [*table, (1, "end")] if phase in ("voting", "revealed") else table
-    if kind == "stations":
-        paused = act is not None and act.paused_left is not None
-        return {
-            "setup": [(12, "start"), (4, "lead"), (1, "auto"), (1, "rotate")],
-            "rotating": [
-                (3, "rotate"),
-                (1, "pause"),
-                (8 if paused else 1, "resume"),
-                (1, "extend"),
-                (5, "moderate"),
-                (3, "lead"),
-                (2, "mark_done"),
-                (1, "debrief"),
-                (1, "call_seen"),
-                (1, "auto"),
-            ],
-            "time_up": [(6, "rotate"), (1, "extend"), (3, "moderate"), (1, "mark_done"), (1, "debrief")],
-            "debrief": [(6, "show"), (2, "moderate"), (1, "rotate"), (1, "start")],
-        }.get(phase, [(1, "start")])
-    if kind == "invent":
-        return [(1, "review")]
-    if kind in REGISTRY and hasattr(REGISTRY[kind], "question_commands"):
-        table = {
-            "open": [(2, "reveal"), (2, "close"), (1, "extend")],
-            "closed": [(4, "reveal"), (3, "open"), (1, "extend")],
-            "revealed": [(1, "open"), (1, "reset"), (1, "close"), (1, "reveal")],
-        }.get(phase, [(1, "open")])
-        return [*table, (6, "moderate")] if kind == "open" else table
-    return [(1, "open"), (1, "reveal"), (1, "start")]  # a slide has no commands
+    seat = pupil.seat() if pupil is not None else Seat(actor, "?", None, "fi")
+    moves = activity.sample_moves(step, act, seat, ctx)
+    if not moves:  # a kind that takes nothing from pupils (a slide): a move of another kind
+        return {"type": d.pick(["vote", "answer", "idea"]), "options": ["x"]}
+    return d.pick(moves)
 
 
 def _host_act(d: Draws, state: rules.SessionState, step: Any) -> dict[str, Any]:
-    act = state.activities.get(step.id)
-    kind = step.kind
-    what = d.weighted(_phase_table(kind, act))
-    if what == "extend":
-        return {"type": "extend", "seconds": d.int(5, 900 if kind == "stations" else 600)}
-    if kind == "open" and what == "moderate":
-        voters = list(act.answers) if act is not None else []
-        voter = d.pick(voters) if voters and d.chance(85) else d.pick(["p1", "t1", "p99"])
-        payload: dict[str, Any] = {"type": "moderate", "voter": voter, "status": d.pick(["approved", "hidden"])}
-        if d.chance(40):
-            payload["text"] = d.text()[:600]
-        return payload
-    if what == "skip":
-        teams = list(act.hands) if act is not None and act.hands else ["t1"]
-        return {"type": "skip", "team": d.pick(teams + ["t9"])}
-    if what == "auto":
-        return {"type": "auto", "on": d.pick([True, False])}
-    if what == "lead":
-        mentors = [p.id for p in state.active.values() if p.mentor]
-        seat = d.pick(mentors) if mentors and d.chance(80) else d.pick(_seats(state))
-        station = d.pick([s.id for s in step.stations] + [None, "nope"])
-        return {"type": "lead", "seat": seat, "station": station}
-    if kind == "stations" and what == "moderate":
-        keys = [k for k, w in act.work.items() if w.line is not None] if act is not None else []
-        group, station = d.pick(keys).split("/") if keys and d.chance(85) else ("t1", step.stations[0].id)
-        payload = {"type": "moderate", "group": group, "station": station, "status": d.pick(["approved", "hidden"])}
-        if d.chance(40):
-            payload["text"] = d.text()[:400]
-        return payload
-    if what == "call_seen":
-        calls = list(act.calls) if act is not None and act.calls else _seats(state)
-        return {"type": "call_seen", "seat": d.pick(calls)}
-    if what == "show":
-        return {"type": "show", "index": d.int(0, len(step.stations))}
-    if what == "mark_done":
-        return {"type": "mark_done", "group": d.pick(list(state.teams) or ["t1"])}
-    if what == "review":
-        ideas = list(act.ideas) if act is not None else []
-        idea = d.pick(ideas) if ideas and d.chance(85) else "i99"
-        return {"type": "review", "idea": idea, "status": d.pick(["approved", "rejected", "pending"])}
-    return {"type": what}
+    """A facilitator's command for `step`: one of the kind's sample commands, the first ones likelier."""
+    activity, act, ctx = _kind_ctx(d, state, step)
+    commands = activity.sample_commands(step, act, ctx)
+    if not commands:  # a kind with no commands (a slide): a command of another kind
+        return {"type": d.pick(["open", "reveal", "start"])}
+    # Linear weights by position: the kinds list the command that moves the step on first.
+    return commands[int(d.weighted([(len(commands) - i, str(i)) for i in range(len(commands))]))]
 
 
 def _act_step(d: Draws, state: rules.SessionState) -> Any:
@@ -656,11 +517,6 @@ def _keys(value: Any) -> set[str]:
     return found
 
 
-# Per kind, the keys that hold the right answer (or secrets) and must stay off the pupils'
-# common view and the projector until the reveal.
-TASK_SECRETS = {"explanation", "answer", "solution", "spots", "consequences", "correct"}
-
-
 def check_secrets(state: rules.SessionState, built: dict[str, Any]) -> None:
     step = state.current
     screen, common = built["screen"], built["common"]
@@ -675,64 +531,72 @@ def check_secrets(state: rules.SessionState, built: dict[str, Any]) -> None:
             assert own == {"rev": state.rev, "seat": pid, "removed": True}
     if step is None:
         return
-    act = state.activities[step.id]
-    kind = step.kind
-    s_act, c_act = screen["activity"], common["activity"]
-    if kind == "choice":
-        if act.phase != "revealed":
-            for view in (s_act, c_act):
-                assert not {"correct", "explanation", "counts"} & set(view), (kind, sorted(view))
-            for own in built["own"].values():
-                assert "right" not in own.get("activity", {})
-    elif kind in ("truefalse", "scale", "sort", "order", "hotspot", "scenario", "open"):
-        if act.phase != "revealed":
-            assert not (TASK_SECRETS | {"results"}) & set(c_act), (kind, sorted(c_act))
-            hidden = TASK_SECRETS if kind == "open" else TASK_SECRETS | {"results"}
-            assert not hidden & set(s_act), (kind, sorted(s_act))
-            for own in built["own"].values():
-                assert not {"right", "found"} & set(own.get("activity", {})), own
-        if kind == "order":
-            right = [i.id for i in step.items]
-            assert [i["id"] for i in c_act["items"]] != right  # the phones never start from the answer
-        if kind == "open":
-            approved = {
-                m["shown"]
-                for v, m in act.extra.get("moderation", {}).items()
-                if m["status"] == "approved" and v in act.answers
-            }
-            assert set(s_act["results"]["approved"]) <= approved  # only approved answers reach the projector
-            if "results" in c_act:
-                assert set(c_act["results"]["approved"]) <= approved
-    elif kind == "boardgame":
-        assert not {"votes", "flags", "answered_by"} & set(s_act)
-        for team in s_act["teams"]:
-            assert "split" not in team
-            if "card" in team:
-                assert not {"notes", "questions", "consequence", "effects"} & _keys(team["card"])
-        assert "teams" not in c_act and "votes" not in c_act
-        for own in built["own"].values():
-            card = own.get("activity", {}).get("card")
-            if card is not None:
-                assert not {"notes", "questions", "consequence", "effects"} & _keys(card)
-    elif kind == "stations":
-        for view in (s_act, c_act):
-            assert not {"calls", "lines", "progress", "stations", "leads", "answered_by"} & set(view), sorted(view)
-            assert not {"notes", "guide", "listen_for", "safety", "debrief_questions"} & _keys(view)
-        if "debrief" in s_act:
-            shown = {w.shown for w in act.work.values() if w.line_status == "approved"}
-            assert set(s_act["debrief"]["lines"]) <= shown
-        for own in built["own"].values():
-            a = own.get("activity", {})
-            if a.get("role") == "member":
-                assert "guide" not in a
-                station = a.get("station")
-                if station and len(station["order"]) >= 2:
-                    right = [o.id for o in step.station(station["id"]).order]
-                    assert [o["id"] for o in station["order"]] != right
-    elif kind == "invent":
-        approved = {i for i, idea in act.ideas.items() if idea["status"] == "approved"}
-        assert {i["id"] for i in s_act["approved"]} <= approved
-        assert "ideas" not in c_act
+    activity, act = REGISTRY[step.kind], state.activities[step.id]
+    if not activity.revealed(step, act):
+        # What the kind declares secret is in no pupil's view and not on the projector (station
+        # leaders lead: their phones show the station's guide).
+        leaders = {p.id for p in state.pupils.values() if p.mentor}
+        shown = [screen["activity"], common["activity"]]
+        shown += [own.get("activity", {}) for pid, own in built["own"].items() if pid not in leaders]
+        for view in shown:
+            leaked = activity.secret & _keys(view)
+            assert not leaked, (step.kind, sorted(leaked), view)
+    extra = KIND_CHECKS.get(step.kind)
+    if extra is not None:
+        extra(step, act, screen["activity"], common["activity"], built["own"])
+
+
+# Checks beyond the declared secrets, for kinds with more to hide: a new kind needs none.
+def _order_check(step: Any, act: Any, s_act: dict, c_act: dict, own: dict) -> None:
+    if act.phase != "revealed":
+        assert [i["id"] for i in c_act["items"]] != [i.id for i in step.items]  # never the answer's order
+
+
+def _open_check(step: Any, act: Any, s_act: dict, c_act: dict, own: dict) -> None:
+    moderation = act.extra.get("moderation", {})
+    approved = {m["shown"] for v, m in moderation.items() if m["status"] == "approved" and v in act.answers}
+    assert set(s_act["results"]["approved"]) <= approved  # only approved answers reach the projector
+    if "results" in c_act:
+        assert set(c_act["results"]["approved"]) <= approved
+
+
+def _boardgame_check(step: Any, act: Any, s_act: dict, c_act: dict, own: dict) -> None:
+    assert not {"votes", "flags", "answered_by"} & set(s_act)
+    assert all("split" not in team for team in s_act["teams"])
+    assert "teams" not in c_act and "votes" not in c_act
+    # A card shows its options, not what each leads to; its questions are for the debrief.
+    cards = [t["card"] for t in s_act["teams"] if "card" in t]
+    cards += [v["activity"]["card"] for v in own.values() if v.get("activity", {}).get("card") is not None]
+    assert not any({"questions", "consequence"} & _keys(card) for card in cards)
+
+
+def _stations_check(step: Any, act: Any, s_act: dict, c_act: dict, own: dict) -> None:
+    for view in (s_act, c_act):
+        # moderation and progress are for the console
+        assert not {"calls", "lines", "progress", "stations", "leads", "answered_by"} & set(view), sorted(view)
+    if "debrief" in s_act:
+        shown = {w.shown for w in act.work.values() if w.line_status == "approved"}
+        assert set(s_act["debrief"]["lines"]) <= shown
+    for view in own.values():
+        a = view.get("activity", {})
+        station = a.get("station") if a.get("role") == "member" else None
+        if station and len(station["order"]) >= 2:
+            assert [o["id"] for o in station["order"]] != [o.id for o in step.station(station["id"]).order]
+
+
+def _invent_check(step: Any, act: Any, s_act: dict, c_act: dict, own: dict) -> None:
+    approved = {i for i, idea in act.ideas.items() if idea["status"] == "approved"}
+    assert {i["id"] for i in s_act["approved"]} <= approved
+    assert "ideas" not in c_act
+
+
+KIND_CHECKS = {
+    "order": _order_check,
+    "open": _open_check,
+    "boardgame": _boardgame_check,
+    "stations": _stations_check,
+    "invent": _invent_check,
+}
 
 
 def build_views(state: rules.SessionState) -> dict[str, Any]:
@@ -765,6 +629,7 @@ def check_state(state: rules.SessionState, journal_len: int) -> dict[str, Any]:
 
 # The refusal codes the pages have a translated text for (`err_<code>` in the UI strings).
 UI_CODES = set(re.findall(r'"err_([a-z_]+)"', (ROOT / "workshops" / "web" / "uitext.py").read_text(encoding="utf-8")))
+UI_CODES |= set(KIND_ERRORS)  # the kinds bring their own texts
 
 
 def check_rejected(result: Rejected) -> None:

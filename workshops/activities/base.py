@@ -220,8 +220,8 @@ class Activity(Generic[C, S]):
         return getattr(state, "phase", None) == "revealed"
 
     # Sample moves, like boardgame.io's ai.enumerate: actions as a client sends them, so tests
-    # and bots can play any kind. Mostly legal (right answers first, then wrong ones), drawn
-    # with ctx.rng where there are too many to list.
+    # and bots can play any kind. Legal now (right answers first, then wrong ones; none when
+    # the seat has nothing to do), drawn with ctx.rng where there are too many to list.
     def sample_moves(self, step: C, state: S, seat: Seat, ctx: Ctx) -> list[dict[str, Any]]:
         """Pupil actions this seat could send now."""
         return []
@@ -259,6 +259,16 @@ class OpenCloseReveal:
         "reset": QuestionCommand,
         "extend": ExtendCommand,
     }
+
+    def sample_commands(self, step: Any, state: Any, ctx: Ctx) -> list[dict[str, Any]]:
+        """The question commands that make sense in the phase, the likeliest first."""
+        extend = {"type": "extend", "seconds": ctx.rng.randint(5, 600)}
+        by_phase: dict[str, list[dict[str, Any]]] = {
+            "open": [{"type": "reveal"}, {"type": "close"}, extend],
+            "closed": [{"type": "reveal"}, {"type": "open"}, extend],
+            "revealed": [{"type": "open"}, {"type": "reset"}, {"type": "close"}, {"type": "reveal"}],
+        }
+        return by_phase[state.phase]
 
     def closes(self, step: Any, ctx: Ctx) -> float | None:
         return ctx.now + step.timer if step.timer else None
