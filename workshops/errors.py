@@ -2,9 +2,11 @@
 
 A refusal is `{ok: false, error: <code>, message: <English sentence>}`; clients key on the
 code (the pages show their own translated text for it, `err_<code>` in web/uitext.py), never
-on the message. docs/protocol.md's error table is generated from this registry
-(`python3 -m workshops.protocol_doc`), and tests/unit/test_protocol_doc.py fails when the
-kit's source can answer with a code that is not here. Plain data: no Flask, no Socket.IO.
+on the message. A code only one activity kind answers with is declared in that kind's module
+instead (its `errors`, with its texts); `every_error()` is both. docs/protocol.md's error table
+is generated from it (`python3 -m workshops.protocol_doc`), and tests/unit/test_protocol_doc.py
+fails when the kit's source can answer with a code that is in neither. Plain data: no Flask,
+no Socket.IO.
 """
 
 from __future__ import annotations
@@ -133,45 +135,20 @@ ERRORS: dict[str, ErrorCode] = {
         (ACK,),
         "An option, choice, way or value that the question, card, story node, station list or scale does not have.",
     ),
-    "one_option": ErrorCode((ACK,), "Several options for a question that takes one."),
-    "bad_sort": ErrorCode((ACK,), "A `sort` answer must place every item, each in one of the categories."),
     "bad_order": ErrorCode((ACK,), "An `order` answer (or a station's `order`) must list every item exactly once."),
-    "too_many_taps": ErrorCode((ACK,), "More taps than the picture allows (`max_taps`)."),
     "line_empty": ErrorCode(
         (ACK,), "The text is empty after clean-up (a station line, an open answer, or the facilitator's edited text)."
     ),
     "no_line": ErrorCode((ACK,), "`moderate`: that group has no line at that station, or that voter has no answer."),
-    # -- board game ---------------------------------------------------------------------------------------
+    # -- the board game and the stations ------------------------------------------------------------------
     "started": ErrorCode((ACK,), "`start` again: the game or the rotation has already started."),
     "not_started": ErrorCode((ACK,), "A command before `start`."),
-    "round_open": ErrorCode((ACK,), "`deal` while a round is voting or closed: reveal it first."),
-    "nothing_to_reveal": ErrorCode((ACK,), "`reveal` with no round voting or closed."),
-    "paused": ErrorCode((ACK,), "A vote while the game is paused."),
-    "no_card": ErrorCode((ACK,), "`skip` for a team that has no card in a voting round."),
-    "no_cards_left": ErrorCode((ACK,), "`skip`: no other card fits this team now."),
     "not_running": ErrorCode((ACK,), "`pause` with nothing running."),
     "not_paused": ErrorCode((ACK,), "`resume` when nothing is paused."),
     "no_timer": ErrorCode(
         (ACK,), "The board game's `extend` with no vote timer running; the system's `timer` with no timer running."
     ),
     "not_yet": ErrorCode((ACK,), "The system's `timer` before the deadline."),
-    # -- stations -------------------------------------------------------------------------------------------
-    "not_mentor": ErrorCode(
-        (ACK,), "`done`/`call` from a pupil who is not a station leader; `lead` for a seat that is not one."
-    ),
-    "mentor_leads": ErrorCode((ACK,), "A station leader sent a group's task (`ways`, `line`, `rate`, `order`)."),
-    "no_station": ErrorCode(
-        (ACK,),
-        "No such station (`lead`, `show` outside the debrief or out of range), or the "
-        "leader has no station yet (`done`).",
-    ),
-    "not_a_task": ErrorCode((ACK,), "The group's current station does not have that task."),
-    # -- invent ------------------------------------------------------------------------------------------------
-    "idea_incomplete": ErrorCode(
-        (ACK,), "An idea needs a question, every option filled in and different, and `right` the index of one of them."
-    ),
-    "too_many_ideas": ErrorCode((ACK,), "A pupil sends at most five ideas per step."),
-    "no_idea": ErrorCode((ACK,), "`review`: no idea with that id."),
 }
 
 

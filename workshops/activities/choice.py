@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from .base import ActionModel, Activity, AuthorCheck, Ctx, OpenCloseReveal, Rejected, Seat, StepBase
+from .base import ActionModel, Activity, AuthorCheck, Ctx, KindError, OpenCloseReveal, Rejected, Says, Seat, StepBase
 from .text import Id, Image, Strict, Text, as_map, require_unique_ids
 
 
@@ -103,6 +103,23 @@ def _quiz_without_answer(step: Mapping[str, Any]) -> str:
 class Choice(OpenCloseReveal, Activity[ChoiceStep, ChoiceState]):
     kind = "choice"
     config = ChoiceStep
+    strings = {
+        "pick_one": Says(en="Pick one", fi="Valitse yksi", sv="Välj ett"),
+        "pick_many": Says(
+            en="Pick one or more, then send",
+            fi="Valitse yksi tai useampi ja lähetä",
+            sv="Välj ett eller flera och skicka",
+        ),
+        "team_votes": Says(en="Your team's votes", fi="Tiimisi äänet", sv="Ditt lags röster"),
+        "team_answer": Says(en="Your team's answer", fi="Tiiminne vastaus", sv="Ert lags svar"),
+        "team_mode": Says(en="Answered as teams", fi="Tiimit vastaavat yhdessä", sv="Lagen svarar tillsammans"),
+    }
+    errors = {
+        "one_option": KindError(
+            meaning="Several options for a question that takes one.",
+            says=Says(en="Pick just one option.", fi="Valitse vain yksi vaihtoehto.", sv="Välj bara ett alternativ."),
+        ),
+    }
     pupil_actions = {"vote": Vote}
     host_actions = OpenCloseReveal.question_commands
     author_checks = {
@@ -245,3 +262,15 @@ class Choice(OpenCloseReveal, Activity[ChoiceStep, ChoiceState]):
 
     def summary(self, step: ChoiceStep, state: ChoiceState, ctx: Ctx) -> dict[str, Any]:
         return self._results(step, state, ctx) | self._progress(step, state, ctx)
+
+    # -- for tests and bots: what the views hide until the reveal, and sample moves ------------
+    secret = frozenset({"correct", "explanation", "counts", "right"})
+
+    def sample_moves(self, step, state, seat, ctx):
+        ids = [o.id for o in step.options]
+        right = sorted(step.correct) if step.correct else []
+        moves = [{"type": "vote", "options": right}] if right and (step.multiple or len(right) == 1) else []
+        moves += [{"type": "vote", "options": [i]} for i in ids]
+        if step.multiple:
+            moves.append({"type": "vote", "options": ctx.rng.sample(ids, 2)})
+        return moves

@@ -8,7 +8,7 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import Field
 
 from ...identity_cache import IdentityCache
-from ..base import ActionModel, Activity, Ctx, Rejected, Seat, timer_due
+from ..base import ActionModel, Activity, Ctx, KindError, Rejected, Says, Seat, timer_due
 from ..text import as_map
 from . import game as rules
 from .config import BoardGameStep, Card
@@ -50,6 +50,86 @@ def _change_view(change: Change | None) -> dict[str, Any] | None:
 class BoardGame(Activity[BoardGameStep, GameState]):
     kind = "boardgame"
     config = BoardGameStep
+    strings = {
+        "board": Says(en="The board", fi="Pelilauta", sv="Spelplanen"),
+        "round_of": Says(en="Round {n} of {total}", fi="Kierros {n}/{total}", sv="Omgång {n}/{total}"),
+        "moved_forward": Says(en="{n} forward", fi="{n} eteenpäin", sv="{n} framåt"),
+        "moved_back": Says(en="{n} back", fi="{n} taaksepäin", sv="{n} bakåt"),
+        "stayed": Says(en="Stayed in place", fi="Pysyi paikallaan", sv="Stod kvar"),
+        "because_of": Says(
+            en="Another team's choice ({team})", fi="Toisen tiimin valinta ({team})", sv="Ett annat lags val ({team})"
+        ),
+        "chance": Says(en="Chance", fi="Sattuma", sv="Slumpen"),
+        "no_decision": Says(en="No decision", fi="Ei päätöstä", sv="Inget beslut"),
+        "voted_n": Says(en="{n} / {total} voted", fi="{n}/{total} äänestänyt", sv="{n}/{total} har röstat"),
+        "team_voted": Says(
+            en="{n} / {total} of your team have voted",
+            fi="Tiimistäsi {n}/{total} on äänestänyt",
+            sv="{n}/{total} i ditt lag har röstat",
+        ),
+        "wait_game": Says(
+            en="The game starts soon. Wait for the facilitator.",
+            fi="Peli alkaa pian. Odota ohjaajaa.",
+            sv="Spelet börjar snart. Vänta på handledaren.",
+        ),
+        "wait_round": Says(en="Wait for the next round.", fi="Odota seuraavaa kierrosta.", sv="Vänta på nästa omgång."),
+        "no_card": Says(
+            en="No card for your team this round.",
+            fi="Tiimillenne ei ole korttia tällä kierroksella.",
+            sv="Ert lag har inget kort den här omgången.",
+        ),
+        "your_character": Says(en="Your character", fi="Hahmosi", sv="Din rollfigur"),
+        "game_over": Says(en="The game is over", fi="Peli on päättynyt", sv="Spelet är slut"),
+        "journey": Says(en="Your team's day", fi="Tiiminne päivä", sv="Ert lags dag"),
+        "start_game": Says(en="Start the game", fi="Aloita peli", sv="Starta spelet"),
+        "deal": Says(en="Deal the next round", fi="Jaa seuraava kierros", sv="Dela ut nästa omgång"),
+        "skip_card": Says(en="Skip this card", fi="Ohita tämä kortti", sv="Hoppa över kortet"),
+        "end_game": Says(en="End the game", fi="Lopeta peli", sv="Avsluta spelet"),
+        "end_game_confirm": Says(
+            en="End the game now and show the day's story?",
+            fi="Lopetetaanko peli nyt ja näytetään päivän tarina?",
+            sv="Avsluta spelet nu och visa dagens berättelse?",
+        ),
+        "game_needs_teams": Says(
+            en="Split the class into teams (on the right), then start the game.",
+            fi="Jaa luokka tiimeihin (oikealla) ja aloita sitten peli.",
+            sv="Dela in klassen i lag (till höger) och starta sedan spelet.",
+        ),
+    }
+    errors = {
+        "round_open": KindError(
+            meaning="`deal` while a round is voting or closed: reveal it first.",
+            says=Says(
+                en="Reveal this round before dealing the next one.",
+                fi="Näytä tämän kierroksen tulokset ennen kuin jaat seuraavan.",
+                sv="Visa den här omgångens resultat innan du delar ut nästa.",
+            ),
+        ),
+        "nothing_to_reveal": KindError(
+            meaning="`reveal` with no round voting or closed.",
+            says=Says(en="Deal a round first.", fi="Jaa ensin kierros.", sv="Dela först ut en omgång."),
+        ),
+        "paused": KindError(
+            meaning="A vote while the game is paused.",
+            says=Says(en="The game is paused.", fi="Peli on tauolla.", sv="Spelet har paus."),
+        ),
+        "no_card": KindError(
+            meaning="`skip` for a team that has no card in a voting round.",
+            says=Says(
+                en="That team has no card to skip.",
+                fi="Tiimillä ei ole ohitettavaa korttia.",
+                sv="Laget har inget kort att hoppa över.",
+            ),
+        ),
+        "no_cards_left": KindError(
+            meaning="`skip`: no other card fits this team now.",
+            says=Says(
+                en="No other card fits this team now.",
+                fi="Tälle tiimille ei nyt sovi muuta korttia.",
+                sv="Inget annat kort passar det här laget nu.",
+            ),
+        ),
+    }
     # A team's shared own-view part per (state, seats, team); see _team_part.
     _shared: ClassVar[IdentityCache[tuple[dict[str, Any], frozenset[str]]]] = IdentityCache(512)
     pupil_actions = {"vote": Vote}
@@ -335,3 +415,30 @@ class BoardGame(Activity[BoardGameStep, GameState]):
                 for team, token in sorted(state.tokens.items())
             ],
         }
+
+    # -- for tests and bots: what the views hide, and sample moves ------------------------------
+    # The facilitator's notes and a card's rules never reach a phone or the projector: the teams
+    # see what happened (`turn`, with the chosen option's consequence once the round is revealed).
+    # A card's own consequences and discussion questions: tests/trust/test_fuzz_events.py.
+    secret = frozenset({"notes", "effects"})
+
+    def revealed(self, step: BoardGameStep, state: GameState) -> bool:
+        return False
+
+    def sample_moves(self, step, state, seat, ctx):
+        if state.phase != "voting" or seat.team not in state.hands:
+            return []  # nothing to vote on now
+        return [{"type": "vote", "choice": c.id} for c in step.card(state.hands[seat.team]).choices]
+
+    def sample_commands(self, step, state, ctx):
+        skip = {"type": "skip", "team": ctx.rng.choice(sorted(state.hands) or ["t1"])}
+        extend = {"type": "extend", "seconds": ctx.rng.randint(5, 600)}
+        pause = {"type": "resume" if state.paused_left is not None else "pause"}
+        by_phase: dict[str, list[dict[str, Any]]] = {
+            "setup": [{"type": "start"}, {"type": "deal"}, {"type": "reveal"}],
+            "ready": [{"type": "deal"}, {"type": "start"}, {"type": "reveal"}],
+            "voting": [{"type": "reveal"}, {"type": "close"}, pause, skip, extend, {"type": "end"}],
+            "closed": [{"type": "reveal"}, skip, {"type": "deal"}],
+            "revealed": [{"type": "deal"}, {"type": "reveal"}, {"type": "end"}],
+        }
+        return by_phase.get(state.phase, [{"type": "deal"}, {"type": "start"}, {"type": "resume"}])

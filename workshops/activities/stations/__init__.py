@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
-from ..base import ActionModel, Activity, Ctx, Rejected, Seat, timer_due
+from ..base import ActionModel, Activity, Ctx, KindError, Rejected, Says, Seat, timer_due
 from ..text import as_map
 from .config import Station, StationsStep
 from .rotation import StationsState, Work, clean_line, rotation, shuffle_orders
@@ -93,6 +93,180 @@ def _answering(state: StationsState) -> bool:
 class Stations(Activity[StationsStep, StationsState]):
     kind = "stations"
     config = StationsStep
+    strings = {
+        "group_n": Says(en="Group {n}", fi="Ryhmä {n}", sv="Grupp {n}"),
+        "station_round": Says(en="Station {n} of {total}", fi="Rasti {n}/{total}", sv="Station {n}/{total}"),
+        "time_up": Says(
+            en="Time is up. Wait for the facilitator.",
+            fi="Aika loppui. Odota ohjaajaa.",
+            sv="Tiden är slut. Vänta på handledaren.",
+        ),
+        "one_minute": Says(
+            en="one minute left: get ready to move on",
+            fi="minuutti jäljellä – valmistautukaa siirtymään",
+            sv="en minut kvar – gör er redo att byta",
+        ),
+        "stations_shared": Says(
+            en=(
+                "{groups} groups, {stations} stations: some stations have two groups at a time. Every group still "
+                "visits every station once."
+            ),
+            fi=(
+                "{groups} ryhmää, {stations} rastia: joillakin rasteilla on kaksi ryhmää yhtä aikaa. Jokainen ryhmä käy"
+                " silti jokaisella rastilla kerran."
+            ),
+            sv=(
+                "{groups} grupper, {stations} stationer: vid några stationer finns två grupper samtidigt. Varje grupp "
+                "besöker ändå varje station en gång."
+            ),
+        ),
+        "hard_as_written": Says(
+            en="How hard would refusing be, as written?",
+            fi="Kuinka vaikeaa kieltäytyminen olisi, kun tilanne on tällainen?",
+            sv="Hur svårt skulle det vara att säga nej i den här situationen?",
+        ),
+        "hard_best_friend": Says(
+            en="And if the offerer were your best friend?",
+            fi="Entä jos tarjoaja olisi paras kaverisi?",
+            sv="Och om den som bjuder var din bästa kompis?",
+        ),
+        "scale_hint": Says(
+            en="1 = easy, 5 = very hard", fi="1 = helppoa, 5 = tosi vaikeaa", sv="1 = lätt, 5 = väldigt svårt"
+        ),
+        "ways_chosen": Says(
+            en="Ways of refusing the groups chose",
+            fi="Kieltäytymisen keinot, jotka ryhmät valitsivat",
+            sv="Sätten att säga nej som grupperna valde",
+        ),
+        "order_right": Says(
+            en="{n} of {total} answers had the steps in the right order",
+            fi="{n}/{total} vastauksessa vaiheet olivat oikeassa järjestyksessä",
+            sv="{n} av {total} svar hade stegen i rätt ordning",
+        ),
+        "refusal_lines": Says(
+            en="The groups' refusal lines", fi="Ryhmien kieltäytymislauseet", sv="Gruppernas sätt att säga nej"
+        ),
+        "task_ways": Says(
+            en="Which ways of refusing would your group use? Pick any.",
+            fi="Millä keinoilla ryhmänne kieltäytyisi? Valitse niin monta kuin haluat.",
+            sv="Vilka sätt att säga nej skulle er grupp använda? Välj så många du vill.",
+        ),
+        "task_line": Says(
+            en="Your group's own refusal line",
+            fi="Ryhmänne oma kieltäytymislause",
+            sv="Er grupps egen replik för att säga nej",
+        ),
+        "line_hint": Says(
+            en=(
+                "One line for the whole group: anyone can write and edit it. The facilitator checks it before it is "
+                "shown."
+            ),
+            fi=(
+                "Yksi lause koko ryhmälle: kuka tahansa voi kirjoittaa ja muokata sitä. Ohjaaja tarkistaa sen ennen "
+                "kuin se näytetään."
+            ),
+            sv=(
+                "En replik för hela gruppen: vem som helst kan skriva och ändra den. Handledaren kollar den innan den "
+                "visas."
+            ),
+        ),
+        "task_rate": Says(
+            en="How hard would refusing be?",
+            fi="Kuinka vaikeaa kieltäytyminen olisi?",
+            sv="Hur svårt skulle det vara att säga nej?",
+        ),
+        "task_order": Says(en="Put the steps in order", fi="Laita vaiheet järjestykseen", sv="Sätt stegen i ordning"),
+        "group_answers": Says(
+            en="Your group's ratings (as written / best friend)",
+            fi="Ryhmänne arviot (tilanteessa / jos paras kaveri)",
+            sv="Er grupps bedömningar (i situationen / om bästa kompisen)",
+        ),
+        "mentor_wait": Says(
+            en="You lead a station. Wait for the facilitator to give you one.",
+            fi="Sinä vedät rastia. Odota, että ohjaaja antaa sinulle rastin.",
+            sv="Du leder en station. Vänta tills handledaren ger dig en.",
+        ),
+        "wait_stations": Says(
+            en="The stations start soon. Wait for the facilitator.",
+            fi="Rastit alkavat pian. Odota ohjaajaa.",
+            sv="Stationerna börjar snart. Vänta på handledaren.",
+        ),
+        "you_lead": Says(en="You are the station leader", fi="Sinä olet rastin vetäjä", sv="Du leder stationen"),
+        "guide_questions": Says(en="Ask the group", fi="Kysy ryhmältä", sv="Fråga gruppen"),
+        "guide_listen": Says(en="Listen for", fi="Kuuntele", sv="Lyssna efter"),
+        "guide_safety": Says(en="Keep it safe", fi="Pidä keskustelu turvallisena", sv="Håll samtalet tryggt"),
+        "groups_here": Says(en="At your station now", fi="Rastillasi nyt", sv="På din station nu"),
+        "mark_done": Says(en="The group is done", fi="Ryhmä on valmis", sv="Gruppen är klar"),
+        "call_facilitator": Says(en="Call the facilitator", fi="Kutsu ohjaaja", sv="Kalla på handledaren"),
+        "called": Says(en="The facilitator has been called", fi="Ohjaaja on kutsuttu", sv="Handledaren är kallad"),
+        "start_rotation": Says(en="Start the stations", fi="Aloita rastit", sv="Starta stationerna"),
+        "rotate": Says(en="Move to the next station", fi="Siirry seuraavalle rastille", sv="Byt till nästa station"),
+        "to_debrief": Says(en="To the debrief", fi="Loppukeskusteluun", sv="Till den gemensamma diskussionen"),
+        "extend_minute": Says(en="+1 min", fi="+1 min", sv="+1 min"),
+        "auto_rotate": Says(
+            en="Move on by itself when the time is up",
+            fi="Siirry itsestään, kun aika loppuu",
+            sv="Byt automatiskt när tiden är slut",
+        ),
+        "mentor_calls": Says(en="{nick} is calling you", fi="{nick} kutsuu sinua", sv="{nick} kallar på dig"),
+        "leaders_hint": Says(
+            en="Peer-support pupils: mark them as leaders in the pupil list, then give each a station here.",
+            fi="Tukioppilaat: merkitse heidät vetäjiksi oppilaslistassa ja anna sitten jokaiselle rasti tästä.",
+            sv="Stödelever: markera dem som ledare i elevlistan och ge sedan var och en en station här.",
+        ),
+        "stations_need_groups": Says(
+            en="Split the class into groups (on the right), then start.",
+            fi="Jaa luokka ryhmiin (oikealla) ja aloita sitten.",
+            sv="Dela in klassen i grupper (till höger) och börja sedan.",
+        ),
+        "station_notes": Says(
+            en="Notes for the stations in use",
+            fi="Muistiinpanot käytössä oleville rasteille",
+            sv="Anteckningar för stationerna som används",
+        ),
+        "moderate_lines": Says(
+            en="Refusal lines: approve before they are shown",
+            fi="Kieltäytymislauseet: hyväksy ennen kuin ne näytetään",
+            sv="Repliker: godkänn innan de visas",
+        ),
+        "line_pending": Says(en="waiting", fi="odottaa", sv="väntar"),
+        "line_approved": Says(en="shown", fi="näytetään", sv="visas"),
+        "line_hidden": Says(en="hidden", fi="piilotettu", sv="dold"),
+        "line_none": Says(en="–", fi="–", sv="–"),
+    }
+    errors = {
+        "not_mentor": KindError(
+            meaning="`done`/`call` from a pupil who is not a station leader; `lead` for a seat that is not one.",
+            says=Says(
+                en="Make the pupil a station leader in the pupil list first.",
+                fi="Merkitse oppilas ensin rastin vetäjäksi oppilaslistassa.",
+                sv="Markera först eleven som stationsledare i elevlistan.",
+            ),
+        ),
+        "mentor_leads": KindError(
+            meaning="A station leader sent a group's task (`ways`, `line`, `rate`, `order`).",
+            says=Says(
+                en="You are leading a station: the groups answer.",
+                fi="Sinä vedät rastia: ryhmät vastaavat.",
+                sv="Du leder en station: grupperna svarar.",
+            ),
+        ),
+        "no_station": KindError(
+            meaning=(
+                "No such station (`lead`, `show` outside the debrief or out of range), or the leader has no station yet"
+                " (`done`)."
+            ),
+            says=Says(en="There is no such station.", fi="Tällaista rastia ei ole.", sv="Den stationen finns inte."),
+        ),
+        "not_a_task": KindError(
+            meaning="The group's current station does not have that task.",
+            says=Says(
+                en="This station has no such task.",
+                fi="Tällä rastilla ei ole tällaista tehtävää.",
+                sv="Den här stationen har ingen sådan uppgift.",
+            ),
+        ),
+    }
     pupil_actions = {
         "ways": Ways,
         "line": Line,
@@ -466,3 +640,50 @@ class Stations(Activity[StationsStep, StationsState]):
                 for s in step.stations
             ]
         }
+
+    # -- for tests and bots: what the views hide, and sample moves ------------------------------
+    # The leaders' guides and the facilitator's notes are for station leaders' phones only.
+    secret = frozenset({"notes", "guide", "listen_for", "safety", "debrief_questions"})
+
+    def revealed(self, step: StationsStep, state: StationsState) -> bool:
+        return False
+
+    def sample_moves(self, step, state, seat, ctx):
+        if seat.mentor:
+            if not _answering(state):
+                return []
+            return [{"type": "done"}, {"type": "call"}] if seat.id in state.leads else [{"type": "call"}]
+        here = state.station_of(seat.team) if seat.team else None
+        if here is None:
+            return []  # not at a station now
+        station = step.station(here)
+        ways = [w.id for w in step.ways]
+        moves = [
+            {"type": "ways", "ways": ctx.rng.sample(ways, min(len(ways), ctx.rng.randint(0, 3)))},
+            {"type": "line", "text": ctx.rng.choice(["Ei kiitos, lähden kotiin.", "Nej tack.", "En halua."])},
+            {"type": "rate", "which": ctx.rng.choice(["as_written", "best_friend"]), "value": ctx.rng.randint(1, 5)},
+        ]
+        order = [o.id for o in station.order]
+        moves.append({"type": "order", "steps": ctx.rng.sample(order, len(order))})
+        return [m for m in moves if m["type"] in station.tasks]
+
+    def sample_commands(self, step, state, ctx):
+        rng = ctx.rng
+        mentors = [s.id for s in ctx.seats.values() if s.mentor] or list(ctx.seats) or ["p1"]
+        lead = {"type": "lead", "seat": rng.choice(mentors), "station": rng.choice([s.id for s in step.stations])}
+        lines = sorted(k for k, w in state.work.items() if w.line is not None)
+        group, station = rng.choice(lines).split("/") if lines else ("t1", step.stations[0].id)
+        status = rng.choice(["approved", "hidden"])
+        moderate = {"type": "moderate", "group": group, "station": station, "status": status}
+        pause = {"type": "resume" if state.paused_left is not None else "pause"}
+        extend = {"type": "extend", "seconds": rng.randint(5, 900)}
+        done = {"type": "mark_done", "group": rng.choice(list(ctx.team_ids) or ["t1"])}
+        seen = {"type": "call_seen", "seat": rng.choice(sorted(state.calls) or mentors)}
+        auto = {"type": "auto", "on": rng.random() < 0.5}
+        by_phase: dict[str, list[dict[str, Any]]] = {
+            "setup": [{"type": "start"}, lead, auto, {"type": "rotate"}],
+            "rotating": [{"type": "rotate"}, moderate, lead, done, pause, extend, seen, auto, {"type": "debrief"}],
+            "time_up": [{"type": "rotate"}, moderate, extend, done, {"type": "debrief"}],
+            "debrief": [{"type": "show", "index": rng.randrange(len(step.stations))}, moderate, {"type": "rotate"}],
+        }
+        return by_phase.get(state.phase, [{"type": "start"}])

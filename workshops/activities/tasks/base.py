@@ -12,7 +12,7 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import Field
 
-from ..base import ActionModel, Activity, Ctx, OpenCloseReveal, Rejected, Seat, StepBase
+from ..base import ActionModel, Activity, Ctx, OpenCloseReveal, Rejected, Says, Seat, StepBase
 from ..text import Image, Text, as_map
 
 
@@ -44,6 +44,18 @@ class TaskKind(OpenCloseReveal, Activity[TaskStep, TaskState]):
 
     answer: ClassVar[type[ActionModel]]
     extra_host_actions: ClassVar[dict[str, type[ActionModel]]] = {}
+    strings = {
+        "all_right_n": Says(
+            en="{n} of {total} got everything right",
+            fi="{n}/{total} sai kaiken oikein",
+            sv="{n} av {total} hade allt rätt",
+        ),
+        "answered_for_team": Says(
+            en="{nick} answered for your team.",
+            fi="{nick} vastasi tiiminne puolesta.",
+            sv="{nick} svarade för ert lag.",
+        ),
+    }
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -173,6 +185,9 @@ class TaskKind(OpenCloseReveal, Activity[TaskStep, TaskState]):
 
     def summary(self, step: TaskStep, state: TaskState, ctx: Ctx) -> dict[str, Any]:
         return self._revealed(step, state, ctx) | self._progress(step, state, ctx)
+
+    # -- for tests and bots: what the views hide until the reveal, and sample moves ------------
+    secret = frozenset({"solution", "explanation", "right", "results"})
 
 
 # An id that refers to an item of the same step (a category, a node, a spot).

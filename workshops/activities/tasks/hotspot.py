@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 
-from ..base import ActionModel, Rejected
+from ..base import ActionModel, KindError, Rejected, Says
 from ..text import Id, Image, Strict, Text, as_map, require_unique_ids
 from .base import TaskKind, TaskStep
 
@@ -60,6 +60,25 @@ class HotspotAnswer(ActionModel):
 class Hotspot(TaskKind):
     kind = "hotspot"
     config = HotspotStep
+    strings = {
+        "taps_left": Says(
+            en="Find {spots} things. Tap the picture ({n} taps left); tap a marker to take it back.",
+            fi="Etsi {spots} asiaa. Napauta kuvaa ({n} napautusta jäljellä). Napauta merkkiä, jos haluat perua sen.",
+            sv="Hitta {spots} saker. Tryck på bilden ({n} tryck kvar). Tryck på en markering för att ta bort den.",
+        ),
+        "remove_tap": Says(en="Take this tap back", fi="Peru tämä napautus", sv="Ta bort den här markeringen"),
+        "found_by": Says(en="found by {n} of {total}", fi="löysi {n}/{total}", sv="hittades av {n} av {total}"),
+    }
+    errors = {
+        "too_many_taps": KindError(
+            meaning="More taps than the picture allows (`max_taps`).",
+            says=Says(
+                en="No more taps left: take one back first.",
+                fi="Napautukset loppuivat: peru ensin jokin.",
+                sv="Inga tryck kvar: ta först bort en markering.",
+            ),
+        ),
+    }
     answer = HotspotAnswer
 
     def accept(self, step, action, previous):
@@ -97,3 +116,15 @@ class Hotspot(TaskKind):
         if state.phase == "revealed" and own.get("mine"):
             own["found"] = self.found(step, own["mine"])
         return own
+
+    # -- for tests and bots: what the views hide until the reveal, and sample moves ------------
+    secret = TaskKind.secret | {"spots", "found"}
+
+    def sample_moves(self, step, state, seat, ctx):
+        centres = [{"x": min(100.0, s.x + s.w / 2), "y": min(100.0, s.y + s.h / 2)} for s in step.spots]
+        anywhere = [{"x": float(ctx.rng.randint(0, 100)), "y": float(ctx.rng.randint(0, 100))} for _ in range(2)]
+        return [
+            {"type": "answer", "taps": centres[: step.taps_allowed]},
+            {"type": "answer", "taps": anywhere},
+            {"type": "answer", "taps": []},
+        ]

@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import Field
 
-from ..base import ActionModel, Activity, Ctx, Download, Rejected, Says, Seat, StepBase
+from ..base import ActionModel, Activity, Ctx, Download, KindError, Rejected, Says, Seat, StepBase
 from ..text import Text, as_map, resolve
 from .open import clean_text
 
@@ -46,6 +46,56 @@ class InventState:
 class Invent(Activity[InventStep, InventState]):
     kind = "invent"
     config = InventStep
+    strings = {
+        "ideas_in": Says(en="{n} ideas sent", fi="{n} ideaa lähetetty", sv="{n} idéer skickade"),
+        "download_ideas": Says(
+            en="Download the approved ideas as a draft pack",
+            fi="Lataa hyväksytyt ideat luonnospakettina",
+            sv="Ladda ner de godkända idéerna som ett utkast till paket",
+        ),
+        "idea_question": Says(en="Your question", fi="Kysymyksesi", sv="Din fråga"),
+        "idea_option": Says(en="Option {n}", fi="Vaihtoehto {n}", sv="Alternativ {n}"),
+        "idea_right": Says(
+            en="Mark the right option with the dot.",
+            fi="Merkitse oikea vaihtoehto pallolla.",
+            sv="Markera rätt alternativ med pricken.",
+        ),
+        "idea_explanation": Says(
+            en="Why is it right? (shown after the answer)",
+            fi="Miksi se on oikein? (näytetään vastaamisen jälkeen)",
+            sv="Varför är det rätt? (visas efter svaret)",
+        ),
+        "idea_sent": Says(
+            en="Thank you! Your idea was sent.", fi="Kiitos! Ideasi lähti.", sv="Tack! Din idé har skickats."
+        ),
+        "idea_pending": Says(en="waiting", fi="odottaa", sv="väntar"),
+        "idea_approved": Says(en="approved", fi="hyväksytty", sv="godkänd"),
+        "idea_rejected": Says(en="not used", fi="ei käytetä", sv="används inte"),
+    }
+    errors = {
+        "idea_incomplete": KindError(
+            meaning=(
+                "An idea needs a question, every option filled in and different, and `right` the index of one of them."
+            ),
+            says=Says(
+                en="Write the question and every option, and mark the right one.",
+                fi="Kirjoita kysymys ja kaikki vaihtoehdot ja merkitse oikea.",
+                sv="Skriv frågan och alla alternativ och markera det rätta.",
+            ),
+        ),
+        "too_many_ideas": KindError(
+            meaning="A pupil sends at most five ideas per step.",
+            says=Says(
+                en="You have sent five ideas already: thank you!",
+                fi="Olet jo lähettänyt viisi ideaa – kiitos!",
+                sv="Du har redan skickat fem idéer – tack!",
+            ),
+        ),
+        "no_idea": KindError(
+            meaning="`review`: no idea with that id.",
+            says=Says(en="There is no such idea.", fi="Tällaista ideaa ei ole.", sv="Den idén finns inte."),
+        ),
+    }
     pupil_actions = {"idea": Idea}
     host_actions = {"review": Review}
 
@@ -113,6 +163,21 @@ class Invent(Activity[InventStep, InventState]):
         pack_id = f"ideat-{code.lower()}"
         body = draft_pack(pack_id, resolve(step.title, language), ideas, language)
         return Download(f"{pack_id}.yaml", "application/yaml; charset=utf-8", body)
+
+    # -- for tests and bots: what the views hide until the reveal, and sample moves ------------
+    def sample_moves(self, step, state, seat, ctx):
+        idea = {
+            "type": "idea",
+            "question": "Voiko kuvaa muokata?",
+            "options": ["Kyllä", "Ei"],
+            "right": 0,
+            "explanation": "Kuvia muokataan usein.",
+        }
+        return [idea, {**idea, "question": "Kuka näkee julkisen kuvan?", "options": ["Kaikki", "Vain kaverit"]}]
+
+    def sample_commands(self, step, state, ctx):
+        status = ctx.rng.choice(["approved", "rejected", "pending"])
+        return [{"type": "review", "idea": idea, "status": status} for idea in list(state.ideas)[-3:]]
 
 
 # The draft's own words, in the pack's language (the facilitator saves and edits the file).

@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
-from ..base import ActionModel, Rejected
+from ..base import ActionModel, Rejected, Says
 from ..text import Text, as_map
 from .base import TaskKind, TaskState, TaskStep
 
@@ -64,6 +64,23 @@ class Moderate(ActionModel):
 class Open(TaskKind):
     kind = "open"
     config = OpenStep
+    strings = {
+        "none_approved": Says(
+            en="Answers appear here once the facilitator has approved them.",
+            fi="Vastaukset näkyvät tässä, kun ohjaaja on hyväksynyt ne.",
+            sv="Svaren syns här när handledaren har godkänt dem.",
+        ),
+        "open_hint": Says(
+            en="The facilitator reads the answers before any are shown. Don't write names.",
+            fi="Ohjaaja lukee vastaukset ennen kuin niitä näytetään. Älä kirjoita nimiä.",
+            sv="Handledaren läser svaren innan de visas. Skriv inga namn.",
+        ),
+        "moderate_answers": Says(
+            en="Answers: approve before they are shown",
+            fi="Vastaukset: hyväksy ennen kuin ne näytetään",
+            sv="Svar: godkänn innan de visas",
+        ),
+    }
     answer = OpenAnswer
     extra_host_actions = {"moderate": Moderate}
 
@@ -119,3 +136,18 @@ class Open(TaskKind):
             for v, text in sorted(state.answers.items())
         ]
         return view
+
+    # -- for tests and bots: what the views hide until the reveal, and sample moves ------------
+    # The projector shows the approved answers before the reveal: no right answer to hide there.
+    secret = TaskKind.secret - {"results"}
+
+    def sample_moves(self, step, state, seat, ctx):
+        texts = ["Kuvaa voi muokata.", "Kysyn aikuiselta.", "En jaa salasanaa kenellekään."]
+        return [{"type": "answer", "text": ctx.rng.choice(texts)}]
+
+    def sample_commands(self, step, state, ctx):
+        commands = super().sample_commands(step, state, ctx)
+        for voter in sorted(state.answers)[:3]:
+            status = ctx.rng.choice(["approved", "hidden"])
+            commands.append({"type": "moderate", "voter": voter, "status": status})
+        return commands

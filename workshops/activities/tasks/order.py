@@ -67,3 +67,9 @@ class Order(TaskKind):
 
     def solution(self, step, ctx):
         return {"solution": [i.id for i in step.items]}
+
+    # -- for tests and bots: what the views hide until the reveal, and sample moves ------------
+    def sample_moves(self, step, state, seat, ctx):
+        right = [i.id for i in step.items]
+        shuffled = ctx.rng.sample(right, len(right))
+        return [{"type": "answer", "items": right}, {"type": "answer", "items": shuffled}]

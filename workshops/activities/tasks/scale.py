@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
 
-from ..base import ActionModel, Rejected
+from ..base import ActionModel, Rejected, Says
 from ..text import Text, as_map
 from .base import TaskKind, TaskStep
 
@@ -39,6 +39,9 @@ class ScaleAnswer(ActionModel):
 class Scale(TaskKind):
     kind = "scale"
     config = ScaleStep
+    strings = {
+        "average": Says(en="Average {n}", fi="Keskiarvo {n}", sv="Medelvärde {n}"),
+    }
     answer = ScaleAnswer
 
     def accept(self, step, action, previous):
@@ -63,3 +66,8 @@ class Scale(TaskKind):
             "low": as_map(step.low, lang),
             "high": as_map(step.high, lang),
         }
+
+    # -- for tests and bots: what the views hide until the reveal, and sample moves ------------
+    def sample_moves(self, step, state, seat, ctx):
+        values = [step.min, step.max, ctx.rng.randint(step.min, step.max)]
+        return [{"type": "answer", "value": v} for v in values]

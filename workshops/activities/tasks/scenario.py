@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import Field, field_validator
 from pydantic_core import PydanticCustomError
 
-from ..base import ActionModel, Rejected
+from ..base import ActionModel, Rejected, Says
 from ..text import Id, Strict, Text, as_map, require_unique_ids
 from .base import Ref, TaskKind, TaskStep
 
@@ -67,6 +67,13 @@ class ScenarioAnswer(ActionModel):
 class Scenario(TaskKind):
     kind = "scenario"
     config = ScenarioStep
+    strings = {
+        "story_end": Says(
+            en="The end of the story. Look at the screen.",
+            fi="Tarina päättyi. Katso valkokangasta.",
+            sv="Berättelsen är slut. Titta på duken.",
+        ),
+    }
     answer = ScenarioAnswer
 
     def _at(self, step: ScenarioStep, path: list[list[str]]) -> str | None:
@@ -119,3 +126,13 @@ class Scenario(TaskKind):
     def solution(self, step, ctx):
         lang = ctx.language
         return {"consequences": {n.id: {c.id: as_map(c.consequence, lang) for c in n.choices} for n in step.nodes}}
+
+    # -- for tests and bots: what the views hide until the reveal, and sample moves ------------
+    secret = TaskKind.secret | {"consequences"}
+
+    def sample_moves(self, step, state, seat, ctx):
+        voter = self.voter(step, seat)
+        at = self._at(step, list(state.answers.get(voter) or [])) if voter else step.nodes[0].id
+        if at is None:
+            return []  # the story has ended for this voter
+        return [{"type": "answer", "node": at, "choice": c.id} for c in step.node(at).choices]

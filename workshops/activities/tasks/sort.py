@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import Field, field_validator
 from pydantic_core import PydanticCustomError
 
-from ..base import ActionModel, Rejected
+from ..base import ActionModel, KindError, Rejected, Says
 from ..text import Id, Strict, Text, as_map, require_unique_ids
 from .base import Ref, TaskKind, TaskStep, items_view
 
@@ -59,6 +59,23 @@ class SortAnswer(ActionModel):
 class Sort(TaskKind):
     kind = "sort"
     config = SortStep
+    strings = {
+        "sort_hint": Says(
+            en="Tap a card, then tap the group it belongs to.",
+            fi="Napauta korttia ja sitten ryhmää, johon se kuuluu.",
+            sv="Tryck på ett kort och sedan på gruppen där det hör hemma.",
+        ),
+    }
+    errors = {
+        "bad_sort": KindError(
+            meaning="A `sort` answer must place every item, each in one of the categories.",
+            says=Says(
+                en="Put every card in one of the groups.",
+                fi="Laita jokainen kortti johonkin ryhmään.",
+                sv="Lägg varje kort i någon grupp.",
+            ),
+        ),
+    }
     answer = SortAnswer
 
     def accept(self, step, action, previous):
@@ -90,3 +107,10 @@ class Sort(TaskKind):
 
     def solution(self, step, ctx):
         return {"solution": {i.id: i.category for i in step.items}}
+
+    # -- for tests and bots: what the views hide until the reveal, and sample moves ------------
+    def sample_moves(self, step, state, seat, ctx):
+        right = {i.id: i.category for i in step.items}
+        cats = [c.id for c in step.categories]
+        mixed = {i.id: ctx.rng.choice(cats) for i in step.items}
+        return [{"type": "answer", "placements": right}, {"type": "answer", "placements": mixed}]

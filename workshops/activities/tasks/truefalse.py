@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from ..base import ActionModel
+from ..base import ActionModel, Says
 from ..text import Text, as_map
 from .base import TaskKind, TaskStep
 
@@ -27,6 +27,10 @@ class TrueFalseAnswer(ActionModel):
 class TrueFalse(TaskKind):
     kind = "truefalse"
     config = TrueFalseStep
+    strings = {
+        "true": Says(en="True", fi="Totta", sv="Sant"),
+        "false": Says(en="False", fi="Tarua", sv="Falskt"),
+    }
     answer = TrueFalseAnswer
 
     def accept(self, step, action, previous):
@@ -43,3 +47,9 @@ class TrueFalse(TaskKind):
 
     def solution(self, step, ctx):
         return {"answer": step.answer}
+
+    # -- for tests and bots: what the views hide until the reveal, and sample moves ------------
+    secret = TaskKind.secret | {"answer"}
+
+    def sample_moves(self, step, state, seat, ctx):
+        return [{"type": "answer", "value": step.answer}, {"type": "answer", "value": not step.answer}]
