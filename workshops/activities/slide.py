@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from .base import Activity, Ctx, StepBase
+from .base import Activity, Ctx, Says, StepBase
 from .text import Image, Text, as_map
 
 
@@ -25,6 +25,7 @@ class SlideStep(StepBase):
 class Slide(Activity[SlideStep, None]):
     kind = "slide"
     config = SlideStep
+    strings = {"phone_shows": Says(en="Phones show", fi="Puhelimissa näkyy", sv="Telefonerna visar")}
 
     def screen_view(self, step: SlideStep, state: None, ctx: Ctx) -> dict[str, Any]:
         return {

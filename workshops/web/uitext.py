@@ -103,7 +103,6 @@ def kit_strings() -> dict[str, str]:
         "extend": _("+30 s"),
         "own_nicks": _("Pupils may type their own nickname"),
         "report": _("Report"),
-        "phone_shows": _("Phones show"),
         # shared by the board game and the stations
         "not_playing": _("You are not in a team. Ask the facilitator."),
         "discuss": _("Let's talk about it"),
