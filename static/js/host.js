@@ -1,7 +1,7 @@
 // The host console: navigation, the current step's controls, notes, the timing
 // plan and the pupils (kick, teams). Every button sends one acknowledged command.
 import { boot, connect, h, t, tr, patch, statusLine, errorText, clock, secondsLeft } from "./lib.js";
-import { kinds } from "./kinds/index.js";
+import { loadKinds, kindOf } from "./kinds/index.js";
 
 const stage = document.getElementById("stage");
 const notes = document.getElementById("notes");
@@ -13,19 +13,22 @@ let view = null;
 let answered = new Set();
 let teamCount = null; // the facilitator's pick survives re-renders while pupils answer
 const picked = new Set(); // pupils ticked for removal in bulk
+let deleting = false; // this tab pressed the button: its form's answer says where to go
+
+document.getElementById("delete-form")?.addEventListener("submit", (e) => {
+  if (!confirm(t("delete_confirm"))) e.preventDefault();
+  else deleting = true;
+});
+
+// The kinds this session's pack uses, loaded before the first view can arrive.
+const kinds = await loadKinds(boot.kinds);
 
 const api = connect(boot.auth, { host_view: (v) => { view = v; render(); } }, {
   onStatus: (s) => statusLine(status, s),
   onRefused: (d) => { status.textContent = errorText({ ok: false, ...d }); },
 });
 // Another tab (or the retention time) erased the session: nothing here is valid any more.
-let deleting = false; // this tab pressed the button: its form's answer says where to go
 api.socket.on("session_deleted", () => { if (!deleting) window.location.href = "/"; });
-
-document.getElementById("delete-form")?.addEventListener("submit", (e) => {
-  if (!confirm(t("delete_confirm"))) e.preventDefault();
-  else deleting = true;
-});
 
 let navigating = false;
 
@@ -83,7 +86,7 @@ function renderStage() {
   }
   const step = view.step;
   const el = h("div", { class: `activity kind-${step.kind}`, "data-step": step.id });
-  kinds[step.kind].host(el, view.activity || {}, {
+  kindOf(kinds, step.kind).host(el, view.activity || {}, {
     lang, packLang: lang, packId: view.pack.id, stepId: step.id, command, teams: view.teams, pupils: view.pupils, code: boot.auth.code,
     answered: (set) => { answered = set; },
   });

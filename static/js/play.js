@@ -1,6 +1,6 @@
 // The pupil's phone: take a seat (or get it back), then render the views.
 import { boot, connect, h, t, patch, statusLine, secondsLeft, errorText } from "./lib.js";
-import { kinds } from "./kinds/index.js";
+import { loadKinds, kindOf } from "./kinds/index.js";
 
 const code = boot.code;
 const tokenKey = `workshops:${code}`;
@@ -84,7 +84,7 @@ function render() {
     return patch(main, h("p", { class: "big-prompt" }, t("wait_start")), nickEditor());
   }
   const step = common.step;
-  const kind = kinds[step.kind];
+  const kind = kindOf(kinds, step.kind);
   const el = h("section", { class: `activity kind-${step.kind}`, "data-step": step.id });
   // Views for a new step may arrive before this pupil's own view of it: never mix two steps.
   const mine = own.step === step.id ? own.activity || {} : {};
@@ -95,6 +95,8 @@ function render() {
   patch(main, el);
 }
 
+// The kinds this session's pack uses, loaded before the first view can arrive.
+const kinds = await loadKinds(boot.kinds);
 let api = null;
 
 async function start() {

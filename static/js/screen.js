@@ -1,6 +1,6 @@
 // The projector: the join QR in the lobby, then the public view of each step.
 import { boot, connect, h, t, tr, patch, statusLine, secondsLeft, errorText } from "./lib.js";
-import { kinds } from "./kinds/index.js";
+import { loadKinds, kindOf } from "./kinds/index.js";
 
 const lobby = document.getElementById("lobby");
 const stage = document.getElementById("step");
@@ -29,10 +29,13 @@ function render(v) {
     ? h("ul", { class: "scores" }, v.teams.map((team) => h("li", { class: `chip team-${team.colour}`, "data-team": team.id },
       `${t("team_n", { n: team.id.slice(1) })}: ${v.scores[team.id] ?? 0}`)))
     : null;
-  kinds[step.kind].screen(el, v.activity || {}, { lang, packLang: lang, packId: v.pack.id, stepId: step.id, teams: v.teams });
+  kindOf(kinds, step.kind).screen(el, v.activity || {}, { lang, packLang: lang, packId: v.pack.id, stepId: step.id, teams: v.teams });
   patch(stage, h("p", { class: "step-count" }, t("step_of", { n: step.index + 1, total: v.steps_total })),
     h("h1", { class: "step-title" }, tr(step.title, lang)), el, scores);
 }
+
+// The kinds this session's pack uses, loaded before the first view can arrive.
+const kinds = await loadKinds(boot.kinds);
 
 const api = connect(boot.auth, { screen_view: render }, {
   onStatus: (s) => statusLine(status, s),

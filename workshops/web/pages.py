@@ -35,6 +35,7 @@ from ..sessions.journal import JournalError
 from ..sessions.keys import normalise_code
 from .context import join_url, kit, library, manager, public_base
 from .guard import CLIENT_COOKIE, NO_SESSION, is_local, log_failure, safe_next
+from .kinds import kind_assets
 from .live import broadcast, close_session
 from .qr import qr_svg
 from .uitext import ui_strings
@@ -239,6 +240,7 @@ def _keyed_template(template: str, live, role: str, key: str, **context) -> Base
         auth={"code": live.code, "role": role, "key": key},
         join_url=join_url(live.code),
         strings=ui_strings(),
+        kinds=kind_assets(live.state.pack),
         **context,
     )
     return _no_store(make_response(page))
@@ -299,6 +301,7 @@ def play(code: str):
         pack_title=live.state.pack.title,
         pack_language=live.state.pack.language,
         strings=ui_strings(),
+        kinds=kind_assets(live.state.pack),
     )
 
 

@@ -1,0 +1,37 @@
+// Find in the picture: tap the places where something is wrong.
+import { add, h, t, mediaUrl } from "../lib.js";
+import { kind, text } from "./task-base.js";
+
+function spotBoxes(a, ctx, found) {
+  return (a.spots || []).map((s) => h("span", {
+    class: `spot${found?.includes(s.id) ? " found" : ""}`, "data-spot": s.id,
+    style: `left:${s.x}%;top:${s.y}%;width:${s.w}%;height:${s.h}%`, title: text(s.label, ctx),
+  }));
+}
+
+export const { screen, host, pupil } = kind({
+  prompt: (a, ctx) => h("p", { class: "question" }, text(a.question, ctx)),
+  answer(el, a, own, ctx, { open: isOpen, send }) {
+    const taps = (own.mine || []).map(([x, y]) => ({ x, y }));
+    const frame = h("div", { class: "hotspot-frame" },
+      h("img", { class: "hotspot-img", src: mediaUrl(ctx.packId, a.image), alt: text(a.image_alt, ctx), draggable: "false" }),
+      taps.map((tap, i) => h("button", { class: "tap-mark", style: `left:${tap.x}%;top:${tap.y}%`, "aria-label": t("remove_tap"), disabled: !isOpen,
+        onclick: (e) => { e.stopPropagation(); send({ taps: taps.filter((_, j) => j !== i) }); } }, String(i + 1))),
+      a.phase === "revealed" ? spotBoxes(a, ctx, own.found) : null);
+    frame.addEventListener("click", (e) => {
+      if (!isOpen || taps.length >= a.max_taps) return;
+      const box = frame.getBoundingClientRect();
+      const x = Math.round((1000 * (e.clientX - box.left)) / box.width) / 10;
+      const y = Math.round((1000 * (e.clientY - box.top)) / box.height) / 10;
+      // Show the mark at once (a slow network must not make a child tap twice); the server's view confirms it.
+      frame.append(h("span", { class: "tap-mark pending", style: `left:${x}%;top:${y}%` }, String(taps.length + 1)));
+      taps.push({ x, y });
+      send({ taps: [...taps] });
+    });
+    add(el, h("p", { class: "hint" }, t("taps_left", { n: a.max_taps - taps.length, spots: a.spot_count })), frame);
+  },
+  results: (a, ctx) => a.spots ? h("ul", { class: "solution" }, a.spots.map((s) => h("li", {},
+    h("strong", {}, text(s.label, ctx)), ` – ${t("found_by", { n: a.results.spots[s.id], total: a.results.answers })}`))) : null,
+  solutionView: (a, ctx, own) => own.found ? null : h("div", { class: "hotspot-frame" },
+    h("img", { class: "hotspot-img", src: mediaUrl(ctx.packId, a.image), alt: text(a.image_alt, ctx) }), spotBoxes(a, ctx, null)),
+});

@@ -1,0 +1,50 @@
+// Invent an exercise (media mentors): pupils write quiz questions; the facilitator reviews
+// them and downloads the approved ones as a draft pack.
+import { add, h, t, errorText } from "../lib.js";
+import { text } from "./task-base.js";
+
+export const { screen, host, pupil } = {
+  screen(el, a, ctx) {
+    add(el, h("p", { class: "question" }, text(a.prompt, ctx)), h("p", { class: "progress" }, t("ideas_in", { n: a.count })),
+      h("ol", { class: "ideas" }, a.approved.map((i) => h("li", {}, i.question))));
+  },
+  host(el, a, ctx) {
+    const review = (idea, status) => () => ctx.command({ type: "act", step: ctx.stepId, action: { type: "review", idea, status } });
+    add(el, h("p", { class: "question" }, text(a.prompt, ctx)),
+      h("p", {}, h("a", { class: "btn", id: "export-ideas", href: `/export/${ctx.code}/${ctx.stepId}`, download: "" }, t("download_ideas"))),
+      h("ul", { class: "ideas" }, a.ideas.map((i) => h("li", { class: `line-item ${i.status}`, "data-idea": i.id },
+        h("span", { class: "small muted" }, `${i.nick} · ${t(`idea_${i.status}`)}`),
+        h("p", {}, h("strong", {}, i.question)),
+        h("ol", {}, i.options.map((o, n) => h("li", {}, o, n === i.right ? " ✓" : ""))),
+        i.explanation ? h("p", { class: "small" }, i.explanation) : null,
+        h("div", { class: "controls" },
+          h("button", { class: "btn tiny approve-idea", onclick: review(i.id, "approved") }, t("approve")),
+          h("button", { class: "btn tiny quiet reject-idea", onclick: review(i.id, "rejected") }, t("reject")))))));
+  },
+  pupil(el, a, own, ctx) {
+    own = own || {};
+    const status = h("p", { class: "answer-msg", role: "status" });
+    const question = h("textarea", { id: "idea-question", maxlength: 200, rows: 2, "aria-label": t("idea_question") });
+    const options = [0, 1, 2, 3].map((i) => h("input", { class: "idea-option", maxlength: 80, "aria-label": t("idea_option", { n: i + 1 }) }));
+    const right = [0, 1, 2, 3].map((i) => h("input", { type: "radio", name: "right", value: i, "aria-label": t("idea_right") }));
+    const why = h("textarea", { id: "idea-why", maxlength: 300, rows: 2, "aria-label": t("idea_explanation") });
+    const form = h("form", { class: "task", onsubmit: async (e) => {
+      e.preventDefault();
+      const filled = options.map((o, i) => [o.value.trim(), i]).filter(([v]) => v);
+      const picked = right.findIndex((r) => r.checked);
+      const index = filled.findIndex(([, i]) => i === picked);
+      const ack = await ctx.send({ type: "act", step: ctx.stepId, action: { type: "idea", question: question.value,
+        options: filled.map(([v]) => v), right: Math.max(0, index), explanation: why.value } });
+      status.textContent = ack.ok ? t("idea_sent") : errorText(ack);
+      if (ack.ok) form.reset();
+    } },
+      h("label", {}, t("idea_question")), question,
+      options.map((o, i) => h("div", { class: "row" }, right[i], o)),
+      h("p", { class: "hint" }, t("idea_right")),
+      h("label", {}, t("idea_explanation")), why,
+      h("button", { class: "btn primary big", type: "submit", id: "send-idea" }, t("send")));
+    if (own.ideas?.length && !status.textContent) status.textContent = t("idea_sent");  // survives re-renders
+    add(el, h("p", { class: "question" }, text(a.prompt, ctx)), form, status,
+      own.ideas?.length ? h("ol", { class: "ideas" }, own.ideas.map((i) => h("li", {}, i.question, ` (${t(`idea_${i.status}`)})`))) : null);
+  },
+};

@@ -1,0 +1,79 @@
+// The chrome every task kind shares (prompt, picture, timer, reveal, explanation) and the
+// helpers several task kinds use. A task kind is one module, static/js/kinds/<kind>.js, that
+// supplies how a phone answers and how results look:
+//   export const { screen, host, pupil } = kind({ prompt, answer, results, ... });
+import { add, h, t, tr, mediaUrl, secondsLeft, errorText } from "../lib.js";
+
+// Unsent work on a phone (sorting, ordering) by step: it survives re-renders.
+export const drafts = new Map();
+
+export const text = (value, ctx) => tr(value, ctx.lang, ctx.packLang);
+
+export function countdown(a) {
+  if (a.phase !== "open" || !a.closes_at) return null;
+  return h("p", { class: "countdown", "data-deadline": a.closes_at }, t("seconds_left", { n: secondsLeft(a.closes_at) }));
+}
+
+export function picture(a, ctx) {
+  return a.image ? h("img", { class: "slide-img", src: mediaUrl(ctx.packId, a.image), alt: text(a.image_alt, ctx) }) : null;
+}
+
+export function bars(rows) {
+  const top = Math.max(1, ...rows.map((r) => r.n));
+  return h("ul", { class: "bars" }, rows.map((r) => h("li", { class: r.right ? "rbar right" : "rbar", "data-option": r.id },
+    h("span", { class: "bar-label" }, r.label, r.right ? " ✓" : ""),
+    h("span", { class: "bar-track" }, h("span", { class: "bar-fill", style: `width:${Math.round((100 * r.n) / top)}%` })),
+    h("span", { class: "bar-count" }, String(r.n)))));
+}
+
+export function explanation(a, ctx) {
+  return a.explanation ? h("div", { class: "explanation" }, h("strong", {}, t("explanation")), " ", text(a.explanation, ctx)) : null;
+}
+
+function sender(ctx, status) {
+  return async (answer) => {
+    const ack = await ctx.send({ type: "act", step: ctx.stepId, action: { type: "answer", ...answer } });
+    status.textContent = ack.ok ? t("answer_sent") : errorText(ack);
+    return ack;
+  };
+}
+
+/** Wrap a kind's parts into the three renderers every kind exports. */
+export function kind({ prompt, answer, results, solutionView, hostExtra, alwaysResults }) {
+  return {
+    screen(el, a, ctx) {
+      add(el, prompt(a, ctx), picture(a, ctx));
+      if (a.phase === "revealed") add(el, results(a, ctx, {}), solutionView?.(a, ctx, {}), explanation(a, ctx));
+      else add(el, alwaysResults?.(a, ctx), h("p", { class: "progress" }, t("answers_in", { n: a.answered, total: a.total })), countdown(a));
+    },
+    host(el, a, ctx) {
+      add(el, prompt(a, ctx), picture(a, ctx), results(a, ctx, {}), solutionView?.(a, ctx, {}),
+        h("p", { class: "progress" }, t("answers_in", { n: a.answered, total: a.total })), countdown(a));
+      const cmd = (type, extra = {}) => () => ctx.command({ type: "act", step: ctx.stepId, action: { type, ...extra } });
+      const buttons = [];
+      if (a.phase === "open") {
+        buttons.push(h("button", { class: "btn", onclick: cmd("close") }, t("close")));
+        if (a.closes_at) buttons.push(h("button", { class: "btn", onclick: cmd("extend", { seconds: 30 }) }, t("extend")));
+      } else buttons.push(h("button", { class: "btn", onclick: cmd("open") }, t("reopen")));
+      if (a.phase !== "revealed") buttons.push(h("button", { class: "btn primary", id: "reveal", onclick: cmd("reveal") }, t("reveal")));
+      buttons.push(h("button", { class: "btn quiet", onclick: () => confirm(t("reset_confirm")) && cmd("reset")() }, t("reset")));
+      add(el, h("div", { class: "controls" }, buttons), hostExtra?.(a, ctx, cmd));
+      ctx.answered?.(new Set(a.answered_by || []));
+    },
+    pupil(el, a, own, ctx) {
+      own = own || {};
+      const status = h("p", { class: "answer-msg", role: "status" });
+      const open = a.phase === "open";
+      add(el, prompt(a, ctx), countdown(a));
+      answer(el, a, own, ctx, { open, send: sender(ctx, status), status });
+      if (own.team && own.answered_by) add(el, h("p", { class: "hint" }, t("answered_for_team", { nick: own.answered_by })));
+      if (!open && a.phase !== "revealed") status.textContent = t("answer_closed");
+      else if (open && own.mine != null && !status.textContent) status.textContent = t("answer_sent");
+      add(el, status);
+      if (a.phase === "revealed") {
+        if (own.right !== undefined) add(el, h("p", { class: own.right ? "verdict right" : "verdict wrong" }, own.right ? t("right") : t("not_right")));
+        add(el, solutionView?.(a, ctx, own), explanation(a, ctx));
+      }
+    },
+  };
+}
