@@ -1,4 +1,4 @@
-"""Write the generated parts of docs/protocol.md: the action schemas and the error table.
+"""Write the generated parts of docs/protocol.md: the action schemas, each kind's view fields and the errors.
 
     python3 -m workshops.protocol_doc           # rewrite the generated sections
     python3 -m workshops.protocol_doc --check   # exit 1 if the document is out of date
@@ -6,8 +6,9 @@
 The sections sit between `<!-- generated:NAME -->` and `<!-- /generated:NAME -->` lines;
 everything else in the document is written by hand. The action tables come from the
 pydantic models the server validates with (sessions/actions.py and each kind's
-`pupil_actions`/`host_actions`), the error table from the registry in errors.py, so neither
-can drift from the code.
+`pupil_actions`/`host_actions`), each kind's view fields from its `view_doc` (checked against
+real play by tests/unit/test_protocol_doc.py), the error table from the registry in errors.py
+and the kinds' `errors`, so none can drift from the code.
 """
 
 from __future__ import annotations
@@ -141,6 +142,21 @@ def activity_actions() -> str:
     return "\n".join(out)
 
 
+def kind_views() -> str:
+    """Each kind's view fields, as its module documents them; the task kinds' shared ones first."""
+    from .activities.tasks.base import TaskKind
+
+    tasks = [kind for kind, activity in REGISTRY.items() if isinstance(activity, TaskKind)]
+    out: list[str] = []
+    for kind, activity in REGISTRY.items():
+        if kind == (tasks[0] if tasks else None):
+            names = ", ".join(f"`{k}`" for k in tasks)
+            out += [f"### Tasks: {names}", "", TaskKind.view_doc.strip("\n"), ""]
+        doc = type(activity).__dict__.get("view_doc", "").strip("\n")
+        out += [f"### `{kind}`", "", doc or "No fields of its own.", ""]
+    return "\n".join(out)
+
+
 def errors() -> str:
     names = {"ack": "ack", "connect": "`connect_error`", "join": "join (HTTP)"}
     table = sorted(every_error().items())
@@ -151,6 +167,7 @@ def errors() -> str:
 SECTIONS: dict[str, Callable[[], str]] = {
     "session-actions": session_actions,
     "activity-actions": activity_actions,
+    "kind-views": kind_views,
     "errors": errors,
 }
 

@@ -34,6 +34,13 @@ def answer(phone, kind: str, n: int) -> bool:
     elif kind == "order":
         while phone.locator("button[data-item]").count():
             phone.locator("button[data-item]").first.tap()
+    elif kind == "pairs":
+        lefts, rights = phone.locator("button[data-left]"), phone.locator("button[data-right]")
+        for i in range(lefts.count()):  # each phone its own matching: left i with right i + n
+            lefts.nth(i).tap()
+            rights.nth((i + n) % rights.count()).tap()
+        expect(phone.locator("button.pairs-item.matched")).to_have_count(2 * lefts.count())
+        phone.locator("#send-pairs").tap()
     elif kind == "hotspot":
         frame = phone.locator(".hotspot-frame")
         phone.wait_for_function(
@@ -86,14 +93,17 @@ def test_phones_answer_every_kind_of_task(desktop, phones, server, pack_id):
             host.locator("#reveal").click()
             if kind == "hotspot":
                 expect(pupils[0].locator(".spot").first).to_be_visible()
-            if kind in ("truefalse", "sort", "order"):
+            if kind in ("truefalse", "sort", "order", "pairs"):
                 expect(pupils[0].locator(".verdict")).to_be_visible()
+            if kind == "pairs":  # the projector shows every right pair
+                rows = pupils[0].locator("button[data-left]").count()
+                expect(screen.locator(".pairs-solution .pairs-row")).to_have_count(rows)
         expect(screen.locator(f".activity.kind-{kind}")).to_be_visible()
         for phone in pupils:
             assert phone.evaluate("document.documentElement.scrollWidth") <= 360, kind
     expected = {"truefalse", "scale", "open", "sort", "order", "scenario", "choice"}
     if pack_id == "digitutkijat":
-        expected |= {"hotspot"}
+        expected |= {"hotspot", "pairs"}
     else:
         expected |= {"invent"}
     assert expected <= kinds_done, expected - kinds_done

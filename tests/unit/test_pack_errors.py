@@ -157,3 +157,13 @@ def test_shipped_packs_have_no_errors(folder: Path) -> None:
 
 def test_some_pack_is_shipped() -> None:
     assert SHIPPED
+
+
+def test_a_field_named_like_its_kind_is_located_in_the_yaml() -> None:
+    """pydantic's location holds the step's kind tag before its fields: a field of the same
+    name (a kind `pairs` with a `pairs:` list) must still be followed into the YAML."""
+    from workshops.packs.loader import _data_path
+
+    data = {"agenda": [{"kind": "pairs", "pairs": [{"id": "a"}, {"id": "b", "left": 1}]}]}
+    path, _branch = _data_path(("agenda", 0, "pairs", "pairs", 1, "left"), data)
+    assert path == ("agenda", 0, "pairs", 1, "left")

@@ -168,6 +168,9 @@ class Activity(Generic[C, S]):
     #: view fields that hold right answers: never in a pupil's or the projector's view before
     #: `revealed` (tests/trust/test_leaks.py checks every kind through its sample moves)
     secret: ClassVar[frozenset[str]] = frozenset()
+    #: docs/protocol.md's Markdown for the fields of this kind's views (a table: field, the four
+    #: views, meaning), checked against real play by tests/unit/test_protocol_doc.py
+    view_doc: ClassVar[str] = ""
 
     def setup(self, step: C, ctx: Ctx) -> S:
         return None  # type: ignore[return-value]

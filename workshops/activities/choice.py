@@ -103,6 +103,35 @@ def _quiz_without_answer(step: Mapping[str, Any]) -> str:
 class Choice(OpenCloseReveal, Activity[ChoiceStep, ChoiceState]):
     kind = "choice"
     config = ChoiceStep
+    # docs/protocol.md's table of this kind's view fields (python3 -m workshops.protocol_doc)
+    view_doc = """
+| field | `host_view` | `screen_view` | `pupil_view` | `own_view` | meaning |
+| --- | --- | --- | --- | --- | --- |
+| `question` | ✓ | ✓ | ✓ |  | text |
+| `options` | ✓ | ✓ | ✓ |  | the options, in order |
+| `options[].id` | ✓ | ✓ | ✓ |  | what `vote.options` takes |
+| `options[].text` | ✓ | ✓ | ✓ |  | text |
+| `multiple` | ✓ | ✓ | ✓ |  | several options may be picked |
+| `mode` | ✓ | ✓ | ✓ |  | `"poll"` (no right answer) or `"quiz"` |
+| `answer_by` | ✓ | ✓ | ✓ |  | `"individual"` or `"team"` |
+| `image` | ✓ | ✓ | ✓ |  | an image file name, or `null` |
+| `phase` | ✓ | ✓ | ✓ |  | `"open"`, `"closed"` or `"revealed"` |
+| `closes_at` | ✓ | ✓ | ✓ |  | time the answering closes, or `null` (no timer running) |
+| `answered` | ✓ | ✓ |  |  | how many have answered (teams with an answer, for a team question) |
+| `total` | ✓ | ✓ |  |  | how many can (pupils, or teams with members) |
+| `counts` | ✓ | ✓ | ✓ |  | the votes per option (teams' answers for a team question); projector and phones: only once revealed |
+| `counts{}` | ✓ | ✓ | ✓ |  | option id → count |
+| `correct` | ✓ | ✓ | ✓ |  | the right option ids (`[]` for a poll); projector and phones: only once revealed |
+| `explanation` | ✓ | ✓ | ✓ |  | text; projector and phones: only once revealed |
+| `answered_by` | ✓ |  |  |  | the seats that have voted |
+| `team_answers` | ✓ |  |  |  | team questions: each team's answer |
+| `team_answers{}` | ✓ |  |  |  | team id → option ids |
+| `mine` |  |  |  | ✓ | the option ids this pupil picked (`[]`: none yet) |
+| `team_votes` |  |  |  | ✓ | team questions, pupils in a team: how the team voted |
+| `team_votes{}` |  |  |  | ✓ | a teammate's nickname → their option ids |
+| `team_answer` |  |  |  | ✓ | team questions: the team's answer so far (option ids) |
+| `right` |  |  |  | ✓ | quizzes, once revealed: whether this pupil's (or team's) answer is exactly the right one |
+"""  # noqa: E501
     strings = {
         "pick_one": Says(en="Pick one", fi="Valitse yksi", sv="Välj ett"),
         "pick_many": Says(

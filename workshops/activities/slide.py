@@ -25,6 +25,17 @@ class SlideStep(StepBase):
 class Slide(Activity[SlideStep, None]):
     kind = "slide"
     config = SlideStep
+    # docs/protocol.md's table of this kind's view fields (python3 -m workshops.protocol_doc)
+    view_doc = """
+| field | `host_view` | `screen_view` | `pupil_view` | `own_view` | meaning |
+| --- | --- | --- | --- | --- | --- |
+| `text` | ✓ | ✓ |  |  | text for the projector |
+| `image` | ✓ | ✓ |  |  | an image file name, or `null` |
+| `image_alt` | ✓ | ✓ |  |  | text: what the image shows |
+| `phone` | ✓ |  | ✓ |  | text for the phones (`null`: "look at the screen") |
+
+The own view's `activity` is `{}`.
+"""
     strings = {"phone_shows": Says(en="Phones show", fi="Puhelimissa näkyy", sv="Telefonerna visar")}
 
     def screen_view(self, step: SlideStep, state: None, ctx: Ctx) -> dict[str, Any]:

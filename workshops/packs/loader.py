@@ -197,14 +197,17 @@ def _data_path(loc: tuple[Any, ...], data: Any) -> tuple[tuple[Any, ...], Any]:
     path: list[Any] = []
     node = data
     branch = None
+    untagged = True  # the node's kind tag not met yet (it comes before the step's fields)
     for step in loc:
+        if untagged and isinstance(node, dict) and isinstance(step, str) and node.get("kind") == step:
+            untagged = False  # the discriminator tag of a step, even if a field has the kind's name
+            continue
         if (isinstance(node, dict) and step in node) or (
             isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node)
         ):
             node = node[step]
             path.append(step)
-        elif isinstance(node, dict) and isinstance(step, str) and node.get("kind") == step:
-            continue  # the discriminator tag of a step
+            untagged = True
         elif isinstance(step, str) and step.startswith(("effect:", "condition:")):
             continue  # the tag of a board game's effect or condition
         elif _is_branch(step):

@@ -50,6 +50,80 @@ def _change_view(change: Change | None) -> dict[str, Any] | None:
 class BoardGame(Activity[BoardGameStep, GameState]):
     kind = "boardgame"
     config = BoardGameStep
+    # docs/protocol.md's table of this kind's view fields (python3 -m workshops.protocol_doc)
+    view_doc = """
+| field | `host_view` | `screen_view` | `pupil_view` | `own_view` | meaning |
+| --- | --- | --- | --- | --- | --- |
+| `sections` | ✓ | ✓ | ✓ |  | the board's sections, in order |
+| `sections[].id` | ✓ | ✓ | ✓ |  | a section id |
+| `sections[].name` | ✓ | ✓ | ✓ |  | text |
+| `sections[].spaces` | ✓ | ✓ | ✓ |  | its spaces |
+| `spaces` | ✓ | ✓ | ✓ |  | spaces on the board |
+| `meters` | ✓ | ✓ | ✓ | ✓ | host, projector, phones: the meters (a list); own view: the team's meter values (`meters{}`) |
+| `meters[].id` | ✓ | ✓ | ✓ |  | a meter id |
+| `meters[].name` | ✓ | ✓ | ✓ |  | text |
+| `meters[].min` | ✓ | ✓ | ✓ |  | its lowest value |
+| `meters[].max` | ✓ | ✓ | ✓ |  | its highest value |
+| `meters{}` |  |  |  | ✓ | meter id → the team's value |
+| `rounds` | ✓ | ✓ | ✓ |  | rounds in the game |
+| `intro` | ✓ | ✓ | ✓ |  | text |
+| `phase` | ✓ | ✓ | ✓ |  | `"setup"` (before `start`), `"ready"`, `"voting"`, `"closed"`, `"revealed"` or `"ended"` |
+| `round` | ✓ | ✓ | ✓ |  | rounds dealt so far |
+| `closes_at` | ✓ | ✓ | ✓ |  | time the vote closes, or `null` |
+| `paused` | ✓ | ✓ | ✓ |  | the vote is paused |
+| `end_reason` | ✓ | ✓ | ✓ |  | `null`, or why the game ended: `"finish"`, `"rounds"`, `"cards"`, `"facilitator"` |
+| `teams` | ✓ | ✓ |  |  | each playing team's token |
+| `teams[].team` | ✓ | ✓ |  |  | the team id |
+| `teams[].character` | ✓ | ✓ |  |  | the team's character (a *character*, below) |
+| `teams[].position` | ✓ | ✓ |  |  | its space |
+| `teams[].section` | ✓ | ✓ |  |  | the section id of that space |
+| `teams[].meters{}` | ✓ | ✓ |  |  | meter id → value |
+| `teams[].voted` | ✓ | ✓ |  |  | members who have voted on the team's card |
+| `teams[].members` | ✓ | ✓ |  |  | members |
+| `teams[].split{}` | ✓ |  |  |  | choice id → members who voted for it |
+| `teams[].card` | ✓ | ✓ |  |  | the team's card this round, if it has one (a *card*; the host's also has `questions` and `notes`) |
+| `teams[].last` | ✓ | ✓ |  |  | once revealed or ended: the team's turn this round (a *turn*), or `null` |
+| `teams[].journey` | ✓ | ✓ |  |  | every turn so far (projector: at the end) |
+| `teams[].flags` | ✓ |  |  |  | the flag ids the team's character carries |
+| `questions` | ✓ | ✓ |  |  | at the end: talking points of the cards played |
+| `questions[].card` | ✓ | ✓ |  |  | text: the card's title |
+| `questions[].questions` | ✓ | ✓ |  |  | texts |
+| `votes` | ✓ |  |  |  | the votes of this round |
+| `votes{}` | ✓ |  |  |  | seat → choice id |
+| `answered_by` | ✓ |  |  |  | the seats that have voted |
+| `flags` | ✓ |  |  |  | what the pack's flags mean |
+| `flags{}` | ✓ |  |  |  | flag id → text |
+| `playing` |  |  |  | ✓ | whether this pupil's team plays (`false`: nothing else is sent) |
+| `team` |  |  |  | ✓ | the team id |
+| `character` |  |  |  | ✓ | the team's character (a *character*) |
+| `position` |  |  |  | ✓ | its space |
+| `section` |  |  |  | ✓ | the section id of that space |
+| `split{}` |  |  |  | ✓ | choice id → teammates who voted for it |
+| `team_size` |  |  |  | ✓ | members |
+| `card` |  |  |  | ✓ | while voting or closed: the team's card (a *card*) |
+| `last` |  |  |  | ✓ | once revealed or ended: the team's turn this round (a *turn*), or `null` |
+| `journey` |  |  |  | ✓ | at the end: every turn |
+| `mine` |  |  |  | ✓ | this pupil's vote (a choice id), or `null` |
+
+Where a table says *character*, *card* or *turn*, the object has these fields, under that path
+(`teams[].card.id`, `last.change.moved`, `teams[].journey[].from_others[].team`, …):
+
+| field | `host_view` | `screen_view` | `pupil_view` | `own_view` | meaning |
+| --- | --- | --- | --- | --- | --- |
+| `character.id`, `character.name`, `character.age`, `character.story`, `character.image` | ✓ | ✓ |  | ✓ | a *character*: its id, name, age, text, and image file name (or `null`) |
+| `card.id`, `card.title`, `card.text`, `card.image`, `card.section` | ✓ | ✓ |  | ✓ | a *card*: its id, title and text (texts), image (or `null`) and section id (or `null`) |
+| `card.choices`, `card.choices[].id`, `card.choices[].text` | ✓ | ✓ |  | ✓ | its choices: what `vote.choice` takes, with their texts |
+| `card.questions`, `card.notes` | ✓ |  |  |  | the facilitator's talking points (texts) and notes (text) |
+| `turn.round` | ✓ | ✓ |  | ✓ | a *turn*: the round |
+| `turn.card` | ✓ | ✓ |  | ✓ | the card played (a *card*), or `null` |
+| `turn.choice` | ✓ | ✓ |  | ✓ | the team's choice id, `null` if nobody voted |
+| `turn.split{}` | ✓ | ✓ |  | ✓ | choice id → votes |
+| `turn.change` | ✓ | ✓ |  | ✓ | what the choice did to the token (a *change*), or `null` |
+| `turn.choice_text`, `turn.consequence` | ✓ | ✓ |  | ✓ | when a choice was made: its text and consequence (texts) |
+| `turn.from_others`, `turn.from_others[].team`, `turn.from_others[].change` | ✓ | ✓ |  | ✓ | what other teams' choices did to this token: the team and a *change* |
+| `turn.chance`, `turn.chance.title`, `turn.chance.text`, `turn.chance.change` | ✓ | ✓ |  | ✓ | a chance card drawn this round: title, text and a *change* |
+| `change.moved`, `change.meters{}`, `change.set`, `change.cleared` | ✓ | ✓ |  | ✓ | a *change*: spaces moved (negative: back), meter id → change, flag ids set, flag ids cleared |
+"""  # noqa: E501
     strings = {
         "board": Says(en="The board", fi="Pelilauta", sv="Spelplanen"),
         "round_of": Says(en="Round {n} of {total}", fi="Kierros {n}/{total}", sv="Omgång {n}/{total}"),

@@ -93,6 +93,105 @@ def _answering(state: StationsState) -> bool:
 class Stations(Activity[StationsStep, StationsState]):
     kind = "stations"
     config = StationsStep
+    # docs/protocol.md's table of this kind's view fields (python3 -m workshops.protocol_doc)
+    view_doc = """
+| field | `host_view` | `screen_view` | `pupil_view` | `own_view` | meaning |
+| --- | --- | --- | --- | --- | --- |
+| `phase` | ✓ | ✓ | ✓ |  | `"setup"` (before `start`), `"rotating"`, `"time_up"` (the round's time is up) or `"debrief"` |
+| `round` | ✓ | ✓ | ✓ |  | the round, from 1 (0 before `start`) |
+| `rounds` | ✓ | ✓ | ✓ |  | rounds (one per station) |
+| `closes_at` | ✓ | ✓ | ✓ |  | time the round ends, or `null` |
+| `paused` | ✓ | ✓ | ✓ |  | the clock is paused |
+| `auto` | ✓ | ✓ | ✓ |  | groups move on by themselves when the time is up |
+| `station_minutes` | ✓ | ✓ | ✓ |  | minutes per station |
+| `ways` | ✓ | ✓ | ✓ |  | the refusal ways a group can choose |
+| `ways[].id` | ✓ | ✓ | ✓ |  | what `ways.ways` takes |
+| `ways[].text` | ✓ | ✓ | ✓ |  | text |
+| `intro` | ✓ | ✓ |  |  | text for the projector before the rotation |
+| `map` | ✓ | ✓ |  |  | every station and who is there now |
+| `map[].id` | ✓ | ✓ |  |  | the station id |
+| `map[].title` | ✓ | ✓ |  |  | text |
+| `map[].groups` | ✓ | ✓ |  |  | the groups at it this round |
+| `map[].groups[].group` | ✓ | ✓ |  |  | the group's team id |
+| `map[].groups[].done` | ✓ | ✓ |  |  | done at this station |
+| `map[].leads` | ✓ | ✓ |  |  | the **nicknames** of the station's leaders (never seat ids) |
+| `debrief` | ✓ | ✓ |  |  | in the debrief: the totals of the station shown (no names, no groups) |
+| `debrief.index` | ✓ | ✓ |  |  | the station's index (what `show.index` takes) |
+| `debrief.station` | ✓ | ✓ |  |  | the station |
+| `debrief.station.id` | ✓ | ✓ |  |  | its id |
+| `debrief.station.title` | ✓ | ✓ |  |  | text |
+| `debrief.station.order` | ✓ | ✓ |  |  | its `order` steps in the right order |
+| `debrief.station.order[].id` | ✓ | ✓ |  |  | a step id |
+| `debrief.station.order[].text` | ✓ | ✓ |  |  | text |
+| `debrief.ratings` | ✓ | ✓ |  |  | how hard refusing would be |
+| `debrief.ratings.as_written` | ✓ | ✓ |  |  | ratings of 1, 2, 3, 4 and 5 (five counts), as written |
+| `debrief.ratings.best_friend` | ✓ | ✓ |  |  | the same, if the offerer were your best friend |
+| `debrief.ways{}` | ✓ | ✓ |  |  | way id → how many chose it |
+| `debrief.order` | ✓ | ✓ |  |  | the order task |
+| `debrief.order.answers` | ✓ | ✓ |  |  | answers |
+| `debrief.order.right` | ✓ | ✓ |  |  | answers in the right order |
+| `debrief.lines` | ✓ | ✓ |  |  | the approved lines (texts as approved) |
+| `stations` | ✓ |  |  |  | every station, for the facilitator |
+| `stations[].id` | ✓ |  |  |  | the station id |
+| `stations[].title` | ✓ |  |  |  | text |
+| `stations[].notes` | ✓ |  |  |  | text |
+| `stations[].questions` | ✓ |  |  |  | debrief questions (texts) |
+| `stations[].tasks` | ✓ |  |  |  | its tasks: `"ways"`, `"line"`, `"rate"`, `"order"` |
+| `debrief_questions` | ✓ |  |  |  | questions for the whole class (texts) |
+| `leads` | ✓ |  |  |  | who leads where |
+| `leads{}` | ✓ |  |  |  | leader's seat → station id |
+| `calls` | ✓ |  |  |  | leaders calling the facilitator |
+| `calls[].seat` | ✓ |  |  |  | the leader's seat (what `call_seen.seat` takes) |
+| `calls[].nick` | ✓ |  |  |  | their nickname |
+| `calls[].at` | ✓ |  |  |  | time they called |
+| `calls[].station` | ✓ |  |  |  | their station id, or `null` |
+| `lines` | ✓ |  |  |  | every group's line, for moderation |
+| `lines[].group` | ✓ |  |  |  | the group |
+| `lines[].station` | ✓ |  |  |  | the station |
+| `lines[].line` | ✓ |  |  |  | the line as written |
+| `lines[].status` | ✓ |  |  |  | `"pending"`, `"approved"` or `"hidden"` |
+| `lines[].shown` | ✓ |  |  |  | the text shown when approved, else `null` |
+| `progress` | ✓ |  |  |  | how far each group got at each station |
+| `progress{}` | ✓ |  |  |  | `"<group>/<station>"` → an object |
+| `progress{}.ways`, `progress{}.ratings`, `progress{}.order` | ✓ |  |  |  | members who answered that task |
+| `progress{}.line` | ✓ |  |  |  | whether the group wrote a line |
+| `progress{}.done` | ✓ |  |  |  | whether it is done there |
+| `answered_by` | ✓ |  |  |  | the seats that have answered something |
+| `role` |  |  |  | ✓ | `"member"` or `"mentor"` (a station leader) |
+| `group` |  |  |  | ✓ | member: the group (team id), or `null` |
+| `station` |  |  |  | ✓ | the station the pupil's group is at (member) or that they lead (mentor), when there is one |
+| `station.id`, `station.title`, `station.content_note`, `station.scenario` |  |  |  | ✓ | its id and texts |
+| `station.image`, `station.image_alt` |  |  |  | ✓ | an image file name (or `null`) and its text |
+| `station.pressure` |  |  |  | ✓ | what people in the scene say (texts) |
+| `station.tasks` |  |  |  | ✓ | its tasks |
+| `station.order`, `station.order[].id`, `station.order[].text` |  |  |  | ✓ | its `order` steps, shuffled (never the right order first) |
+| `station.order_prompt` |  |  |  | ✓ | text |
+| `work` |  |  |  | ✓ | member: the group's work at this station (a *work*) |
+| `mine` |  |  |  | ✓ | member: this pupil's own answers here |
+| `mine.ways` |  |  |  | ✓ | way ids |
+| `mine.ratings` |  |  |  | ✓ | their ratings so far |
+| `mine.ratings.as_written`, `mine.ratings.best_friend` |  |  |  | ✓ | 1–5 (each only once given) |
+| `mine.order` |  |  |  | ✓ | step ids |
+| `called` |  |  |  | ✓ | mentor: has called the facilitator (until seen) |
+| `guide` |  |  |  | ✓ | mentor: the leader's guide for their station |
+| `guide.questions`, `guide.listen_for`, `guide.safety` |  |  |  | ✓ | texts |
+| `groups` |  |  |  | ✓ | mentor: the groups at their station now |
+| `groups[].group` |  |  |  | ✓ | the group |
+| `groups[].members` |  |  |  | ✓ | its members' nicknames |
+| `groups[].work` |  |  |  | ✓ | its work here (a *work*) |
+
+A *work* (`work`, `groups[].work`) has these fields:
+
+| field | `host_view` | `screen_view` | `pupil_view` | `own_view` | meaning |
+| --- | --- | --- | --- | --- | --- |
+| `work.ways{}` |  |  |  | ✓ | a member's nickname → way ids |
+| `work.ratings{}` |  |  |  | ✓ | a member's nickname → their ratings |
+| `work.ratings{}.as_written`, `work.ratings{}.best_friend` |  |  |  | ✓ | 1–5 |
+| `work.order{}` |  |  |  | ✓ | a member's nickname → step ids |
+| `work.line` |  |  |  | ✓ | the group's line, or `null` |
+| `work.line_status` |  |  |  | ✓ | `"none"`, `"pending"`, `"approved"` or `"hidden"` |
+| `work.done` |  |  |  | ✓ | done at this station |
+"""  # noqa: E501
     strings = {
         "group_n": Says(en="Group {n}", fi="Ryhmä {n}", sv="Grupp {n}"),
         "station_round": Says(en="Station {n} of {total}", fi="Rasti {n}/{total}", sv="Station {n}/{total}"),

@@ -44,6 +44,27 @@ class TaskKind(OpenCloseReveal, Activity[TaskStep, TaskState]):
 
     answer: ClassVar[type[ActionModel]]
     extra_host_actions: ClassVar[dict[str, type[ActionModel]]] = {}
+    # docs/protocol.md's table of this kind's view fields (python3 -m workshops.protocol_doc)
+    view_doc = """
+The task kinds share these fields, and add their own in the tables after this one.
+
+| field | `host_view` | `screen_view` | `pupil_view` | `own_view` | meaning |
+| --- | --- | --- | --- | --- | --- |
+| `image` | ✓ | ✓ | ✓ |  | an image file name, or `null` |
+| `image_alt` | ✓ | ✓ | ✓ |  | text |
+| `answer_by` | ✓ | ✓ | ✓ |  | `"individual"` or `"team"` (one answer per team; any member may give or change it) |
+| `points` | ✓ | ✓ | ✓ |  | points a team gets for a right answer (0: none), counted in `scores` once revealed |
+| `phase` | ✓ | ✓ | ✓ |  | `"open"`, `"closed"` or `"revealed"` |
+| `closes_at` | ✓ | ✓ | ✓ |  | time the answering closes, or `null` |
+| `answered` | ✓ | ✓ |  |  | how many answers (pupils, or teams) |
+| `total` | ✓ | ✓ |  |  | how many can answer (pupils who are not station leaders, or teams with members) |
+| `results` | ✓ | ✓ | ✓ |  | how the answers add up, no names (by kind, below); projector and phones: only once revealed (`open`: the projector always) |
+| `explanation` | ✓ | ✓ | ✓ |  | text; projector and phones: only once revealed |
+| `answered_by` | ✓ |  |  | ✓ | host: the seats that gave the answers; own (team tasks): the nickname of the teammate who answered last |
+| `mine` |  |  |  | ✓ | this pupil's (or team's) answer as stored, `null` if none: `truefalse` `true`/`false`; `scale` the number; `open` the cleaned text; `order` the item ids; `hotspot` the taps as `[x, y]` pairs (one decimal); `scenario` the path as `[node, choice]` pairs; `sort` and `pairs` see their `mine{}` |
+| `team` |  |  |  | ✓ | whether the task is answered by teams |
+| `right` |  |  |  | ✓ | once revealed, for an answer given to a task with a right answer (`truefalse`, `sort`, `order`, `hotspot`, `pairs`): whether it is right |
+"""  # noqa: E501
     strings = {
         "all_right_n": Says(
             en="{n} of {total} got everything right",

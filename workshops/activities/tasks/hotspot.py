@@ -60,6 +60,25 @@ class HotspotAnswer(ActionModel):
 class Hotspot(TaskKind):
     kind = "hotspot"
     config = HotspotStep
+    # docs/protocol.md's table of this kind's view fields (python3 -m workshops.protocol_doc)
+    view_doc = """
+| field | `host_view` | `screen_view` | `pupil_view` | `own_view` | meaning |
+| --- | --- | --- | --- | --- | --- |
+| `question` | ✓ | ✓ | ✓ |  | text |
+| `max_taps` | ✓ | ✓ | ✓ |  | taps a pupil has |
+| `spot_count` | ✓ | ✓ | ✓ |  | how many spots there are to find |
+| `results.spots` | ✓ | ✓ | ✓ |  | how often each spot was found |
+| `results.spots{}` | ✓ | ✓ | ✓ |  | spot id → answers that found it |
+| `results.answers` | ✓ | ✓ | ✓ |  | answers |
+| `spots` | ✓ | ✓ | ✓ |  | the spots; projector and phones: only once revealed |
+| `spots[].id` | ✓ | ✓ | ✓ |  | a spot id |
+| `spots[].label` | ✓ | ✓ | ✓ |  | text: what the spot gives away |
+| `spots[].x` | ✓ | ✓ | ✓ |  | its left edge, percent of the picture's width |
+| `spots[].y` | ✓ | ✓ | ✓ |  | its top edge, percent of the height |
+| `spots[].w` | ✓ | ✓ | ✓ |  | its width, percent |
+| `spots[].h` | ✓ | ✓ | ✓ |  | its height, percent |
+| `found` |  |  |  | ✓ | once revealed, if answered: the spot ids this pupil's (or team's) taps found |
+"""
     strings = {
         "taps_left": Says(
             en="Find {spots} things. Tap the picture ({n} taps left); tap a marker to take it back.",

@@ -46,6 +46,28 @@ class InventState:
 class Invent(Activity[InventStep, InventState]):
     kind = "invent"
     config = InventStep
+    # docs/protocol.md's table of this kind's view fields (python3 -m workshops.protocol_doc)
+    view_doc = """
+| field | `host_view` | `screen_view` | `pupil_view` | `own_view` | meaning |
+| --- | --- | --- | --- | --- | --- |
+| `prompt` | ✓ | ✓ | ✓ |  | text: what to invent |
+| `max_ideas` |  |  | ✓ |  | ideas a pupil may send |
+| `count` |  | ✓ |  |  | ideas sent |
+| `approved` |  | ✓ |  |  | the approved ideas (an *idea* each), without names |
+| `ideas` | ✓ |  |  | ✓ | host: every idea, with `nick`; own: this pupil's ideas |
+
+An *idea* (`approved[]`, `ideas[]`) has these fields:
+
+| field | `host_view` | `screen_view` | `pupil_view` | `own_view` | meaning |
+| --- | --- | --- | --- | --- | --- |
+| `idea.id` | ✓ | ✓ |  | ✓ | `i1`, `i2`, …: what `review.idea` takes |
+| `idea.question` | ✓ | ✓ |  | ✓ | the question (cleaned) |
+| `idea.options` | ✓ | ✓ |  | ✓ | the options (cleaned) |
+| `idea.right` | ✓ | ✓ |  | ✓ | the index of the right option |
+| `idea.explanation` | ✓ | ✓ |  | ✓ | the explanation, or `null` |
+| `idea.status` | ✓ | ✓ |  | ✓ | `"pending"`, `"approved"` or `"rejected"` |
+| `idea.nick` | ✓ |  |  |  | the nickname of who sent it (`""` if they were removed) |
+"""
     strings = {
         "ideas_in": Says(en="{n} ideas sent", fi="{n} ideaa lähetetty", sv="{n} idéer skickade"),
         "download_ideas": Says(

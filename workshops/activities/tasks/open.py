@@ -64,6 +64,20 @@ class Moderate(ActionModel):
 class Open(TaskKind):
     kind = "open"
     config = OpenStep
+    # docs/protocol.md's table of this kind's view fields (python3 -m workshops.protocol_doc)
+    view_doc = """
+| field | `host_view` | `screen_view` | `pupil_view` | `own_view` | meaning |
+| --- | --- | --- | --- | --- | --- |
+| `question` | ✓ | ✓ | ✓ |  | text |
+| `max_length` | ✓ | ✓ | ✓ |  | the longest answer kept (characters) |
+| `results.approved` | ✓ | ✓ | ✓ |  | the approved answers' texts, no names |
+| `results.words` | ✓ | ✓ | ✓ |  | the word cloud of the approved answers: `[word, count]` pairs, most frequent first (at most 30) |
+| `entries` | ✓ |  |  |  | every answer, for moderation |
+| `entries[].voter` | ✓ |  |  |  | the seat (or team) that answered: what `moderate.voter` takes |
+| `entries[].text` | ✓ |  |  |  | the answer |
+| `entries[].status` | ✓ |  |  |  | `"pending"`, `"approved"` or `"hidden"` |
+| `entries[].shown` | ✓ |  |  |  | the text shown when approved (edited or not), else `null` |
+"""  # noqa: E501
     strings = {
         "none_approved": Says(
             en="Answers appear here once the facilitator has approved them.",

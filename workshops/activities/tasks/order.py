@@ -44,6 +44,18 @@ def shown_order(step_id: str, ids: list[str]) -> list[str]:
 class Order(TaskKind):
     kind = "order"
     config = OrderStep
+    # docs/protocol.md's table of this kind's view fields (python3 -m workshops.protocol_doc)
+    view_doc = """
+| field | `host_view` | `screen_view` | `pupil_view` | `own_view` | meaning |
+| --- | --- | --- | --- | --- | --- |
+| `question` | ✓ | ✓ | ✓ |  | text |
+| `items` | ✓ | ✓ | ✓ |  | the items, in a fixed scrambled order (never the right one) |
+| `items[].id` | ✓ | ✓ | ✓ |  | an item id |
+| `items[].text` | ✓ | ✓ | ✓ |  | text |
+| `results.right` | ✓ | ✓ | ✓ |  | answers in the right order |
+| `results.answers` | ✓ | ✓ | ✓ |  | answers |
+| `solution` | ✓ | ✓ | ✓ |  | the item ids in the right order; projector and phones: only once revealed |
+"""
     answer = OrderAnswer
 
     def accept(self, step, action, previous):

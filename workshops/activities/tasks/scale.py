@@ -39,6 +39,19 @@ class ScaleAnswer(ActionModel):
 class Scale(TaskKind):
     kind = "scale"
     config = ScaleStep
+    # docs/protocol.md's table of this kind's view fields (python3 -m workshops.protocol_doc)
+    view_doc = """
+| field | `host_view` | `screen_view` | `pupil_view` | `own_view` | meaning |
+| --- | --- | --- | --- | --- | --- |
+| `question` | ✓ | ✓ | ✓ |  | text |
+| `min` | ✓ | ✓ | ✓ |  | the smallest value (0 or 1) |
+| `max` | ✓ | ✓ | ✓ |  | the biggest value (3–10) |
+| `style` | ✓ | ✓ | ✓ |  | `"numbers"` or `"faces"` |
+| `low` | ✓ | ✓ | ✓ |  | text: what `min` means |
+| `high` | ✓ | ✓ | ✓ |  | text: what `max` means |
+| `results.counts` | ✓ | ✓ | ✓ |  | answers per value, from `min` to `max` |
+| `results.average` | ✓ | ✓ | ✓ |  | the average, one decimal (`null`: no answers) |
+"""
     strings = {
         "average": Says(en="Average {n}", fi="Keskiarvo {n}", sv="Medelvärde {n}"),
     }

@@ -67,6 +67,28 @@ class ScenarioAnswer(ActionModel):
 class Scenario(TaskKind):
     kind = "scenario"
     config = ScenarioStep
+    # docs/protocol.md's table of this kind's view fields (python3 -m workshops.protocol_doc)
+    view_doc = """
+| field | `host_view` | `screen_view` | `pupil_view` | `own_view` | meaning |
+| --- | --- | --- | --- | --- | --- |
+| `nodes` | ✓ | ✓ | ✓ |  | the story's situations; the first one starts it |
+| `nodes[].id` | ✓ | ✓ | ✓ |  | a node id |
+| `nodes[].text` | ✓ | ✓ | ✓ |  | text |
+| `nodes[].choices` | ✓ | ✓ | ✓ |  | its choices |
+| `nodes[].choices[].id` | ✓ | ✓ | ✓ |  | a choice id |
+| `nodes[].choices[].text` | ✓ | ✓ | ✓ |  | text |
+| `results.nodes` | ✓ | ✓ | ✓ |  | how often each choice was taken |
+| `results.nodes{}` | ✓ | ✓ | ✓ |  | node id → an object of choice id → count |
+| `results.nodes{}{}` | ✓ | ✓ | ✓ |  | choice id → how many paths took it |
+| `consequences` | ✓ | ✓ | ✓ |  | every choice's consequence; projector and phones: only once revealed |
+| `consequences{}` | ✓ | ✓ | ✓ |  | node id → an object of choice id → text |
+| `consequences{}{}` | ✓ | ✓ | ✓ |  | choice id → text |
+| `path` |  |  |  | ✓ | the choices taken so far, in order |
+| `path[].node` |  |  |  | ✓ | a node id |
+| `path[].choice` |  |  |  | ✓ | the choice id taken there |
+| `path[].consequence` |  |  |  | ✓ | text: what happened |
+| `at` |  |  |  | ✓ | the node the story is at now (what `answer.node` must be), `null` at the end |
+"""
     strings = {
         "story_end": Says(
             en="The end of the story. Look at the screen.",

@@ -59,6 +59,26 @@ class SortAnswer(ActionModel):
 class Sort(TaskKind):
     kind = "sort"
     config = SortStep
+    # docs/protocol.md's table of this kind's view fields (python3 -m workshops.protocol_doc)
+    view_doc = """
+| field | `host_view` | `screen_view` | `pupil_view` | `own_view` | meaning |
+| --- | --- | --- | --- | --- | --- |
+| `question` | ✓ | ✓ | ✓ |  | text |
+| `categories` | ✓ | ✓ | ✓ |  | the categories |
+| `categories[].id` | ✓ | ✓ | ✓ |  | a category id |
+| `categories[].text` | ✓ | ✓ | ✓ |  | text |
+| `items` | ✓ | ✓ | ✓ |  | the items to sort |
+| `items[].id` | ✓ | ✓ | ✓ |  | an item id |
+| `items[].text` | ✓ | ✓ | ✓ |  | text |
+| `results.items` | ✓ | ✓ | ✓ |  | how the items were placed |
+| `results.items{}` | ✓ | ✓ | ✓ |  | item id → an object of category id → count |
+| `results.items{}{}` | ✓ | ✓ | ✓ |  | category id → how many placed the item there |
+| `results.right` | ✓ | ✓ | ✓ |  | answers with every item right |
+| `results.answers` | ✓ | ✓ | ✓ |  | answers |
+| `solution` | ✓ | ✓ | ✓ |  | the right placements; projector and phones: only once revealed |
+| `solution{}` | ✓ | ✓ | ✓ |  | item id → category id |
+| `mine{}` |  |  |  | ✓ | item id → the category id this pupil (or team) placed it in |
+"""
     strings = {
         "sort_hint": Says(
             en="Tap a card, then tap the group it belongs to.",

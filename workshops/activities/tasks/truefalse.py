@@ -27,6 +27,15 @@ class TrueFalseAnswer(ActionModel):
 class TrueFalse(TaskKind):
     kind = "truefalse"
     config = TrueFalseStep
+    # docs/protocol.md's table of this kind's view fields (python3 -m workshops.protocol_doc)
+    view_doc = """
+| field | `host_view` | `screen_view` | `pupil_view` | `own_view` | meaning |
+| --- | --- | --- | --- | --- | --- |
+| `statement` | ✓ | ✓ | ✓ |  | text |
+| `results.true` | ✓ | ✓ | ✓ |  | answers "true" |
+| `results.false` | ✓ | ✓ | ✓ |  | answers "false" |
+| `answer` | ✓ | ✓ | ✓ |  | whether the statement is true; projector and phones: only once revealed |
+"""
     strings = {
         "true": Says(en="True", fi="Totta", sv="Sant"),
         "false": Says(en="False", fi="Tarua", sv="Falskt"),
