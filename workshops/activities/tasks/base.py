@@ -61,9 +61,9 @@ The task kinds share these fields, and add their own in the tables after this on
 | `results` | ✓ | ✓ | ✓ |  | how the answers add up, no names (by kind, below); projector and phones: only once revealed (`open`: the projector always) |
 | `explanation` | ✓ | ✓ | ✓ |  | text; projector and phones: only once revealed |
 | `answered_by` | ✓ |  |  | ✓ | host: the seats that gave the answers; own (team tasks): the nickname of the teammate who answered last |
-| `mine` |  |  |  | ✓ | this pupil's (or team's) answer as stored, `null` if none: `truefalse` `true`/`false`; `scale` the number; `open` the cleaned text; `order` the item ids; `hotspot` the taps as `[x, y]` pairs (one decimal); `scenario` the path as `[node, choice]` pairs; `sort` and `pairs` see their `mine{}` |
+| `mine` |  |  |  | ✓ | this pupil's (or team's) answer as stored, `null` if none; its form is in the kind's table |
 | `team` |  |  |  | ✓ | whether the task is answered by teams |
-| `right` |  |  |  | ✓ | once revealed, for an answer given to a task with a right answer (`truefalse`, `sort`, `order`, `hotspot`, `pairs`): whether it is right |
+| `right` |  |  |  | ✓ | once revealed, for an answer given to a task with a right answer: whether it is right |
 """  # noqa: E501
     strings = {
         "all_right_n": Says(

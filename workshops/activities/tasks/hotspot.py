@@ -78,6 +78,7 @@ class Hotspot(TaskKind):
 | `spots[].w` | ✓ | ✓ | ✓ |  | its width, percent |
 | `spots[].h` | ✓ | ✓ | ✓ |  | its height, percent |
 | `found` |  |  |  | ✓ | once revealed, if answered: the spot ids this pupil's (or team's) taps found |
+| `mine` |  |  |  | ✓ | as stored: the taps as `[x, y]` pairs (percent, one decimal) |
 """
     strings = {
         "taps_left": Says(

@@ -77,6 +77,7 @@ class Open(TaskKind):
 | `entries[].text` | ✓ |  |  |  | the answer |
 | `entries[].status` | ✓ |  |  |  | `"pending"`, `"approved"` or `"hidden"` |
 | `entries[].shown` | ✓ |  |  |  | the text shown when approved (edited or not), else `null` |
+| `mine` |  |  |  | ✓ | as stored: the cleaned text |
 """  # noqa: E501
     strings = {
         "none_approved": Says(

@@ -55,6 +55,7 @@ class Order(TaskKind):
 | `results.right` | ✓ | ✓ | ✓ |  | answers in the right order |
 | `results.answers` | ✓ | ✓ | ✓ |  | answers |
 | `solution` | ✓ | ✓ | ✓ |  | the item ids in the right order; projector and phones: only once revealed |
+| `mine` |  |  |  | ✓ | as stored: the item ids, in this pupil's (or team's) order |
 """
     answer = OrderAnswer
 

@@ -177,6 +177,7 @@ class Pairs(TaskKind):
 | `results.answers` | ✓ | ✓ | ✓ |  | answers |
 | `solution` | ✓ | ✓ | ✓ |  | the right pairs; projector and phones: only once revealed |
 | `solution{}` | ✓ | ✓ | ✓ |  | left item id → right item id |
+| `mine` |  |  |  | ✓ | as stored: left item id → right item id (see `mine{}`) |
 | `mine{}` |  |  |  | ✓ | left item id → the right item id this pupil (or team) joined it to |
 """
 

@@ -51,6 +51,7 @@ class Scale(TaskKind):
 | `high` | ✓ | ✓ | ✓ |  | text: what `max` means |
 | `results.counts` | ✓ | ✓ | ✓ |  | answers per value, from `min` to `max` |
 | `results.average` | ✓ | ✓ | ✓ |  | the average, one decimal (`null`: no answers) |
+| `mine` |  |  |  | ✓ | as stored: the number |
 """
     strings = {
         "average": Says(en="Average {n}", fi="Keskiarvo {n}", sv="Medelvärde {n}"),

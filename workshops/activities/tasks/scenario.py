@@ -88,6 +88,7 @@ class Scenario(TaskKind):
 | `path[].choice` |  |  |  | ✓ | the choice id taken there |
 | `path[].consequence` |  |  |  | ✓ | text: what happened |
 | `at` |  |  |  | ✓ | the node the story is at now (what `answer.node` must be), `null` at the end |
+| `mine` |  |  |  | ✓ | as stored: the path so far as `[node, choice]` pairs |
 """
     strings = {
         "story_end": Says(

@@ -77,6 +77,7 @@ class Sort(TaskKind):
 | `results.answers` | ✓ | ✓ | ✓ |  | answers |
 | `solution` | ✓ | ✓ | ✓ |  | the right placements; projector and phones: only once revealed |
 | `solution{}` | ✓ | ✓ | ✓ |  | item id → category id |
+| `mine` |  |  |  | ✓ | as stored: item id → category id (see `mine{}`) |
 | `mine{}` |  |  |  | ✓ | item id → the category id this pupil (or team) placed it in |
 """
     strings = {

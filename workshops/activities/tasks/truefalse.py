@@ -35,6 +35,7 @@ class TrueFalse(TaskKind):
 | `results.true` | ✓ | ✓ | ✓ |  | answers "true" |
 | `results.false` | ✓ | ✓ | ✓ |  | answers "false" |
 | `answer` | ✓ | ✓ | ✓ |  | whether the statement is true; projector and phones: only once revealed |
+| `mine` |  |  |  | ✓ | as stored: `true` or `false` |
 """
     strings = {
         "true": Says(en="True", fi="Totta", sv="Sant"),
