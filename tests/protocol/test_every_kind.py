@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import ROOT, Classroom, act, last
+from tests.trust.test_fuzz_events import _keys
 from workshops.activities import REGISTRY
 from workshops.errors import every_error
 from workshops.packs import load_pack
@@ -35,19 +36,6 @@ def _pack_using(kind: str) -> tuple[Path, str] | None:
             if step is not None:
                 return folder, step.id
     return None
-
-
-def _keys(value: Any) -> set[str]:
-    found: set[str] = set()
-    stack = [value]
-    while stack:
-        v = stack.pop()
-        if isinstance(v, dict):
-            found.update(map(str, v))
-            stack.extend(v.values())
-        elif isinstance(v, list):
-            stack.extend(v)
-    return found
 
 
 def test_every_kind_is_used_by_a_pack():

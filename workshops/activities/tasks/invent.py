@@ -186,8 +186,10 @@ An *idea* (`approved[]`, `ideas[]`) has these fields:
         body = draft_pack(pack_id, resolve(step.title, language), ideas, language)
         return Download(f"{pack_id}.yaml", "application/yaml; charset=utf-8", body)
 
-    # -- for tests and bots: what the views hide until the reveal, and sample moves ------------
+    # -- for tests and bots: sample moves ------------------------------------------------------
     def sample_moves(self, step, state, seat, ctx):
+        if sum(1 for i in state.ideas.values() if i["seat"] == seat.id) >= MAX_IDEAS:
+            return []  # five sent: thank you
         idea = {
             "type": "idea",
             "question": "Voiko kuvaa muokata?",
