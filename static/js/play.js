@@ -10,6 +10,7 @@ let common = null;
 let own = null;
 let refused = null;
 let draftNick = ""; // what the pupil is typing survives re-renders
+let shownStep = null; // the step the page shows, to open a new one at its top
 
 async function takeSeat() {
   const resp = await fetch(boot.seat_url, {
@@ -93,6 +94,9 @@ function render() {
     send: (action) => api.send("pupil", action),
   });
   patch(main, el);
+  // A new step opens at its top (its question first); a view of the same step keeps the place.
+  if (step.id !== shownStep) window.scrollTo(0, 0);
+  shownStep = step.id;
 }
 
 // The kinds this session's pack uses, loaded before the first view can arrive.
