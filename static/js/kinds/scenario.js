@@ -4,6 +4,7 @@ import { kind, text, picture, bars } from "./task-base.js";
 
 export const { screen, host, pupil } = kind({
   prompt: () => null,
+  done: (a, own) => own.at === null,
   answer(el, a, own, ctx, { open: isOpen, send }) {
     const nodes = Object.fromEntries(a.nodes.map((n) => [n.id, n]));
     add(el, picture(a, ctx), (own.path || []).map((step) => {

@@ -39,7 +39,7 @@ function sender(ctx, status) {
 }
 
 /** Wrap a kind's parts into the three renderers every kind exports. */
-export function kind({ prompt, answer, results, solutionView, hostExtra, alwaysResults }) {
+export function kind({ prompt, answer, results, solutionView, hostExtra, alwaysResults, done }) {
   return {
     screen(el, a, ctx) {
       add(el, prompt(a, ctx), picture(a, ctx));
@@ -68,7 +68,8 @@ export function kind({ prompt, answer, results, solutionView, hostExtra, alwaysR
       answer(el, a, own, ctx, { open, send: sender(ctx, status), status });
       if (own.team && own.answered_by) add(el, h("p", { class: "hint" }, t("answered_for_team", { nick: own.answered_by })));
       if (!open && a.phase !== "revealed") status.textContent = t("answer_closed");
-      else if (open && own.mine != null && !status.textContent) status.textContent = t("answer_sent");
+      // `done`: the answer is complete (a story at its end), so there is nothing left to change.
+      else if (open && own.mine != null && !status.textContent && !done?.(a, own)) status.textContent = t("answer_sent");
       add(el, status);
       if (a.phase === "revealed") {
         if (own.right !== undefined) add(el, h("p", { class: own.right ? "verdict right" : "verdict wrong" }, own.right ? t("right") : t("not_right")));
