@@ -27,15 +27,13 @@ FOLDERS = [
 CODES = set(every_error())
 
 
+# Each pack folder read once: (folder, its steps' kinds and ids), the shipped packs first.
+AGENDAS = [(f, [(s.kind, s.id) for s in r.pack.agenda]) for f in FOLDERS if (r := load_pack(f)).ok]
+
+
 def _pack_using(kind: str) -> tuple[Path, str] | None:
     """The first shipped (else fixture) pack with a step of this kind, and that step's id."""
-    for folder in FOLDERS:
-        result = load_pack(folder)
-        if result.ok:
-            step = next((s for s in result.pack.agenda if s.kind == kind), None)
-            if step is not None:
-                return folder, step.id
-    return None
+    return next(((f, sid) for f, steps in AGENDAS for k, sid in steps if k == kind), None)
 
 
 def test_every_kind_is_used_by_a_pack():
@@ -48,7 +46,7 @@ def test_a_kind_plays_through_its_sample_moves_and_keeps_its_secrets(kind, make_
     found = _pack_using(kind)
     assert found is not None, kind
     folder, step_id = found
-    pack_id = load_pack(folder).pack.id
+    pack_id = load_pack(folder).pack.id  # the folder may be named otherwise
     shutil.copytree(folder, tmp_path / "content" / pack_id)
     room = Classroom(make_app(CONTENT_DIR=tmp_path / "content"), pack_id)
     room.app.extensions["workshops"].limits.events.rate = 1000  # faster than any facilitator
