@@ -91,6 +91,9 @@ def _page(http, url: str) -> _Page:
     return page
 
 
+PAGE_CSS = {"host": "host", "screen": "screen", "play": None}
+
+
 @pytest.mark.parametrize("pack_room", PACKS, ids=[p[0] for p in PACKS], indirect=True)
 def test_host_screen_and_phone_pages_list_exactly_their_packs_kinds_with_versioned_files(pack_room: Classroom):
     room = pack_room
@@ -120,9 +123,13 @@ def test_host_screen_and_phone_pages_list_exactly_their_packs_kinds_with_version
                 assert room.http.get(entry["css"]).headers["ETag"] == f'"{css.group(1)}"'
             else:
                 assert entry["css"] is None, (name, entry)
-        # The stylesheets: kit.css first, then the pack's kinds' own, and no other kind's.
+        # The stylesheets: kit.css first, then the page's own (the projector's, the console's),
+        # then the pack's kinds' own, and no other kind's.
         assert re.fullmatch(r"/static/css/kit\.css\?v=\w+", page.styles[0]), name
-        assert page.styles[1:] == [k["css"] for k in listed if k["css"]], name
+        own = PAGE_CSS[name]
+        if own:
+            assert re.fullmatch(rf"/static/css/{own}\.css\?v=\w+", page.styles[1]), name
+        assert page.styles[1 + bool(own):] == [k["css"] for k in listed if k["css"]], name
         # Each module is fetched at once (the loader imports the very same addresses).
         assert page.preloads == [k["js"] for k in listed], name
         assert all(src.startswith("/static/") for src in page.scripts + page.preloads + page.styles), name
