@@ -1,6 +1,6 @@
 // The host console: navigation, the current step's controls, notes, the timing
 // plan and the pupils (kick, teams). Every button sends one acknowledged command.
-import { boot, connect, h, t, tr, patch, statusLine, errorText, clock, secondsLeft } from "./lib.js";
+import { boot, connect, h, t, tr, patch, statusLine, errorText, clock, secondsLeft, clockText } from "./lib.js";
 import { loadKinds, kindOf } from "./kinds/index.js";
 
 const stage = document.getElementById("stage");
@@ -210,7 +210,7 @@ setInterval(() => {
   if (view) renderPlan();
   for (const el of document.querySelectorAll("[data-deadline]")) {
     const left = secondsLeft(Number(el.dataset.deadline));
-    el.textContent = t("seconds_left", { n: left });
+    el.textContent = t("time_left", { time: clockText(left) });
     if (el.dataset.warn) el.classList.toggle("warn", left <= Number(el.dataset.warn));
   }
 }, 1000);

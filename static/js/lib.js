@@ -159,6 +159,17 @@ export function statusLine(el, status) {
   el.dataset.status = status;
 }
 
+/** A number of seconds as a clock reads it: 476 -> "7:56", 9 -> "0:09". */
+export function clockText(seconds) {
+  const s = Math.max(0, Math.round(seconds));
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
+}
+
+/** "7:56 left" until a server timestamp. */
+export function timeLeft(at) {
+  return t("time_left", { time: clockText(secondsLeft(at)) });
+}
+
 /** Seconds left until a server timestamp, never negative. */
 export function secondsLeft(at) {
   return Math.max(0, Math.ceil(at - clock.now()));

@@ -1,5 +1,5 @@
 // The pupil's phone: take a seat (or get it back), then render the views.
-import { boot, connect, h, t, patch, statusLine, secondsLeft, errorText } from "./lib.js";
+import { boot, connect, h, t, patch, statusLine, secondsLeft, clockText, errorText } from "./lib.js";
 import { loadKinds, kindOf } from "./kinds/index.js";
 
 const code = boot.code;
@@ -175,7 +175,7 @@ if ("speechSynthesis" in window) {
 setInterval(() => {
   for (const el of document.querySelectorAll("[data-deadline]")) {
     const left = secondsLeft(Number(el.dataset.deadline));
-    el.textContent = t("seconds_left", { n: left });
+    el.textContent = t("time_left", { time: clockText(left) });
     if (el.dataset.warn) el.classList.toggle("warn", left <= Number(el.dataset.warn));
   }
 }, 500);

@@ -1,5 +1,5 @@
 // The projector: the join QR in the lobby, then the public view of each step.
-import { boot, connect, h, t, tr, patch, statusLine, secondsLeft, errorText } from "./lib.js";
+import { boot, connect, h, t, tr, patch, statusLine, secondsLeft, clockText, errorText } from "./lib.js";
 import { loadKinds, kindOf } from "./kinds/index.js";
 
 const lobby = document.getElementById("lobby");
@@ -47,7 +47,7 @@ api.socket.on("session_deleted", () => { window.location.href = "/join"; });
 setInterval(() => {
   for (const el of document.querySelectorAll("[data-deadline]")) {
     const left = secondsLeft(Number(el.dataset.deadline));
-    el.textContent = t("seconds_left", { n: left });
+    el.textContent = t("time_left", { time: clockText(left) });
     if (el.dataset.warn) el.classList.toggle("warn", left <= Number(el.dataset.warn));
   }
 }, 500);

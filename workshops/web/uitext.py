@@ -47,7 +47,7 @@ def kit_strings() -> dict[str, str]:
         "help_line": _(
             "Something on your mind? Talk to an adult you trust, or call Lasten ja nuorten puhelin 116 111. In an emergency, call 112."
         ),
-        "seconds_left": _("{n} s left"),
+        "time_left": _("{time} left"),
         # projector
         "pupils_joined": _("{n} joined"),
         "answers_in": _("{n} / {total} answered"),

@@ -1,7 +1,7 @@
 // Board game: the projector shows the day as a board with every team's token;
 // phones show the team's character and card and take the vote; the facilitator
 // deals, reveals, pauses, skips and ends.
-import { add, h, t, tr, mediaUrl, secondsLeft, errorText } from "../lib.js";
+import { add, h, t, tr, mediaUrl, secondsLeft, timeLeft, clockText, errorText } from "../lib.js";
 
 const LETTERS = "ABCD";
 
@@ -79,7 +79,7 @@ function turnView(turn, a, ctx) {
 function countdown(a) {
   if (a.paused) return h("p", { class: "countdown" }, t("paused"));
   if (a.phase !== "voting" || !a.closes_at) return null;
-  return h("p", { class: "countdown", "data-deadline": a.closes_at }, t("seconds_left", { n: secondsLeft(a.closes_at) }));
+  return h("p", { class: "countdown", "data-deadline": a.closes_at }, timeLeft(a.closes_at));
 }
 
 function roundLine(a) {

@@ -1,6 +1,6 @@
 // Choice: a poll or a quiz. Phones answer with big buttons; the projector shows
 // progress, and the per-option counts only once the facilitator reveals them.
-import { add, h, t, tr, mediaUrl, secondsLeft, errorText } from "../lib.js";
+import { add, h, t, tr, mediaUrl, secondsLeft, timeLeft, clockText, errorText } from "../lib.js";
 
 const LETTERS = "ABCDEF";
 // Unsent picks of a multiple-choice question, by step: they survive re-renders.
@@ -8,7 +8,7 @@ const drafts = new Map();
 
 function countdown(a) {
   if (a.phase !== "open" || !a.closes_at) return null;
-  const el = h("p", { class: "countdown", "data-deadline": a.closes_at }, t("seconds_left", { n: secondsLeft(a.closes_at) }));
+  const el = h("p", { class: "countdown", "data-deadline": a.closes_at }, timeLeft(a.closes_at));
   return el;
 }
 

@@ -1,7 +1,7 @@
 // Stations: groups rotate through scenario stations. Phones show the group's station
 // and its tasks (or, for a station leader, the leader's guide); the projector shows the
 // station map and later the debrief; the facilitator rotates, moderates and answers calls.
-import { add, h, t, tr, mediaUrl, secondsLeft, errorText } from "../lib.js";
+import { add, h, t, tr, mediaUrl, secondsLeft, timeLeft, clockText, errorText } from "../lib.js";
 
 const WARNING_SECONDS = 60;
 // Unsent order answers by station: they survive re-renders while a pupil is sorting.
@@ -21,7 +21,7 @@ function timer(a) {
   if (a.phase !== "rotating" || !a.closes_at) return null;
   const left = secondsLeft(a.closes_at);
   return h("p", { class: left <= WARNING_SECONDS ? "countdown warn" : "countdown", "data-deadline": a.closes_at,
-    "data-warn": WARNING_SECONDS, "data-warn-text": t("one_minute") }, t("seconds_left", { n: left }));
+    "data-warn": WARNING_SECONDS, "data-warn-text": t("one_minute") }, t("time_left", { time: clockText(left) }));
 }
 
 function roundLine(a) {

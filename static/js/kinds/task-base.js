@@ -2,7 +2,7 @@
 // helpers several task kinds use. A task kind is one module, static/js/kinds/<kind>.js, that
 // supplies how a phone answers and how results look:
 //   export const { screen, host, pupil } = kind({ prompt, answer, results, ... });
-import { add, h, t, tr, mediaUrl, secondsLeft, errorText } from "../lib.js";
+import { add, h, t, tr, mediaUrl, secondsLeft, timeLeft, clockText, errorText } from "../lib.js";
 
 // Unsent work on a phone (sorting, ordering) by step: it survives re-renders.
 export const drafts = new Map();
@@ -11,7 +11,7 @@ export const text = (value, ctx) => tr(value, ctx.lang, ctx.packLang);
 
 export function countdown(a) {
   if (a.phase !== "open" || !a.closes_at) return null;
-  return h("p", { class: "countdown", "data-deadline": a.closes_at }, t("seconds_left", { n: secondsLeft(a.closes_at) }));
+  return h("p", { class: "countdown", "data-deadline": a.closes_at }, timeLeft(a.closes_at));
 }
 
 export function picture(a, ctx) {
