@@ -1,7 +1,13 @@
-"""A real server process (eventlet) and Debian's Chromium driven by Playwright."""
+"""A real server process (eventlet) and Debian's Chromium driven by Playwright.
+
+Every page any test opens through `Watch` also runs axe-core (tests/e2e/vendor, injected with
+axe_runner.js) on each state it settles in: a WCAG 2.1 A/AA violation fails the test like a
+console error does.
+"""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -15,6 +21,11 @@ import pytest
 
 CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 ROOT = Path(__file__).resolve().parents[2]
+HERE = Path(__file__).resolve().parent
+AXE = HERE / "vendor" / "axe.min.js"
+AXE_RUNNER = HERE / "axe_runner.js"
+# States axe has already checked in this test session (see axe_runner.js's stateKey).
+AXE_SEEN: set[str] = set()
 ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -101,12 +112,13 @@ def browser():
 
 
 class Watch:
-    """Fails the test on any page error, console error, or request to another host."""
+    """Fails the test on any page error, console error, request to another host, or axe violation."""
 
     def __init__(self, base: str):
         self.base = base
         self.problems: list[str] = []
         self.allowed: list[str] = []
+        self.contexts: list = []
 
     def allow(self, text: str) -> None:
         """Accept console messages containing `text` (e.g. a refusal the test provokes)."""
@@ -122,7 +134,33 @@ class Watch:
 
         context.route("**/*", route)
         context.on("page", self._page)
+        context.expose_binding("__axeSeen", lambda _source, key: self._seen(key))
+        context.expose_binding("__axeReport", lambda _source, report: self._axe(report))
+        context.add_init_script(path=str(AXE))
+        context.add_init_script(path=str(AXE_RUNNER))
+        self.contexts.append(context)
         return context
+
+    @staticmethod
+    def _seen(key: str) -> bool:
+        seen = key in AXE_SEEN
+        AXE_SEEN.add(key)
+        return seen
+
+    def _axe(self, report: str) -> None:
+        r = json.loads(report)
+        if "error" in r:
+            self.problems.append(f"axe could not check {r['page']}: {r['error']}")
+        for v in r.get("found", []):
+            nodes = "; ".join(f"{n['target']} ({n['why'].splitlines()[-1].strip() if n['why'] else ''})" for n in v["nodes"])
+            self.problems.append(f"axe {v['id']} on {r['page']} at {r['width']} px: {v['help']}: {nodes}")
+
+    def flush(self, context=None) -> None:
+        """Check the current state of every open page of `context` (default: all) with axe now."""
+        for ctx in [context] if context else self.contexts:
+            for page in ctx.pages:
+                if not page.is_closed():
+                    accessible(page)
 
     def _page(self, page):
         page.on("pageerror", lambda e: self.problems.append(f"page error on {page.url}: {e}"))
@@ -131,7 +169,8 @@ class Watch:
         )
 
     def check(self):
-        assert [p for p in self.problems if not any(a in p for a in self.allowed)] == []
+        problems = [p for p in self.problems if not any(a in p for a in self.allowed)]
+        assert not problems, "\n".join(["problems seen in the browser:", *problems])
 
 
 @pytest.fixture
@@ -141,10 +180,20 @@ def watch(server):
     w.check()
 
 
+def accessible(page) -> None:
+    """Run axe on the page's current state now (it also runs by itself on every settled state)."""
+    try:
+        page.evaluate("() => window.__axeFlush && window.__axeFlush()")
+    except Exception as e:  # noqa: BLE001 - a page that navigated or closed has nothing left to check
+        if "closed" not in str(e) and "navigat" not in str(e) and "destroyed" not in str(e):
+            raise
+
+
 @pytest.fixture
 def desktop(browser, watch):
     ctx = watch.attach(browser.new_context(viewport={"width": 1280, "height": 800}, locale="fi-FI"))
     yield ctx
+    watch.flush(ctx)
     ctx.close()
 
 
@@ -167,6 +216,7 @@ def phones(browser, watch):
 
     yield make
     for ctx in made:
+        watch.flush(ctx)
         ctx.close()
 
 
