@@ -153,7 +153,9 @@ class Watch:
             self.problems.append(f"axe could not check {r['page']}: {r['error']}")
         for v in r.get("found", []):
             nodes = "; ".join(f"{n['target']} ({n['why'].splitlines()[-1].strip() if n['why'] else ''})" for n in v["nodes"])
-            self.problems.append(f"axe {v['id']} on {r['page']} at {r['width']} px: {v['help']}: {nodes}")
+            said = f"axe {v['id']} on {r['page']} at {r['width']} px: {v['help']}: {nodes}"
+            if said not in self.problems:
+                self.problems.append(said)
 
     def flush(self, context=None) -> None:
         """Check the current state of every open page of `context` (default: all) with axe now."""

@@ -46,7 +46,9 @@ def answer(phone, kind: str, n: int) -> bool:
         phone.wait_for_function(
             "() => { const i = document.querySelector('.hotspot-img'); return i && i.complete && i.naturalWidth > 0; }"
         )
-        frame.scroll_into_view_if_needed()
+        box = frame.bounding_box()
+        # The picture can be taller than a small phone's screen: bring the tapped place to the middle.
+        phone.evaluate("y => window.scrollBy(0, y - innerHeight / 2)", box["y"] + box["height"] * 0.5)
         box = frame.bounding_box()
         # Each phone taps its own place: on a team task a tap on a teammate's mark would take it back.
         phone.touchscreen.tap(box["x"] + box["width"] * (0.15 + 0.2 * n), box["y"] + box["height"] * 0.5)
