@@ -65,7 +65,7 @@ _PHONE = """
     if (c.tagName === "A" && getComputedStyle(c).display === "inline" && c.parentElement.textContent.trim() !== c.textContent.trim()) continue;
     if (c.type === "radio" || c.type === "checkbox") {
       const label = c.closest("label");
-      if (label) { const lr = label.getBoundingClientRect(); if (lr.height >= target - 0.5) continue; }
+      if (label) { const lr = label.getBoundingClientRect(); if (lr.height >= target - 0.5 && lr.width >= target - 0.5) continue; }
     }
     if (r.width < target - 0.5 || r.height < target - 0.5) {
       const name = (c.textContent || c.getAttribute("aria-label") || c.id || c.className || c.tagName).trim().slice(0, 30);

@@ -39,7 +39,8 @@ export const { screen, host, pupil } = {
       if (ack.ok) form.reset();
     } },
       h("label", {}, t("idea_question")), question,
-      options.map((o, i) => h("div", { class: "row" }, right[i], o)),
+      // The radio sits in a finger-sized label: a bare radio is 13 px wide.
+      options.map((o, i) => h("div", { class: "row" }, h("label", { class: "idea-right" }, right[i]), o)),
       h("p", { class: "hint" }, t("idea_right")),
       h("label", {}, t("idea_explanation")), why,
       h("button", { class: "btn primary big", type: "submit", id: "send-idea" }, t("send")));
