@@ -38,6 +38,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         proxy_hops=args.behind_proxy,
         keep_hours=args.keep_hours,
         allowed_hosts=tuple(args.allow_host),
+        accessibility_contact=args.accessibility_contact,
     )
 
 
@@ -99,6 +100,20 @@ def _positive_hours(text: str) -> float:
     return hours
 
 
+def _contact_address(text: str) -> str:
+    """An e-mail address or an http(s) web address, for the accessibility statement's feedback."""
+    value = text.strip()
+    if value.lower().startswith("mailto:"):
+        value = value[len("mailto:") :]
+    web = value.lower().startswith(("https://", "http://")) and "." in value.split("//", 1)[1]
+    mail = "@" in value and "." in value.rsplit("@", 1)[1] and not any(c.isspace() for c in value)
+    if not (web or mail):
+        raise argparse.ArgumentTypeError(
+            f"not an e-mail or web address: {text!r} (e.g. saavutettavuus@example.fi or https://example.fi/palaute)"
+        )
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="workshops", description="Live classroom workshop kit.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -138,6 +153,13 @@ def build_parser() -> argparse.ArgumentParser:
         type=_positive_hours,
         metavar="H",
         help="delete a session's data this many hours after its last action (default 24)",
+    )
+    serve.add_argument(
+        "--accessibility-contact",
+        type=_contact_address,
+        metavar="ADDRESS",
+        help="the organisation's e-mail or web address for accessibility feedback, shown in the "
+        "accessibility statement at /accessibility (default: none; readers are asked to tell the facilitator)",
     )
     serve.add_argument(
         "--async-mode",

@@ -29,6 +29,10 @@ DEFAULTS = {
     "PUBLIC_URL": None,
     # A password opens the home page (creating sessions) to other machines; None: this machine only.
     "FACILITATOR_PASSWORD": None,
+    # Where the accessibility statement (/accessibility) sends feedback: the organisation's
+    # e-mail address or web address (a form). None: not set, and the statement asks readers
+    # to tell the facilitator and says it is incomplete until an address is set.
+    "ACCESSIBILITY_CONTACT": None,
     # How many reverse proxies stand in front of the kit (0: none); their X-Forwarded-* headers are trusted.
     "PROXY_HOPS": 0,
     "MAX_MESSAGE_BYTES": 16 * 1024,

@@ -198,6 +198,7 @@ def serve(
     proxy_hops: int = 0,
     keep_hours: float | None = None,
     allowed_hosts: tuple[str, ...] = (),
+    accessibility_contact: str | None = None,
 ) -> int:
     if proxy_hops and not password:
         # Behind a proxy every request looks like it comes from the proxy, often 127.0.0.1, and
@@ -250,6 +251,8 @@ def serve(
     }
     if keep_hours is not None:
         settings["RETENTION_HOURS"] = keep_hours
+    if accessibility_contact:
+        settings["ACCESSIBILITY_CONTACT"] = accessibility_contact
     try:
         app = create_app(settings)
     except DataDirError as exc:

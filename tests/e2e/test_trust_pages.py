@@ -89,3 +89,42 @@ def test_the_facilitator_removes_scripted_joins_in_bulk_and_deletes_the_session_
     expect(host.locator("#deleted")).to_contain_text(code)
     expect(phone.locator("main")).to_contain_text("poistettu")  # "the workshop's data has been deleted"
     assert phone.evaluate("Object.keys(localStorage).length") == 0
+
+
+def test_the_accessibility_statement_is_one_tap_away_on_the_phone(desktop, phones, server, watch):
+    host, code = start_session(desktop, server, "esittely")
+    phone = phones()
+    phone.goto(f"{server.url}/j/{code}")
+    expect(phone.locator("#nick")).not_to_be_empty()
+
+    # In the phone page's footer, beside the privacy link, each a 44 px touch target at 360 px.
+    link = phone.locator(".play-foot a[href='/accessibility']")
+    link.scroll_into_view_if_needed()
+    expect(link).to_be_visible()
+    expect(link).to_have_text("Saavutettavuusseloste")
+    for footer_link in (link, phone.locator(".play-foot a[href='/privacy']")):
+        box = footer_link.bounding_box()
+        assert box is not None and box["height"] >= 44 and box["width"] >= 44, box
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 360, box
+    link.tap()
+    phone.wait_for_url(f"{server.url}/accessibility")
+    expect(phone.locator("h1")).to_have_text("Saavutettavuusseloste")
+    expect(phone.locator("#status")).to_contain_text("osittain")
+    expect(phone.locator("#contact-missing")).to_be_visible()  # no --accessibility-contact on this server
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360  # nothing runs off the side
+    phone.locator("main a", has_text="Takaisin").tap()
+    phone.wait_for_url(f"{server.url}/j/{code}")
+
+    # On the facilitator's laptop, in Swedish, from the console's footer.
+    expect(host.locator(".site-foot a")).to_be_visible()
+    host.goto(server.url + "/accessibility?lang=sv")
+    expect(host.locator("h1")).to_have_text("Tillgänglighetsutlåtande")
+    expect(host.locator("html")).to_have_attribute("lang", "sv")
+    expect(host.locator("#authority a")).to_have_attribute("href", "https://www.tillganglighetskrav.fi/")
+
+    # The projector, a view for the room that nobody operates, adds nothing to the wall.
+    host.goto(f"{server.url}/host/{code}")
+    screen = open_screen(host)
+    expect(screen.locator("#lobby")).to_be_visible()
+    expect(screen.locator("footer")).to_have_count(0)
+    # The watch fixture fails the test on any request to another host or any page error.

@@ -463,6 +463,30 @@ def privacy():
     return render_template("privacy.html", strings=ui_strings())
 
 
+def _accessibility_contact() -> dict[str, str] | None:
+    """The organisation's feedback address (ACCESSIBILITY_CONTACT) as a link, or None if not set.
+
+    An e-mail address becomes a mailto: link; a web address is linked as it is (it loads
+    nothing until it is followed); anything else is shown as plain text.
+    """
+    value = str(current_app.config.get("ACCESSIBILITY_CONTACT") or "").strip()
+    if value.lower().startswith("mailto:"):
+        value = value[len("mailto:") :].strip()
+    if not value:
+        return None
+    if value.lower().startswith(("https://", "http://")):
+        return {"href": value, "text": value}
+    if "@" in value and not any(c.isspace() for c in value):
+        return {"href": f"mailto:{value}", "text": value}
+    return {"href": "", "text": value}
+
+
+@bp.get("/accessibility")
+def accessibility():
+    """The accessibility statement (Act on the Provision of Digital Services 306/2019)."""
+    return render_template("accessibility.html", strings=ui_strings(), contact=_accessibility_contact())
+
+
 @bp.get("/healthz")
 def healthz():
     return jsonify(ok=True, sessions=len(manager().all()))
