@@ -14,6 +14,16 @@ let answered = new Set();
 let teamCount = null; // the facilitator's pick survives re-renders while pupils answer
 const picked = new Set(); // pupils ticked for removal in bulk
 let deleting = false; // this tab pressed the button: its form's answer says where to go
+// On a phone the console is a remote: the step's controls first, the roster and the timing plan
+// folded away until opened. The facilitator's own opening or closing survives re-renders.
+const narrow = matchMedia("(max-width: 800px)");
+let rosterOpen = !narrow.matches;
+let planOpen = !narrow.matches;
+narrow.addEventListener("change", () => {
+  rosterOpen = planOpen = !narrow.matches;
+  for (const d of document.querySelectorAll("details.roster, details.plan-box")) d.open = rosterOpen;
+  if (view) render();
+});
 
 document.getElementById("delete-form")?.addEventListener("submit", (e) => {
   if (!confirm(t("delete_confirm"))) e.preventDefault();
@@ -125,11 +135,12 @@ function renderPlan() {
     const inStep = curStep.runs.length ? now - curStep.runs[curStep.runs.length - 1][0] : 0;
     const expected = (plannedBefore + Math.min(inStep / 60, curStep.minutes)) * 60;
     const diff = Math.round((now - firstStart - expected) / 60);
-    summary = h("p", { class: diff > 1 ? "plan-sum behind" : diff < -1 ? "plan-sum ahead" : "plan-sum" },
+    summary = h("span", { class: diff > 1 ? "plan-sum behind" : diff < -1 ? "plan-sum ahead" : "plan-sum" },
       diff > 1 ? t("behind", { m: diff }) : diff < -1 ? t("ahead", { m: -diff }) : t("on_time"),
       " · ", t("elapsed", { time: fmt(now - firstStart) }));
   }
-  patch(plan, h("h2", {}, t("plan")), summary, h("ol", { class: "plan" }, rows));
+  patch(plan, h("details", { class: "plan-box", open: planOpen, ontoggle: (e) => { planOpen = e.currentTarget.open; } },
+    h("summary", {}, h("h2", {}, t("plan")), summary), h("ol", { class: "plan" }, rows)));
 }
 
 function renderPeople() {
@@ -146,21 +157,24 @@ function renderPeople() {
   const own = h("label", { class: "check" }, h("input", { type: "checkbox", id: "own-nicks", checked: view.own_nicknames,
     onchange: (e) => command({ type: "own_nicknames", allowed: e.target.checked }) }), " ", t("own_nicks"));
   for (const seat of [...picked]) if (!active.some((p) => p.id === seat)) picked.delete(seat);
+  // One line a pupil, whatever the width: the nickname gives way (ending in "…"), the controls do not.
   const row = (p) => h("li", { class: `pupil ${p.online ? "on" : "off"}`, "data-seat": p.id },
     h("input", { type: "checkbox", class: "pick", "aria-label": `${t("pick")}: ${p.nick}`, checked: picked.has(p.id),
       onchange: (e) => { if (e.target.checked) picked.add(p.id); else picked.delete(p.id); renderPeople(); } }),
     h("span", { class: "dot", title: p.online ? t("online") : t("offline") }),
-    h("span", { class: "nick" }, p.nick,
-      p.pending ? h("span", { class: "pending" }, " → ", p.pending, " ",
-        h("button", { class: "btn tiny approve", onclick: () => command({ type: "nick", seat: p.id, approve: true }) }, t("approve")),
-        h("button", { class: "btn tiny quiet reject", onclick: () => command({ type: "nick", seat: p.id, approve: false }) }, t("reject"))) : null),
+    h("span", { class: "nick", title: p.nick }, p.nick),
     answered.has(p.id) ? h("span", { class: "tick", title: t("answered") }, "✓") : null,
-    teams.length ? h("select", { class: "move", "aria-label": t("move_to"), onchange: (e) => command({ type: "move", seat: p.id, team: e.target.value || null }) },
+    teams.length ? h("select", { class: "move", "aria-label": `${t("move_to")}: ${p.nick}`, onchange: (e) => command({ type: "move", seat: p.id, team: e.target.value || null }) },
       h("option", { value: "" }, "–"),
       teams.map((tm) => h("option", { value: tm.id, selected: p.team === tm.id }, t("team_n", { n: tm.id.slice(1) })))) : null,
     hasStations || p.mentor ? h("button", { class: p.mentor ? "btn tiny mentor on" : "btn tiny quiet mentor", title: t("station_leader"),
+      "aria-label": `${t("station_leader")}: ${p.nick}`,
       "aria-pressed": p.mentor ? "true" : "false", onclick: () => command({ type: "mentor", seat: p.id, on: !p.mentor }) }, t("leader_short")) : null,
-    h("button", { class: "btn tiny quiet kick", onclick: () => confirm(t("kick_confirm", { nick: p.nick })) && command({ type: "kick", seat: p.id }) }, t("kick")));
+    h("button", { class: "btn tiny quiet kick", title: t("kick"), "aria-label": `${t("kick")}: ${p.nick}`,
+      onclick: () => confirm(t("kick_confirm", { nick: p.nick })) && command({ type: "kick", seat: p.id }) }, "✕"),
+    p.pending ? h("span", { class: "pending" }, "→ ", p.pending, " ",
+      h("button", { class: "btn tiny approve", onclick: () => command({ type: "nick", seat: p.id, approve: true }) }, t("approve")),
+      h("button", { class: "btn tiny quiet reject", onclick: () => command({ type: "nick", seat: p.id, approve: false }) }, t("reject"))) : null);
   let list;
   const players = active.filter((p) => !p.mentor);
   if (teams.length) {
@@ -189,12 +203,12 @@ function renderPeople() {
     view.talk?.length ? h("div", { class: "banner danger talk" }, h("p", {}, t("talk_requests")),
       h("ul", {}, view.talk.map((r) => h("li", {}, r.nick, " ",
         h("button", { class: "btn tiny", onclick: () => command({ type: "talk_seen", seat: r.id }) }, t("seen")))))) : null,
-    h("h2", {}, t("pupils"), ` (${active.length})`),
-    view.locked ? h("p", { class: "badge" }, t("locked")) : null,
-    h("div", { class: "controls" }, lock), own, teamBar, bulk, list,
-    kicked.length ? h("details", {}, h("summary", {}, t("removed_list", { n: kicked.length })),
-      h("ul", { class: "pupils" }, kicked.map((p) => h("li", {}, p.nick, " ",
-        h("button", { class: "btn tiny", onclick: () => command({ type: "readmit", seat: p.id }) }, t("readmit")))))) : null);
+    h("details", { class: "roster", open: rosterOpen, ontoggle: (e) => { rosterOpen = e.currentTarget.open; } },
+      h("summary", {}, h("h2", {}, t("pupils"), ` (${active.length})`), view.locked ? h("span", { class: "badge" }, t("locked")) : null),
+      h("div", { class: "roster-tools" }, lock, own, teamBar), bulk, list,
+      kicked.length ? h("details", { class: "removed" }, h("summary", {}, t("removed_list", { n: kicked.length })),
+        h("ul", { class: "pupils" }, kicked.map((p) => h("li", {}, p.nick, " ",
+          h("button", { class: "btn tiny", onclick: () => command({ type: "readmit", seat: p.id }) }, t("readmit")))))) : null));
 }
 
 function render() {

@@ -38,27 +38,43 @@ function meters(a, values, ctx) {
   }));
 }
 
+function token(team, ctx) {
+  return h("span", {
+    class: `token team-${colourOf(team.team, ctx)}`, "data-team": team.team,
+    title: `${teamLabel(team.team, ctx)}: ${team.character.name}`,
+  }, team.team.slice(1));
+}
+
+/**
+ * The day as a track, one lane a team: the sections' names across the top, each team's token on
+ * its lane. Lanes and spaces are not lists: the projector's fitting (screen.js) pages through the
+ * longest list when a step does not fit, and a board must never be cut into pages.
+ */
 function board(a, ctx) {
-  const tokensAt = {};
-  for (const team of a.teams || []) (tokensAt[team.position] ||= []).push(team);
-  let index = 0;
-  const sections = a.sections.map((s) => {
-    const spaces = [];
-    for (let i = 0; i < s.spaces; i++, index++) {
-      const here = tokensAt[index] || [];
-      const last = index === a.spaces - 1;
-      spaces.push(h("li", { class: last ? "space finish" : "space", "data-space": index },
-        last ? h("span", { class: "finish-mark", "aria-hidden": "true" }, "★") : null,
-        here.map((team) => h("span", {
-          class: `token team-${colourOf(team.team, ctx)}`, "data-team": team.team,
-          title: `${teamLabel(team.team, ctx)}: ${team.character.name}`,
-        }, team.team.slice(1)))));
-    }
-    return h("li", { class: "section", "data-section": s.id },
-      h("span", { class: "section-name" }, tr(s.name, ctx.lang, ctx.packLang)),
-      h("ol", { class: "spaces" }, spaces));
+  const teams = a.teams || [];
+  const sectionOf = [];
+  let first = 0;
+  const sections = a.sections.map((s, i) => {
+    for (let k = 0; k < s.spaces; k++) sectionOf.push(i);
+    const cell = h("span", { class: `section sec-${i % 2}`, "data-section": s.id, style: `grid-column: ${first + 1} / span ${s.spaces}` },
+      h("span", { class: "section-name" }, tr(s.name, ctx.lang, ctx.packLang)));
+    first += s.spaces;
+    return cell;
   });
-  return h("ol", { class: "board", "aria-label": t("board") }, sections);
+  const lane = (team) => h("div", {
+    class: `lane c-${colourOf(team.team, ctx)}`, "data-team": team.team, role: "group",
+    "aria-label": `${teamLabel(team.team, ctx)}: ${team.character.name}`,
+  }, sectionOf.map((sec, i) => {
+    const cls = ["space", `sec-${sec % 2}`];
+    if (i > 0 && sectionOf[i - 1] !== sec) cls.push("sec-start");
+    if (i < team.position) cls.push("passed");
+    if (i === a.spaces - 1) cls.push("finish");
+    return h("span", { class: cls.join(" "), "data-space": i },
+      i === a.spaces - 1 && i !== team.position ? h("span", { class: "finish-mark", "aria-hidden": "true" }, "★") : null,
+      i === team.position ? token(team, ctx) : null);
+  }));
+  return h("div", { class: "board", role: "group", "aria-label": t("board"), style: `--spaces: ${Math.max(1, a.spaces)}` },
+    h("div", { class: "sections" }, sections), teams.map(lane));
 }
 
 function turnView(turn, a, ctx) {
@@ -83,7 +99,9 @@ function countdown(a) {
 }
 
 function roundLine(a) {
-  return h("p", { class: "round" }, a.phase === "setup" ? "" : t("round_of", { n: a.round, total: a.rounds }));
+  if (a.phase === "setup") return h("p", { class: "round" }, "");
+  // Before the first deal there is no round yet: say what comes, not "round 0".
+  return h("p", { class: "round" }, a.round ? t("round_of", { n: a.round, total: a.rounds }) : t("first_card"));
 }
 
 function journeys(a, ctx) {
@@ -99,22 +117,155 @@ function questions(a, ctx) {
 }
 
 // -- projector ---------------------------------------------------------------------
+// A wall read from the back row: the board across the top, a card per team below it, sized by
+// how many teams play (boardgame.css's .n-<teams>); long texts are clamped with "…", never
+// broken inside a word. At the end each team's day is one line a turn.
+const WALL_TURNS = 10; // turns a journey shows on the wall; a longer game shows its last ones
+const WALL_GRID = { 1: [1, 1], 2: [2, 1], 3: [3, 1], 4: [2, 2], 5: [3, 2], 6: [3, 2], 7: [4, 2], 8: [4, 2] };
+// At the end: the journeys' grid (the board stays on the wall up to three teams) and how many
+// discussion questions fit in each free cell of it.
+const END_GRID = { 1: [2, 1], 2: [3, 1], 3: [4, 1], 4: [3, 2], 5: [3, 2], 6: [3, 2], 7: [4, 2], 8: [4, 2] };
+
+function grid(table, n) {
+  return table[Math.min(Math.max(n, 1), 8)] ?? [Math.ceil(n / 2), 2];
+}
+
+/** What changed for a team this round, own choice first, on one paragraph. */
+function effects(turn, a, ctx, fit = null) {
+  const parts = [];
+  if (turn.card) parts.push(h("span", { class: "own" }, changeText(turn.change, a, ctx)));
+  for (const o of turn.from_others || []) {
+    parts.push(h("span", { class: "others" }, t("by_team", { team: teamLabel(o.team, ctx) }), ": ", changeText(o.change, a, ctx)));
+  }
+  if (turn.chance) {
+    parts.push(h("span", { class: "chance" }, `${t("chance")}: ${tr(turn.chance.title, ctx.lang, ctx.packLang)} – `,
+      changeText(turn.chance.change, a, ctx)));
+  }
+  return h("p", { class: "effect", "data-fit": fit }, parts.flatMap((p, i) => (i ? [" · ", p] : [p])));
+}
+
+function wallCard(team, a, ctx) {
+  const lang = [ctx.lang, ctx.packLang];
+  const voting = a.phase === "voting" || a.phase === "closed";
+  const body = [];
+  if (a.phase === "ready") {
+    body.push(h("p", { class: "story", "data-fit": "text" }, tr(team.character.story, ...lang)));
+  } else if (voting && team.card) {
+    body.push(h("p", { class: "turn-card" }, tr(team.card.title, ...lang)),
+      h("p", { class: "card-text", "data-fit": "text" }, tr(team.card.text, ...lang)),
+      h("ol", { class: "card-choices" }, team.card.choices.map((c, i) => h("li", {},
+        h("span", { class: "opt-letter" }, LETTERS[i]), tr(c.text, ...lang)))));
+  } else if (voting) {
+    body.push(h("p", { class: "muted" }, t("no_card")));
+  } else if (a.phase === "revealed" && team.last) {
+    const turn = team.last;
+    const splitText = Object.values(turn.split || {}).sort((x, y) => y - x).join("–");
+    const extra = (turn.from_others?.length ? 1 : 0) + (turn.chance ? 1 : 0);
+    body.push(h("div", { class: `turn${extra ? " extra" : ""}` },
+      turn.card ? h("p", { class: "turn-card" }, tr(turn.card.title, ...lang)) : null,
+      h("p", { class: "turn-choice", "data-fit": "choice" }, turn.choice_text ? tr(turn.choice_text, ...lang) : t("no_decision"),
+        splitText ? h("span", { class: "split" }, ` (${splitText})`) : null),
+      turn.consequence ? h("p", { class: "consequence", "data-fit": "cons" }, tr(turn.consequence, ...lang)) : null,
+      effects(turn, a, ctx, "effect")));
+  }
+  return h("section", { class: "team-card", "data-team": team.team },
+    h("h3", { class: `team-head team-${colourOf(team.team, ctx)}` },
+      h("span", { class: "team-name" }, `${teamLabel(team.team, ctx)}: ${team.character.name}`),
+      voting && team.card ? h("span", { class: "voted" }, t("voted_n", { n: team.voted, total: team.members })) : null),
+    meters(a, team.meters, ctx), body);
+}
+
+function wallJourney(team, a, ctx) {
+  const turns = team.journey || [];
+  const shown = turns.length > WALL_TURNS ? turns.slice(turns.length - WALL_TURNS) : turns;
+  const where = a.sections.find((s) => s.id === team.section);
+  return h("section", { class: "journey", "data-team": team.team },
+    h("h3", { class: "journey-head" }, token(team, ctx),
+      h("span", { class: "team-name" }, team.character.name),
+      where ? h("span", { class: "where" }, tr(where.name, ctx.lang, ctx.packLang)) : null),
+    h("ol", { start: turns.length - shown.length + 1 }, shown.map((turn) => h("li", {}, h("span", { class: "turn-line" },
+      turn.card ? h("strong", {}, tr(turn.card.title, ctx.lang, ctx.packLang), ": ") : null,
+      turn.choice_text ? tr(turn.choice_text, ctx.lang, ctx.packLang) : turn.card ? t("no_decision") : effects(turn, a, ctx).textContent)))));
+}
+
+// Long texts keep as many lines as their card has room for: the stylesheet's line counts are
+// the fewest (what fits whatever the texts); once the wall is on the page, each card's texts
+// grow back as far as the card allows, its consequence first, then the effects and the choice.
+// A card's choices (up to three teams) give way to its text when both do not fit.
+function fitTexts(card, parts, least) {
+  const over = () => card.scrollHeight - card.clientHeight;
+  for (const p of parts) p.style.setProperty("-webkit-line-clamp", "30");
+  for (const p of parts) {
+    for (let tries = 0; tries < 4 && over() > 1; tries++) {
+      const line = parseFloat(getComputedStyle(p).lineHeight) || 20;
+      const lines = Math.round(p.getBoundingClientRect().height / line);
+      if (lines <= least) break;
+      p.style.setProperty("-webkit-line-clamp", String(Math.max(least, lines - Math.ceil(over() / line))));
+    }
+    if (over() <= 1) return true;
+  }
+  return false;
+}
+
+function fitCard(card) {
+  const parts = ["[data-fit=cons]", "[data-fit=effect]", "[data-fit=choice]", "[data-fit=text]"]
+    .map((sel) => card.querySelector(sel)).filter(Boolean);
+  const choices = card.querySelector(".card-choices");
+  if (choices) choices.style.removeProperty("display");
+  if (fitTexts(card, parts, choices ? 2 : 1) || !choices) return;
+  choices.style.setProperty("display", "none");
+  fitTexts(card, parts, 1);
+}
+
+/** A journey's turns take two or three lines each where the wall has room; else one line each,
+ * the choice alone without its card's title. */
+function fitJourney(journey) {
+  for (const [lines, brief] of [[3, false], [2, false], [2, true], [1, true]]) {
+    journey.style.setProperty("--l-turn", String(lines));
+    journey.classList.toggle("brief", brief);
+    if (journey.scrollHeight - journey.clientHeight <= 1) return;
+  }
+}
+
+function fitWall() {
+  for (const card of document.querySelectorAll(".page-screen .wall .team-card")) fitCard(card);
+  for (const journey of document.querySelectorAll(".page-screen .wall .journey")) fitJourney(journey);
+}
+
+let fitting = false;
+function fitSoon() {
+  if (!fitting) addEventListener("resize", () => requestAnimationFrame(fitWall));
+  fitting = true;
+  requestAnimationFrame(fitWall);
+}
+
 export function screen(el, a, ctx) {
   if (a.phase === "setup") {
     add(el, a.intro ? h("p", { class: "slide-text" }, tr(a.intro, ctx.lang, ctx.packLang)) : null);
     return;
   }
-  add(el, roundLine(a), countdown(a), board(a, ctx));
-  if (a.phase === "ended") {
-    add(el, h("h2", {}, t("game_over")), journeys(a, ctx), questions(a, ctx));
-    return;
+  const teams = a.teams || [];
+  const n = teams.length;
+  const ended = a.phase === "ended";
+  const [cols, rows] = grid(ended ? END_GRID : WALL_GRID, n);
+  const wall = h("div", {
+    class: `wall n-${Math.min(Math.max(n, 1), 8)} phase-${a.phase}`, "data-phase": a.phase,
+    style: `--cols: ${cols}; --rows: ${rows}`,
+  }, h("div", { class: "wall-status" }, ended ? h("p", { class: "round game-over" }, t("game_over")) : roundLine(a), countdown(a)),
+  board(a, ctx));
+  if (ended) {
+    // The free cells of the grid take the talking points, as many as fit.
+    const free = cols * rows - n;
+    const perCell = rows > 1 ? 3 : 5;
+    const points = (a.questions || []).flatMap((q) => q.questions).slice(0, free * perCell);
+    add(wall, h("div", { class: "journeys" }, teams.map((team) => wallJourney(team, a, ctx)),
+      points.length ? h("section", { class: "questions", style: `grid-column: span ${free}` }, h("h3", {}, t("discuss")),
+        h("ul", {}, points.map((text) => h("li", {}, tr(text, ctx.lang, ctx.packLang))))) : null));
+  } else {
+    add(wall, h("div", { class: "team-cards" }, teams.map((team) => wallCard(team, a, ctx))));
   }
-  add(el, h("div", { class: "team-cards" }, a.teams.map((team) => h("section", { class: "team-card", "data-team": team.team },
-    h("h3", { class: `team-head team-${colourOf(team.team, ctx)}` }, `${teamLabel(team.team, ctx)}: ${team.character.name}`),
-    meters(a, team.meters, ctx),
-    a.phase === "revealed" ? turnView(team.last, a, ctx)
-      : team.card ? [h("p", { class: "turn-card" }, h("strong", {}, tr(team.card.title, ctx.lang, ctx.packLang))),
-        h("p", { class: "voted" }, t("voted_n", { n: team.voted, total: team.members }))] : null))));
+  add(el, wall);
+  fitSoon();
 }
 
 // -- phone -------------------------------------------------------------------------
@@ -189,7 +340,9 @@ export function host(el, a, ctx) {
     return h("section", { class: "team-card", "data-team": team.team },
       h("h3", { class: `team-head team-${colourOf(team.team, ctx)}` }, `${teamLabel(team.team, ctx)}: ${team.character.name}`),
       meters(a, team.meters, ctx),
-      team.flags?.length ? h("p", { class: "small muted" }, team.flags.join(", ")) : null,
+      // A flag's label from the pack (`flags` of the host view), its id only if the pack gave none.
+      team.flags?.length ? h("ul", { class: "flags small" }, team.flags.map((f) => h("li", { "data-flag": f },
+        a.flags?.[f] ? tr(a.flags[f], ctx.lang, ctx.packLang) : f))) : null,
       a.phase === "revealed" ? turnView(team.last, a, ctx) : null,
       card && a.phase !== "revealed" ? [
         h("p", {}, h("strong", {}, tr(card.title, ctx.lang, ctx.packLang)), " – ", tr(card.text, ctx.lang, ctx.packLang)),

@@ -127,6 +127,10 @@ Where a table says *character*, *card* or *turn*, the object has these fields, u
     strings = {
         "board": Says(en="The board", fi="Pelilauta", sv="Spelplanen"),
         "round_of": Says(en="Round {n} of {total}", fi="Kierros {n}/{total}", sv="Omgång {n}/{total}"),
+        "first_card": Says(
+            en="The first card is coming", fi="Ensimmäinen kortti tulossa", sv="Det första kortet kommer snart"
+        ),
+        "by_team": Says(en="{team}'s choice", fi="{team}:n valinta", sv="Valet av {team}"),
         "moved_forward": Says(en="{n} forward", fi="{n} eteenpäin", sv="{n} framåt"),
         "moved_back": Says(en="{n} back", fi="{n} taaksepäin", sv="{n} bakåt"),
         "stayed": Says(en="Stayed in place", fi="Pysyi paikallaan", sv="Stod kvar"),
