@@ -1,6 +1,7 @@
 // Shared helpers for the kit's pages: UI strings, language maps, safe DOM building,
 // and a Socket.IO connection that acknowledges every action and drops stale views.
 import { io } from "../vendor/socket.io.esm.min.js";
+import { Idiomorph } from "../vendor/idiomorph.esm.min.js";
 
 export const strings = JSON.parse(document.getElementById("strings").textContent);
 export const boot = JSON.parse(document.getElementById("boot")?.textContent || "{}");
@@ -28,7 +29,7 @@ export function h(tag, attrs = {}, ...children) {
     if (k === "class") el.className = v;
     else if (k === "dataset") Object.assign(el.dataset, v);
     else if (k === "style") el.style.cssText = v; // CSSOM, allowed by the CSP; style attributes are not
-    else if (k.startsWith("on") && typeof v === "function") el.addEventListener(k.slice(2), v);
+    else if (k.startsWith("on") && typeof v === "function") listen(el, { ...el[ON], [k.slice(2)]: v });
     else if (v === true) el.setAttribute(k, "");
     else el.setAttribute(k, String(v));
   }
@@ -39,40 +40,131 @@ export function h(tag, attrs = {}, ...children) {
   return el;
 }
 
+// The shapes that tell answer options A–F apart besides their colours: the same on phones and
+// the projector. Drawn in currentColor, so they take the text colour of where they stand.
+const MARKS = [
+  ["triangle", "M10 1.5 19 18H1Z"],
+  ["diamond", "M10 1 19 10 10 19 1 10Z"],
+  ["circle", "M10 1.5a8.5 8.5 0 1 1 0 17 8.5 8.5 0 1 1 0-17Z"],
+  ["square", "M2.5 2.5h15v15h-15Z"],
+  ["star", "M10 1.3 12.4 7.6 19 7.9 13.8 12 15.6 18.5 10 14.8 4.4 18.5 6.2 12 1 7.9 7.6 7.6Z"],
+  ["hexagon", "M10 1 18 5.5v9L10 19l-8-4.5v-9Z"],
+];
+const SVG = "http://www.w3.org/2000/svg";
+
+/**
+ * The shape of answer option `i` (0 for A: a triangle, then a diamond, a circle, a square, a
+ * star and a hexagon), as a small inline SVG hidden from screen readers (the letter beside it
+ * names the option). Its class is `opt-mark mark-<shape>`; its size follows the font (1em).
+ */
+export function optionMark(i) {
+  const [shape, d] = MARKS[((i % MARKS.length) + MARKS.length) % MARKS.length];
+  const svg = document.createElementNS(SVG, "svg");
+  svg.setAttribute("class", `opt-mark mark-${shape}`);
+  svg.setAttribute("viewBox", "0 0 20 20");
+  svg.setAttribute("width", "1em");
+  svg.setAttribute("height", "1em");
+  svg.setAttribute("aria-hidden", "true");
+  svg.setAttribute("focusable", "false");
+  const path = document.createElementNS(SVG, "path");
+  path.setAttribute("d", d);
+  path.setAttribute("fill", "currentColor");
+  svg.append(path);
+  return svg;
+}
+
 /** Append children, skipping null and false (Element.append would print "null"). */
 export function add(el, ...children) {
   el.append(...children.flat(Infinity).filter((c) => c != null && c !== false));
   return el;
 }
 
+// Event handlers that follow the newest render. h() keeps an element's handlers in a map and
+// listens with one shared dispatcher per event type, which calls the map's current function.
+// When patch() keeps an element already on the page instead of its fresh copy, the fresh copy's
+// map moves onto the kept element: a button's click then carries the data of the latest view
+// (the current step, the current answer), never those of the render that first drew it.
+const ON = Symbol("handlers");
+
+function dispatch(event) {
+  return this[ON]?.[event.type]?.call(this, event);
+}
+
+function listen(el, handlers) {
+  el[ON] = handlers;
+  for (const type of Object.keys(handlers)) el.addEventListener(type, dispatch); // added once per type
+}
+
+// Each node built by h() that patch() matched to a node already on the page, mapped to that node.
+const shownBy = new WeakMap();
+
 /**
- * Make `el`'s children look like `children`, keeping every existing node that is
- * already equal: a select that is open, a button being pressed or a field being
- * typed in survives a view that changes something else on the page.
+ * The node on the page that shows `node`, a node built by h() for a render that patch() may
+ * have matched to a node already there. A handler that reads or writes another element of its
+ * render (a field's value, a status line) goes through live(): `live(input).value`. A handler's
+ * own element is `event.currentTarget`.
+ */
+export function live(node) {
+  return shownBy.get(node) ?? node;
+}
+
+/** The kept node `old` takes over the fresh node's handlers, inline style and identity. */
+function adopt(old, fresh) {
+  shownBy.set(fresh, old);
+  if (old.nodeType !== 1) return;
+  if (fresh[ON]) listen(old, fresh[ON]);
+  else if (old[ON]) old[ON] = undefined;
+  // The style attribute cannot be copied under the CSP (style-src 'self'); the CSSOM can.
+  if (old.style && old.style.cssText !== fresh.style.cssText) old.style.cssText = fresh.style.cssText;
+}
+
+// idiomorph puts a copy of each fresh node it adds (one with no match on the page) in the DOM;
+// patch() swaps the fresh node itself in once the morph is done, so that what was built for
+// this render (its listeners, its properties, the nodes its handlers refer to) is on the page.
+const adding = []; // the fresh nodes being added, innermost last
+let added = []; // [copy, fresh node] of this morph
+
+const MORPH = {
+  morphStyle: "innerHTML",
+  restoreFocus: true,
+  // Not idiomorph's ignoreActiveValue: it also leaves the focused element's children alone, so a
+  // button pressed a moment ago would keep its old label. The value alone is kept, below.
+  callbacks: {
+    beforeNodeMorphed(old, fresh) { adopt(old, fresh); },
+    beforeNodeAdded(fresh) { adding.push(fresh); },
+    afterNodeAdded(node) {
+      const fresh = adding.pop();
+      // A node idiomorph built by morphing (it holds nodes kept from the page) has adopted already.
+      if (fresh && shownBy.get(fresh) !== node) added.push([node, fresh]);
+    },
+    beforeAttributeUpdated(name, el, how) {
+      const active = document.activeElement;
+      if (name === "value" && el === active) return false; // a field being typed in keeps what is typed
+      if (name === "selected" && active?.nodeName === "SELECT" && el.parentElement === active) return false; // an open select
+      if (name === "style" && how === "update") return false; // set through the CSSOM in adopt()
+      if (name === "open" && how === "remove" && el.nodeName === "DETAILS") return false; // opened by hand
+      return true;
+    },
+  },
+};
+
+/**
+ * Make `el`'s children look like `children` (nodes built by h(), or strings), keeping every
+ * node already on the page that can show its new version: a select that is open, a button
+ * being pressed, a field being typed in (its value, focus and selection) and an opened
+ * <details> survive a view that changes something else on the page. idiomorph does the matching.
  */
 export function patch(el, ...children) {
   const fresh = children.flat(Infinity).filter((c) => c != null && c !== false)
     .map((c) => (c instanceof Node ? c : document.createTextNode(String(c))));
-  const old = Array.from(el.childNodes);
-  if (old.length !== fresh.length) return el.replaceChildren(...fresh), el;
-  fresh.forEach((node, i) => patchNode(old[i], node));
+  if (!el.firstChild) return el.replaceChildren(...fresh), el; // nothing to keep: the fresh nodes themselves
+  adding.length = 0;
+  added = [];
+  Idiomorph.morph(el, fresh, MORPH);
+  // Not during the morph: idiomorph walks the fresh nodes' live child lists.
+  for (const [copy, node] of added) copy.replaceWith(node);
+  added = [];
   return el;
-}
-
-function sameShell(a, b) {
-  if (a.nodeName !== b.nodeName || a.nodeType !== 1) return false;
-  if (a.attributes.length !== b.attributes.length) return false;
-  for (const attr of b.attributes) if (a.getAttribute(attr.name) !== attr.value) return false;
-  return !["INPUT", "SELECT", "TEXTAREA", "BUTTON"].includes(a.nodeName);  // their listeners carry data
-}
-
-function patchNode(old, fresh) {
-  if (old.isEqualNode(fresh)) return;
-  if (sameShell(old, fresh) && old.childNodes.length === fresh.childNodes.length) {
-    Array.from(fresh.childNodes).forEach((child, i) => patchNode(old.childNodes[i], child));
-    return;
-  }
-  old.replaceWith(fresh);
 }
 
 export function clear(el, ...children) {

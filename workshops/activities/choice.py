@@ -142,6 +142,9 @@ class Choice(OpenCloseReveal, Activity[ChoiceStep, ChoiceState]):
         "team_votes": Says(en="Your team's votes", fi="Tiimisi äänet", sv="Ditt lags röster"),
         "team_answer": Says(en="Your team's answer", fi="Tiiminne vastaus", sv="Ert lags svar"),
         "team_mode": Says(en="Answered as teams", fi="Tiimit vastaavat yhdessä", sv="Lagen svarar tillsammans"),
+        # the phone's reveal, in words beside the colours
+        "your_answer": Says(en="Your answer", fi="Sinun vastauksesi", sv="Ditt svar"),
+        "right_answer": Says(en="Right answer", fi="Oikea vastaus", sv="Rätt svar"),
     }
     errors = {
         "one_option": KindError(

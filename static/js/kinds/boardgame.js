@@ -1,7 +1,7 @@
 // Board game: the projector shows the day as a board with every team's token;
 // phones show the team's character and card and take the vote; the facilitator
 // deals, reveals, pauses, skips and ends.
-import { add, h, t, tr, mediaUrl, secondsLeft, timeLeft, clockText, errorText } from "../lib.js";
+import { add, h, t, tr, mediaUrl, secondsLeft, timeLeft, clockText, errorText, live } from "../lib.js";
 
 const LETTERS = "ABCD";
 
@@ -298,7 +298,7 @@ export function pupil(el, a, own, ctx) {
     "aria-pressed": own.mine === c.id ? "true" : "false",
     onclick: async () => {
       const ack = await ctx.send({ type: "act", step: ctx.stepId, action: { type: "vote", choice: c.id } });
-      msg.textContent = ack.ok ? t("answer_sent") : errorText(ack);
+      live(msg).textContent = ack.ok ? t("answer_sent") : errorText(ack);
     },
   }, h("span", { class: "opt-letter" }, LETTERS[i]), h("span", { class: "opt-text" }, tr(c.text, ctx.lang, ctx.packLang)),
     own.split?.[c.id] ? h("span", { class: "opt-count" }, `${own.split[c.id]}`) : null))));

@@ -13,21 +13,22 @@ export const { screen, host, pupil } = kind({
   prompt: (a, ctx) => h("p", { class: "question" }, text(a.question, ctx)),
   answer(el, a, own, ctx, { open: isOpen, send }) {
     const taps = (own.mine || []).map(([x, y]) => ({ x, y }));
-    const frame = h("div", { class: "hotspot-frame" },
+    // h()'s onclick, not addEventListener: patch() may keep the frame of an earlier render, and
+    // h()'s handlers follow the newest one (its taps); the frame on the page is the event's.
+    const frame = h("div", { class: "hotspot-frame", onclick: (e) => {
+      if (!isOpen || taps.length >= a.max_taps) return;
+      const box = e.currentTarget.getBoundingClientRect();
+      const x = Math.round((1000 * (e.clientX - box.left)) / box.width) / 10;
+      const y = Math.round((1000 * (e.clientY - box.top)) / box.height) / 10;
+      // Show the mark at once (a slow network must not make a child tap twice); the server's view confirms it.
+      e.currentTarget.append(h("span", { class: "tap-mark pending", style: `left:${x}%;top:${y}%` }, String(taps.length + 1)));
+      taps.push({ x, y });
+      send({ taps: [...taps] });
+    } },
       h("img", { class: "hotspot-img", src: mediaUrl(ctx.packId, a.image), alt: text(a.image_alt, ctx), draggable: "false" }),
       taps.map((tap, i) => h("button", { class: "tap-mark", style: `left:${tap.x}%;top:${tap.y}%`, "aria-label": t("remove_tap"), disabled: !isOpen,
         onclick: (e) => { e.stopPropagation(); send({ taps: taps.filter((_, j) => j !== i) }); } }, String(i + 1))),
       a.phase === "revealed" ? spotBoxes(a, ctx, own.found) : null);
-    frame.addEventListener("click", (e) => {
-      if (!isOpen || taps.length >= a.max_taps) return;
-      const box = frame.getBoundingClientRect();
-      const x = Math.round((1000 * (e.clientX - box.left)) / box.width) / 10;
-      const y = Math.round((1000 * (e.clientY - box.top)) / box.height) / 10;
-      // Show the mark at once (a slow network must not make a child tap twice); the server's view confirms it.
-      frame.append(h("span", { class: "tap-mark pending", style: `left:${x}%;top:${y}%` }, String(taps.length + 1)));
-      taps.push({ x, y });
-      send({ taps: [...taps] });
-    });
     add(el, h("p", { class: "hint" }, t("taps_left", { n: a.max_taps - taps.length, spots: a.spot_count })), frame);
   },
   results: (a, ctx) => a.spots ? h("ul", { class: "solution" }, a.spots.map((s) => h("li", {},

@@ -1,6 +1,6 @@
 // Invent an exercise (media mentors): pupils write quiz questions; the facilitator reviews
 // them and downloads the approved ones as a draft pack.
-import { add, h, t, errorText } from "../lib.js";
+import { add, h, t, live, errorText } from "../lib.js";
 import { text } from "./task-base.js";
 
 export const { screen, host, pupil } = {
@@ -30,13 +30,14 @@ export const { screen, host, pupil } = {
     const why = h("textarea", { id: "idea-why", maxlength: 300, rows: 2, "aria-label": t("idea_explanation") });
     const form = h("form", { class: "task", onsubmit: async (e) => {
       e.preventDefault();
-      const filled = options.map((o, i) => [o.value.trim(), i]).filter(([v]) => v);
-      const picked = right.findIndex((r) => r.checked);
+      // The fields on the page: patch() may have kept those of an earlier render (live()).
+      const filled = options.map((o, i) => [live(o).value.trim(), i]).filter(([v]) => v);
+      const picked = right.findIndex((r) => live(r).checked);
       const index = filled.findIndex(([, i]) => i === picked);
-      const ack = await ctx.send({ type: "act", step: ctx.stepId, action: { type: "idea", question: question.value,
-        options: filled.map(([v]) => v), right: Math.max(0, index), explanation: why.value } });
-      status.textContent = ack.ok ? t("idea_sent") : errorText(ack);
-      if (ack.ok) form.reset();
+      const ack = await ctx.send({ type: "act", step: ctx.stepId, action: { type: "idea", question: live(question).value,
+        options: filled.map(([v]) => v), right: Math.max(0, index), explanation: live(why).value } });
+      live(status).textContent = ack.ok ? t("idea_sent") : errorText(ack);
+      if (ack.ok) live(form).reset();
     } },
       h("label", {}, t("idea_question")), question,
       // The radio sits in a finger-sized label: a bare radio is 13 px wide.

@@ -1,11 +1,14 @@
 // Stations: groups rotate through scenario stations. Phones show the group's station
 // and its tasks (or, for a station leader, the leader's guide); the projector shows the
 // station map and later the debrief; the facilitator rotates, moderates and answers calls.
-import { add, h, t, tr, mediaUrl, secondsLeft, timeLeft, clockText, errorText } from "../lib.js";
+import { add, h, t, tr, live, mediaUrl, secondsLeft, timeLeft, clockText, errorText } from "../lib.js";
 
 const WARNING_SECONDS = 60;
 // Unsent order answers by station: they survive re-renders while a pupil is sorting.
 const orderDrafts = new Map();
+// The facilitator's edits of lines not yet approved, by step, group and station, each with the
+// line it edits.
+const lineEdits = new Map();
 
 function colourOf(group, ctx) {
   return ctx.teams?.find((x) => x.id === group)?.colour ?? "blue";
@@ -81,7 +84,7 @@ function memberTasks(el, a, own, ctx) {
   const s = own.station;
   const send = (action) => ctx.send({ type: "act", step: ctx.stepId, action });
   const status = h("p", { class: "answer-msg", role: "status" });
-  const report = (ack) => { status.textContent = ack.ok ? t("answer_sent") : errorText(ack); };
+  const report = (ack) => { live(status).textContent = ack.ok ? t("answer_sent") : errorText(ack); };
   if (s.tasks.includes("ways")) {
     const mine = new Set(own.mine.ways);
     add(el, h("section", { class: "task", "data-task": "ways" }, h("h3", {}, t("task_ways")),
@@ -95,7 +98,7 @@ function memberTasks(el, a, own, ctx) {
     input.value = own.work.line ?? "";
     add(el, h("section", { class: "task", "data-task": "line" }, h("h3", {}, t("task_line")),
       h("p", { class: "hint" }, t("line_hint")),
-      h("form", { onsubmit: (e) => { e.preventDefault(); send({ type: "line", text: input.value }).then(report); } },
+      h("form", { onsubmit: (e) => { e.preventDefault(); send({ type: "line", text: live(input).value }).then(report); } },
         input, h("button", { class: "btn primary", type: "submit", id: "save-line" }, t("save")))));
   }
   if (s.tasks.includes("rate")) {
@@ -178,25 +181,25 @@ export function host(el, a, ctx) {
   }
   controls.push(h("label", { class: "check" }, h("input", { type: "checkbox", id: "stations-auto", checked: a.auto,
     onchange: (e) => ctx.command({ type: "act", step: ctx.stepId, action: { type: "auto", on: e.target.checked } }) }), " ", t("auto_rotate")));
-  add(el, h("div", { class: "controls" }, controls), roundLine(a), timer(a));
+  // The console's first screen: the controls, the round and the time on one line, calls for help;
+  // then the map of stations while the groups rotate (the leaders' stations at the start).
+  add(el, h("div", { class: "controls" }, controls), h("div", { class: "stations-status" }, roundLine(a), timer(a)));
   if (a.calls.length) {
     add(el, h("div", { class: "banner danger calls" }, a.calls.map((c) => h("p", {}, t("mentor_calls", { nick: c.nick }), " ",
       h("button", { class: "btn tiny", onclick: cmd("call_seen", { seat: c.seat }) }, t("seen"))))));
   }
   const mentors = ctx.pupils?.filter((p) => p.mentor && !p.kicked) ?? [];
-  if (mentors.length) {
-    add(el, h("section", { class: "leads" }, h("h3", {}, t("station_leaders")), h("ul", {}, mentors.map((m) => h("li", {}, m.nick, " ",
-      h("select", { class: "lead-station", "data-seat": m.id, "aria-label": t("station_leaders"),
+  const leads = mentors.length
+    ? h("section", { class: "leads" }, h("h3", {}, t("station_leaders")), h("ul", {}, mentors.map((m) => h("li", {},
+      h("span", { class: "lead-nick", title: m.nick }, m.nick),
+      h("select", { class: "lead-station", "data-seat": m.id, "aria-label": `${t("station_leaders")}: ${m.nick}`,
         onchange: (e) => ctx.command({ type: "act", step: ctx.stepId, action: { type: "lead", seat: m.id, station: e.target.value || null } }) },
-      h("option", { value: "" }, "–"), a.stations.map((s) => h("option", { value: s.id, selected: a.leads[m.id] === s.id }, tr(s.title, ctx.lang, ctx.packLang)))))))));
-  } else if (a.phase === "setup") {
-    add(el, h("p", { class: "muted small" }, t("leaders_hint")));
-  }
+      h("option", { value: "" }, "–"), a.stations.map((s) => h("option", { value: s.id, selected: a.leads[m.id] === s.id }, tr(s.title, ctx.lang, ctx.packLang))))))))
+    : a.phase === "setup" ? h("p", { class: "muted small" }, t("leaders_hint")) : null;
   const groups = (ctx.teams || []).filter((x) => x.size > 0).length;
-  if (groups > a.stations.length && a.phase !== "debrief") {
-    add(el, h("p", { class: "badge", id: "sharing" }, t("stations_shared", { groups, stations: a.stations.length })));
-  }
-  if (a.phase === "setup") return add(el, h("p", { class: "muted" }, t("stations_need_groups")));
+  const sharing = groups > a.stations.length && a.phase !== "debrief"
+    ? h("p", { class: "badge", id: "sharing" }, t("stations_shared", { groups, stations: a.stations.length })) : null;
+  if (a.phase === "setup") return add(el, leads, sharing, h("p", { class: "muted" }, t("stations_need_groups")));
   if (a.phase === "debrief") {
     add(el, h("div", { class: "controls" }, a.stations.map((s, i) => h("button", {
       class: i === a.debrief.index ? "btn primary" : "btn", "data-show": s.id, onclick: cmd("show", { index: i }),
@@ -205,25 +208,33 @@ export function host(el, a, ctx) {
     add(el, h("section", {}, h("h3", {}, t("discuss")),
       h("ul", {}, [...station.questions, ...a.debrief_questions].map((q) => h("li", {}, tr(q, ctx.lang, ctx.packLang))))));
   } else {
-    add(el, stationMap(a, ctx));
+    add(el, stationMap(a, ctx), sharing);
     const current = a.map.filter((s) => s.groups.length);
     add(el, h("details", {}, h("summary", {}, t("station_notes")), current.map((s) => {
       const full = a.stations.find((x) => x.id === s.id);
       return h("div", {}, h("strong", {}, tr(full.title, ctx.lang, ctx.packLang)),
         full.notes ? h("p", { class: "notes small" }, tr(full.notes, ctx.lang, ctx.packLang)) : null);
-    })));
+    })), leads);
   }
   // Moderation: no refusal line reaches the projector before it is approved here.
   if (a.lines.length) {
     add(el, h("section", { class: "moderation" }, h("h3", {}, t("moderate_lines")), h("ul", {}, a.lines.map((l) => {
       const station = a.stations.find((s) => s.id === l.station);
-      const edit = h("input", { class: "edit-line", maxlength: 200, "aria-label": t("edit_line") });
-      edit.value = l.shown ?? l.line;
-      return h("li", { class: `line-item ${l.status}`, "data-group": l.group, "data-station": l.station },
+      // The ids keep each line's field with its line while other lines come and go; an edit
+      // outlives re-renders until the group changes its line.
+      const key = `${ctx.stepId}:${l.group}:${l.station}`;
+      const draft = lineEdits.get(key);
+      const id = `edit-${l.group}-${l.station}`;
+      const edit = h("input", { class: "edit-line", id, maxlength: 200, "aria-label": t("edit_line"),
+        value: draft?.line === l.line ? draft.edit : l.shown ?? l.line,
+        oninput: (ev) => lineEdits.set(key, { line: l.line, edit: ev.currentTarget.value }) });
+      return h("li", { class: `line-item ${l.status}`, id: `line-${l.group}-${l.station}`, "data-group": l.group, "data-station": l.station },
         h("span", { class: "small muted" }, `${groupLabel(l.group)} · ${tr(station?.title, ctx.lang, ctx.packLang)} · ${t(`line_${l.status}`)}`),
         h("p", {}, `”${l.line}”`), edit,
         h("div", { class: "controls" },
-          h("button", { class: "btn tiny approve-line", onclick: cmd("moderate", { group: l.group, station: l.station, status: "approved", text: edit.value }) }, t("approve")),
+          // What is approved is what the field on the page says when the button is pressed.
+          h("button", { class: "btn tiny approve-line", onclick: () => ctx.command({ type: "act", step: ctx.stepId,
+            action: { type: "moderate", group: l.group, station: l.station, status: "approved", text: document.getElementById(id)?.value ?? "" } }) }, t("approve")),
           h("button", { class: "btn tiny quiet hide-line", onclick: cmd("moderate", { group: l.group, station: l.station, status: "hidden" }) }, t("hide"))));
     }))));
   }

@@ -2,7 +2,7 @@
 // helpers several task kinds use. A task kind is one module, static/js/kinds/<kind>.js, that
 // supplies how a phone answers and how results look:
 //   export const { screen, host, pupil } = kind({ prompt, answer, results, ... });
-import { add, h, t, tr, mediaUrl, secondsLeft, timeLeft, clockText, errorText } from "../lib.js";
+import { add, h, t, tr, live, mediaUrl, secondsLeft, timeLeft, clockText, errorText } from "../lib.js";
 
 // Unsent work on a phone (sorting, ordering) by step: it survives re-renders.
 export const drafts = new Map();
@@ -26,6 +26,23 @@ export function bars(rows) {
     h("span", { class: "bar-count" }, String(r.n)))));
 }
 
+/**
+ * "Your answer" (or "Your team's answer") and "Right answer" on an answer option after the
+ * reveal, in words: a mark alone on a wrong pick would read as "right".
+ */
+export function answerTags({ mine = false, team = false, right = false }) {
+  if (!mine && !team && !right) return null;
+  return h("span", { class: "opt-tags" },
+    mine ? h("span", { class: "opt-tag mine" }, t("your_answer")) : null,
+    team ? h("span", { class: "opt-tag mine" }, t("team_answer")) : null,
+    right ? h("span", { class: "opt-tag right" }, t("right_answer")) : null);
+}
+
+/** A heading over one of the lists a reveal shows side by side (the pupil's, the right one). */
+export function listHead(key) {
+  return h("h3", { class: "list-head" }, t(key));
+}
+
 export function explanation(a, ctx) {
   return a.explanation ? h("div", { class: "explanation" }, h("strong", {}, t("explanation")), " ", text(a.explanation, ctx)) : null;
 }
@@ -33,7 +50,7 @@ export function explanation(a, ctx) {
 function sender(ctx, status) {
   return async (answer) => {
     const ack = await ctx.send({ type: "act", step: ctx.stepId, action: { type: "answer", ...answer } });
-    status.textContent = ack.ok ? t("answer_sent") : errorText(ack);
+    live(status).textContent = ack.ok ? t("answer_sent") : errorText(ack);
     return ack;
   };
 }

@@ -76,6 +76,10 @@ The task kinds share these fields, and add their own in the tables after this on
             fi="{nick} vastasi tiiminne puolesta.",
             sv="{nick} svarade för ert lag.",
         ),
+        # the phone's reveal, in words beside the colours
+        "your_answer": Says(en="Your answer", fi="Sinun vastauksesi", sv="Ditt svar"),
+        "team_answer": Says(en="Your team's answer", fi="Tiiminne vastaus", sv="Ert lags svar"),
+        "right_answer": Says(en="Right answer", fi="Oikea vastaus", sv="Rätt svar"),
     }
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
