@@ -1,5 +1,5 @@
 // The pupil's phone: take a seat (or get it back), then render the views.
-import { boot, connect, h, t, patch, statusLine, secondsLeft, clockText, errorText } from "./lib.js";
+import { boot, connect, h, t, tr, live, patch, statusLine, secondsLeft, clockText, errorText } from "./lib.js";
 import { loadKinds, kindOf } from "./kinds/index.js";
 
 const code = boot.code;
@@ -11,6 +11,16 @@ let own = null;
 let refused = null;
 let draftNick = ""; // what the pupil is typing survives re-renders
 let shownStep = null; // the step the page shows, to open a new one at its top
+let shownPhase = null; // the step's phase, to announce a reveal once
+const announcer = document.getElementById("announce");
+
+/** Tell a screen reader what changed, in one short sentence (never the whole screen). */
+function announce(text) {
+  if (!text) return;
+  announcer.textContent = "";
+  // A fresh text node after a tick: the same sentence twice is still read twice.
+  setTimeout(() => { announcer.textContent = text; }, 50);
+}
 
 async function takeSeat() {
   const resp = await fetch(boot.seat_url, {
@@ -48,18 +58,19 @@ function nickEditor() {
     h("p", { class: "nick-big", id: "nick" }, own.nick),
     own.pending ? h("p", { class: "hint", id: "pending" }, t("nick_pending", { nick: own.pending })) : null);
   const msg = h("p", { class: "error", role: "alert" });
+  // The handlers reach the page through live(): patch() may have kept the nodes of an earlier render.
   box.append(h("button", { class: "btn big", id: "reroll", onclick: async () => {
     const ack = await api.send("pupil", { type: "reroll" });
-    msg.textContent = errorText(ack);
+    live(msg).textContent = errorText(ack);
   } }, t("reroll")));
   if (common.own_nicknames) {
     const input = h("input", { id: "own-nick", maxlength: 24, autocomplete: "off", "aria-label": t("your_nick"),
       value: draftNick, oninput: (e) => { draftNick = e.target.value; } });
     box.append(h("form", { class: "row", onsubmit: async (e) => {
       e.preventDefault();
-      const ack = await api.send("pupil", { type: "rename", nick: input.value });
-      if (ack.ok) draftNick = "";
-      msg.textContent = errorText(ack);
+      const ack = await api.send("pupil", { type: "rename", nick: live(input).value });
+      if (ack.ok) draftNick = live(input).value = "";
+      live(msg).textContent = errorText(ack);
     } }, input, h("button", { class: "btn", type: "submit" }, t("save"))));
   }
   box.append(msg);
@@ -86,7 +97,9 @@ function render() {
   }
   const step = common.step;
   const kind = kindOf(kinds, step.kind);
-  const el = h("section", { class: `activity kind-${step.kind}`, "data-step": step.id });
+  // The id tells patch() that another step is another page, built afresh rather than morphed
+  // from the last step's (only an element with the same id, a field being typed in, may stay).
+  const el = h("section", { class: `activity kind-${step.kind}`, id: `step-${step.id}`, "data-step": step.id });
   // Views for a new step may arrive before this pupil's own view of it: never mix two steps.
   const mine = own.step === step.id ? own.activity || {} : {};
   kind.pupil(el, common.activity || {}, mine, {
@@ -94,9 +107,20 @@ function render() {
     send: (action) => api.send("pupil", action),
   });
   patch(main, el);
+  const phase = common.activity?.phase ?? null;
   // A new step opens at its top (its question first); a view of the same step keeps the place.
-  if (step.id !== shownStep) window.scrollTo(0, 0);
+  if (step.id !== shownStep) {
+    window.scrollTo(0, 0);
+    const question = main.querySelector(".question, .situation, .card-title, .big-prompt");
+    announce([tr(step.title, boot.lang, common.language), question?.innerText].filter(Boolean).join(". "));
+  } else if (phase === "revealed" && shownPhase !== "revealed") {
+    // The result first ("Oikein!", "Sinun vastauksesi"), then why; read a moment later, when this
+    // pupil's own view (which says whether they were right) has arrived too.
+    setTimeout(() => announce([main.querySelector(".verdict"), main.querySelector(".explanation")]
+      .map((e) => e?.innerText).filter(Boolean).join(" ")), 400);
+  }
   shownStep = step.id;
+  shownPhase = phase;
 }
 
 // The kinds this session's pack uses, loaded before the first view can arrive.
@@ -172,11 +196,20 @@ if ("speechSynthesis" in window) {
   });
 }
 
+const said = new Map(); // deadline -> the last "time almost up" mark announced for it
 setInterval(() => {
   for (const el of document.querySelectorAll("[data-deadline]")) {
     const left = secondsLeft(Number(el.dataset.deadline));
     el.textContent = t("time_left", { time: clockText(left) });
     if (el.dataset.warn) el.classList.toggle("warn", left <= Number(el.dataset.warn));
+    // Time almost up is said once at a minute and once at ten seconds, never every second.
+    // A timer first seen under a minute says nothing until ten seconds: the question was just read.
+    const mark = left <= 10 ? 10 : left <= 60 ? 60 : 0;
+    if (!said.has(el.dataset.deadline)) said.set(el.dataset.deadline, mark);
+    else if (mark && said.get(el.dataset.deadline) !== mark && left > 0) {
+      said.set(el.dataset.deadline, mark);
+      announce(el.textContent);
+    }
   }
 }, 500);
 

@@ -68,14 +68,17 @@ def test_the_projector_fits_the_wall_at_every_step(desktop, phones, server, pack
     host.on("dialog", lambda d: d.accept())
     screen = open_screen(host)
     wall = Wall(screen, pack_id)
-    pupils = join(phones, server, code, 4)
+    pupils = join(phones, server, code, 5)
     small = pupils[0]
     small.set_viewport_size({"width": 360, "height": 640})
+    # A 360-px phone zoomed to 200 % lays its page out in 180 CSS px (WCAG 1.4.10 reflow).
+    zoomed = pupils.pop()
+    zoomed.set_viewport_size({"width": 180, "height": 320})
     phone_issues: list[str] = []
     host.locator("#team-count").select_option("2")
     host.locator("#make-teams").click()
     expect(host.locator(".team")).to_have_count(2)
-    expect(screen.locator("#nicks li")).to_have_count(4)
+    expect(screen.locator("#nicks li")).to_have_count(5)
     wall.look("lobby")
     on_phone(small, "lobby", phone_issues)
 
@@ -88,6 +91,10 @@ def test_the_projector_fits_the_wall_at_every_step(desktop, phones, server, pack
         expect(small.locator(f".activity[data-step='{step_id}']")).to_be_visible()
         wall.look(f"{step_id} open")
         on_phone(small, f"{step_id} open", phone_issues)
+        expect(zoomed.locator(f".activity[data-step='{step_id}']")).to_be_visible()
+        wide = zoomed.evaluate("document.scrollingElement.scrollWidth")
+        if wide > 181:
+            phone_issues.append(f"phone at 200 % {step_id}: scrolls sideways, {wide} px in 180")
         if small.evaluate("scrollY") != 0:
             phone_issues.append(f"phone {step_id}: opened {small.evaluate('scrollY')} px down")
         answered = [answer(phone, kind, n) for n, phone in enumerate(pupils)]

@@ -1,6 +1,7 @@
 // Choice: a poll or a quiz. Phones answer with big buttons; the projector shows
 // progress, and the per-option counts only once the facilitator reveals them.
-import { add, h, t, tr, mediaUrl, secondsLeft, timeLeft, clockText, errorText } from "../lib.js";
+import { add, h, t, tr, live, optionMark, mediaUrl, secondsLeft, timeLeft, clockText, errorText } from "../lib.js";
+import { answerTags } from "./task-base.js";
 
 const LETTERS = "ABCDEF";
 // Unsent picks of a multiple-choice question, by step: they survive re-renders.
@@ -18,10 +19,15 @@ function bars(a, ctx) {
     const n = a.counts?.[o.id] ?? 0;
     const right = (a.correct || []).includes(o.id);
     return h("li", { class: right ? "rbar right" : "rbar", "data-option": o.id },
-      h("span", { class: "bar-label" }, `${LETTERS[i]}  ${tr(o.text, ctx.lang, ctx.packLang)}`, right ? " ✓" : ""),
+      h("span", { class: "bar-label" }, letter(i), " ", tr(o.text, ctx.lang, ctx.packLang), right ? " ✓" : ""),
       h("span", { class: "bar-track" }, h("span", { class: "bar-fill", style: `width:${Math.round((100 * n) / total)}%` })),
       h("span", { class: "bar-count" }, String(n)));
   }));
+}
+
+/** Option i's letter with its shape (A ▲, B ◆ …): the same on phones, projector and console. */
+function letter(i) {
+  return h("span", { class: "opt-letter" }, optionMark(i), LETTERS[i]);
 }
 
 function question(a, ctx) {
@@ -37,7 +43,9 @@ export function screen(el, a, ctx) {
     add(el, bars(a, ctx));
     if (a.explanation) add(el, h("div", { class: "explanation" }, h("strong", {}, t("explanation")), " ", tr(a.explanation, ctx.lang, ctx.packLang)));
   } else {
-    add(el, h("ol", { class: "options-list" }, a.options.map((o) => h("li", {}, tr(o.text, ctx.lang, ctx.packLang)))));
+    // The options as the phones show them: colour, shape and letter, so "B" on the wall is "B" in the hand.
+    add(el, h("ul", { class: "options-grid" }, a.options.map((o, i) => h("li", { class: `opt-card opt-${i}` },
+      letter(i), h("span", { class: "opt-text" }, tr(o.text, ctx.lang, ctx.packLang))))));
     add(el, h("p", { class: "progress" }, t("answers_in", { n: a.answered, total: a.total })), countdown(a));
   }
 }
@@ -82,22 +90,27 @@ export function pupil(el, a, own, ctx) {
   const msg = h("p", { class: "answer-msg", role: "status" });
   const send = async (ids) => {
     const ack = await ctx.send({ type: "act", step: ctx.stepId, action: { type: "vote", options: ids } });
-    msg.textContent = ack.ok ? t("answer_sent") : errorText(ack);
+    live(msg).textContent = ack.ok ? t("answer_sent") : errorText(ack);
   };
+  // After the reveal the buttons say in words which is the pupil's answer and which is right:
+  // a mark alone on a wrong pick would read as "right".
+  const teamPick = new Set(own.team_answer || []);
   const buttons = a.options.map((o, i) => {
+    const isMine = mine.has(o.id);
+    const isRight = revealed && (a.correct || []).includes(o.id);
     const classes = ["opt", `opt-${i}`];
-    if (a.multiple ? picked.has(o.id) : mine.has(o.id)) classes.push("chosen");
-    if (revealed && (a.correct || []).includes(o.id)) classes.push("right");
-    const btn = h("button", {
-      class: classes.join(" "), "data-option": o.id, disabled: !open, "aria-pressed": mine.has(o.id) ? "true" : "false",
+    if (a.multiple && open ? picked.has(o.id) : isMine) classes.push("chosen");
+    if (isRight) classes.push("right");
+    return h("button", {
+      class: classes.join(" "), "data-option": o.id, disabled: !open,
+      "aria-pressed": (a.multiple && open ? picked.has(o.id) : isMine) ? "true" : "false",
       onclick: () => {
         if (!a.multiple) return send([o.id]);
         picked.has(o.id) ? picked.delete(o.id) : picked.add(o.id);
-        btn.classList.toggle("chosen", picked.has(o.id));
-        btn.setAttribute("aria-pressed", picked.has(o.id) ? "true" : "false");
+        ctx.rerender();
       },
-    }, h("span", { class: "opt-letter" }, LETTERS[i]), h("span", { class: "opt-text" }, tr(o.text, ctx.lang, ctx.packLang)));
-    return btn;
+    }, h("span", { class: "opt-letter" }, optionMark(i), LETTERS[i]), h("span", { class: "opt-text" }, tr(o.text, ctx.lang, ctx.packLang)),
+    revealed ? answerTags({ mine: isMine, team: teamPick.has(o.id), right: isRight }) : null);
   });
   if (open) add(el, h("p", { class: "hint" }, a.multiple ? t("pick_many") : t("pick_one")), countdown(a));
   add(el, h("div", { class: "options" }, buttons));
