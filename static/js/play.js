@@ -106,7 +106,10 @@ function render() {
     lang: boot.lang, packLang: common.language, packId: common.pack.id, stepId: step.id, teams: common.teams, rerender: render,
     send: (action) => api.send("pupil", action),
   });
-  patch(main, el);
+  // Another step is another page: built afresh, so nothing typed in the last one (a field with
+  // the same id, focused) can move into it.
+  if (step.id !== shownStep) main.replaceChildren(el);
+  else patch(main, el);
   const phase = common.activity?.phase ?? null;
   // A new step opens at its top (its question first); a view of the same step keeps the place.
   if (step.id !== shownStep) {

@@ -61,6 +61,8 @@ function fit() {
   const target = inLobby ? lobby : stage;
   const size = (vh) => target.style.setProperty("--text", `${vh}vh`);
   size(LARGEST);
+  // A picture may be as high as the body (a kind's CSS reads it: hotspot's frame, a slide's picture).
+  target.style.setProperty("--body-h", `${box.clientHeight}px`);
   box.querySelectorAll(".pages").forEach((p) => p.remove());
   if (overflows(box)) {
     let lo = LEAST;
@@ -75,9 +77,10 @@ function fit() {
   if (overflows(box)) paginate(box, inLobby ? nicks : longestList(box));
 }
 
+/** The list that takes the most room (a story's points, the approved answers, a lobby's names). */
 function longestList(box) {
-  const lists = Array.from(box.querySelectorAll("ul, ol")).filter((l) => l.children.length > 3);
-  return lists.sort((a, b) => b.children.length - a.children.length)[0] || null;
+  const lists = Array.from(box.querySelectorAll("ul, ol")).filter((l) => l.children.length > 1);
+  return lists.sort((a, b) => b.scrollHeight - a.scrollHeight)[0] || null;
 }
 
 /** Show as many of the list's items as fit, a page at a time, with "2 / 3" below. */

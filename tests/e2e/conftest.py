@@ -152,7 +152,7 @@ class Watch:
         if "error" in r:
             self.problems.append(f"axe could not check {r['page']}: {r['error']}")
         for v in r.get("found", []):
-            nodes = "; ".join(f"{n['target']} ({n['why'].splitlines()[-1].strip() if n['why'] else ''})" for n in v["nodes"])
+            nodes = "; ".join(f"{n['target']} ({(n['why'] or '').strip().splitlines()[-1:]})" for n in v["nodes"])
             said = f"axe {v['id']} on {r['page']} at {r['width']} px: {v['help']}: {nodes}"
             if said not in self.problems:
                 self.problems.append(said)
@@ -186,7 +186,7 @@ def accessible(page) -> None:
     """Run axe on the page's current state now (it also runs by itself on every settled state)."""
     try:
         page.evaluate("() => window.__axeFlush && window.__axeFlush()")
-    except Exception as e:  # noqa: BLE001 - a page that navigated or closed has nothing left to check
+    except Exception as e:  # a page that navigated or closed has nothing left to check
         if "closed" not in str(e) and "navigat" not in str(e) and "destroyed" not in str(e):
             raise
 

@@ -29,7 +29,14 @@ def test_the_phone_announces_a_new_question_and_the_result_in_one_small_region(d
     expect(announcer).to_have_text(f"{title}. {question}")
 
     # Other pupils' answers change the screen, but a view of the same step is not announced again.
-    phone.evaluate("() => { window.__said = []; new MutationObserver(() => window.__said.push(document.getElementById('announce').textContent)).observe(document.getElementById('announce'), { childList: true, characterData: true, subtree: true }); }")
+    phone.evaluate(
+        """() => {
+          const box = document.getElementById("announce");
+          window.__said = [];
+          new MutationObserver(() => window.__said.push(box.textContent))
+            .observe(box, { childList: true, characterData: true, subtree: true });
+        }"""
+    )
     phone.locator("button.opt").first.tap()
     expect(phone.locator(".answer-msg")).not_to_be_empty()
     phone.wait_for_timeout(300)

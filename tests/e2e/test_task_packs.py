@@ -1,4 +1,5 @@
-"""Task packs in real Chromium: phones answer every kind of task, the find-in-picture by touch."""
+"""Task packs in real Chromium: phones answer every kind of task (the find-in-picture by touch),
+and at every state of every step the projector fits its wall and the phone its phone."""
 
 from __future__ import annotations
 
@@ -7,10 +8,15 @@ from playwright.sync_api import expect
 
 from tests.conftest import ROOT
 from tests.e2e.conftest import join, open_screen, start_session
+from tests.e2e.test_projector_fit import Wall, on_phone
 
 pytestmark = pytest.mark.browser
 
-PACKS = [p for p in ("digitutkijat", "digitutkijat-tukioppilaat") if (ROOT / "content" / p / "pack.yaml").exists()]
+PACKS = [
+    p
+    for p in ("esittely", "digitutkijat", "digitutkijat-tukioppilaat")
+    if (ROOT / "content" / p / "pack.yaml").exists()
+]
 
 
 def answer(phone, kind: str, n: int) -> bool:
@@ -71,28 +77,61 @@ def answer(phone, kind: str, n: int) -> bool:
 
 
 @pytest.mark.parametrize("pack_id", PACKS)
-def test_phones_answer_every_kind_of_task(desktop, phones, server, pack_id):
+def test_phones_answer_every_kind_of_task_and_the_projector_fits_every_step(desktop, phones, server, pack_id):
+    """Walk the pack: phones answer every step, the facilitator reveals it; at each state the
+    projector fits the wall at both sizes (Wall) and the 360x640 phone fits a phone (on_phone)."""
     host, code = start_session(desktop, server, pack_id)
+    host.on("dialog", lambda d: d.accept())
     screen = open_screen(host)
-    pupils = join(phones, server, code, 4)
+    wall = Wall(screen, pack_id)
+    pupils = join(phones, server, code, 5)
+    small = pupils[0]
+    small.set_viewport_size({"width": 360, "height": 640})
+    # A 360-px phone zoomed to 200 % lays its page out in 180 CSS px (WCAG 1.4.10 reflow).
+    zoomed = pupils.pop()
+    zoomed.set_viewport_size({"width": 180, "height": 320})
+    phone_issues: list[str] = []
     host.locator("#team-count").select_option("2")
     host.locator("#make-teams").click()
     expect(host.locator(".team")).to_have_count(2)
+    expect(screen.locator("#nicks li")).to_have_count(5)
+    wall.look("lobby")
+    on_phone(small, "lobby", phone_issues)
+
     kinds_done = set()
-    steps = int(host.locator(".plan li").count())
+    steps = host.locator(".plan li").count()
     for index in range(steps):
         host.locator("#next").click()
         expect(host.locator(".step-count")).to_have_attribute("data-index", str(index))
-        step_id = host.locator("#stage .activity").get_attribute("data-step")
-        kind = host.locator("#stage .activity").get_attribute("class").split("kind-")[1].split()[0]
-        for n, phone in enumerate(pupils):
+        activity = host.locator("#stage .activity")
+        step_id = activity.get_attribute("data-step")
+        kind = activity.get_attribute("class").split("kind-")[1].split()[0]
+        expect(screen.locator(f"#step .activity.kind-{kind}[data-step='{step_id}']")).to_be_visible()
+        for phone in [*pupils, zoomed]:
             expect(phone.locator(f".activity[data-step='{step_id}']")).to_be_visible()
+        wall.look(f"{step_id} open")
+        on_phone(small, f"{step_id} open", phone_issues)
+        if small.evaluate("scrollY") != 0:
+            phone_issues.append(f"phone {step_id}: opened {small.evaluate('scrollY')} px down")
+        wide = zoomed.evaluate("document.scrollingElement.scrollWidth")
+        if wide > 181:
+            phone_issues.append(f"phone at 200 % {step_id}: scrolls sideways, {wide} px in 180")
+
+        answered = False
+        for n, phone in enumerate(pupils):
             if answer(phone, kind, n):
+                answered = True
                 kinds_done.add(kind)
-                if kind not in ("scenario",):
+                if kind != "scenario":
                     expect(phone.locator(".answer-msg")).not_to_be_empty()
+        if answered:
+            screen.wait_for_timeout(300)  # the counts reach the projector
+            wall.look(f"{step_id} answered")
+            on_phone(small, f"{step_id} answered", phone_issues)
+
         if host.locator("#reveal").count():
             host.locator("#reveal").click()
+            expect(host.locator("#reveal")).to_have_count(0)
             if kind == "hotspot":
                 expect(pupils[0].locator(".spot").first).to_be_visible()
             if kind in ("truefalse", "sort", "order", "pairs"):
@@ -100,12 +139,21 @@ def test_phones_answer_every_kind_of_task(desktop, phones, server, pack_id):
             if kind == "pairs":  # the projector shows every right pair
                 rows = pupils[0].locator("button[data-left]").count()
                 expect(screen.locator(".pairs-solution .pairs-row")).to_have_count(rows)
-        expect(screen.locator(f".activity.kind-{kind}")).to_be_visible()
-        for phone in pupils:
-            assert phone.evaluate("document.documentElement.scrollWidth") <= 360, kind
+            screen.wait_for_timeout(300)
+            wall.look(f"{step_id} revealed")
+            on_phone(small, f"{step_id} revealed", phone_issues)
+
+    host.locator("#end").click()
+    expect(screen.locator("#step .big-prompt")).to_be_visible()
+    wall.look("ended")
+
     expected = {"truefalse", "scale", "open", "sort", "order", "scenario", "choice"}
     if pack_id == "digitutkijat":
         expected |= {"hotspot", "pairs"}
-    else:
+    elif pack_id == "digitutkijat-tukioppilaat":
         expected |= {"invent"}
+    else:
+        expected = {"choice"}
     assert expected <= kinds_done, expected - kinds_done
+    problems = wall.problems + phone_issues
+    assert not problems, "\n".join(problems)

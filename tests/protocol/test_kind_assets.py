@@ -129,7 +129,7 @@ def test_host_screen_and_phone_pages_list_exactly_their_packs_kinds_with_version
         own = PAGE_CSS[name]
         if own:
             assert re.fullmatch(rf"/static/css/{own}\.css\?v=\w+", page.styles[1]), name
-        assert page.styles[1 + bool(own):] == [k["css"] for k in listed if k["css"]], name
+        assert page.styles[1 + bool(own) :] == [k["css"] for k in listed if k["css"]], name
         # Each module is fetched at once (the loader imports the very same addresses).
         assert page.preloads == [k["js"] for k in listed], name
         assert all(src.startswith("/static/") for src in page.scripts + page.preloads + page.styles), name

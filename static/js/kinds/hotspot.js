@@ -9,6 +9,22 @@ function spotBoxes(a, ctx, found) {
   }));
 }
 
+// Each picture's width / height, once it has loaded: the projector sizes the frame (and so the
+// places drawn on it) to the picture as it is shown, as high as the step's body allows.
+const aspects = new Map();
+
+function solutionFrame(a, ctx) {
+  const src = mediaUrl(ctx.packId, a.image);
+  const ratio = (r) => `--ar:${r.toFixed(4)}`;
+  return h("div", { class: "hotspot-frame", style: aspects.has(src) ? ratio(aspects.get(src)) : null },
+    h("img", { class: "hotspot-img", src, alt: text(a.image_alt, ctx), onload: (e) => {
+      const img = e.currentTarget;
+      if (!img.naturalHeight) return;
+      aspects.set(src, img.naturalWidth / img.naturalHeight);
+      img.parentElement.style.cssText = ratio(aspects.get(src));
+    } }), spotBoxes(a, ctx, null));
+}
+
 export const { screen, host, pupil } = kind({
   prompt: (a, ctx) => h("p", { class: "question" }, text(a.question, ctx)),
   answer(el, a, own, ctx, { open: isOpen, send }) {
@@ -26,13 +42,12 @@ export const { screen, host, pupil } = kind({
       send({ taps: [...taps] });
     } },
       h("img", { class: "hotspot-img", src: mediaUrl(ctx.packId, a.image), alt: text(a.image_alt, ctx), draggable: "false" }),
-      taps.map((tap, i) => h("button", { class: "tap-mark", style: `left:${tap.x}%;top:${tap.y}%`, "aria-label": t("remove_tap"), disabled: !isOpen,
+      taps.map((tap, i) => h("button", { class: "tap-mark", style: `left:${tap.x}%;top:${tap.y}%`, "aria-label": `${i + 1}: ${t("remove_tap")}`, disabled: !isOpen,
         onclick: (e) => { e.stopPropagation(); send({ taps: taps.filter((_, j) => j !== i) }); } }, String(i + 1))),
       a.phase === "revealed" ? spotBoxes(a, ctx, own.found) : null);
     add(el, h("p", { class: "hint" }, t("taps_left", { n: a.max_taps - taps.length, spots: a.spot_count })), frame);
   },
   results: (a, ctx) => a.spots ? h("ul", { class: "solution" }, a.spots.map((s) => h("li", {},
     h("strong", {}, text(s.label, ctx)), ` – ${t("found_by", { n: a.results.spots[s.id], total: a.results.answers })}`))) : null,
-  solutionView: (a, ctx, own) => own.found ? null : h("div", { class: "hotspot-frame" },
-    h("img", { class: "hotspot-img", src: mediaUrl(ctx.packId, a.image), alt: text(a.image_alt, ctx) }), spotBoxes(a, ctx, null)),
+  solutionView: (a, ctx, own) => own.found ? null : solutionFrame(a, ctx),
 });

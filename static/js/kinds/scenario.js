@@ -21,6 +21,7 @@ export const { screen, host, pupil } = kind({
         class: `opt opt-${i}`, "data-choice": c.id, disabled: !isOpen, onclick: () => send({ node: node.id, choice: c.id }),
       }, h("span", { class: "opt-text" }, text(c.text, ctx))))));
   },
-  results: (a, ctx) => h("div", {}, a.nodes.map((n) => h("section", { class: "story-results" }, h("p", {}, text(n.text, ctx)),
+  // One item per point of the story, so the projector can page through a long story.
+  results: (a, ctx) => h("ul", { class: "story-results-list" }, a.nodes.map((n) => h("li", { class: "story-results" }, h("p", {}, text(n.text, ctx)),
     bars(n.choices.map((c) => ({ id: c.id, label: text(c.text, ctx), n: a.results.nodes[n.id][c.id] })))))),
 });

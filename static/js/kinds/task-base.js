@@ -59,8 +59,10 @@ function sender(ctx, status) {
 export function kind({ prompt, answer, results, solutionView, hostExtra, alwaysResults, done }) {
   return {
     screen(el, a, ctx) {
-      add(el, prompt(a, ctx), picture(a, ctx));
-      if (a.phase === "revealed") add(el, results(a, ctx, {}), solutionView?.(a, ctx, {}), explanation(a, ctx));
+      // A solution drawn on the picture (hotspot) takes the picture's place: never the picture twice.
+      const solution = a.phase === "revealed" ? solutionView?.(a, ctx, {}) : null;
+      add(el, prompt(a, ctx), solution || picture(a, ctx));
+      if (a.phase === "revealed") add(el, results(a, ctx, {}), explanation(a, ctx));
       else add(el, alwaysResults?.(a, ctx), h("p", { class: "progress" }, t("answers_in", { n: a.answered, total: a.total })), countdown(a));
     },
     host(el, a, ctx) {
