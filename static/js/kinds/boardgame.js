@@ -1,7 +1,7 @@
 // Board game: the projector shows the day as a board with every team's token;
 // phones show the team's character and card and take the vote; the facilitator
 // deals, reveals, pauses, skips and ends.
-import { add, h, t, tr, mediaUrl, secondsLeft, timeLeft, clockText, errorText, live } from "../lib.js";
+import { add, h, t, tr, mediaUrl, secondsLeft, timeLeft, clockText, errorText, live, optionMark } from "../lib.js";
 
 const LETTERS = "ABCD";
 
@@ -154,7 +154,7 @@ function wallCard(team, a, ctx) {
     body.push(h("p", { class: "turn-card" }, tr(team.card.title, ...lang)),
       h("p", { class: "card-text", "data-fit": "text" }, tr(team.card.text, ...lang)),
       h("ol", { class: "card-choices" }, team.card.choices.map((c, i) => h("li", {},
-        h("span", { class: "opt-letter" }, LETTERS[i]), tr(c.text, ...lang)))));
+        h("span", { class: "opt-letter" }, optionMark(i), LETTERS[i]), tr(c.text, ...lang)))));
   } else if (voting) {
     body.push(h("p", { class: "muted" }, t("no_card")));
   } else if (a.phase === "revealed" && team.last) {
@@ -300,7 +300,7 @@ export function pupil(el, a, own, ctx) {
       const ack = await ctx.send({ type: "act", step: ctx.stepId, action: { type: "vote", choice: c.id } });
       live(msg).textContent = ack.ok ? t("answer_sent") : errorText(ack);
     },
-  }, h("span", { class: "opt-letter" }, LETTERS[i]), h("span", { class: "opt-text" }, tr(c.text, ctx.lang, ctx.packLang)),
+  }, h("span", { class: "opt-letter" }, optionMark(i), LETTERS[i]), h("span", { class: "opt-text" }, tr(c.text, ctx.lang, ctx.packLang)),
     own.split?.[c.id] ? h("span", { class: "opt-count" }, `${own.split[c.id]}`) : null))));
   const votes = Object.values(own.split || {}).reduce((x, y) => x + y, 0);
   add(el, h("p", { class: "hint" }, t("team_voted", { n: votes, total: own.team_size })));

@@ -1,5 +1,5 @@
 // Find in the picture: tap the places where something is wrong.
-import { add, h, t, mediaUrl } from "../lib.js";
+import { add, h, t, live, mediaUrl } from "../lib.js";
 import { kind, text } from "./task-base.js";
 
 function spotBoxes(a, ctx, found) {
@@ -21,7 +21,9 @@ function solutionFrame(a, ctx) {
       const img = e.currentTarget;
       if (!img.naturalHeight) return;
       aspects.set(src, img.naturalWidth / img.naturalHeight);
-      img.parentElement.style.cssText = ratio(aspects.get(src));
+      // The frame on the page: patch() may have kept an earlier render's, or dropped this one.
+      const frame = live(img).parentElement;
+      if (frame) frame.style.cssText = ratio(aspects.get(src));
     } }), spotBoxes(a, ctx, null));
 }
 
