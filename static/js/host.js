@@ -40,7 +40,10 @@ const api = connect(boot.auth, { host_view: (v) => { view = v; render(); } }, {
 // Another tab (or the retention time) erased the session: nothing here is valid any more.
 api.socket.on("session_deleted", () => { if (!deleting) window.location.href = "/"; });
 
-let navigating = false;
+// The step a move in flight was sent from. A second press from the same step is a double tap and
+// is dropped; once the view shows the new step (its view often arrives before the move's own
+// answer), the next press is a new move, not a double tap.
+let movingFrom = null;
 
 async function command(action) {
   const ack = await api.send("host", action);
@@ -50,12 +53,13 @@ async function command(action) {
 
 /** Move to a step once: a double tap must not look like another tab moving on. */
 async function goto(step) {
-  if (navigating) return;
-  navigating = true;
+  const from = view.step ? view.step.index : -1;
+  if (movingFrom === from) return;
+  movingFrom = from;
   try {
-    await command({ type: "goto", step, expect: view.step ? view.step.index : -1 });
+    await command({ type: "goto", step, expect: from });
   } finally {
-    navigating = false;
+    if (movingFrom === from) movingFrom = null;
   }
 }
 
