@@ -117,7 +117,12 @@ ERRORS: dict[str, ErrorCode] = {
         (ACK,), "No such seat in this session (`kick`, `readmit`, `remove`), or it was removed (`move`, `mentor`)."
     ),
     "bad_team_count": ErrorCode((ACK,), "`teams.count` is 1: form 0 (no teams) or 2–8."),
-    "no_such_team": ErrorCode((ACK,), "`move.team` is not one of the session's teams."),
+    "no_such_team": ErrorCode(
+        (ACK, JOIN),
+        "`move.team`, or the `team` of an `enter` on a team step or of a team device's join, is not one of the "
+        "session's teams (an `enter` on a team step must name one).",
+    ),
+    "not_team_task": ErrorCode((ACK,), "An `enter` names a team on a step everyone answers alone."),
     "no_team": ErrorCode(
         (ACK,),
         "The pupil is in no team (a team step), in no playing team (board game) or in no "

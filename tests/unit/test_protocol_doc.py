@@ -133,6 +133,11 @@ ALIASES: dict[str, dict[str, str]] = {
 }
 
 
+# Values whose form the doc gives by reference to another field (an entered answer is stored as
+# the kind's `mine` is), not field by field again.
+OPAQUE = {"entered_answers[].value"}
+
+
 def documented_fields() -> dict[str, dict[str, set[str]]]:
     """scope ("top", "tasks" or a kind) -> view event -> the field paths documented for it."""
     scopes: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
@@ -178,7 +183,7 @@ def undocumented(view: Any, documented: set[str], aliases: dict[str, str], seen:
     every documented path met is added to `seen`."""
     if isinstance(view, list):
         return {p for item in view for p in undocumented(item, documented, aliases, seen, f"{path}[]")}
-    if not isinstance(view, dict) or _is_text(view):
+    if not isinstance(view, dict) or _is_text(view) or path in OPAQUE:
         return set()
     path = aliases.get(path, path)
     if f"{path}{{}}" in documented:  # keys are data: describe the values

@@ -12,7 +12,7 @@ import random
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from functools import cached_property
-from typing import Any, ClassVar, Generic, Literal, TypeVar
+from typing import Annotated, Any, ClassVar, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -31,10 +31,29 @@ class StepBase(Strict):
     notes: Text | None = Field(default=None, description="Facilitator notes: shown only on the host console")
 
 
+#: a team's id in actions (t1…t8)
+TeamRef = Annotated[str, Field(pattern=r"^t\d{1,2}$")]
+
+
 class ActionModel(BaseModel):
     """A client's intent for an activity: validated strictly, unknown fields refused."""
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+#: who gave an answer the facilitator entered on the console (in place of a seat id)
+HOST = "host"
+
+
+class Enter(ActionModel):
+    """The facilitator enters answers given without devices: hands counted, or the class's or a team's answer."""
+
+    type: Literal["enter"]
+    answer: dict[str, Any] | None = Field(
+        default=None, description="the answer as a pupil's phone sends it (`{type: answer, …}`); null with count 0: clear"
+    )
+    count: int = Field(default=1, ge=0, le=999, description="how many raised hands it stands for; 0 removes it")
+    team: TeamRef | None = Field(default=None, description="team tasks: the team whose answer this is")
 
 
 @dataclass(frozen=True)
@@ -61,6 +80,7 @@ class Seat:
     team: str | None
     lang: str
     mentor: bool = False  # a peer-support pupil who leads rather than answers
+    device: Literal["phone", "team"] = "phone"  # "team": a school tablet answering for its whole team
 
 
 @dataclass(frozen=True)

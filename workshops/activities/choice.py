@@ -4,13 +4,25 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, ValidationInfo, field_validator, model_validator
+from pydantic import Field, ValidationError, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from .base import ActionModel, Activity, AuthorCheck, Ctx, KindError, OpenCloseReveal, Rejected, Says, Seat, StepBase
+from .base import (
+    ActionModel,
+    Activity,
+    AuthorCheck,
+    Ctx,
+    Enter,
+    KindError,
+    OpenCloseReveal,
+    Rejected,
+    Says,
+    Seat,
+    StepBase,
+)
 from .text import Id, Image, Strict, Text, as_map, require_unique_ids
 
 
@@ -90,6 +102,8 @@ class ChoiceState:
     seq: int
     closes_at: float | None
     paused_left: float | None = None  # seconds left when the facilitator moved to another step
+    hands: dict[str, int] = field(default_factory=dict)  # option id -> raised hands the facilitator counted
+    team_entered: dict[str, tuple[str, ...]] = field(default_factory=dict)  # team -> its answer, entered
 
 
 def _quiz_without_answer(step: Mapping[str, Any]) -> str:
@@ -118,7 +132,12 @@ class Choice(OpenCloseReveal, Activity[ChoiceStep, ChoiceState]):
 | `phase` | ✓ | ✓ | ✓ |  | `"open"`, `"closed"` or `"revealed"` |
 | `closes_at` | ✓ | ✓ | ✓ |  | time the answering closes, or `null` (no timer running) |
 | `answered` | ✓ | ✓ |  |  | how many have answered (teams with an answer, for a team question) |
-| `total` | ✓ | ✓ |  |  | how many can (pupils, or teams with members) |
+| `total` | ✓ | ✓ |  |  | how many can (pupils plus hands entered, or teams with members or an entered answer) |
+| `entered` | ✓ | ✓ |  |  | how many of the answers the facilitator entered (hands counted, or teams' answers) |
+| `hands` | ✓ |  |  |  | the raised hands the facilitator entered |
+| `hands{}` | ✓ |  |  |  | option id → hands |
+| `team_entered` | ✓ |  |  |  | team questions: the answers the facilitator entered for teams |
+| `team_entered{}` | ✓ |  |  |  | team id → option ids |
 | `counts` | ✓ | ✓ | ✓ |  | the votes per option (teams' answers for a team question); projector and phones: only once revealed |
 | `counts{}` | ✓ | ✓ | ✓ |  | option id → count |
 | `correct` | ✓ | ✓ | ✓ |  | the right option ids (`[]` for a poll); projector and phones: only once revealed |
@@ -131,6 +150,7 @@ class Choice(OpenCloseReveal, Activity[ChoiceStep, ChoiceState]):
 | `team_votes{}` |  |  |  | ✓ | a teammate's nickname → their option ids |
 | `team_answer` |  |  |  | ✓ | team questions: the team's answer so far (option ids) |
 | `right` |  |  |  | ✓ | quizzes, once revealed: whether this pupil's (or team's) answer is exactly the right one |
+| `entered` |  |  |  | ✓ | team questions: the facilitator entered this team's answer |
 """  # noqa: E501
     strings = {
         "pick_one": Says(en="Pick one", fi="Valitse yksi", sv="Välj ett"),
@@ -153,7 +173,7 @@ class Choice(OpenCloseReveal, Activity[ChoiceStep, ChoiceState]):
         ),
     }
     pupil_actions = {"vote": Vote}
-    host_actions = OpenCloseReveal.question_commands
+    host_actions = {**OpenCloseReveal.question_commands, "enter": Enter}
     author_checks = {
         "quiz_without_answer": AuthorCheck("mode", _quiz_without_answer),
         "poll_with_answer": AuthorCheck(
@@ -194,8 +214,43 @@ class Choice(OpenCloseReveal, Activity[ChoiceStep, ChoiceState]):
         )
 
     def host_move(self, step: ChoiceStep, state: ChoiceState, action: Any, ctx: Ctx):
+        if action.type == "enter":
+            return self.enter(step, state, action, ctx)
         result = self.question_command(step, state, action, ctx)
         return result if result is not None else Rejected("unknown_action", "This step has no such command.")
+
+    def enter(self, step: ChoiceStep, state: ChoiceState, action: Enter, ctx: Ctx) -> ChoiceState | Rejected:
+        """Raised hands per option, or a team's answer said aloud, beside the phones' votes."""
+        if step.answer_by == "team" and (action.team is None or action.team not in ctx.team_ids):
+            return Rejected("no_such_team", "Pick the team whose answer this is.")
+        if step.answer_by != "team" and action.team is not None:
+            return Rejected("not_team_task", "This question is answered by everyone: enter the class's hands.")
+        chosen: tuple[str, ...] = ()
+        if action.answer is not None:
+            try:
+                vote = Vote.model_validate(action.answer, strict=True)
+            except ValidationError:
+                return Rejected("bad_payload", "That answer does not fit this question.")
+            chosen = tuple(dict.fromkeys(vote.options))
+            if any(c not in {o.id for o in step.options} for c in chosen):
+                return Rejected("bad_option", "That option is not in this question.")
+        if action.team is not None:
+            if action.count == 0 or not chosen:
+                return replace(state, team_entered={t: a for t, a in state.team_entered.items() if t != action.team})
+            if len(chosen) > 1 and not step.multiple:
+                return Rejected("one_option", "Pick just one option.")
+            return replace(state, team_entered={**state.team_entered, action.team: chosen})
+        if not chosen:
+            return Rejected("bad_payload", "Enter the option the hands were raised for.")
+        # Each option's hands are counted on their own: the count replaces the earlier one.
+        hands = {o: n for o, n in state.hands.items() if o not in chosen}
+        if action.count:
+            hands |= {o: action.count for o in chosen}
+        return replace(state, hands=hands)
+
+    def _entered(self, step: ChoiceStep, state: ChoiceState) -> int:
+        """Answers the facilitator entered: hands counted, or teams' answers."""
+        return len(state.team_entered) if step.answer_by == "team" else sum(state.hands.values())
 
     # -- tallies ----------------------------------------------------------
     def _active_votes(self, state: ChoiceState, ctx: Ctx) -> dict[str, tuple[str, ...]]:
@@ -222,7 +277,8 @@ class Choice(OpenCloseReveal, Activity[ChoiceStep, ChoiceState]):
                     first_seen.setdefault(votes[sid][0], state.order[sid])
                 best = max(counts, key=lambda o: (counts[o], -first_seen[o]))
                 answers[team] = (best,)
-        return answers
+        # What the facilitator entered for a team is that team's answer: it was said aloud.
+        return answers | {t: a for t, a in state.team_entered.items() if t in ctx.team_ids}
 
     def counts(self, step: ChoiceStep, state: ChoiceState, ctx: Ctx) -> dict[str, int]:
         if step.answer_by == "team":
@@ -233,6 +289,9 @@ class Choice(OpenCloseReveal, Activity[ChoiceStep, ChoiceState]):
         for ballot in ballots:
             for o in ballot:
                 counts[o] += 1
+        if step.answer_by != "team":
+            for o, n in state.hands.items():
+                counts[o] += n
         return counts
 
     # -- views -------------------------------------------------------------
@@ -254,13 +313,23 @@ class Choice(OpenCloseReveal, Activity[ChoiceStep, ChoiceState]):
         }
 
     def _progress(self, step: ChoiceStep, state: ChoiceState, ctx: Ctx) -> dict[str, Any]:
+        entered = self._entered(step, state)
         if step.answer_by == "team":
-            answered = len(self.team_answers(step, state, ctx))
-            total = len([t for t in ctx.team_ids if ctx.team_members(t)])
+            answers = self.team_answers(step, state, ctx)
+            answered = len(answers)
+            total = len([t for t in ctx.team_ids if ctx.team_members(t) or t in answers])
         else:
-            answered = len(self._active_votes(state, ctx))
-            total = len(ctx.seats)
-        return {"phase": state.phase, "closes_at": state.closes_at, "answered": answered, "total": total}
+            # A hand raised for two options is one pupil: count the pupils as the largest option's hands.
+            hands = max(state.hands.values(), default=0) if step.multiple else entered
+            answered = len(self._active_votes(state, ctx)) + hands
+            total = len(ctx.seats) + hands
+        return {
+            "phase": state.phase,
+            "closes_at": state.closes_at,
+            "answered": answered,
+            "total": total,
+            "entered": entered,
+        }
 
     def screen_view(self, step: ChoiceStep, state: ChoiceState, ctx: Ctx) -> dict[str, Any]:
         view = self._question(step, ctx) | self._progress(step, state, ctx)
@@ -273,6 +342,8 @@ class Choice(OpenCloseReveal, Activity[ChoiceStep, ChoiceState]):
         view["answered_by"] = sorted(self._active_votes(state, ctx))
         if step.answer_by == "team":
             view["team_answers"] = {t: list(a) for t, a in self.team_answers(step, state, ctx).items()}
+        view["hands"] = dict(state.hands)
+        view["team_entered"] = {t: list(a) for t, a in state.team_entered.items()}
         return view
 
     def pupil_view(self, step: ChoiceStep, state: ChoiceState, ctx: Ctx) -> dict[str, Any]:
@@ -287,6 +358,8 @@ class Choice(OpenCloseReveal, Activity[ChoiceStep, ChoiceState]):
             members = ctx.team_members(seat.team)
             own["team_votes"] = {ctx.seats[m].nick: list(state.votes[m]) for m in members if m in state.votes}
             own["team_answer"] = list(self.team_answers(step, state, ctx).get(seat.team, ()))
+            if seat.team in state.team_entered:
+                own["entered"] = True
         if state.phase == "revealed" and step.mode == "quiz":
             ballot = own.get("team_answer", []) if step.answer_by == "team" else own["mine"]
             own["right"] = bool(ballot) and set(ballot) == set(step.correct)
@@ -306,3 +379,12 @@ class Choice(OpenCloseReveal, Activity[ChoiceStep, ChoiceState]):
         if step.multiple:
             moves.append({"type": "vote", "options": ctx.rng.sample(ids, 2)})
         return moves
+
+    def sample_commands(self, step, state, ctx):
+        team = ctx.team_ids[0] if step.answer_by == "team" and ctx.team_ids else None
+        extra = {"team": team} if team else {}
+        entries = [
+            {"type": "enter", "answer": {"type": "vote", "options": [o.id]}, "count": ctx.rng.randint(0, 30), **extra}
+            for o in step.options
+        ]
+        return super().sample_commands(step, state, ctx) + entries

@@ -155,6 +155,7 @@ def kit_strings() -> dict[str, str]:
         "err_bad_team_count": _("Form at least two teams."),
         "err_forbidden": _("That is not allowed for you."),
         "err_no_such_team": _("There is no such team."),
+        "err_not_team_task": _("Everyone answers this one alone: enter the class's answers, not a team's."),
         "err_no_timer": _("No timer is running."),
         "err_not_paused": _("Nothing is paused."),
         "err_not_running": _("Nothing to pause."),

@@ -12,7 +12,9 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import Field
 
-from ..base import ActionModel, Activity, Ctx, OpenCloseReveal, Rejected, Says, Seat, StepBase
+from pydantic import ValidationError
+
+from ..base import HOST, ActionModel, Activity, Ctx, Enter, OpenCloseReveal, Rejected, Says, Seat, StepBase
 from ..text import Image, Text, as_map
 
 
@@ -37,12 +39,19 @@ class TaskState:
     closes_at: float | None = None
     paused_left: float | None = None
     extra: dict[str, Any] = field(default_factory=dict)  # kind-specific (e.g. moderation)
+    # Answers the facilitator entered (voters e1, e2… or a team id, `by` "host"): how many
+    # raised hands each stands for. Absent: one.
+    weights: dict[str, int] = field(default_factory=dict)
 
 
 class TaskKind(OpenCloseReveal, Activity[TaskStep, TaskState]):
     """A task with one answer per voter. Subclasses set `answer` and override the hooks."""
 
     answer: ClassVar[type[ActionModel]]
+    #: how the facilitator enters answers given without devices: "counts" of raised hands per
+    #: answer (true/false, scales), "one" answer the class agreed on (sorting, ordering…), or
+    #: "many" separate answers (open answers, dictated)
+    entry: ClassVar[Literal["counts", "one", "many"]] = "one"
     extra_host_actions: ClassVar[dict[str, type[ActionModel]]] = {}
     # docs/protocol.md's table of this kind's view fields (python3 -m workshops.protocol_doc)
     view_doc = """
@@ -57,13 +66,21 @@ The task kinds share these fields, and add their own in the tables after this on
 | `phase` | ✓ | ✓ | ✓ |  | `"open"`, `"closed"` or `"revealed"` |
 | `closes_at` | ✓ | ✓ | ✓ |  | time the answering closes, or `null` |
 | `answered` | ✓ | ✓ |  |  | how many answers (pupils, or teams) |
-| `total` | ✓ | ✓ |  |  | how many can answer (pupils who are not station leaders, or teams with members) |
+| `total` | ✓ | ✓ |  |  | how many can answer (pupils who are not station leaders plus the hands entered, or teams with members or an entered answer) |
+| `entered` | ✓ | ✓ |  |  | how many of `answered` the facilitator entered (raised hands, or the class's or teams' answers) |
+| `entered_answers` | ✓ |  |  |  | what the facilitator entered, one item each |
+| `entered_answers[].key` | ✓ |  |  |  | `e1`, `e2`… (the class's) or the team id; an open answer's key is what `moderate.voter` takes |
+| `entered_answers[].value` | ✓ |  |  |  | the answer as stored (the form of `mine`) |
+| `entered_answers[].count` | ✓ |  |  |  | the raised hands it stands for (1 unless counted) |
+| `entered_answers[].team` | ✓ |  |  |  | the team whose answer it is, or `null` |
+| `entry` | ✓ |  |  |  | how this kind takes entries: `"counts"` (hands per answer), `"one"` (the class's one answer) or `"many"` (one entry per answer said aloud) |
 | `results` | ✓ | ✓ | ✓ |  | how the answers add up, no names (by kind, below); projector and phones: only once revealed (`open`: the projector always) |
 | `explanation` | ✓ | ✓ | ✓ |  | text; projector and phones: only once revealed |
 | `answered_by` | ✓ |  |  | ✓ | host: the seats that gave the answers; own (team tasks): the nickname of the teammate who answered last |
 | `mine` |  |  |  | ✓ | this pupil's (or team's) answer as stored, `null` if none; its form is in the kind's table |
 | `team` |  |  |  | ✓ | whether the task is answered by teams |
 | `right` |  |  |  | ✓ | once revealed, for an answer given to a task with a right answer: whether it is right |
+| `entered` |  |  |  | ✓ | team tasks: the facilitator entered this team's answer |
 """  # noqa: E501
     strings = {
         "all_right_n": Says(
@@ -86,7 +103,7 @@ The task kinds share these fields, and add their own in the tables after this on
         super().__init_subclass__(**kwargs)
         if "answer" in cls.__dict__:
             cls.pupil_actions = {"answer": cls.answer}
-        cls.host_actions = {**OpenCloseReveal.question_commands, **cls.extra_host_actions}
+        cls.host_actions = {**OpenCloseReveal.question_commands, "enter": Enter, **cls.extra_host_actions}
 
     # -- hooks ---------------------------------------------------------------------------
     def accept(self, step: Any, action: Any, previous: Any) -> Any | Rejected:
@@ -136,8 +153,66 @@ The task kinds share these fields, and add their own in the tables after this on
         return replace(state, answers={**state.answers, voter: value}, by={**state.by, voter: seat.id})
 
     def host_move(self, step: TaskStep, state: TaskState, action: Any, ctx: Ctx):
+        if action.type == "enter":
+            return self.enter(step, state, action, ctx)
         result = self.question_command(step, state, action, ctx)
         return result if result is not None else self.host_move_extra(step, state, action, ctx)
+
+    def enter(self, step: TaskStep, state: TaskState, action: Enter, ctx: Ctx) -> TaskState | Rejected:
+        """Store answers given by hands or said aloud, beside the phones' (any phase: a correction too)."""
+        if step.answer_by == "team":
+            if action.team is None or action.team not in ctx.team_ids:
+                return Rejected("no_such_team", "Pick the team whose answer this is.")
+            key: str | None = action.team
+        elif action.team is not None:
+            return Rejected("not_team_task", "This task is answered by everyone, not by teams: enter the class's answers.")
+        else:
+            key = None
+        if key is None and self.entry == "one":
+            key = "e1"
+        value = None
+        if action.answer is not None:
+            try:
+                parsed = self.answer.model_validate(action.answer, strict=True)
+            except ValidationError:
+                return Rejected("bad_payload", "That answer does not fit this task.")
+            # The class's (or team's) answer so far: a story goes on from where it was.
+            value = self.accept(step, parsed, state.answers.get(key) if key else None)
+            if isinstance(value, Rejected):
+                return value
+        if key is None and self.entry == "counts":
+            key = next((v for v, a in state.answers.items() if state.by.get(v) == HOST and a == value), None)
+        if action.count == 0:
+            if key is None or key not in state.answers:
+                return state
+            return self._drop(state, key)
+        if value is None:
+            return Rejected("bad_payload", "Enter the answer.")
+        if key is None:  # "many", or a new value to count: the next free e-number
+            numbers = [int(v[1:]) for v in state.answers if v.startswith("e")]
+            key = f"e{max(numbers, default=0) + 1}"
+        weight = 1 if step.answer_by == "team" or self.entry != "counts" else action.count
+        return self._entered(
+            replace(
+                state,
+                answers={**state.answers, key: value},
+                by={**state.by, key: HOST},
+                weights={**state.weights, key: weight},
+            ),
+            key,
+        )
+
+    def _entered(self, state: TaskState, key: str) -> TaskState:
+        """A kind's after-entry hook (open answers: an entered one is approved as typed)."""
+        return state
+
+    def _drop(self, state: TaskState, key: str) -> TaskState:
+        return replace(
+            state,
+            answers={v: a for v, a in state.answers.items() if v != key},
+            by={v: b for v, b in state.by.items() if v != key},
+            weights={v: w for v, w in state.weights.items() if v != key},
+        )
 
     def team_points(self, step: TaskStep, state: TaskState, ctx: Ctx) -> dict[str, int]:
         """Points per team once revealed: teams only, never pupils."""
@@ -152,9 +227,18 @@ The task kinds share these fields, and add their own in the tables after this on
 
     # -- views ---------------------------------------------------------------------------
     def _active(self, step: TaskStep, state: TaskState, ctx: Ctx) -> dict[str, Any]:
+        """The answers that count: of pupils (teams) still here, and every entered one."""
         if step.answer_by == "team":
-            return {v: a for v, a in state.answers.items() if ctx.team_members(v)}
-        return {v: a for v, a in state.answers.items() if v in ctx.seats}
+            return {
+                v: a
+                for v, a in state.answers.items()
+                if v in ctx.team_ids and (ctx.team_members(v) or state.by.get(v) == HOST)
+            }
+        return {v: a for v, a in state.answers.items() if v in ctx.seats or state.by.get(v) == HOST}
+
+    def _entered_count(self, state: TaskState) -> int:
+        """How many answers the facilitator entered (raised hands counted one by one)."""
+        return sum(state.weights.get(v, 1) for v, b in state.by.items() if b == HOST and v in state.answers)
 
     def _common(self, step: TaskStep, state: TaskState, ctx: Ctx) -> dict[str, Any]:
         return {
@@ -167,17 +251,20 @@ The task kinds share these fields, and add their own in the tables after this on
         } | self.task(step, ctx)
 
     def _revealed(self, step: TaskStep, state: TaskState, ctx: Ctx) -> dict[str, Any]:
-        answers = list(self._active(step, state, ctx).values())
+        answers = [a for v, a in self._active(step, state, ctx).items() for _ in range(state.weights.get(v, 1))]
         results = {"results": self.results(step, answers, state), "explanation": as_map(step.explanation, ctx.language)}
         return results | self.solution(step, ctx)
 
     def _progress(self, step: TaskStep, state: TaskState, ctx: Ctx) -> dict[str, Any]:
-        total = (
-            len([t for t in ctx.team_ids if ctx.team_members(t)])
-            if step.answer_by == "team"
-            else len([s for s in ctx.seats.values() if not s.mentor])
-        )
-        return {"answered": len(self._active(step, state, ctx)), "total": total}
+        active = self._active(step, state, ctx)
+        entered = self._entered_count(state)
+        if step.answer_by == "team":
+            total = len([t for t in ctx.team_ids if ctx.team_members(t) or t in active])
+        else:
+            # Hands the facilitator counted are pupils without a device: they count as pupils too.
+            total = len([s for s in ctx.seats.values() if not s.mentor]) + entered
+        answered = sum(state.weights.get(v, 1) for v in active)
+        return {"answered": answered, "total": total, "entered": entered}
 
     def screen_view(self, step: TaskStep, state: TaskState, ctx: Ctx) -> dict[str, Any]:
         view = self._common(step, state, ctx) | self._progress(step, state, ctx)
@@ -187,7 +274,13 @@ The task kinds share these fields, and add their own in the tables after this on
 
     def host_view(self, step: TaskStep, state: TaskState, ctx: Ctx) -> dict[str, Any]:
         view = self._common(step, state, ctx) | self._progress(step, state, ctx) | self._revealed(step, state, ctx)
-        view["answered_by"] = sorted({state.by[v] for v in self._active(step, state, ctx) if v in state.by})
+        view["answered_by"] = sorted({state.by[v] for v in self._active(step, state, ctx) if state.by.get(v, HOST) != HOST})
+        view["entered_answers"] = [
+            {"key": v, "value": a, "count": state.weights.get(v, 1), "team": v if v in ctx.team_ids else None}
+            for v, a in state.answers.items()
+            if state.by.get(v) == HOST
+        ]
+        view["entry"] = self.entry
         return view
 
     def pupil_view(self, step: TaskStep, state: TaskState, ctx: Ctx) -> dict[str, Any]:
@@ -202,6 +295,8 @@ The task kinds share these fields, and add their own in the tables after this on
         own: dict[str, Any] = {"mine": value, "team": step.answer_by == "team"}
         if step.answer_by == "team" and voter and voter in state.by and state.by[voter] in ctx.seats:
             own["answered_by"] = ctx.seats[state.by[voter]].nick
+        elif step.answer_by == "team" and voter and state.by.get(voter) == HOST:
+            own["entered"] = True
         if state.phase == "revealed" and value is not None:
             right = self.is_right(step, value)
             if right is not None:
@@ -213,6 +308,21 @@ The task kinds share these fields, and add their own in the tables after this on
 
     # -- for tests and bots: what the views hide until the reveal, and sample moves ------------
     secret = frozenset({"solution", "explanation", "right", "results"})
+
+    def sample_commands(self, step: Any, state: Any, ctx: Ctx) -> list[dict[str, Any]]:
+        return super().sample_commands(step, state, ctx) + self.sample_entries(step, state, ctx)
+
+    def sample_entries(self, step: Any, state: TaskState, ctx: Ctx) -> list[dict[str, Any]]:
+        """Entries the facilitator could make now: a sample answer for hands, the class or a team."""
+        team = ctx.team_ids[0] if step.answer_by == "team" and ctx.team_ids else None
+        # A seat named like the class's entry: a story's next choice goes on from the class's path.
+        stand_in = Seat("e1" if self.entry == "one" else "e0", "", team, ctx.language)
+        extra = {"team": team} if team else {}
+        entries = [
+            {"type": "enter", "answer": move, "count": ctx.rng.randint(1, 30), **extra}
+            for move in self.sample_moves(step, state, stand_in, ctx)
+        ]
+        return entries + [{"type": "enter", "count": 0, **extra}]
 
 
 # An id that refers to an item of the same step (a category, a node, a spot).

@@ -56,7 +56,7 @@ class OpenAnswer(ActionModel):
 
 class Moderate(ActionModel):
     type: Literal["moderate"]
-    voter: Annotated[str, Field(pattern=r"^(p\d{1,6}|t\d{1,2})$")]
+    voter: Annotated[str, Field(pattern=r"^(p\d{1,6}|t\d{1,2}|e\d{1,4})$")]
     status: Literal["approved", "hidden"]
     text: str | None = Field(default=None, max_length=600, description="the answer edited by the facilitator")
 
@@ -97,7 +97,13 @@ class Open(TaskKind):
         ),
     }
     answer = OpenAnswer
+    entry = "many"
     extra_host_actions = {"moderate": Moderate}
+
+    def _entered(self, state, key):
+        # The facilitator typed it from what a pupil said: it is approved as it stands.
+        moderation = {**state.extra.get("moderation", {}), key: {"status": "approved", "shown": state.answers[key]}}
+        return replace(state, extra={**state.extra, "moderation": moderation})
 
     def accept(self, step, action, previous):
         text = clean_text(action.text, step.max_length)

@@ -56,6 +56,7 @@ class Scale(TaskKind):
     strings = {
         "average": Says(en="Average {n}", fi="Keskiarvo {n}", sv="Medelvärde {n}"),
     }
+    entry = "counts"
     answer = ScaleAnswer
 
     def accept(self, step, action, previous):

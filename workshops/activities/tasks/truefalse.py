@@ -41,6 +41,7 @@ class TrueFalse(TaskKind):
         "true": Says(en="True", fi="Totta", sv="Sant"),
         "false": Says(en="False", fi="Tarua", sv="Falskt"),
     }
+    entry = "counts"
     answer = TrueFalseAnswer
 
     def accept(self, step, action, previous):
