@@ -304,7 +304,10 @@ def well_formed(d: Draws, state: rules.SessionState, late: bool = False) -> tupl
     at_step = state.current is not None and state.current.kind != "slide"
     who = d.weighted([(joins, "system"), (14, "host"), (20 if active and at_step else 4, "pupil"), (1, "timer")])
     if who == "system":
-        return "system", {"type": "join", "lang": d.pick(["fi", "sv", "en"])}
+        join = {"type": "join", "lang": d.pick(["fi", "sv", "en"])}
+        if d.chance(15):  # a team's shared device, for a named team or the next without one
+            join |= {"device": "team", "team": d.pick([None, "t1", "t2", "t9"])}
+        return "system", join
     if who == "timer":
         return "system", {"type": "timer", "step": _act_step(d, state).id}
     if who == "pupil":
@@ -317,6 +320,8 @@ def well_formed(d: Draws, state: rules.SessionState, late: bool = False) -> tupl
         if what in ("reroll", "talk"):
             return actor, {"type": what}
         step = _act_step(d, state)
+        if d.chance(5):  # a facilitator's entry sent from a phone: refused, but for a station leader's
+            return actor, {"type": "act", "step": step.id, "action": _host_act(d, state, step)}
         return actor, {"type": "act", "step": step.id, "action": _pupil_act(d, state, step, actor)}
     no_teams = not state.teams
     leaderless = at_step and state.current.kind == "stations" and not any(p.mentor for p in state.active.values())

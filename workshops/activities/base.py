@@ -50,7 +50,8 @@ class Enter(ActionModel):
 
     type: Literal["enter"]
     answer: dict[str, Any] | None = Field(
-        default=None, description="the answer as a pupil's phone sends it (`{type: answer, …}`); null with count 0: clear"
+        default=None,
+        description="the answer as a pupil's phone sends it (`{type: answer, …}`); null with count 0: clear",
     )
     count: int = Field(default=1, ge=0, le=999, description="how many raised hands it stands for; 0 removes it")
     team: TeamRef | None = Field(default=None, description="team tasks: the team whose answer this is")

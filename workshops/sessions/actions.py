@@ -17,6 +17,10 @@ Lang = Literal["fi", "sv", "en"]
 class Join(ActionModel):
     type: Literal["join"]
     lang: Lang = "fi"
+    device: Literal["phone", "team"] = Field(
+        default="phone", description='"team": a school device one team shares, answering for the team'
+    )
+    team: TeamId | None = Field(default=None, description="a team device's team (its per-team QR code names it)")
 
 
 class Reroll(ActionModel):

@@ -245,10 +245,13 @@ class SessionManager:
         for key in [k for k, rev in live.seen.items() if rev > live.state.rev]:
             del live.seen[key]
 
-    def join(self, live: Live, lang: str = "fi") -> Outcome:
+    def join(self, live: Live, lang: str = "fi", device: str = "phone", team: str | None = None) -> Outcome:
         # A join does not wait for others to join its group: each waiting join would hold its
         # HTTP request, and a storm's peak memory grew by ~8 kB per pupil for little CPU.
-        return self.submit(live, "system", {"type": "join", "lang": lang}, group=False)
+        action: dict[str, Any] = {"type": "join", "lang": lang}
+        if device != "phone":
+            action |= {"device": device, "team": team}
+        return self.submit(live, "system", action, group=False)
 
     def due_timers(self) -> list[tuple[Live, Outcome]]:
         """Fire the `timer` action of every session whose step deadline has passed."""

@@ -52,12 +52,13 @@ class Pupil:
     kicked: bool = False
     pending: str | None = None  # a typed nickname waiting for the facilitator's approval
     mentor: bool = False
+    device: str = "phone"  # "team": a school device one team shares
 
     def seat(self) -> Seat:
         # Made once per pupil value: a session with 2,000 pupils asks for them on every move.
         made = self.__dict__.get("_seat")
         if made is None:
-            made = Seat(self.id, self.nick, self.team, self.lang, self.mentor)
+            made = Seat(self.id, self.nick, self.team, self.lang, self.mentor, self.device)  # type: ignore[arg-type]
             object.__setattr__(self, "_seat", made)
         return made
 
@@ -176,6 +177,15 @@ def _balanced_split(ids: list[str], count: int, rng: random.Random) -> dict[str,
     return {pid: f"t{i % count + 1}" for i, pid in enumerate(shuffled)}
 
 
+def _team_for_device(state: SessionState) -> str | None:
+    """The team a team device joins unasked: the first with the fewest devices, then members."""
+    if not state.teams:
+        return None
+    members = team_index(_index(state.pupils).seats)
+    devices = {t: sum(1 for s in members.get(t, ()) if state.pupils[s].device == "team") for t in state.teams}
+    return min(state.teams, key=lambda t: (devices[t], len(members.get(t, ())), t))
+
+
 def _smallest_team(state: SessionState) -> str | None:
     if not state.teams:
         return None
@@ -288,8 +298,11 @@ def _host(state: SessionState, action: BaseModel, at: float) -> SessionState | R
             return replace(state, teams=(), pupils=pupils)
         if action.count < 2:
             return Rejected("bad_team_count", "Form at least two teams.")
-        players = [pid for pid, p in state.active.items() if not p.mentor]  # mentors lead, not play
+        # Mentors lead, not play. Team devices go one to a team first, in the order they joined.
+        devices = [pid for pid, p in state.active.items() if not p.mentor and p.device == "team"]
+        players = [pid for pid, p in state.active.items() if not p.mentor and p.device != "team"]
         split = _balanced_split(players, action.count, _rng(state))
+        split |= {pid: f"t{i % action.count + 1}" for i, pid in enumerate(devices)}
         pupils = {pid: replace(p, team=split.get(pid)) for pid, p in state.pupils.items()}
         return replace(state, teams=tuple(f"t{i + 1}" for i in range(action.count)), pupils=pupils)
     if isinstance(action, MoveTeam):
@@ -337,9 +350,12 @@ def _system(state: SessionState, action: BaseModel, at: float) -> SessionState |
             return Rejected("locked", "The workshop is not taking new pupils right now. Ask the facilitator.")
         if len(state.active) >= state.max_pupils:
             return Rejected("full", "The workshop is full.")
+        if action.device == "team" and action.team is not None and action.team not in state.teams:
+            return Rejected("no_such_team", "There is no such team.")
         seat_id = f"p{state.next_seat}"
         nick = nicknames.generate(_rng(state), _index(state.pupils).nicks)
-        pupil = Pupil(seat_id, nick, _smallest_team(state), action.lang)
+        team = (action.team or _team_for_device(state)) if action.device == "team" else _smallest_team(state)
+        pupil = Pupil(seat_id, nick, team, action.lang, device=action.device)
         pupils = {**state.pupils, seat_id: pupil}
         _with_newcomer(state.pupils, pupils, pupil)
         return replace(state, pupils=pupils, next_seat=state.next_seat + 1)

@@ -23,9 +23,15 @@ TEAM_COLOURS = ("red", "blue", "green", "yellow", "purple", "orange", "teal", "p
 def _teams(state: SessionState) -> list[dict[str, Any]]:
     if not state.teams:
         return []
-    members = team_index(state.ctx(state.last_at).seats)  # cached per pupils: not O(N) per view
+    seats = state.ctx(state.last_at).seats
+    members = team_index(seats)  # cached per pupils: not O(N) per view
     return [
-        {"id": t, "colour": TEAM_COLOURS[i % len(TEAM_COLOURS)], "size": len(members.get(t, ()))}
+        {
+            "id": t,
+            "colour": TEAM_COLOURS[i % len(TEAM_COLOURS)],
+            "size": len(members.get(t, ())),
+            "devices": sum(1 for s in members.get(t, ()) if seats[s].device == "team"),
+        }
         for i, t in enumerate(state.teams)
     ]
 
@@ -89,6 +95,7 @@ def host_pupils(state: SessionState, online: Collection[str] = ()) -> list[dict[
             "kicked": p.kicked,
             "online": p.id in online,
             "mentor": p.mentor,
+            "device": p.device,
         }
         for p in state.pupils.values()
     ]
@@ -171,6 +178,7 @@ def pupil_own(state: SessionState, seat_id: str) -> dict[str, Any]:
         "lang": pupil.lang,
         "removed": False,
         "mentor": pupil.mentor,
+        "device": pupil.device,
         "talk": pupil.id in state.talk,
     }
     step = state.current

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import re
 import secrets
 from typing import Any
 from urllib.parse import urlsplit
@@ -345,11 +346,17 @@ def take_seat(code: str):
     lang = body.get("lang")
     if not isinstance(lang, str) or lang not in current_app.config["LANGUAGES"]:
         lang = "fi"
-    outcome = manager().join(live, lang)
+    # A school tablet or laptop one team shares (the join page's choice, or a team's own QR code).
+    device = "team" if body.get("device") == "team" else "phone"
+    team = body.get("team") if device == "team" and isinstance(body.get("team"), str) else None
+    if team is not None and not re.fullmatch(r"t\d{1,2}", team):
+        team = None
+    outcome = manager().join(live, lang, device, team)
     if not outcome.ok:
         messages: dict[str | None, str | None] = {
             "locked": _("The workshop is not taking new pupils right now. Ask the facilitator."),
             "full": _("The workshop is full."),
+            "no_such_team": _("There is no such team."),
         }
         return jsonify(ok=False, error=outcome.error, message=messages.get(outcome.error, outcome.message)), 409
     broadcast(live, outcome)

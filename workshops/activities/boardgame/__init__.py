@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import Field
+from pydantic import Field, ValidationError
 
 from ...identity_cache import IdentityCache
-from ..base import ActionModel, Activity, Ctx, KindError, Rejected, Says, Seat, timer_due
+from ..base import ActionModel, Activity, Ctx, Enter, KindError, Rejected, Says, Seat, timer_due
 from ..text import as_map
 from . import game as rules
 from .config import BoardGameStep, Card
@@ -80,6 +80,7 @@ class BoardGame(Activity[BoardGameStep, GameState]):
 | `teams[].meters{}` | ✓ | ✓ |  |  | meter id → value |
 | `teams[].voted` | ✓ | ✓ |  |  | members who have voted on the team's card |
 | `teams[].members` | ✓ | ✓ |  |  | members |
+| `teams[].entered` | ✓ | ✓ |  |  | host: the choice id the facilitator entered for the team this round, or `null`; projector: whether one was entered |
 | `teams[].split{}` | ✓ |  |  |  | choice id → members who voted for it |
 | `teams[].card` | ✓ | ✓ |  |  | the team's card this round, if it has one (a *card*; the host's also has `questions` and `notes`) |
 | `teams[].last` | ✓ | ✓ |  |  | once revealed or ended: the team's turn this round (a *turn*), or `null` |
@@ -100,6 +101,7 @@ class BoardGame(Activity[BoardGameStep, GameState]):
 | `section` |  |  |  | ✓ | the section id of that space |
 | `split{}` |  |  |  | ✓ | choice id → teammates who voted for it |
 | `team_size` |  |  |  | ✓ | members |
+| `entered` |  |  |  | ✓ | the facilitator entered the team's choice this round (it decides the turn) |
 | `card` |  |  |  | ✓ | while voting or closed: the team's card (a *card*) |
 | `last` |  |  |  | ✓ | once revealed or ended: the team's turn this round (a *turn*), or `null` |
 | `journey` |  |  |  | ✓ | at the end: every turn |
@@ -118,6 +120,7 @@ Where a table says *character*, *card* or *turn*, the object has these fields, u
 | `turn.card` | ✓ | ✓ |  | ✓ | the card played (a *card*), or `null` |
 | `turn.choice` | ✓ | ✓ |  | ✓ | the team's choice id, `null` if nobody voted |
 | `turn.split{}` | ✓ | ✓ |  | ✓ | choice id → votes |
+| `turn.entered` | ✓ | ✓ |  | ✓ | the choice was entered by the facilitator (said aloud), not voted on devices |
 | `turn.change` | ✓ | ✓ |  | ✓ | what the choice did to the token (a *change*), or `null` |
 | `turn.choice_text`, `turn.consequence` | ✓ | ✓ |  | ✓ | when a choice was made: its text and consequence (texts) |
 | `turn.from_others`, `turn.from_others[].team`, `turn.from_others[].change` | ✓ | ✓ |  | ✓ | what other teams' choices did to this token: the team and a *change* |
@@ -221,6 +224,7 @@ Where a table says *character*, *card* or *turn*, the object has these fields, u
         "end": Command,
         "skip": Skip,
         "extend": Extend,
+        "enter": Enter,
     }
 
     def setup(self, step: BoardGameStep, ctx: Ctx) -> GameState:
@@ -256,7 +260,9 @@ Where a table says *character*, *card* or *turn*, the object has these fields, u
         if kind == "start":
             if state.phase != "setup":
                 return Rejected("started", "The game has already started.")
-            playing = tuple(t for t in ctx.team_ids if ctx.team_members(t))
+            # Every team the facilitator made plays: one without a device says its choice aloud
+            # and the facilitator enters it.
+            playing = tuple(ctx.team_ids)
             if not playing:
                 return Rejected("no_teams", "Split the class into teams first.")
             return rules.start(step, playing, ctx.rng)
@@ -294,6 +300,8 @@ Where a table says *character*, *card* or *turn*, the object has these fields, u
             if state.phase != "voting" or state.closes_at is None:
                 return Rejected("no_timer", "No vote timer is running.")
             return replace(state, closes_at=max(state.closes_at, ctx.now) + action.seconds)
+        if kind == "enter":
+            return self._enter(step, state, action)
         if kind == "skip":
             if state.phase != "voting" or action.team not in state.hands:
                 return Rejected("no_card", "That team has no card to skip.")
@@ -302,10 +310,27 @@ Where a table says *character*, *card* or *turn*, the object has these fields, u
                 return Rejected("no_cards_left", "No other card fits this team now.")
             members = set(ctx.team_members(action.team))
             votes = {s: v for s, v in redealt.votes.items() if s not in members}
-            return replace(redealt, votes=votes)
+            entered = {t: c for t, c in redealt.entered.items() if t != action.team}
+            return replace(redealt, votes=votes, entered=entered)
         if kind == "end":
             return replace(state, phase="ended", closes_at=None, paused_left=None, end_reason="facilitator")
         return Rejected("unknown_action", "This step has no such command.")
+
+    def _enter(self, step: BoardGameStep, state: GameState, action: Enter) -> GameState | Rejected:
+        """A team's choice said aloud: it decides the team's turn, whatever its phones voted."""
+        if state.phase not in ("voting", "closed"):
+            return Rejected("closed", "Voting is not open right now.")
+        if action.team is None or action.team not in state.hands:
+            return Rejected("no_card", "That team has no card to answer.")
+        if action.count == 0 or action.answer is None:
+            return replace(state, entered={t: c for t, c in state.entered.items() if t != action.team})
+        try:
+            vote = Vote.model_validate(action.answer, strict=True)
+        except ValidationError:
+            return Rejected("bad_payload", "That answer does not fit this card.")
+        if vote.choice not in {c.id for c in step.card(state.hands[action.team]).choices}:
+            return Rejected("bad_option", "That choice is not on the team's card.")
+        return replace(state, entered={**state.entered, action.team: vote.choice})
 
     def timer(self, step: BoardGameStep, state: GameState, ctx: Ctx):
         refused = timer_due(state.closes_at if state.phase == "voting" else None, ctx.now)
@@ -361,6 +386,7 @@ Where a table says *character*, *card* or *turn*, the object has these fields, u
             "split": turn.split,
             "change": _change_view(turn.own),
             "from_others": [{"team": team, "change": _change_view(ch)} for team, ch in turn.from_others],
+            "entered": turn.entered,
         }
         if turn.card and turn.choice:
             choice = next(c for c in step.card(turn.card).choices if c.id == turn.choice)
@@ -400,6 +426,7 @@ Where a table says *character*, *card* or *turn*, the object has these fields, u
             split = rules.split(state, members, self._hand(step, state, team))
             entry["voted"] = sum(split.values())
             entry["members"] = len(members)
+            entry["entered"] = state.entered.get(team) if secrets else team in state.entered
             if secrets:
                 entry["split"] = split
             if team in state.hands:
@@ -474,6 +501,7 @@ Where a table says *character*, *card* or *turn*, the object has these fields, u
             members = ctx.team_members(team)
             part["split"] = rules.split(state, members, hand)
             part["team_size"] = len(members)
+            part["entered"] = team in state.entered
             if team in state.hands and state.phase in ("voting", "closed"):
                 part["card"] = self._card(step, state.hands[team], ctx)
             if state.phase in ("revealed", "ended"):
@@ -512,11 +540,19 @@ Where a table says *character*, *card* or *turn*, the object has these fields, u
         skip = {"type": "skip", "team": ctx.rng.choice(sorted(state.hands) or ["t1"])}
         extend = {"type": "extend", "seconds": ctx.rng.randint(5, 600)}
         pause = {"type": "resume" if state.paused_left is not None else "pause"}
+        entries = [
+            {
+                "type": "enter",
+                "team": team,
+                "answer": {"type": "vote", "choice": ctx.rng.choice(step.card(card).choices).id},
+            }
+            for team, card in sorted(state.hands.items())[:2]
+        ]
         by_phase: dict[str, list[dict[str, Any]]] = {
             "setup": [{"type": "start"}, {"type": "deal"}, {"type": "reveal"}],
             "ready": [{"type": "deal"}, {"type": "start"}, {"type": "reveal"}],
-            "voting": [{"type": "reveal"}, {"type": "close"}, pause, skip, extend, {"type": "end"}],
-            "closed": [{"type": "reveal"}, skip, {"type": "deal"}],
+            "voting": [{"type": "reveal"}, {"type": "close"}, *entries, pause, skip, extend, {"type": "end"}],
+            "closed": [{"type": "reveal"}, *entries, skip, {"type": "deal"}],
             "revealed": [{"type": "deal"}, {"type": "reveal"}, {"type": "end"}],
         }
         return by_phase.get(state.phase, [{"type": "deal"}, {"type": "start"}, {"type": "resume"}])

@@ -66,6 +66,7 @@ class Turn:
     from_others: tuple[tuple[str, Change], ...] = ()  # (team, change) caused by other teams' choices
     chance: str | None = None
     chance_change: Change | None = None
+    entered: bool = False  # the facilitator entered the team's choice (said aloud, no device)
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,7 @@ class GameState:
     closes_at: float | None = None
     paused_left: float | None = None  # seconds left on a paused vote
     end_reason: str | None = None
+    entered: dict[str, str] = field(default_factory=dict)  # team id -> the choice the facilitator entered
 
 
 # -- conditions and effects ---------------------------------------------------------------
@@ -209,6 +211,7 @@ def deal(game: BoardGameStep, state: GameState, now: float, rng: random.Random) 
         hands=hands,
         votes={},
         order={},
+        entered={},
         closes_at=closes,
         paused_left=None,
     )
@@ -237,8 +240,12 @@ def split(state: GameState, members: list[str], card: Card | None) -> dict[str, 
     return dict(Counter(state.votes[m] for m in members if state.votes.get(m) in choices))
 
 
-def decide(game: BoardGameStep, state: GameState, card: Card, members: list[str], rng: random.Random) -> str | None:
-    """The team's choice: the majority; a tie goes by the pack's rule."""
+def decide(
+    game: BoardGameStep, state: GameState, card: Card, members: list[str], rng: random.Random, team: str = ""
+) -> str | None:
+    """The team's choice: what the facilitator entered for it, else the majority; a tie goes by the pack's rule."""
+    if state.entered.get(team) in {c.id for c in card.choices}:
+        return state.entered[team]
     counts = split(state, members, card)
     if not counts:
         return None
@@ -257,14 +264,15 @@ def reveal(game: BoardGameStep, state: GameState, teams: dict[str, list[str]], r
     for team in sorted(state.hands):
         card = game.card(state.hands[team])
         members = teams.get(team, [])
-        choice_id = decide(game, state, card, members, rng)
+        choice_id = decide(game, state, card, members, rng, team)
         change = Change()
         if choice_id is not None:
             choice = next(c for c in card.choices if c.id == choice_id)
             tokens[team], change, for_others = apply_effects(choice.effects, tokens[team], game)
             if for_others:
                 outgoing.append((team, for_others))
-        turns[team] = Turn(state.round, card.id, choice_id, split(state, members, card), change)
+        entered = state.entered.get(team) == choice_id and choice_id is not None
+        turns[team] = Turn(state.round, card.id, choice_id, split(state, members, card), change, entered=entered)
     incoming: dict[str, list[tuple[str, Change]]] = {}
     for source, effects in outgoing:
         for team in sorted(tokens):

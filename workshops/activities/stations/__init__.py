@@ -6,9 +6,9 @@ from collections import Counter
 from dataclasses import replace
 from typing import Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import Field, ValidationError
 
-from ..base import ActionModel, Activity, Ctx, KindError, Rejected, Says, Seat, timer_due
+from ..base import HOST, ActionModel, Activity, Ctx, Enter, KindError, Rejected, Says, Seat, timer_due
 from ..text import as_map
 from .config import Station, StationsStep
 from .rotation import StationsState, Work, clean_line, rotation, shuffle_orders
@@ -84,6 +84,10 @@ class Show(ActionModel):
 class MarkDone(ActionModel):
     type: Literal["mark_done"]
     group: TeamId
+
+
+# The group tasks an `enter` may carry, by the answer's type.
+_GROUP_WORK: dict[str, type[ActionModel]] = {"ways": Ways, "line": Line, "rate": Rate, "order": Order}
 
 
 def _answering(state: StationsState) -> bool:
@@ -342,6 +346,14 @@ A *work* (`work`, `groups[].work`) has these fields:
                 sv="Markera först eleven som stationsledare i elevlistan.",
             ),
         ),
+        "not_your_group": KindError(
+            meaning="A station leader's `enter` for a group that is not at their station.",
+            says=Says(
+                en="That group is not at your station.",
+                fi="Se ryhmä ei ole sinun rastillasi.",
+                sv="Den gruppen är inte vid din station.",
+            ),
+        ),
         "mentor_leads": KindError(
             meaning="A station leader sent a group's task (`ways`, `line`, `rate`, `order`).",
             says=Says(
@@ -373,6 +385,7 @@ A *work* (`work`, `groups[].work`) has these fields:
         "order": Order,
         "done": MentorSignal,
         "call": MentorSignal,
+        "enter": Enter,  # station leaders only: their group's answer, said aloud
     }
     host_actions = {
         "start": Command,
@@ -387,6 +400,7 @@ A *work* (`work`, `groups[].work`) has these fields:
         "call_seen": CallSeen,
         "show": Show,
         "mark_done": MarkDone,
+        "enter": Enter,
     }
 
     def setup(self, step: StationsStep, ctx: Ctx) -> StationsState:
@@ -409,14 +423,24 @@ A *work* (`work`, `groups[].work`) has these fields:
     def pupil_move(self, step: StationsStep, state: StationsState, seat: Seat, action: Any, ctx: Ctx):
         if not _answering(state):
             return Rejected("closed", "The stations are not open right now.")
+        if action.type == "enter":
+            if not seat.mentor:
+                return Rejected("not_mentor", "Only a station leader can do that.")
+            return self._enter(step, state, action, seat.id)
         if seat.mentor:
             return self._mentor_move(state, seat, action, ctx)
         if action.type in ("done", "call"):
             return Rejected("not_mentor", "Only a station leader can do that.")
         group = seat.team
-        station_id = state.station_of(group) if group else None
-        if not group or station_id is None:
+        if not group or state.station_of(group) is None:
             return Rejected("no_team", "You are not in a group yet: ask the facilitator.")
+        return self._work_move(step, state, group, seat.id, action)
+
+    def _work_move(self, step: StationsStep, state: StationsState, group: str, voter: str, action: Any):
+        """One group's answer at its station, given by a member (`voter`: their seat) or entered (HOST)."""
+        station_id = state.station_of(group)
+        if station_id is None:
+            return Rejected("no_team", "That group is not at a station.")
         station = step.station(station_id)
         work = state.work_of(group, station_id)
         if action.type == "ways" and "ways" in station.tasks:
@@ -424,23 +448,44 @@ A *work* (`work`, `groups[].work`) has these fields:
             chosen = tuple(dict.fromkeys(action.ways))
             if any(w not in known for w in chosen):
                 return Rejected("bad_option", "That way is not on the list.")
-            return state.with_work(group, station_id, replace(work, ways={**work.ways, seat.id: chosen}))
+            return state.with_work(group, station_id, replace(work, ways={**work.ways, voter: chosen}))
         if action.type == "line" and "line" in station.tasks:
             text = clean_line(action.text)
             if text is None:
                 return Rejected("line_empty", "Write the line first.")
+            if voter == HOST:  # the facilitator typed what the group said: shown as it stands
+                return state.with_work(group, station_id, replace(work, line=text, line_status="approved", shown=text))
             if text == work.line:
                 return state
             # A changed line goes back to the facilitator before it can be shown.
             return state.with_work(group, station_id, replace(work, line=text, line_status="pending", shown=None))
         if action.type == "rate" and "rate" in station.tasks:
-            ratings = {**work.ratings.get(seat.id, {}), action.which: action.value}
-            return state.with_work(group, station_id, replace(work, ratings={**work.ratings, seat.id: ratings}))
+            ratings = {**work.ratings.get(voter, {}), action.which: action.value}
+            return state.with_work(group, station_id, replace(work, ratings={**work.ratings, voter: ratings}))
         if action.type == "order" and "order" in station.tasks:
             if sorted(action.steps) != sorted(s.id for s in station.order):
                 return Rejected("bad_order", "Put every step in the list once.")
-            return state.with_work(group, station_id, replace(work, order={**work.order, seat.id: tuple(action.steps)}))
+            return state.with_work(group, station_id, replace(work, order={**work.order, voter: tuple(action.steps)}))
         return Rejected("not_a_task", "This station has no such task.")
+
+    def _enter(self, step: StationsStep, state: StationsState, action: Enter, leader: str | None):
+        """A group's answer said aloud, entered by the facilitator or by the leader of its station."""
+        if not _answering(state):
+            return Rejected("closed", "The stations are not open right now.")
+        if action.team is None or state.station_of(action.team) is None:
+            return Rejected("no_team", "That group is not at a station.")
+        if leader is not None and state.leads.get(leader) != state.station_of(action.team):
+            return Rejected("not_your_group", "That group is not at your station.")
+        model = _GROUP_WORK.get(str((action.answer or {}).get("type")))
+        if model is None:
+            return Rejected("not_a_task", "This station has no such task.")
+        try:
+            answer: Any = model.model_validate(action.answer, strict=True)
+        except ValidationError:
+            return Rejected("bad_payload", "That answer does not fit this task.")
+        # A leader is a pupil: a line from their phone is read by the facilitator like any other.
+        voter = HOST if leader is None or answer.type != "line" else leader
+        return self._work_move(step, state, action.team, voter, answer)
 
     def _mentor_move(self, state: StationsState, seat: Seat, action: Any, ctx: Ctx):
         station_id = state.leads.get(seat.id)
@@ -456,10 +501,12 @@ A *work* (`work`, `groups[].work`) has these fields:
 
     def host_move(self, step: StationsStep, state: StationsState, action: Any, ctx: Ctx):
         kind = action.type
+        if kind == "enter":
+            return self._enter(step, state, action, None)
         if kind == "start":
             if state.phase != "setup":
                 return Rejected("started", "The rotation has already started.")
-            groups = [t for t in ctx.team_ids if ctx.team_members(t)]
+            groups = list(ctx.team_ids)  # every group made plays: one without a device answers aloud
             if not groups:
                 return Rejected("no_teams", "Split the class into groups first.")
             plan = tuple(rotation(groups, [s.id for s in step.stations]))
@@ -682,7 +729,9 @@ A *work* (`work`, `groups[].work`) has these fields:
             }
             for key, w in state.work.items()
         }
-        view["answered_by"] = sorted({s for w in state.work.values() for s in (*w.ways, *w.ratings, *w.order)})
+        view["answered_by"] = sorted(
+            {s for w in state.work.values() for s in (*w.ways, *w.ratings, *w.order) if s != HOST}
+        )
         return view
 
     def pupil_view(self, step: StationsStep, state: StationsState, ctx: Ctx) -> dict[str, Any]:
@@ -751,13 +800,26 @@ A *work* (`work`, `groups[].work`) has these fields:
         if seat.mentor:
             if not _answering(state):
                 return []
-            return [{"type": "done"}, {"type": "call"}] if seat.id in state.leads else [{"type": "call"}]
+            if seat.id not in state.leads:
+                return [{"type": "call"}]
+            return [{"type": "done"}, {"type": "call"}] + self._entries(step, state, ctx, state.leads[seat.id])
         here = state.station_of(seat.team) if seat.team else None
         if here is None:
             return []  # not at a station now
-        station = step.station(here)
+        return self._group_moves(step, step.station(here), ctx)
+
+    def _entries(self, step: StationsStep, state: StationsState, ctx: Ctx, station: str | None) -> list[dict[str, Any]]:
+        """`enter`s for the groups at `station` (None: at any station), one sample answer each."""
+        groups = [g for g in state.groups if state.station_of(g) and station in (None, state.station_of(g))]
+        return [
+            {"type": "enter", "team": g, "answer": move}
+            for g in groups[:2]
+            for move in self._group_moves(step, step.station(state.station_of(g) or ""), ctx)[:2]
+        ]
+
+    def _group_moves(self, step: StationsStep, station: Station, ctx: Ctx) -> list[dict[str, Any]]:
         ways = [w.id for w in step.ways]
-        moves = [
+        moves: list[dict[str, Any]] = [
             {"type": "ways", "ways": ctx.rng.sample(ways, min(len(ways), ctx.rng.randint(0, 3)))},
             {"type": "line", "text": ctx.rng.choice(["Ei kiitos, lähden kotiin.", "Nej tack.", "En halua."])},
             {"type": "rate", "which": ctx.rng.choice(["as_written", "best_friend"]), "value": ctx.rng.randint(1, 5)},
@@ -779,10 +841,22 @@ A *work* (`work`, `groups[].work`) has these fields:
         done = {"type": "mark_done", "group": rng.choice(list(ctx.team_ids) or ["t1"])}
         seen = {"type": "call_seen", "seat": rng.choice(sorted(state.calls) or mentors)}
         auto = {"type": "auto", "on": rng.random() < 0.5}
+        entries = self._entries(step, state, ctx, None) if _answering(state) else []
         by_phase: dict[str, list[dict[str, Any]]] = {
             "setup": [{"type": "start"}, lead, auto, {"type": "rotate"}],
-            "rotating": [{"type": "rotate"}, moderate, lead, done, pause, extend, seen, auto, {"type": "debrief"}],
-            "time_up": [{"type": "rotate"}, moderate, extend, done, {"type": "debrief"}],
+            "rotating": [
+                {"type": "rotate"},
+                *entries,
+                moderate,
+                lead,
+                done,
+                pause,
+                extend,
+                seen,
+                auto,
+                {"type": "debrief"},
+            ],
+            "time_up": [{"type": "rotate"}, *entries, moderate, extend, done, {"type": "debrief"}],
             "debrief": [{"type": "show", "index": rng.randrange(len(step.stations))}, moderate, {"type": "rotate"}],
         }
         return by_phase.get(state.phase, [{"type": "start"}])

@@ -10,9 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import Field
-
-from pydantic import ValidationError
+from pydantic import Field, ValidationError
 
 from ..base import HOST, ActionModel, Activity, Ctx, Enter, OpenCloseReveal, Rejected, Says, Seat, StepBase
 from ..text import Image, Text, as_map
@@ -165,7 +163,9 @@ The task kinds share these fields, and add their own in the tables after this on
                 return Rejected("no_such_team", "Pick the team whose answer this is.")
             key: str | None = action.team
         elif action.team is not None:
-            return Rejected("not_team_task", "This task is answered by everyone, not by teams: enter the class's answers.")
+            return Rejected(
+                "not_team_task", "This task is answered by everyone, not by teams: enter the class's answers."
+            )
         else:
             key = None
         if key is None and self.entry == "one":
@@ -274,7 +274,9 @@ The task kinds share these fields, and add their own in the tables after this on
 
     def host_view(self, step: TaskStep, state: TaskState, ctx: Ctx) -> dict[str, Any]:
         view = self._common(step, state, ctx) | self._progress(step, state, ctx) | self._revealed(step, state, ctx)
-        view["answered_by"] = sorted({state.by[v] for v in self._active(step, state, ctx) if state.by.get(v, HOST) != HOST})
+        view["answered_by"] = sorted(
+            {state.by[v] for v in self._active(step, state, ctx) if state.by.get(v, HOST) != HOST}
+        )
         view["entered_answers"] = [
             {"key": v, "value": a, "count": state.weights.get(v, 1), "team": v if v in ctx.team_ids else None}
             for v, a in state.answers.items()

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field, replace
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import Field
+from pydantic import Field, ValidationError
 
-from ..base import ActionModel, Activity, Ctx, Download, KindError, Rejected, Says, Seat, StepBase
+from ..base import HOST, ActionModel, Activity, Ctx, Download, Enter, KindError, Rejected, Says, Seat, StepBase
 from ..text import Text, as_map, resolve
 from .open import clean_text
 
@@ -66,7 +66,8 @@ An *idea* (`approved[]`, `ideas[]`) has these fields:
 | `idea.right` | ✓ | ✓ |  | ✓ | the index of the right option |
 | `idea.explanation` | ✓ | ✓ |  | ✓ | the explanation, or `null` |
 | `idea.status` | ✓ | ✓ |  | ✓ | `"pending"`, `"approved"` or `"rejected"` |
-| `idea.nick` | ✓ |  |  |  | the nickname of who sent it (`""` if they were removed) |
+| `idea.nick` | ✓ |  |  |  | the nickname of who sent it (`""` if they were removed or the facilitator entered it) |
+| `idea.entered` | ✓ | ✓ |  | ✓ | the facilitator entered it (said aloud by the class; approved as entered) |
 """
     strings = {
         "ideas_in": Says(en="{n} ideas sent", fi="{n} ideaa lähetetty", sv="{n} idéer skickade"),
@@ -119,7 +120,7 @@ An *idea* (`approved[]`, `ideas[]`) has these fields:
         ),
     }
     pupil_actions = {"idea": Idea}
-    host_actions = {"review": Review}
+    host_actions = {"review": Review, "enter": Enter}
 
     def setup(self, step: InventStep, ctx: Ctx) -> InventState:
         return InventState()
@@ -127,6 +128,9 @@ An *idea* (`approved[]`, `ideas[]`) has these fields:
     def pupil_move(self, step: InventStep, state: InventState, seat: Seat, action: Idea, ctx: Ctx):
         if sum(1 for i in state.ideas.values() if i["seat"] == seat.id) >= MAX_IDEAS:
             return Rejected("too_many_ideas", "You have sent five ideas already: thank you!")
+        return self._add(state, seat.id, action)
+
+    def _add(self, state: InventState, seat: str, action: Idea) -> InventState | Rejected:
         question = clean_text(action.question, 200)
         options = [clean_text(o, 80) for o in action.options]
         explanation = clean_text(action.explanation, 300) if action.explanation else None
@@ -135,23 +139,31 @@ An *idea* (`approved[]`, `ideas[]`) has these fields:
         if action.right >= len(options) or len(set(options)) != len(options):
             return Rejected("idea_incomplete", "Mark one right option; the options must differ.")
         idea = {
-            "seat": seat.id,
+            "seat": seat,
             "question": question,
             "options": options,
             "right": action.right,
             "explanation": explanation,
-            "status": "pending",
+            # An idea the facilitator typed as the class said it needs no second look.
+            "status": "approved" if seat == HOST else "pending",
         }
         return replace(state, ideas={**state.ideas, f"i{state.next}": idea}, next=state.next + 1)
 
-    def host_move(self, step: InventStep, state: InventState, action: Review, ctx: Ctx):
+    def host_move(self, step: InventStep, state: InventState, action: Any, ctx: Ctx):
+        if action.type == "enter":
+            try:
+                typed = Idea.model_validate(action.answer, strict=True)
+            except ValidationError:
+                return Rejected("bad_payload", "That idea is not complete.")
+            return self._add(state, HOST, typed)
         idea = state.ideas.get(action.idea)
         if idea is None:
             return Rejected("no_idea", "There is no such idea.")
         return replace(state, ideas={**state.ideas, action.idea: {**idea, "status": action.status}})
 
     def _public(self, idea_id: str, idea: dict[str, Any]) -> dict[str, Any]:
-        return {"id": idea_id, **{k: idea[k] for k in ("question", "options", "right", "explanation", "status")}}
+        keep = ("question", "options", "right", "explanation", "status")
+        return {"id": idea_id, **{k: idea[k] for k in keep}, "entered": idea["seat"] == HOST}
 
     def host_view(self, step: InventStep, state: InventState, ctx: Ctx) -> dict[str, Any]:
         return {
@@ -201,7 +213,8 @@ An *idea* (`approved[]`, `ideas[]`) has these fields:
 
     def sample_commands(self, step, state, ctx):
         status = ctx.rng.choice(["approved", "rejected", "pending"])
-        return [{"type": "review", "idea": idea, "status": status} for idea in list(state.ideas)[-3:]]
+        entered = {"type": "enter", "answer": self.sample_moves(step, InventState(), None, ctx)[0]}
+        return [{"type": "review", "idea": idea, "status": status} for idea in list(state.ideas)[-3:]] + [entered]
 
 
 # The draft's own words, in the pack's language (the facilitator saves and edits the file).
