@@ -149,7 +149,14 @@ def test_one_answer_per_team_for_a_sort_with_no_devices_and_a_story_decided_toge
     assert ack["ok"], ack
     view = last(host, "host_view")["activity"]
     assert (view["entered"], view["answered"], view["total"]) == (1, 1, 1)
-    assert view["entered_answers"] == [{"key": "t2", "value": answer["placements"], "count": 1, "team": "t2"}]
+    (entered,) = view["entered_answers"]
+    assert {k: entered[k] for k in ("key", "value", "count", "team")} == {
+        "key": "t2",
+        "value": answer["placements"],
+        "count": 1,
+        "team": "t2",
+    }
+    assert entered["own"]["mine"] == answer["placements"] and entered["own"]["entered"] is True
     assert step_cmd(host, sort.id, {"type": "reveal"})["ok"]
     assert last(screen, "screen_view")["scores"].get("t2", 0) == sort.points
     # A story: the class's one path, choice by choice, like a phone's.

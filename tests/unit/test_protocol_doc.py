@@ -128,14 +128,14 @@ ALIASES: dict[str, dict[str, str]] = {
         "turn.from_others[].change": "change",
         "turn.chance.change": "change",
     },
-    "stations": {"work": "work", "groups[].work": "work"},
+    "stations": {"work": "work", "groups[].work": "work", "entry[].station": "station"},
     "invent": {"approved[]": "idea", "ideas[]": "idea"},
 }
 
 
 # Values whose form the doc gives by reference to another field (an entered answer is stored as
 # the kind's `mine` is), not field by field again.
-OPAQUE = {"entered_answers[].value"}
+OPAQUE = {"entered_answers[].value", "entered_answers[].own"}
 
 
 def documented_fields() -> dict[str, dict[str, set[str]]]:
@@ -311,6 +311,11 @@ RARE = {
         "turn.from_others[].team",
         "turn.from_others[].change",
     )
+} | {
+    # A rating entered for a group without a device: one task of one station, entered by hand.
+    ("stations", f"{where}.entered.ratings.{which}")
+    for where in ("entry[]", "groups[]")
+    for which in ("as_written", "best_friend")
 }
 
 

@@ -87,6 +87,7 @@ class Fanout:
             sent.host_pupils = (pupils, presence, views.host_pupils(live.state, live.online))
         view = views.host_view(live.state, live.online, sent.host_pupils[2])
         view["journal_failed"] = live.journal_failed
+        view["qr_since"] = live.qr_since  # the facilitator's only: the console's connection doctor
         return self.stamped(view)
 
     def common(self, live: Live) -> dict[str, Any]:

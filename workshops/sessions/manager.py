@@ -47,6 +47,9 @@ class Live:
     online: Counter[str] = field(default_factory=Counter)  # seat -> open connections
     presence: int = 0  # bumped whenever `online` changes: views built from it are cached by it
     journal_failed: bool = False
+    # When the first projector connected while the session was in the lobby (the manager's clock):
+    # the join QR has been up since then. Not journaled: after a restart it starts again.
+    qr_since: float | None = None
     deleted: bool = False  # erased by the facilitator or the retention time: refuse everything
     # The journal commits actions in groups. `state` is what is saved: every view is built
     # from it, so nobody sees an action that might still be lost. `head` is `state` plus the
@@ -303,3 +306,14 @@ class SessionManager:
         live.presence += 1
         if live.online[seat] <= 0:
             del live.online[seat]
+
+    def screen_connected(self, live: Live) -> bool:
+        """A projector connected: the first one in the lobby starts `qr_since`; True if it did.
+
+        Kept as it is afterwards: a projector that reconnects, or a second one, changes nothing.
+        """
+        state = live.state
+        if live.qr_since is not None or state.step >= 0 or state.ended:
+            return False
+        live.qr_since = self.clock()
+        return True

@@ -118,6 +118,8 @@ def on_connect(auth: Any = None):
     elif creds.role == "screen":
         client = Client(live.code, "screen")
         join_room(room(live.code, "screen"))
+        if manager().screen_connected(live):  # the join QR is up: the console's doctor counts from now
+            presence_changed(live)
     else:
         assert seat is not None  # `valid` holds only for a token that names a seat
         pupil = live.state.pupils[seat]

@@ -90,6 +90,15 @@ class MarkDone(ActionModel):
 _GROUP_WORK: dict[str, type[ActionModel]] = {"ways": Ways, "line": Line, "rate": Rate, "order": Order}
 
 
+def _entered(work: Work) -> dict[str, Any]:
+    """What was entered for a group at a station (by the facilitator or its leader), as a phone's `mine`."""
+    return {
+        "ways": list(work.ways.get(HOST, ())),
+        "ratings": work.ratings.get(HOST, {}),
+        "order": list(work.order.get(HOST, ())),
+    }
+
+
 def _answering(state: StationsState) -> bool:
     return state.phase in ("rotating", "time_up")
 
@@ -161,15 +170,25 @@ class Stations(Activity[StationsStep, StationsState]):
 | `progress{}.line` | ✓ |  |  |  | whether the group wrote a line |
 | `progress{}.done` | ✓ |  |  |  | whether it is done there |
 | `answered_by` | ✓ |  |  |  | the seats that have answered something |
+| `entry` | ✓ |  |  |  | each group at a station now, for entering its answers said aloud (no device) |
+| `entry[].group` | ✓ |  |  |  | the group |
+| `entry[].station` | ✓ |  |  |  | its station as the group's phones show it (the `station` fields below) |
+| `entry[].line` | ✓ |  |  |  | the group's line there, or `null` |
+| `entry[].entered` | ✓ |  |  |  | what was entered for the group there (`enter`), in the form of `mine` |
+| `groups[].entered` |  |  |  | ✓ | what was entered for the group here (by this leader or the facilitator), in the form of `mine` |
+| `entry[].entered.ways`, `entry[].entered.ratings`, `entry[].entered.order` | ✓ |  |  |  | way ids, ratings, step ids |
+| `entry[].entered.ratings.as_written`, `entry[].entered.ratings.best_friend` | ✓ |  |  |  | 1–5 |
+| `groups[].entered.ways`, `groups[].entered.ratings`, `groups[].entered.order` |  |  |  | ✓ | way ids, ratings, step ids |
+| `groups[].entered.ratings.as_written`, `groups[].entered.ratings.best_friend` |  |  |  | ✓ | 1–5 |
 | `role` |  |  |  | ✓ | `"member"` or `"mentor"` (a station leader) |
 | `group` |  |  |  | ✓ | member: the group (team id), or `null` |
 | `station` |  |  |  | ✓ | the station the pupil's group is at (member) or that they lead (mentor), when there is one |
-| `station.id`, `station.title`, `station.content_note`, `station.scenario` |  |  |  | ✓ | its id and texts |
-| `station.image`, `station.image_alt` |  |  |  | ✓ | an image file name (or `null`) and its text |
-| `station.pressure` |  |  |  | ✓ | what people in the scene say (texts) |
-| `station.tasks` |  |  |  | ✓ | its tasks |
-| `station.order`, `station.order[].id`, `station.order[].text` |  |  |  | ✓ | its `order` steps, shuffled (never the right order first) |
-| `station.order_prompt` |  |  |  | ✓ | text |
+| `station.id`, `station.title`, `station.content_note`, `station.scenario` | ✓ |  |  | ✓ | its id and texts |
+| `station.image`, `station.image_alt` | ✓ |  |  | ✓ | an image file name (or `null`) and its text |
+| `station.pressure` | ✓ |  |  | ✓ | what people in the scene say (texts) |
+| `station.tasks` | ✓ |  |  | ✓ | its tasks |
+| `station.order`, `station.order[].id`, `station.order[].text` | ✓ |  |  | ✓ | its `order` steps, shuffled (never the right order first) |
+| `station.order_prompt` | ✓ |  |  | ✓ | text |
 | `work` |  |  |  | ✓ | member: the group's work at this station (a *work*) |
 | `mine` |  |  |  | ✓ | member: this pupil's own answers here |
 | `mine.ways` |  |  |  | ✓ | way ids |
@@ -732,6 +751,18 @@ A *work* (`work`, `groups[].work`) has these fields:
         view["answered_by"] = sorted(
             {s for w in state.work.values() for s in (*w.ways, *w.ratings, *w.order) if s != HOST}
         )
+        # For groups without a device: each group at a station, its station as a phone shows it,
+        # and what the facilitator has entered for it there.
+        view["entry"] = [
+            {
+                "group": g,
+                "station": self._station(step, step.station(here), state, ctx),
+                "entered": _entered(state.work_of(g, here)),
+                "line": state.work_of(g, here).line,
+            }
+            for g in state.groups
+            if (here := state.station_of(g)) is not None
+        ]
         return view
 
     def pupil_view(self, step: StationsStep, state: StationsState, ctx: Ctx) -> dict[str, Any]:
@@ -757,6 +788,7 @@ A *work* (`work`, `groups[].work`) has these fields:
                     "group": g,
                     "members": [ctx.seats[m].nick for m in ctx.team_members(g)],
                     "work": self._work_view(step, state.work_of(g, station_id), ctx, names=True),
+                    "entered": _entered(state.work_of(g, station_id)),
                 }
                 for g in state.groups_at(station_id)
             ]

@@ -71,6 +71,7 @@ The task kinds share these fields, and add their own in the tables after this on
 | `entered_answers[].value` | ✓ |  |  |  | the answer as stored (the form of `mine`) |
 | `entered_answers[].count` | ✓ |  |  |  | the raised hands it stands for (1 unless counted) |
 | `entered_answers[].team` | ✓ |  |  |  | the team whose answer it is, or `null` |
+| `entered_answers[].own` | ✓ |  |  |  | the own view's `activity` a phone of this class or team would get (the console draws the phone's answer with it) |
 | `entry` | ✓ |  |  |  | how this kind takes entries: `"counts"` (hands per answer), `"one"` (the class's one answer) or `"many"` (one entry per answer said aloud) |
 | `results` | ✓ | ✓ | ✓ |  | how the answers add up, no names (by kind, below); projector and phones: only once revealed (`open`: the projector always) |
 | `explanation` | ✓ | ✓ | ✓ |  | text; projector and phones: only once revealed |
@@ -278,9 +279,17 @@ The task kinds share these fields, and add their own in the tables after this on
             {state.by[v] for v in self._active(step, state, ctx) if state.by.get(v, HOST) != HOST}
         )
         view["entered_answers"] = [
-            {"key": v, "value": a, "count": state.weights.get(v, 1), "team": v if v in ctx.team_ids else None}
+            {
+                "key": v,
+                "value": a,
+                "count": state.weights.get(v, 1),
+                "team": team,
+                # What a phone of the class (or team) would be shown: the console draws the same widget.
+                "own": self.pupil_own(step, state, Seat(v, "", team, ctx.language), ctx),
+            }
             for v, a in state.answers.items()
             if state.by.get(v) == HOST
+            for team in [v if v in ctx.team_ids else None]
         ]
         view["entry"] = self.entry
         return view
