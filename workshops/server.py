@@ -212,6 +212,8 @@ def serve(
             file=sys.stderr,
         )
         return 2
+    # Before the monkey patching: firewall-cmd runs as a plain subprocess, for a second at most.
+    firewall_lines = _firewall_lines(host, port, proxy_hops)
     if async_mode == "eventlet":
         import warnings
 
@@ -293,6 +295,9 @@ def serve(
         print(qr_text(f"{public_url}/join"))
     else:
         print("  No network address found: phones can join only once this computer is on a network.")
+    if firewall_lines:
+        print("\n".join(firewall_lines))
+        print()
     packs = content_dir if isinstance(content_dir, list) else [content_dir]
     print(f"  Data: {data_dir}   Packs: {', '.join(str(p) for p in packs)}")
     print(f"  Session data is deleted {app.config['RETENTION_HOURS']:g} h after a session's last action.")
@@ -325,6 +330,19 @@ def serve(
     except KeyboardInterrupt:
         journal.close()
     return 0
+
+
+def _firewall_lines(host: str, port: int, proxy_hops: int) -> list[str]:
+    """The start-up lines about a firewall that probably keeps phones from the port (Linux only).
+
+    Nothing when only this machine may connect, or behind a proxy (the proxy connects, not phones).
+    """
+    if proxy_hops or host in ("localhost", "::1") or host.startswith("127."):
+        return []
+    from . import firewall
+
+    found = firewall.hint(firewall.read(port), port)
+    return firewall.lines(found, port) if found is not None else []
 
 
 def _listen(async_mode: str, host: str, port: int):

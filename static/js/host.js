@@ -2,6 +2,7 @@
 // plan and the pupils (kick, teams). Every button sends one acknowledged command.
 import { boot, connect, h, t, tr, patch, statusLine, errorText, clock, secondsLeft, clockText } from "./lib.js";
 import { loadKinds, kindOf } from "./kinds/index.js";
+import { doctorPanel } from "./doctor.js";
 
 const stage = document.getElementById("stage");
 const notes = document.getElementById("notes");
@@ -12,6 +13,8 @@ const status = document.getElementById("status");
 let view = null;
 let answered = new Set();
 let teamCount = null; // the facilitator's pick survives re-renders while pupils answer
+let codesOpen = false; // the teams' join codes, shown when the facilitator opens them
+const DEVICE_ICON = new URL("../img/tablet.svg", import.meta.url).pathname;
 const picked = new Set(); // pupils ticked for removal in bulk
 let deleting = false; // this tab pressed the button: its form's answer says where to go
 // On a phone the console is a remote: the step's controls first, the roster and the timing plan
@@ -91,7 +94,7 @@ function renderStage() {
   if (view.phase === "lobby") {
     patch(stage, h("p", { class: "step-count" }, t("lobby")), h("h1", {}, tr(view.pack.title, lang)),
       h("p", { class: "lead" }, t("pupils_joined", { n: view.pupils.filter((p) => !p.kicked).length })),
-      h("p", { class: "muted" }, view.join_url || boot.join_url), nav());
+      h("p", { class: "muted" }, view.join_url || boot.join_url), nav(), doctorPanel(view, clock.now()));
     return;
   }
   if (view.phase === "ended") {
@@ -102,6 +105,7 @@ function renderStage() {
   const el = h("div", { class: `activity kind-${step.kind}`, "data-step": step.id });
   kindOf(kinds, step.kind).host(el, view.activity || {}, {
     lang, packLang: lang, packId: view.pack.id, stepId: step.id, command, teams: view.teams, pupils: view.pupils, code: boot.auth.code,
+    rerender: render,
     answered: (set) => { answered = set; },
   });
   patch(stage, nav(), h("p", { class: "step-count", "data-index": step.index }, t("step_of", { n: step.index + 1, total: view.steps_total })),
@@ -166,6 +170,7 @@ function renderPeople() {
     h("input", { type: "checkbox", class: "pick", "aria-label": `${t("pick")}: ${p.nick}`, checked: picked.has(p.id),
       onchange: (e) => { if (e.target.checked) picked.add(p.id); else picked.delete(p.id); renderPeople(); } }),
     h("span", { class: "dot", title: p.online ? t("online") : t("offline") }),
+    p.device === "team" ? h("img", { class: "device-icon", src: DEVICE_ICON, alt: t("team_device"), title: t("team_device"), width: 18, height: 18 }) : null,
     h("span", { class: "nick", title: p.nick }, p.nick),
     answered.has(p.id) ? h("span", { class: "tick", title: t("answered") }, "✓") : null,
     teams.length ? h("select", { class: "move", "aria-label": `${t("move_to")}: ${p.nick}`, onchange: (e) => command({ type: "move", seat: p.id, team: e.target.value || null }) },
@@ -183,7 +188,10 @@ function renderPeople() {
   const players = active.filter((p) => !p.mentor);
   if (teams.length) {
     list = teams.map((tm) => h("div", { class: `team team-${tm.colour}` },
-      h("h3", {}, t("team_n", { n: tm.id.slice(1) }), ` (${tm.size})`),
+      h("h3", {}, t("team_n", { n: tm.id.slice(1) }), ` (${tm.size})`,
+        // Which teams have a shared device: at a glance, before the first team step.
+        tm.devices ? h("span", { class: "team-devices", title: t("team_device") }, " ",
+          h("img", { class: "device-icon", src: DEVICE_ICON, alt: t("team_device"), width: 18, height: 18 }), tm.devices > 1 ? `×${tm.devices}` : "") : null),
       h("ul", { class: "pupils" }, players.filter((p) => p.team === tm.id).map(row))));
     const loose = players.filter((p) => !p.team);
     if (loose.length) list.push(h("ul", { class: "pupils" }, loose.map(row)));
@@ -203,13 +211,19 @@ function renderPeople() {
       if (ack.ok) picked.clear();
       renderPeople();
     } }, t("remove_picked", { n: picked.size })) : null);
+  // Each team's own join code: a school tablet that scans it joins as that team's device.
+  const teamCodes = teams.length ? h("details", { class: "team-codes", open: codesOpen, ontoggle: (e) => { codesOpen = e.currentTarget.open; } },
+    h("summary", {}, t("team_codes")), h("p", { class: "small" }, t("team_codes_hint")),
+    h("ul", { class: "team-qrs" }, teams.map((tm) => h("li", { class: `team-qr team-${tm.colour}`, "data-team": tm.id },
+      h("strong", {}, t("team_n", { n: tm.id.slice(1) })),
+      codesOpen ? h("img", { src: `/qr/${boot.auth.code}.svg?team=${tm.id}`, alt: t("team_code_alt", { team: t("team_n", { n: tm.id.slice(1) }) }), width: 160, height: 160 }) : null)))) : null;
   patch(people,
     view.talk?.length ? h("div", { class: "banner danger talk" }, h("p", {}, t("talk_requests")),
       h("ul", {}, view.talk.map((r) => h("li", {}, r.nick, " ",
         h("button", { class: "btn tiny", onclick: () => command({ type: "talk_seen", seat: r.id }) }, t("seen")))))) : null,
     h("details", { class: "roster", open: rosterOpen, ontoggle: (e) => { rosterOpen = e.currentTarget.open; } },
       h("summary", {}, h("h2", {}, t("pupils"), ` (${active.length})`), view.locked ? h("span", { class: "badge" }, t("locked")) : null),
-      h("div", { class: "roster-tools" }, lock, own, teamBar), bulk, list,
+      h("div", { class: "roster-tools" }, lock, own, teamBar), teamCodes, bulk, list,
       kicked.length ? h("details", { class: "removed" }, h("summary", {}, t("removed_list", { n: kicked.length })),
         h("ul", { class: "pupils" }, kicked.map((p) => h("li", {}, p.nick, " ",
           h("button", { class: "btn tiny", onclick: () => command({ type: "readmit", seat: p.id }) }, t("readmit")))))) : null));
@@ -226,6 +240,7 @@ function render() {
 
 setInterval(() => {
   if (view) renderPlan();
+  if (view?.phase === "lobby") renderStage(); // the connection doctor appears a minute on
   for (const el of document.querySelectorAll("[data-deadline]")) {
     const left = secondsLeft(Number(el.dataset.deadline));
     el.textContent = t("time_left", { time: clockText(left) });

@@ -26,7 +26,8 @@ async function takeSeat() {
   const resp = await fetch(boot.seat_url, {
     method: "POST",
     headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ lang: boot.lang }),
+    // A team's shared tablet or laptop (the join page's choice, or its team's own QR code).
+    body: JSON.stringify(boot.device === "team" ? { lang: boot.lang, device: "team", team: boot.team } : { lang: boot.lang }),
     credentials: "same-origin",
   });
   const data = await resp.json().catch(() => ({ ok: false, error: "generic" }));
@@ -42,7 +43,10 @@ function showMessage(text, { help = false, retry = false } = {}) {
 }
 
 function renderMe() {
-  document.getElementById("me-nick").textContent = own?.nick ?? "…";
+  // A team device is the team's: its own nickname says nothing to the group looking at it.
+  const teamDevice = own?.device === "team";
+  document.body.classList.toggle("team-device", teamDevice);
+  document.getElementById("me-nick").textContent = teamDevice ? t("team_device") : own?.nick ?? "…";
   const teamEl = document.getElementById("me-team");
   const team = common?.teams?.find((x) => x.id === own?.team);
   teamEl.hidden = !team;
@@ -93,6 +97,9 @@ function render() {
   if (own.removed) return showMessage(t("removed"), { retry: true });
   if (common.phase === "ended") return showMessage(t("ended"), { help: true });
   if (common.phase === "lobby") {
+    if (own.device === "team") {
+      return patch(main, h("p", { class: "big-prompt" }, t("wait_start")), h("p", { class: "hint" }, t("team_device_hint")));
+    }
     return patch(main, h("p", { class: "big-prompt" }, t("wait_start")), nickEditor());
   }
   const step = common.step;

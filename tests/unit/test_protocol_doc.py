@@ -235,7 +235,7 @@ class RandomDraws(Draws):
 def played_views(name: str, seeds: int = 3, moves: int = 30):
     """Every view of a pack's sessions played at random, every step visited in turn for `moves`
     random actions (the fuzz suite's, aimed at the state), and the workshop ended: (kind or
-    None, event, view) as the edge sends them (stamped; the console's with `journal_failed`)."""
+    None, event, view) as the edge sends them (stamped; the console's with `journal_failed` and `qr_since`)."""
     pack = PACKS[name]
     for seed in range(seeds):
         d = RandomDraws(random.Random(f"{name}:{seed}"))
@@ -262,7 +262,8 @@ def played_views(name: str, seeds: int = 3, moves: int = 30):
             state = result
             kind = state.current.kind if state.current is not None else None
             online = set(list(state.pupils)[::2])
-            yield kind, "host_view", views.host_view(state, online) | {"journal_failed": False, "server_time": at}
+            edge = {"journal_failed": False, "qr_since": None, "server_time": at}
+            yield kind, "host_view", views.host_view(state, online) | edge
             yield kind, "screen_view", views.screen_view(state) | {"server_time": at}
             yield kind, "pupil_view", views.pupil_common(state) | {"server_time": at}
             for seat in state.pupils:

@@ -284,6 +284,8 @@ def join_form():
     if live is None or live.state.ended:
         _count_miss()
         return render_template("join.html", strings=ui_strings(), error=_("No workshop with that code.")), 404
+    if request.args.get("device") == "team":  # the join page's "a team's shared device"
+        return redirect(url_for("pages.play", code=code, device="team"))
     return redirect(url_for("pages.play", code=code))
 
 
@@ -303,7 +305,16 @@ def play(code: str):
         pack_language=live.state.pack.language,
         strings=ui_strings(),
         kinds=kind_assets(live.state.pack),
+        **_device_args(),
     )
+
+
+def _device_args() -> dict[str, str | None]:
+    """A team device's join (`?device=team`, and `&team=t2` from its team's QR code), else a phone's."""
+    if request.args.get("device") != "team":
+        return {"device": "phone", "team": None}
+    team = request.args.get("team")
+    return {"device": "team", "team": team if team and re.fullmatch(r"t\d{1,2}", team) else None}
 
 
 def _json_body() -> dict | None:
@@ -390,7 +401,12 @@ def join_qr(code: str):
     # their keys: those are not guesses. Anything else is a code lookup like /j/<code>.
     found, _refusal = _with_key(code, ("host", "screen"))
     live = found[0] if found else _live_or_404(code)
-    resp = make_response(qr_svg(join_url(live.code)))
+    team = request.args.get("team")
+    if team is not None and re.fullmatch(r"t\d{1,2}", team):
+        # A team's own code: the tablet that scans it joins as that team's device.
+        resp = make_response(qr_svg(f"{join_url(live.code)}?device=team&team={team}"))
+    else:
+        resp = make_response(qr_svg(join_url(live.code)))
     resp.headers["Content-Type"] = "image/svg+xml"
     resp.headers["Cache-Control"] = "no-store"
     return resp

@@ -122,6 +122,33 @@ def kit_strings() -> dict[str, str]:
         "talk_adult": _("I'd like to talk to an adult"),
         "talk_sent": _("The facilitator knows you'd like to talk. They will come to you."),
         "talk_requests": _("Would like to talk to an adult:"),
+        # fewer devices than pupils: team devices and the facilitator's entries
+        "team_device": _("Team device"),
+        "team_device_hint": _("This device answers for your whole team. Decide together, then tap."),
+        "team_codes": _("Join codes for team devices"),
+        "team_codes_hint": _("A school tablet or laptop that scans its team's code joins as that team's device."),
+        "team_code_alt": _("QR code for joining as the device of {team}"),
+        "entry_title": _("Answers without devices"),
+        "entry_hint_counts": _("Count the raised hands for each answer, type the numbers and save."),
+        "entry_hint_one": _("Agree on one answer with the class and enter it here."),
+        "entry_hint_team": _("Ask each team for its answer and enter it here."),
+        "entry_hint_many": _("Type what the pupils say. It is shown as you typed it."),
+        "entry_hint_game": _("A team without a device says its choice aloud: press that choice on its card."),
+        "entry_hint_group": _("A group without a device says its answers aloud: enter them here."),
+        "entry_for": _("Whose answer"),
+        "entry_for_group": _("Enter the answers of {group}"),
+        "entry_make_teams": _("Make teams first: each team's answer is entered separately."),
+        "entry_type": _("What the pupils said"),
+        "entry_saved": _("Saved."),
+        "entry_team_chose": _("The team chose this"),
+        "entered_n": _("{n} entered by the facilitator"),
+        "entered_by_facilitator": _("Entered by the facilitator"),
+        "entered_for_team": _("The facilitator entered your team's answer."),
+        "save_counts": _("Save"),
+        "add_answer": _("Add"),
+        "clear_entry": _("Clear"),
+        "plus_one": _("One more"),
+        "minus_one": _("One less"),
         # errors by code
         "err_stale": _("Someone else moved the workshop on; the view has been refreshed."),
         "err_closed": _("Answering has closed for this question."),
@@ -167,4 +194,36 @@ def kit_strings() -> dict[str, str]:
         "err_unknown_step": _("That step is not in this workshop."),
         "err_too_large": _("That was too much data at once. Reload the page and try again."),
         "err_generic": _("That did not work. Try again."),
+        # the connection doctor
+        "doctor_title": _("No phone has reached the kit yet"),
+        "doctor_intro": _("A minute has passed and no one has joined. The usual reasons, most likely first:"),
+        "doctor_wifi": _("The school's guest Wi-Fi keeps devices apart"),
+        "doctor_wifi_fix": _(
+            "Many guest networks do not let phones reach other devices on the same network. Turn on the "
+            "laptop's own hotspot, or a phone's hotspot, and have the pupils connect to it. With a phone's "
+            "hotspot, connect the laptop to it too."
+        ),
+        "doctor_wifi_restart": _(
+            "Then restart the kit (Ctrl+C, then start it again) and reload this page and the projector, so "
+            "that the QR code shows the new address. The session goes on where it was."
+        ),
+        "doctor_hosted": _("Or run the workshop on your organisation's hosted kit, if it has one."),
+        "doctor_firewall": _("The laptop's firewall blocks port {port}"),
+        "doctor_fw_windows": _(
+            "Windows: when Windows asks about Python, choose Allow access. If you missed it: Windows Defender "
+            "Firewall › Allow an app through the firewall › Change settings › tick python for Private and Public."
+        ),
+        "doctor_fw_mac": _(
+            "macOS: System Settings › Network › Firewall › Options › allow incoming connections for python."
+        ),
+        "doctor_fw_linux": _("Linux, in a terminal:"),
+        "doctor_fw_or": _("or, with firewalld:"),
+        "doctor_network": _("The phones are on another network"),
+        "doctor_network_fix": _(
+            "Phones on mobile data or on another Wi-Fi cannot reach the laptop. Check that the pupils are on "
+            "the same Wi-Fi as the laptop, then have them type this address:"
+        ),
+        "doctor_no_devices": _(
+            "No pupil devices at all? Play with the console: you can enter the class's answers yourself."
+        ),
     }

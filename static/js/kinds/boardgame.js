@@ -83,7 +83,8 @@ function turnView(turn, a, ctx) {
   const splitText = Object.values(turn.split || {}).sort((x, y) => y - x).join("–");
   return h("div", { class: "turn" },
     turn.card ? h("p", { class: "turn-card" }, h("strong", {}, tr(turn.card.title, ctx.lang, ctx.packLang))) : null,
-    h("p", { class: "turn-choice" }, choice, splitText ? h("span", { class: "split" }, ` (${splitText})`) : null),
+    h("p", { class: "turn-choice" }, choice, splitText ? h("span", { class: "split" }, ` (${splitText})`) : null,
+      turn.entered ? h("span", { class: "entered-tag" }, ` · ${t("entered_by_facilitator")}`) : null),
     turn.consequence ? h("p", { class: "consequence" }, tr(turn.consequence, ctx.lang, ctx.packLang)) : null,
     h("p", { class: "effect" }, changeText(turn.change, a, ctx)),
     (turn.from_others || []).map((o) => h("p", { class: "effect others" },
@@ -304,6 +305,7 @@ export function pupil(el, a, own, ctx) {
     own.split?.[c.id] ? h("span", { class: "opt-count" }, `${own.split[c.id]}`) : null))));
   const votes = Object.values(own.split || {}).reduce((x, y) => x + y, 0);
   add(el, h("p", { class: "hint" }, t("team_voted", { n: votes, total: own.team_size })));
+  if (own.entered) add(el, h("p", { class: "hint" }, t("entered_for_team")));
   if (!open) msg.textContent = a.paused ? t("paused") : t("answer_closed");
   else if (own.mine) msg.textContent = t("answer_sent");
   add(el, msg);
@@ -332,6 +334,7 @@ export function host(el, a, ctx) {
     return;
   }
   add(el, board(a, ctx));
+  if (a.phase === "voting" || a.phase === "closed") add(el, h("p", { class: "hint" }, t("entry_hint_game")));
   if (a.phase === "ended") return add(el, journeys(a, ctx), questions(a, ctx));
   const answered = new Set(a.answered_by || []);
   ctx.answered?.(answered);
@@ -347,8 +350,18 @@ export function host(el, a, ctx) {
       card && a.phase !== "revealed" ? [
         h("p", {}, h("strong", {}, tr(card.title, ctx.lang, ctx.packLang)), " – ", tr(card.text, ctx.lang, ctx.packLang)),
         h("p", { class: "voted" }, t("voted_n", { n: team.voted, total: team.members })),
-        h("ul", { class: "host-choices" }, card.choices.map((c) => h("li", { "data-option": c.id },
-          tr(c.text, ctx.lang, ctx.packLang), h("strong", {}, ` ${team.split?.[c.id] ?? 0}`)))),
+        // Each choice is also the button the facilitator presses when the team says its choice aloud
+        // (no device): an entered choice decides the team's turn; pressed again, it is taken back.
+        h("ul", { class: "host-choices" }, card.choices.map((c, i) => h("li", { "data-option": c.id },
+          h("button", { class: `host-choice${team.entered === c.id ? " chosen" : ""}`, "data-enter-choice": c.id,
+            "aria-pressed": team.entered === c.id ? "true" : "false", disabled: a.phase !== "voting" && a.phase !== "closed",
+            title: t("entry_team_chose"),
+            onclick: () => ctx.command({ type: "act", step: ctx.stepId, action: team.entered === c.id
+              ? { type: "enter", team: team.team, count: 0 }
+              : { type: "enter", team: team.team, answer: { type: "vote", choice: c.id } } }) },
+          h("span", { class: "opt-letter" }, optionMark(i), LETTERS[i]), " ", tr(c.text, ctx.lang, ctx.packLang),
+          h("strong", {}, ` ${team.split?.[c.id] ?? 0}`))))),
+        team.entered ? h("p", { class: "small entered-note" }, t("entered_by_facilitator")) : null,
         card.questions?.length ? h("details", {}, h("summary", {}, t("discuss")),
           h("ul", {}, card.questions.map((q) => h("li", {}, tr(q, ctx.lang, ctx.packLang))))) : null,
         card.notes ? h("p", { class: "notes small" }, tr(card.notes, ctx.lang, ctx.packLang)) : null,

@@ -2,6 +2,7 @@
 // progress, and the per-option counts only once the facilitator reveals them.
 import { add, h, t, tr, live, optionMark, mediaUrl, secondsLeft, timeLeft, clockText, errorText } from "../lib.js";
 import { answerTags } from "./task-base.js";
+import { entryBox, teamPicker, countsForm, enter, enteredNote } from "./entry.js";
 
 const LETTERS = "ABCDEF";
 // Unsent picks of a multiple-choice question, by step: they survive re-renders.
@@ -40,21 +41,42 @@ function question(a, ctx) {
 export function screen(el, a, ctx) {
   add(el, ...question(a, ctx));
   if (a.phase === "revealed") {
-    add(el, bars(a, ctx));
+    add(el, bars(a, ctx), enteredNote(a));
     if (a.explanation) add(el, h("div", { class: "explanation" }, h("strong", {}, t("explanation")), " ", tr(a.explanation, ctx.lang, ctx.packLang)));
   } else {
     // The options as the phones show them: colour, shape and letter, so "B" on the wall is "B" in the hand.
     add(el, h("ul", { class: "options-grid" }, a.options.map((o, i) => h("li", { class: `opt-card opt-${i}` },
       letter(i), h("span", { class: "opt-text" }, tr(o.text, ctx.lang, ctx.packLang))))));
-    add(el, h("p", { class: "progress" }, t("answers_in", { n: a.answered, total: a.total })), countdown(a));
+    add(el, h("p", { class: "progress" }, t("answers_in", { n: a.answered, total: a.total })), enteredNote(a), countdown(a));
   }
+}
+
+/** Hands counted per option, or each team's answer said aloud: the console's entry for pupils without devices. */
+function entry(a, ctx) {
+  const text = (o) => tr(o.text, ctx.lang, ctx.packLang);
+  if (a.answer_by !== "team") {
+    return entryBox(ctx, { hint: t("entry_hint_counts"), entered: a.entered }, countsForm(ctx, a.options.map((o, i) => ({
+      key: o.id, label: [letter(i), " ", text(o)], labelText: `${LETTERS[i]} ${text(o)}`, n: a.hands?.[o.id] ?? 0,
+      answer: { type: "vote", options: [o.id] },
+    }))));
+  }
+  const entered = a.team_entered || {};
+  const { team, node } = teamPicker(ctx, { done: new Set(Object.keys(entered)) });
+  if (!team) return entryBox(ctx, { hint: t("entry_hint_team"), entered: a.entered }, node);
+  const chosen = new Set(entered[team] || []);
+  return entryBox(ctx, { hint: t("entry_hint_team"), entered: a.entered }, node,
+    h("div", { class: "options entry-options" }, a.options.map((o, i) => h("button", {
+      class: `opt opt-${i}${chosen.has(o.id) ? " chosen" : ""}`, "data-entry-option": o.id, "aria-pressed": chosen.has(o.id) ? "true" : "false",
+      onclick: () => enter(ctx, { team, answer: { type: "vote", options: [o.id] } }),
+    }, letter(i), h("span", { class: "opt-text" }, text(o))))),
+    chosen.size ? h("button", { class: "btn tiny quiet", "data-entry-clear": team, onclick: () => enter(ctx, { team, count: 0 }) }, t("clear_entry")) : null);
 }
 
 export function host(el, a, ctx) {
   add(el, ...question(a, ctx));
   if (a.answer_by === "team") add(el, h("p", { class: "muted small" }, t("team_mode")));
   add(el, bars(a, ctx));
-  add(el, h("p", { class: "progress" }, t("answers_in", { n: a.answered, total: a.total })), countdown(a));
+  add(el, h("p", { class: "progress" }, t("answers_in", { n: a.answered, total: a.total })), enteredNote(a), countdown(a));
   const cmd = (type, extra = {}) => () => ctx.command({ type: "act", step: ctx.stepId, action: { type, ...extra } });
   const buttons = [];
   if (a.phase === "open") {
@@ -65,7 +87,7 @@ export function host(el, a, ctx) {
   }
   if (a.phase !== "revealed") buttons.push(h("button", { class: "btn primary", id: "reveal", onclick: cmd("reveal") }, t("reveal")));
   buttons.push(h("button", { class: "btn quiet", onclick: () => confirm(t("reset_confirm")) && cmd("reset")() }, t("reset")));
-  add(el, h("div", { class: "controls" }, buttons));
+  add(el, h("div", { class: "controls" }, buttons), entry(a, ctx));
   if (a.team_answers && ctx.teams?.length) {
     const label = (id) => LETTERS[a.options.findIndex((o) => o.id === id)] ?? id;
     add(el, h("ul", { class: "team-answers" }, ctx.teams.map((team) => {
@@ -129,6 +151,7 @@ export function pupil(el, a, own, ctx) {
   if (revealed && own.right !== undefined) {
     add(el, h("p", { class: own.right ? "verdict right" : "verdict wrong" }, own.right ? t("right") : t("not_right")));
   }
+  if (own.entered) add(el, h("p", { class: "hint" }, t("entered_for_team")));
   if (revealed && a.explanation) add(el, h("div", { class: "explanation" }, h("strong", {}, t("explanation")), " ", tr(a.explanation, ctx.lang, ctx.packLang)));
   add(el, msg);
 }

@@ -28,6 +28,7 @@ function solutionFrame(a, ctx) {
 }
 
 export const { screen, host, pupil } = kind({
+  entryPicture: true, // the class's taps are made on the picture itself
   prompt: (a, ctx) => h("p", { class: "question" }, text(a.question, ctx)),
   answer(el, a, own, ctx, { open: isOpen, send }) {
     const taps = (own.mine || []).map(([x, y]) => ({ x, y }));

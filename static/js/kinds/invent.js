@@ -2,6 +2,33 @@
 // them and downloads the approved ones as a draft pack.
 import { add, h, t, live, errorText } from "../lib.js";
 import { text } from "./task-base.js";
+import { entryBox, enter } from "./entry.js";
+
+/** The idea form: a pupil's phone sends it as their idea; the console enters one the class says aloud. */
+function ideaForm(ctx, submit, status) {
+  const question = h("textarea", { id: "idea-question", maxlength: 200, rows: 2, "aria-label": t("idea_question") });
+  const options = [0, 1, 2, 3].map((i) => h("input", { class: "idea-option", maxlength: 80, "aria-label": t("idea_option", { n: i + 1 }) }));
+  const right = [0, 1, 2, 3].map((i) => h("input", { type: "radio", name: "right", value: i, "aria-label": t("idea_right") }));
+  const why = h("textarea", { id: "idea-why", maxlength: 300, rows: 2, "aria-label": t("idea_explanation") });
+  const form = h("form", { class: "task", onsubmit: async (e) => {
+    e.preventDefault();
+    // The fields on the page: patch() may have kept those of an earlier render (live()).
+    const filled = options.map((o, i) => [live(o).value.trim(), i]).filter(([v]) => v);
+    const picked = right.findIndex((r) => live(r).checked);
+    const index = filled.findIndex(([, i]) => i === picked);
+    const ack = await submit({ type: "idea", question: live(question).value,
+      options: filled.map(([v]) => v), right: Math.max(0, index), explanation: live(why).value });
+    live(status).textContent = ack.ok ? t("idea_sent") : errorText(ack);
+    if (ack.ok) live(form).reset();
+  } },
+    h("label", {}, t("idea_question")), question,
+    // The radio sits in a finger-sized label: a bare radio is 13 px wide.
+    options.map((o, i) => h("div", { class: "row" }, h("label", { class: "idea-right" }, right[i]), o)),
+    h("p", { class: "hint" }, t("idea_right")),
+    h("label", {}, t("idea_explanation")), why,
+    h("button", { class: "btn primary big", type: "submit", id: "send-idea" }, t("send")));
+  return form;
+}
 
 export const { screen, host, pupil } = {
   screen(el, a, ctx) {
@@ -20,31 +47,14 @@ export const { screen, host, pupil } = {
         h("div", { class: "controls" },
           h("button", { class: "btn tiny approve-idea", onclick: review(i.id, "approved") }, t("approve")),
           h("button", { class: "btn tiny quiet reject-idea", onclick: review(i.id, "rejected") }, t("reject")))))));
+    const status = h("p", { class: "answer-msg", role: "status" });
+    add(el, entryBox(ctx, { hint: t("entry_hint_one"), entered: a.ideas.filter((i) => i.entered).length },
+      ideaForm(ctx, (idea) => enter(ctx, { answer: idea }), status), status));
   },
   pupil(el, a, own, ctx) {
     own = own || {};
     const status = h("p", { class: "answer-msg", role: "status" });
-    const question = h("textarea", { id: "idea-question", maxlength: 200, rows: 2, "aria-label": t("idea_question") });
-    const options = [0, 1, 2, 3].map((i) => h("input", { class: "idea-option", maxlength: 80, "aria-label": t("idea_option", { n: i + 1 }) }));
-    const right = [0, 1, 2, 3].map((i) => h("input", { type: "radio", name: "right", value: i, "aria-label": t("idea_right") }));
-    const why = h("textarea", { id: "idea-why", maxlength: 300, rows: 2, "aria-label": t("idea_explanation") });
-    const form = h("form", { class: "task", onsubmit: async (e) => {
-      e.preventDefault();
-      // The fields on the page: patch() may have kept those of an earlier render (live()).
-      const filled = options.map((o, i) => [live(o).value.trim(), i]).filter(([v]) => v);
-      const picked = right.findIndex((r) => live(r).checked);
-      const index = filled.findIndex(([, i]) => i === picked);
-      const ack = await ctx.send({ type: "act", step: ctx.stepId, action: { type: "idea", question: live(question).value,
-        options: filled.map(([v]) => v), right: Math.max(0, index), explanation: live(why).value } });
-      live(status).textContent = ack.ok ? t("idea_sent") : errorText(ack);
-      if (ack.ok) live(form).reset();
-    } },
-      h("label", {}, t("idea_question")), question,
-      // The radio sits in a finger-sized label: a bare radio is 13 px wide.
-      options.map((o, i) => h("div", { class: "row" }, h("label", { class: "idea-right" }, right[i]), o)),
-      h("p", { class: "hint" }, t("idea_right")),
-      h("label", {}, t("idea_explanation")), why,
-      h("button", { class: "btn primary big", type: "submit", id: "send-idea" }, t("send")));
+    const form = ideaForm(ctx, (action) => ctx.send({ type: "act", step: ctx.stepId, action }), status);
     if (own.ideas?.length && !status.textContent) status.textContent = t("idea_sent");  // survives re-renders
     add(el, h("p", { class: "question" }, text(a.prompt, ctx)), form, status,
       own.ideas?.length ? h("ol", { class: "ideas" }, own.ideas.map((i) => h("li", {}, i.question, ` (${t(`idea_${i.status}`)})`))) : null);

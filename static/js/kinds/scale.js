@@ -26,6 +26,7 @@ export const { screen, host, pupil } = kind({
       "aria-pressed": own.mine === v ? "true" : "false", onclick: () => send({ value: v }),
     }, f ? face(f) : null, h("span", { class: f ? "face-n" : "scale-n" }, String(v))))), h("p", { class: "scale-ends" }, h("span", {}, text(a.low, ctx)), h("span", {}, text(a.high, ctx))));
   },
+  entryRows: (a) => scaleLabels(a).map(({ v, face: f }) => ({ value: v, label: f ? [face(f), " ", String(v)] : String(v), labelText: String(v) })),
   results: (a) => h("div", {}, bars(scaleLabels(a).map(({ v, face: f }, i) => ({ id: v, label: f ? [face(f), " ", String(v)] : String(v), n: a.results.counts[i] }))),
     a.results.average != null ? h("p", { class: "progress" }, t("average", { n: a.results.average })) : null),
 });

@@ -2,6 +2,7 @@
 // and its tasks (or, for a station leader, the leader's guide); the projector shows the
 // station map and later the debrief; the facilitator rotates, moderates and answers calls.
 import { add, h, t, tr, live, mediaUrl, secondsLeft, timeLeft, clockText, errorText } from "../lib.js";
+import { entryBox, teamPicker } from "./entry.js";
 
 const WARNING_SECONDS = 60;
 // Unsent order answers by station: they survive re-renders while a pupil is sorting.
@@ -80,9 +81,14 @@ function scenario(s, ctx) {
     s.pressure.length ? h("ul", { class: "pressure" }, s.pressure.map((p) => h("li", {}, `”${tr(p, ctx.lang, ctx.packLang)}”`))) : null);
 }
 
-function memberTasks(el, a, own, ctx) {
+/**
+ * A group's tasks at its station. A member's phone sends them as its own answers; the console and
+ * a station leader's phone draw the same tasks for a group without a device, and `enter` them
+ * for it (`sendAs`); `suffix` keeps the ids of several groups' tasks on one page apart.
+ */
+function memberTasks(el, a, own, ctx, { sendAs = null, suffix = "" } = {}) {
   const s = own.station;
-  const send = (action) => ctx.send({ type: "act", step: ctx.stepId, action });
+  const send = sendAs || ((action) => ctx.send({ type: "act", step: ctx.stepId, action }));
   const status = h("p", { class: "answer-msg", role: "status" });
   const report = (ack) => { live(status).textContent = ack.ok ? t("answer_sent") : errorText(ack); };
   if (s.tasks.includes("ways")) {
@@ -94,12 +100,12 @@ function memberTasks(el, a, own, ctx) {
       }, h("span", { class: "opt-text" }, tr(w.text, ctx.lang, ctx.packLang)))))));
   }
   if (s.tasks.includes("line")) {
-    const input = h("textarea", { id: "line", maxlength: 200, rows: 2, "aria-label": t("task_line") });
+    const input = h("textarea", { id: `line${suffix}`, maxlength: 200, rows: 2, "aria-label": t("task_line") });
     input.value = own.work.line ?? "";
     add(el, h("section", { class: "task", "data-task": "line" }, h("h3", {}, t("task_line")),
       h("p", { class: "hint" }, t("line_hint")),
       h("form", { onsubmit: (e) => { e.preventDefault(); send({ type: "line", text: live(input).value }).then(report); } },
-        input, h("button", { class: "btn primary", type: "submit", id: "save-line" }, t("save")))));
+        input, h("button", { class: "btn primary", type: "submit", id: `save-line${suffix}` }, t("save")))));
   }
   if (s.tasks.includes("rate")) {
     const rate = (which) => h("div", { class: "scale", "data-which": which }, [1, 2, 3, 4, 5].map((v) => h("button", {
@@ -113,8 +119,9 @@ function memberTasks(el, a, own, ctx) {
       h("p", {}, t("hard_best_friend")), rate("best_friend")));
   }
   if (s.tasks.includes("order")) {
-    if (!orderDrafts.has(s.id)) orderDrafts.set(s.id, own.mine.order.length ? [...own.mine.order] : []);
-    const picked = orderDrafts.get(s.id);
+    const draftKey = `${s.id}${suffix}`;
+    if (!orderDrafts.has(draftKey)) orderDrafts.set(draftKey, own.mine.order.length ? [...own.mine.order] : []);
+    const picked = orderDrafts.get(draftKey);
     const text = Object.fromEntries(s.order.map((o) => [o.id, tr(o.text, ctx.lang, ctx.packLang)]));
     const list = h("ol", { class: "order-picked" }, picked.map((id) => h("li", {}, text[id])));
     const buttons = h("div", { class: "options" }, s.order.filter((o) => !picked.includes(o.id)).map((o) => h("button", {
@@ -124,9 +131,9 @@ function memberTasks(el, a, own, ctx) {
     add(el, h("section", { class: "task", "data-task": "order" },
       h("h3", {}, s.order_prompt ? tr(s.order_prompt, ctx.lang, ctx.packLang) : t("task_order")),
       h("p", { class: "hint" }, t("order_hint")), list, buttons,
-      picked.length ? h("button", { class: "btn quiet", id: "order-reset", onclick: () => { picked.length = 0; ctx.rerender(); } }, t("start_over")) : null));
+      picked.length ? h("button", { class: "btn quiet", id: `order-reset${suffix}`, onclick: () => { picked.length = 0; ctx.rerender(); } }, t("start_over")) : null));
   }
-  const group = Object.entries(own.work.ratings);
+  const group = Object.entries(own.work.ratings || {});
   if (group.length) {
     add(el, h("section", { class: "team-votes" }, h("strong", {}, t("group_answers")),
       h("ul", {}, group.map(([nick, r]) => h("li", {}, `${nick}: ${r.as_written ?? "–"} / ${r.best_friend ?? "–"}`)))));
@@ -148,7 +155,8 @@ function mentorView(el, a, own, ctx) {
         h("p", { class: "small" }, grp.members.join(", ")),
         grp.work.line ? h("p", {}, `”${grp.work.line}”`) : null,
         Object.entries(grp.work.ratings).length ? h("p", { class: "small" },
-          Object.entries(grp.work.ratings).map(([n, r]) => `${n}: ${r.as_written ?? "–"}/${r.best_friend ?? "–"}`).join(" · ")) : null))
+          Object.entries(grp.work.ratings).map(([n, r]) => `${n}: ${r.as_written ?? "–"}/${r.best_friend ?? "–"}`).join(" · ")) : null,
+        groupEntry(a, own.station, grp.group, grp.entered, grp.work.line, ctx, (action) => ctx.send(action))))
         : h("p", { class: "muted" }, "–")),
     h("div", { class: "controls" },
       h("button", { class: "btn primary big", id: "mentor-done", onclick: () => ctx.send({ type: "act", step: ctx.stepId, action: { type: "done" } }) }, t("mark_done")),
@@ -165,6 +173,18 @@ export function pupil(el, a, own, ctx) {
   if (!own.station) return add(el, h("p", { class: "big-prompt" }, t("not_playing")));
   add(el, h("p", { class: `group-label team-${colourOf(own.group, ctx)}` }, groupLabel(own.group)), scenario(own.station, ctx));
   memberTasks(el, a, own, ctx);
+}
+
+/**
+ * A group without a device says its answers aloud; the station's leader (on their phone) or the
+ * facilitator (on the console) enters them here, with the tasks the group's phones would show.
+ */
+function groupEntry(a, station, group, entered, line, ctx, send) {
+  const box = h("div", { class: "group-entry" });
+  const sendAs = (answer) => send({ type: "act", step: ctx.stepId, action: { type: "enter", team: group, answer } });
+  memberTasks(box, a, { station, mine: entered, work: { line, ratings: {} } }, ctx, { sendAs, suffix: `-${group}` });
+  return h("details", { class: "entry", "data-entry-group": group },
+    h("summary", {}, t("entry_for_group", { group: groupLabel(group) })), h("p", { class: "hint" }, t("entry_hint_group")), box);
 }
 
 // -- host --------------------------------------------------------------------------
@@ -209,6 +229,15 @@ export function host(el, a, ctx) {
       h("ul", {}, [...station.questions, ...a.debrief_questions].map((q) => h("li", {}, tr(q, ctx.lang, ctx.packLang))))));
   } else {
     add(el, stationMap(a, ctx), sharing);
+    const { team, node } = teamPicker(ctx, { done: new Set(a.entry.filter((e) => e.entered.ways.length || e.line).map((e) => e.group)) });
+    const here = a.entry.find((e) => e.group === team);
+    if (here) {
+      const box = h("div", { class: "group-entry" });
+      const sendAs = (answer) => ctx.command({ type: "act", step: ctx.stepId, action: { type: "enter", team, answer } });
+      memberTasks(box, a, { station: here.station, mine: here.entered, work: { line: here.line, ratings: {} } }, ctx, { sendAs, suffix: `-${team}` });
+      add(el, entryBox(ctx, { hint: t("entry_hint_group") }, node,
+        h("p", {}, h("strong", {}, tr(here.station.title, ctx.lang, ctx.packLang))), box));
+    }
     const current = a.map.filter((s) => s.groups.length);
     add(el, h("details", {}, h("summary", {}, t("station_notes")), current.map((s) => {
       const full = a.stations.find((x) => x.id === s.id);

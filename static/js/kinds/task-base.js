@@ -3,6 +3,7 @@
 // supplies how a phone answers and how results look:
 //   export const { screen, host, pupil } = kind({ prompt, answer, results, ... });
 import { add, h, t, tr, live, mediaUrl, secondsLeft, timeLeft, clockText, errorText } from "../lib.js";
+import { entryBox, teamPicker, countsForm, textForm, enter, enteredNote } from "./entry.js";
 
 // Unsent work on a phone (sorting, ordering) by step: it survives re-renders.
 export const drafts = new Map();
@@ -55,15 +56,51 @@ function sender(ctx, status) {
   };
 }
 
+/**
+ * The console's entry of answers given without devices, by how the kind takes them (`a.entry`):
+ * raised hands per answer (`entryRows` lists the answers), the class's or a team's one answer
+ * drawn with the phone's own widget, or answers typed one by one.
+ */
+function entryPart(a, ctx, { answer, entryRows, entryPicture }) {
+  const team = a.answer_by === "team";
+  const entered = a.entered_answers || [];
+  if (a.entry === "counts" && !team) {
+    const rows = entryRows(a, ctx).map((row) => ({ ...row, key: String(row.value), answer: { type: "answer", value: row.value },
+      n: entered.find((e) => e.value === row.value)?.count ?? 0 }));
+    return entryBox(ctx, { hint: t("entry_hint_counts"), entered: a.entered }, countsForm(ctx, rows));
+  }
+  const picker = team ? teamPicker(ctx, { done: new Set(entered.map((e) => e.team)) }) : { team: null, node: null };
+  if (team && !picker.team) return entryBox(ctx, { hint: t("entry_hint_team"), entered: a.entered }, picker.node);
+  const extra = picker.team ? { team: picker.team } : {};
+  if (a.entry === "many") {
+    return entryBox(ctx, { hint: t("entry_hint_many"), entered: a.entered }, picker.node,
+      textForm(ctx, { label: t("entry_type"), id: `entry-text-${ctx.stepId}`, send: (text) => enter(ctx, { answer: { type: "answer", text }, ...extra }) }));
+  }
+  const key = picker.team || "e1";
+  const current = entered.find((e) => e.key === key);
+  const widget = h("div", { class: "entry-widget", "data-entry-for": key });
+  const status = h("p", { class: "answer-msg", role: "status" });
+  const send = async (fields) => {
+    const ack = await enter(ctx, { answer: { type: "answer", ...fields }, ...extra });
+    live(status).textContent = ack.ok ? t("entry_saved") : errorText(ack);
+    return ack;
+  };
+  // The phone's own widget, for the class (or the picked team): its drafts are kept by this key.
+  // The console shows the step's picture already: the widget draws it again only if it answers on it.
+  answer(widget, { ...a, phase: "open", image: entryPicture ? a.image : null }, current?.own || {}, { ...ctx, stepId: `${ctx.stepId}@${key}` }, { open: true, send, status });
+  return entryBox(ctx, { hint: team ? t("entry_hint_team") : t("entry_hint_one"), entered: a.entered }, picker.node, widget, status,
+    current ? h("button", { class: "btn tiny quiet", "data-entry-clear": key, onclick: () => enter(ctx, { count: 0, ...extra }) }, t("clear_entry")) : null);
+}
+
 /** Wrap a kind's parts into the three renderers every kind exports. */
-export function kind({ prompt, answer, results, solutionView, hostExtra, alwaysResults, done }) {
+export function kind({ prompt, answer, results, solutionView, hostExtra, alwaysResults, done, entryRows, entryPicture }) {
   return {
     screen(el, a, ctx) {
       // A solution drawn on the picture (hotspot) takes the picture's place: never the picture twice.
       const solution = a.phase === "revealed" ? solutionView?.(a, ctx, {}) : null;
       add(el, prompt(a, ctx), solution || picture(a, ctx));
-      if (a.phase === "revealed") add(el, results(a, ctx, {}), explanation(a, ctx));
-      else add(el, alwaysResults?.(a, ctx), h("p", { class: "progress" }, t("answers_in", { n: a.answered, total: a.total })), countdown(a));
+      if (a.phase === "revealed") add(el, results(a, ctx, {}), explanation(a, ctx), enteredNote(a));
+      else add(el, alwaysResults?.(a, ctx), h("p", { class: "progress" }, t("answers_in", { n: a.answered, total: a.total })), enteredNote(a), countdown(a));
     },
     host(el, a, ctx) {
       add(el, prompt(a, ctx), picture(a, ctx), results(a, ctx, {}), solutionView?.(a, ctx, {}),
@@ -76,7 +113,7 @@ export function kind({ prompt, answer, results, solutionView, hostExtra, alwaysR
       } else buttons.push(h("button", { class: "btn", onclick: cmd("open") }, t("reopen")));
       if (a.phase !== "revealed") buttons.push(h("button", { class: "btn primary", id: "reveal", onclick: cmd("reveal") }, t("reveal")));
       buttons.push(h("button", { class: "btn quiet", onclick: () => confirm(t("reset_confirm")) && cmd("reset")() }, t("reset")));
-      add(el, h("div", { class: "controls" }, buttons), hostExtra?.(a, ctx, cmd));
+      add(el, h("div", { class: "controls" }, buttons), entryPart(a, ctx, { answer, entryRows, entryPicture }), hostExtra?.(a, ctx, cmd));
       ctx.answered?.(new Set(a.answered_by || []));
     },
     pupil(el, a, own, ctx) {
@@ -86,6 +123,7 @@ export function kind({ prompt, answer, results, solutionView, hostExtra, alwaysR
       add(el, prompt(a, ctx), countdown(a));
       answer(el, a, own, ctx, { open, send: sender(ctx, status), status });
       if (own.team && own.answered_by) add(el, h("p", { class: "hint" }, t("answered_for_team", { nick: own.answered_by })));
+      if (own.team && own.entered) add(el, h("p", { class: "hint" }, t("entered_for_team")));
       if (!open && a.phase !== "revealed") status.textContent = t("answer_closed");
       // `done`: the answer is complete (a story at its end), so there is nothing left to change.
       else if (open && own.mine != null && !status.textContent && !done?.(a, own)) status.textContent = t("answer_sent");

@@ -12,6 +12,7 @@ export const { screen, host, pupil } = kind({
     }, h("span", { class: "opt-text" }, v ? t("true") : t("false")),
     revealed ? answerTags({ mine: own.mine === v && !own.team, team: own.mine === v && own.team, right: a.answer === v }) : null))));
   },
+  entryRows: () => [{ value: true, label: t("true"), labelText: t("true") }, { value: false, label: t("false"), labelText: t("false") }],
   results: (a) => bars([{ id: "true", label: t("true"), n: a.results.true, right: a.answer === true },
     { id: "false", label: t("false"), n: a.results.false, right: a.answer === false }]),
 });

@@ -520,6 +520,8 @@ Where a table says *character*, *card* or *turn*, the object has these fields, u
                 {"team": team, "character": token.character, "position": token.position, "turns": len(token.journey)}
                 for team, token in sorted(state.tokens.items())
             ],
+            # Turns whose choice the facilitator entered (said aloud by a team without a device).
+            "entered": sum(1 for token in state.tokens.values() for turn in token.journey if turn.entered),
         }
 
     # -- for tests and bots: what the views hide, and sample moves ------------------------------

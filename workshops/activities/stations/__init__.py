@@ -811,6 +811,8 @@ A *work* (`work`, `groups[].work`) has these fields:
 
     def summary(self, step: StationsStep, state: StationsState, ctx: Ctx) -> dict[str, Any]:
         return {
+            # Groups' answers at a station entered for them (no device), by the facilitator or a leader.
+            "entered": sum(1 for w in state.work.values() if HOST in w.ways or HOST in w.ratings or HOST in w.order),
             "stations": [
                 {
                     "id": s.id,
@@ -818,7 +820,7 @@ A *work* (`work`, `groups[].work`) has these fields:
                     **self._summary(step, state, s, approved_only=True),
                 }
                 for s in step.stations
-            ]
+            ],
         }
 
     # -- for tests and bots: what the views hide, and sample moves ------------------------------
