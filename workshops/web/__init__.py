@@ -33,7 +33,7 @@ def _security_headers(resp: Response) -> Response:
 
 def register(app: Flask, library: PackLibrary, manager: SessionManager, journal: Journal) -> None:
     """Bind the edge to a freshly made app: limits, the fanout of views, pages, handlers, timers."""
-    from . import assets, handshakes, live
+    from . import assets, handshakes, live, printing
     from .context import Kit, Limits
     from .guard import Guesses, Logins, RateLimiter
     from .pages import bp
@@ -56,6 +56,7 @@ def register(app: Flask, library: PackLibrary, manager: SessionManager, journal:
     app.extensions["workshops"] = Kit(library, manager, journal, limits, fanout)
     live.register_actions(socketio.server)
     app.register_blueprint(bp)
+    app.register_blueprint(printing.bp)
     assets.init_app(app)
     app.after_request(_security_headers)
     if app.config.get("TIMER_LOOP", True):
