@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import shutil
+import tempfile
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -13,6 +18,39 @@ from workshops.packs import load_pack
 
 ROOT = Path(__file__).resolve().parent.parent
 ORIGIN = {"Origin": "http://localhost"}
+
+
+# -- the trust suite's ledger (tests/trust/conftest.py) across pytest-xdist's workers ------------
+def pytest_configure(config):
+    if not hasattr(config, "workerinput"):  # the controller (or a run without workers)
+        os.environ["KIT_LEDGER_DIR"] = tempfile.mkdtemp(prefix="kit-ledger-")
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """What the trust suite tried, added up over every process that ran part of it."""
+    folder = os.environ.get("KIT_LEDGER_DIR")
+    if hasattr(config, "workerinput") or not folder or not Path(folder).is_dir():
+        return
+    totals: dict[str, Counter[str]] = {"faults": Counter(), "bad": Counter(), "lost": Counter()}
+    for file in Path(folder).glob("*.json"):
+        for key, counts in json.loads(file.read_text(encoding="utf-8")).items():
+            totals[key].update(counts)
+    shutil.rmtree(folder, ignore_errors=True)
+    if not any(totals.values()):
+        return
+    terminalreporter.write_sep("-", "trust suite")
+    for title, key in (("faults", "faults"), ("bad inputs", "bad"), ("lost", "lost")):
+        if totals[key]:
+            # "connect: forged key" and "connect: wrong code" add up under "connect".
+            groups: Counter[str] = Counter()
+            for what, n in totals[key].items():
+                groups[what.split(":")[0]] += n
+            terminalreporter.write_line(f"{title}: {', '.join(f'{k} {v}' for k, v in sorted(groups.items()))}")
+    terminalreporter.write_line(
+        f"trust: {sum(totals['faults'].values())} faults injected, "
+        f"{sum(totals['bad'].values())} bad inputs tried, "
+        f"{sum(totals['lost'].values())} acknowledged actions lost"
+    )
 
 
 class FakeClock:

@@ -212,7 +212,10 @@ function renderPeople() {
       renderPeople();
     } }, t("remove_picked", { n: picked.size })) : null);
   // Each team's own join code: a school tablet that scans it joins as that team's device.
-  const teamCodes = teams.length ? h("details", { class: "team-codes", open: codesOpen, ontoggle: (e) => { codesOpen = e.currentTarget.open; } },
+  const teamCodes = teams.length ? h("details", { class: "team-codes", open: codesOpen, ontoggle: (e) => {
+    // The codes are drawn when opened (eight QR codes are not fetched for nothing).
+    if (codesOpen !== e.currentTarget.open) { codesOpen = e.currentTarget.open; renderPeople(); }
+  } },
     h("summary", {}, t("team_codes")), h("p", { class: "small" }, t("team_codes_hint")),
     h("ul", { class: "team-qrs" }, teams.map((tm) => h("li", { class: `team-qr team-${tm.colour}`, "data-team": tm.id },
       h("strong", {}, t("team_n", { n: tm.id.slice(1) })),

@@ -8,6 +8,7 @@ nothing runs in the test's process but the clients.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import random
 import re
@@ -86,18 +87,14 @@ def ledger() -> Ledger:
     return LEDGER
 
 
-def pytest_terminal_summary(terminalreporter, exitstatus, config):
-    if LEDGER.faults or LEDGER.bad or LEDGER.lost:
-        terminalreporter.write_sep("-", "trust suite")
-        for title, counts in (("faults", LEDGER.faults), ("bad inputs", LEDGER.bad), ("lost", LEDGER.lost)):
-            if counts:
-                # "connect: forged key" and "connect: wrong code" add up under "connect".
-                groups: Counter[str] = Counter()
-                for what, n in counts.items():
-                    groups[what.split(":")[0]] += n
-                detail = ", ".join(f"{k} {v}" for k, v in sorted(groups.items()))
-                terminalreporter.write_line(f"{title}: {detail}")
-        terminalreporter.write_line(LEDGER.line())
+def pytest_sessionfinish(session):
+    """Leave this process's ledger for the summary (tests/conftest.py): with two workers
+    (pytest-xdist) each keeps its own, and only the controller prints."""
+    folder = os.environ.get("KIT_LEDGER_DIR")
+    if folder and (LEDGER.faults or LEDGER.bad or LEDGER.lost):
+        name = getattr(session.config, "workerinput", {}).get("workerid", "main")
+        data = {"faults": LEDGER.faults, "bad": LEDGER.bad, "lost": LEDGER.lost}
+        Path(folder, f"{name}.json").write_text(json.dumps(data), encoding="utf-8")
 
 
 # -- the server process ------------------------------------------------------------------------

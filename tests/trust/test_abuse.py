@@ -300,7 +300,11 @@ def test_a_thousand_wrong_codes_a_minute_get_not_found_and_are_throttled_without
         worker.join(20)
     took = time.monotonic() - began
     ledger.bad_input("join: wrong code", len(statuses))
-    assert set(statuses) <= {404, 429} and statuses[:20] == [404] * 20 and statuses.count(404) <= 25
+    # The address's bucket holds 20 misses and refills at 20 a minute: on a busy machine (two test
+    # workers) the thousand tries take long enough for a few more to get through, never many.
+    refilled = 20 * took / 60
+    assert set(statuses) <= {404, 429} and statuses[:20] == [404] * 20
+    assert statuses.count(404) <= 25 + refilled, (statuses.count(404), took)
     assert len(bodies) == 1  # throttled or not, the same "not found" page
     # While throttled, even the right code gives nothing away to that address...
     assert http.get(f"{attacker.url}/j/{room.code}", timeout=5).status_code == 429

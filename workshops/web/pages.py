@@ -260,6 +260,7 @@ def host(code: str):
         key,
         screen_url=url_for("pages.screen", code=live.code, k=manager().keys.screen_key(live.id)),
         retention_hours=f"{current_app.config['RETENTION_HOURS']:g}",
+        print_url=url_for("printing.print_pack", pack_id=live.state.pack.id),
     )
 
 
