@@ -217,8 +217,8 @@ function renderPeople() {
     if (codesOpen !== e.currentTarget.open) { codesOpen = e.currentTarget.open; renderPeople(); }
   } },
     h("summary", {}, t("team_codes")), h("p", { class: "small" }, t("team_codes_hint")),
-    h("ul", { class: "team-qrs" }, teams.map((tm) => h("li", { class: `team-qr team-${tm.colour}`, "data-team": tm.id },
-      h("strong", {}, t("team_n", { n: tm.id.slice(1) })),
+    h("ul", { class: "team-qrs" }, teams.map((tm) => h("li", { class: "team-qr", "data-team": tm.id },
+      h("strong", { class: `chip team-${tm.colour}` }, t("team_n", { n: tm.id.slice(1) })),
       codesOpen ? h("img", { src: `/qr/${boot.auth.code}.svg?team=${tm.id}`, alt: t("team_code_alt", { team: t("team_n", { n: tm.id.slice(1) }) }), width: 160, height: 160 }) : null)))) : null;
   patch(people,
     view.talk?.length ? h("div", { class: "banner danger talk" }, h("p", {}, t("talk_requests")),

@@ -130,6 +130,7 @@ def play_board_game(host, screen, rounds: int = 2) -> None:
             if card.locator("button[data-enter-choice]").count():
                 card.locator("button[data-enter-choice]").nth(i % 2).click()
                 expect(card.locator("button[data-enter-choice][aria-pressed=true]")).to_have_count(1)
+        shot(host, "boardgame-console-entered")
         host.locator("#game-reveal").click()
         expect(screen.locator(".turn-choice").first).to_be_visible()
         expect(host.locator(".entered-tag").first).to_be_visible()
@@ -152,6 +153,7 @@ def play_stations(host) -> None:
         if rate.count():
             rate.click()
             expect(box.locator(".scale[data-which=as_written] button[aria-pressed=true]")).to_have_count(1)
+    shot(host, "stations-console-entry")
     host.locator("#stations-debrief").click()
 
 
@@ -201,6 +203,8 @@ def walk(host, screen, wall: Wall | None, pack_id: str, tablets: list | None = N
                 expect(tablet.locator(f".activity[data-step='{step_id}']")).to_be_visible()
                 if answer(tablet, kind, n):
                     done.add(kind)
+                if n == 0 and kind in ("choice", "sort"):
+                    shot(tablet, f"{pack_id}-tablet-{step_id}")
         elif enter_task(host, kind):
             done.add(kind)
         if index == 1 or (kind in ("truefalse", "choice") and "shot" not in done):

@@ -349,7 +349,8 @@ export function host(el, a, ctx) {
       a.phase === "revealed" ? turnView(team.last, a, ctx) : null,
       card && a.phase !== "revealed" ? [
         h("p", {}, h("strong", {}, tr(card.title, ctx.lang, ctx.packLang)), " – ", tr(card.text, ctx.lang, ctx.packLang)),
-        h("p", { class: "voted" }, t("voted_n", { n: team.voted, total: team.members })),
+        // A team with no device votes aloud: no count of votes to show.
+        team.members ? h("p", { class: "voted" }, t("voted_n", { n: team.voted, total: team.members })) : null,
         // Each choice is also the button the facilitator presses when the team says its choice aloud
         // (no device): an entered choice decides the team's turn; pressed again, it is taken back.
         h("ul", { class: "host-choices" }, card.choices.map((c, i) => h("li", { "data-option": c.id },
@@ -359,8 +360,8 @@ export function host(el, a, ctx) {
             onclick: () => ctx.command({ type: "act", step: ctx.stepId, action: team.entered === c.id
               ? { type: "enter", team: team.team, count: 0 }
               : { type: "enter", team: team.team, answer: { type: "vote", choice: c.id } } }) },
-          h("span", { class: "opt-letter" }, optionMark(i), LETTERS[i]), " ", tr(c.text, ctx.lang, ctx.packLang),
-          h("strong", {}, ` ${team.split?.[c.id] ?? 0}`))))),
+          h("span", { class: "opt-letter" }, optionMark(i), LETTERS[i]), h("span", { class: "choice-text" }, tr(c.text, ctx.lang, ctx.packLang)),
+          team.members ? h("strong", {}, ` ${team.split?.[c.id] ?? 0}`) : null)))),
         team.entered ? h("p", { class: "small entered-note" }, t("entered_by_facilitator")) : null,
         card.questions?.length ? h("details", {}, h("summary", {}, t("discuss")),
           h("ul", {}, card.questions.map((q) => h("li", {}, tr(q, ctx.lang, ctx.packLang))))) : null,
