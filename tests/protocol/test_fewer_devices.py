@@ -73,6 +73,23 @@ def test_teams_made_after_the_devices_joined_get_one_device_each(room):
     assert tablets and phones
 
 
+def test_a_team_device_let_back_in_goes_to_the_team_without_a_device(room):
+    host = room.host()
+    assert act(host, "host", {"type": "teams", "count": 2})["ok"]
+    phones = [room.pupil() for _ in range(6)]  # three in each team
+    first, second = device(room, "t1"), device(room, "t2")
+    seat_id = last(first, "own_view")["seat"]
+    assert act(host, "host", {"type": "kick", "seat": seat_id})["ok"]
+    in_t2 = [p["id"] for p in last(host, "host_view")["pupils"] if p["team"] == "t2" and p["device"] == "phone"]
+    for phone_seat in in_t2[:2]:  # two of team 2 leave: it is the smallest, with its device
+        assert act(host, "host", {"type": "kick", "seat": phone_seat})["ok"]
+    assert act(host, "host", {"type": "readmit", "seat": seat_id})["ok"]
+    pupils = {p["id"]: p for p in last(host, "host_view")["pupils"]}
+    # Not the smallest team (2, with a device) but the one with no device (3 phones).
+    assert pupils[seat_id]["team"] == "t1" and pupils[seat_id]["device"] == "team"
+    assert len(phones) == 6 and second
+
+
 def test_a_team_device_is_refused_while_the_lobby_is_locked_or_for_a_team_that_does_not_exist(room):
     host = room.host()
     assert act(host, "host", {"type": "teams", "count": 2})["ok"]

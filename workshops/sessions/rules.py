@@ -281,7 +281,9 @@ def _host(state: SessionState, action: BaseModel, at: float) -> SessionState | R
         kicked = action.type == "kick"
         if kicked is pupil.kicked:
             return state
-        team = None if kicked or pupil.mentor else _smallest_team(state)  # leaders lead, not play
+        # Leaders lead, not play; a team device let back in goes to a team that has no device.
+        back = _team_for_device(state) if pupil.device == "team" else _smallest_team(state)
+        team = None if kicked or pupil.mentor else back
         return replace(state, pupils={**state.pupils, pupil.id: replace(pupil, kicked=kicked, team=team)})
     if isinstance(action, Remove):
         unknown = [seat for seat in action.seats if seat not in state.pupils]

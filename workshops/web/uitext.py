@@ -141,6 +141,7 @@ def kit_strings() -> dict[str, str]:
         "entry_type": _("What the pupils said"),
         "entry_saved": _("Saved."),
         "entry_team_chose": _("The team chose this"),
+        "team_has_chosen": _("Chosen"),
         "entered_n": _("{n} entered by the facilitator"),
         "entered_by_facilitator": _("Entered by the facilitator"),
         "entered_for_team": _("The facilitator entered your team's answer."),

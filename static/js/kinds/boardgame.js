@@ -172,7 +172,9 @@ function wallCard(team, a, ctx) {
   return h("section", { class: "team-card", "data-team": team.team },
     h("h3", { class: `team-head team-${colourOf(team.team, ctx)}` },
       h("span", { class: "team-name" }, `${teamLabel(team.team, ctx)}: ${team.character.name}`),
-      voting && team.card ? h("span", { class: "voted" }, t("voted_n", { n: team.voted, total: team.members })) : null),
+      // A team without devices says its choice aloud: the wall shows that it has chosen, not what.
+      voting && team.card ? h("span", { class: "voted" }, team.members ? t("voted_n", { n: team.voted, total: team.members })
+        : team.entered ? `✓ ${t("team_has_chosen")}` : "") : null),
     meters(a, team.meters, ctx), body);
 }
 
