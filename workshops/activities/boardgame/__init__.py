@@ -172,9 +172,18 @@ Where a table says *character*, *card* or *turn*, the object has these fields, u
             sv="Avsluta spelet nu och visa dagens berättelse?",
         ),
         "game_needs_teams": Says(
-            en="Split the class into teams in the pupil list, then start the game. A team without a device plays too: you enter its choices.",
-            fi="Jaa luokka tiimeihin oppilaslistassa ja aloita sitten peli. Myös tiimi ilman laitetta pelaa: syötät sen valinnat itse.",
-            sv="Dela in klassen i lag i elevlistan och starta sedan spelet. Också ett lag utan enhet spelar: du för in dess val själv.",
+            en=(
+                "Split the class into teams in the pupil list, then start the game. "
+                "A team without a device plays too: you enter its choices."
+            ),
+            fi=(
+                "Jaa luokka tiimeihin oppilaslistassa ja aloita sitten peli. "
+                "Myös tiimi ilman laitetta pelaa: syötät sen valinnat itse."
+            ),
+            sv=(
+                "Dela in klassen i lag i elevlistan och starta sedan spelet. "
+                "Också ett lag utan enhet spelar: du för in dess val själv."
+            ),
         ),
     }
     errors = {

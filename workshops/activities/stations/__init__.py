@@ -337,9 +337,18 @@ A *work* (`work`, `groups[].work`) has these fields:
             sv="Stödelever: markera dem som ledare i elevlistan och ge sedan var och en en station här.",
         ),
         "stations_need_groups": Says(
-            en="Split the class into groups in the pupil list, then start. A group without a device takes part too: you or its station leader enter its answers.",
-            fi="Jaa luokka ryhmiin oppilaslistassa ja aloita sitten. Myös ryhmä ilman laitetta on mukana: sinä tai rastin vetäjä syötätte sen vastaukset.",
-            sv="Dela in klassen i grupper i elevlistan och börja sedan. Också en grupp utan enhet är med: du eller stationens ledare för in dess svar.",
+            en=(
+                "Split the class into groups in the pupil list, then start. "
+                "A group without a device takes part too: you or its station leader enter its answers."
+            ),
+            fi=(
+                "Jaa luokka ryhmiin oppilaslistassa ja aloita sitten. "
+                "Myös ryhmä ilman laitetta on mukana: sinä tai rastin vetäjä syötätte sen vastaukset."
+            ),
+            sv=(
+                "Dela in klassen i grupper i elevlistan och börja sedan. "
+                "Också en grupp utan enhet är med: du eller stationens ledare för in dess svar."
+            ),
         ),
         "station_notes": Says(
             en="Notes for the stations in use",
