@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import ROOT
-from tests.e2e.conftest import open_screen, start_session
+from tests.e2e.conftest import go_to_step_with, open_screen, start_session
 from tests.e2e.test_projector_fit import Wall
 from tests.e2e.test_task_packs import answer
 
@@ -291,3 +291,33 @@ def test_a_workshop_with_one_device_per_team(browser, desktop, watch, server, pa
     for ctx in contexts:
         watch.flush(ctx)
         ctx.close()
+
+
+def test_the_consoles_entry_keeps_what_is_typed_and_takes_several_picks(desktop, phones, server):
+    """Found in review, both failed first: a view arriving wiped an idea being typed on the console,
+    and a team's answer to a question of several picks could hold only one option."""
+    host, code = start_session(desktop, server, "digitutkijat-tukioppilaat")
+    go_to_step_with(host, "#idea-question")
+    host.locator("#idea-question").fill("Voiko kuvaa muokata?")
+    host.locator(".entry .idea-option").nth(0).fill("Kyllä")
+    host.locator(".entry .idea-option").nth(1).click()
+    host.keyboard.type("Ei")
+    phone = phones()
+    phone.goto(f"{server.url}/j/{code}")  # a pupil joins: the console gets a new view and redraws
+    expect(host.locator(".roster summary h2")).to_contain_text("(1)")
+    expect(host.locator("#idea-question")).to_have_value("Voiko kuvaa muokata?")
+    expect(host.locator(".entry .idea-option").nth(0)).to_have_value("Kyllä")
+
+    host2, _code = start_session(desktop, server, "digitutkijat")
+    host2.locator("#team-count").select_option("2")
+    host2.locator("#make-teams").click()
+    go_to_step_with(host2, "[data-entry-option]")  # the team quiz with several right options
+    options = host2.locator("button[data-entry-option]")
+    options.nth(0).click()
+    expect(options.nth(0)).to_have_attribute("aria-pressed", "true")
+    options.nth(1).click()
+    expect(options.nth(1)).to_have_attribute("aria-pressed", "true")
+    expect(options.nth(0)).to_have_attribute("aria-pressed", "true")
+    options.nth(0).click()  # pressed again: taken out of the team's answer
+    expect(options.nth(0)).to_have_attribute("aria-pressed", "false")
+    expect(options.nth(1)).to_have_attribute("aria-pressed", "true")

@@ -135,7 +135,7 @@ ALIASES: dict[str, dict[str, str]] = {
 
 # Values whose form the doc gives by reference to another field (an entered answer is stored as
 # the kind's `mine` is), not field by field again.
-OPAQUE = {"entered_answers[].value", "entered_answers[].own"}
+OPAQUE = {"entered_answers[].value", "entered_answers[].own", "team_own{}"}
 
 
 def documented_fields() -> dict[str, dict[str, set[str]]]:

@@ -51,9 +51,17 @@ class Enter(ActionModel):
     type: Literal["enter"]
     answer: dict[str, Any] | None = Field(
         default=None,
-        description="the answer as a pupil's phone sends it (`{type: answer, …}`); null with count 0: clear",
+        description="the answer as a pupil's phone sends it (`{type: answer, …}`); may be left out with count 0",
     )
-    count: int = Field(default=1, ge=0, le=999, description="how many raised hands it stands for; 0 removes it")
+    count: int = Field(
+        default=1,
+        ge=0,
+        le=999,
+        description=(
+            "hands raised for this answer (choice, truefalse, scale); 0 takes back what was entered: "
+            "that answer's hands, the class's answer, or the team's (not in invent and stations)"
+        ),
+    )
     team: TeamRef | None = Field(default=None, description="team tasks: the team whose answer this is")
 
 

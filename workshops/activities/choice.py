@@ -206,11 +206,16 @@ class Choice(OpenCloseReveal, Activity[ChoiceStep, ChoiceState]):
             return Rejected("no_team", "You are not in a team yet: wait for the facilitator.")
         if state.votes.get(seat.id) == chosen:
             return state  # the same answer again changes nothing
+        # A member's vote ends what the facilitator entered for the team: the phones answer again.
+        team_entered = state.team_entered
+        if step.answer_by == "team" and seat.team in team_entered:
+            team_entered = {t: a for t, a in team_entered.items() if t != seat.team}
         return replace(
             state,
             votes={**state.votes, seat.id: chosen},
             order={**state.order, seat.id: state.seq},
             seq=state.seq + 1,
+            team_entered=team_entered,
         )
 
     def host_move(self, step: ChoiceStep, state: ChoiceState, action: Any, ctx: Ctx):
@@ -248,9 +253,12 @@ class Choice(OpenCloseReveal, Activity[ChoiceStep, ChoiceState]):
             hands |= {o: action.count for o in chosen}
         return replace(state, hands=hands)
 
-    def _entered(self, step: ChoiceStep, state: ChoiceState) -> int:
-        """Answers the facilitator entered: hands counted, or teams' answers."""
-        return len(state.team_entered) if step.answer_by == "team" else sum(state.hands.values())
+    def _entered(self, step: ChoiceStep, state: ChoiceState, ctx: Ctx) -> int:
+        """Answers the facilitator entered: hands counted (on a question of several picks, a hand
+        raised for two options is one pupil: the largest option's hands), or teams' answers."""
+        if step.answer_by == "team":
+            return len([t for t in state.team_entered if t in ctx.team_ids])
+        return max(state.hands.values(), default=0) if step.multiple else sum(state.hands.values())
 
     # -- tallies ----------------------------------------------------------
     def _active_votes(self, state: ChoiceState, ctx: Ctx) -> dict[str, tuple[str, ...]]:
@@ -313,16 +321,14 @@ class Choice(OpenCloseReveal, Activity[ChoiceStep, ChoiceState]):
         }
 
     def _progress(self, step: ChoiceStep, state: ChoiceState, ctx: Ctx) -> dict[str, Any]:
-        entered = self._entered(step, state)
+        entered = self._entered(step, state, ctx)
         if step.answer_by == "team":
             answers = self.team_answers(step, state, ctx)
             answered = len(answers)
             total = len([t for t in ctx.team_ids if ctx.team_members(t) or t in answers])
         else:
-            # A hand raised for two options is one pupil: count the pupils as the largest option's hands.
-            hands = max(state.hands.values(), default=0) if step.multiple else entered
-            answered = len(self._active_votes(state, ctx)) + hands
-            total = len(ctx.seats) + hands
+            answered = len(self._active_votes(state, ctx)) + entered
+            total = len(ctx.seats) + entered
         return {
             "phase": state.phase,
             "closes_at": state.closes_at,

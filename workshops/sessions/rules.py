@@ -186,6 +186,38 @@ def _team_for_device(state: SessionState) -> str | None:
     return min(state.teams, key=lambda t: (devices[t], len(members.get(t, ())), t))
 
 
+def _team_after(state: SessionState, pupil: Pupil, kicked: bool) -> str | None:
+    """A pupil's team once removed (`kicked`) or let back in.
+
+    Removed pupils are in no team, but a team device keeps its team: it sits on that team's
+    table, and let back in it returns there (or, if that team is gone, to one without a device).
+    Leaders lead, not play: they come back in no team; a phone comes back to the smallest team.
+    """
+    if pupil.device == "team" and not pupil.mentor:
+        if kicked:
+            return pupil.team
+        return pupil.team if pupil.team in state.teams else _team_for_device(state)
+    return None if kicked or pupil.mentor else _smallest_team(state)
+
+
+def _spread_devices(devices: list[Pupil], teams: tuple[str, ...]) -> dict[str, str]:
+    """Team devices over new teams: each keeps its team if it is still there and no earlier device
+    has it (a tablet joined with its team's code stays that team's); the rest go, in the order they
+    joined, to the teams with the fewest devices."""
+    placed: dict[str, str] = {}
+    held: dict[str, int] = dict.fromkeys(teams, 0)
+    for p in devices:
+        if p.team in held and not held[p.team]:
+            placed[p.id] = p.team
+            held[p.team] += 1
+    for p in devices:
+        if p.id not in placed:
+            team = min(teams, key=lambda t: (held[t], t))
+            placed[p.id] = team
+            held[team] += 1
+    return placed
+
+
 def _smallest_team(state: SessionState) -> str | None:
     if not state.teams:
         return None
@@ -281,10 +313,10 @@ def _host(state: SessionState, action: BaseModel, at: float) -> SessionState | R
         kicked = action.type == "kick"
         if kicked is pupil.kicked:
             return state
-        # Leaders lead, not play; a team device let back in goes to a team that has no device.
-        back = _team_for_device(state) if pupil.device == "team" else _smallest_team(state)
-        team = None if kicked or pupil.mentor else back
-        return replace(state, pupils={**state.pupils, pupil.id: replace(pupil, kicked=kicked, team=team)})
+        return replace(
+            state,
+            pupils={**state.pupils, pupil.id: replace(pupil, kicked=kicked, team=_team_after(state, pupil, kicked))},
+        )
     if isinstance(action, Remove):
         unknown = [seat for seat in action.seats if seat not in state.pupils]
         if unknown:
@@ -292,7 +324,10 @@ def _host(state: SessionState, action: BaseModel, at: float) -> SessionState | R
         removing = {seat for seat in action.seats if not state.pupils[seat].kicked}
         if not removing:
             return state
-        pupils = {pid: replace(p, kicked=True, team=None) if pid in removing else p for pid, p in state.pupils.items()}
+        pupils = {
+            pid: replace(p, kicked=True, team=_team_after(state, p, True)) if pid in removing else p
+            for pid, p in state.pupils.items()
+        }
         return replace(state, pupils=pupils)
     if isinstance(action, MakeTeams):
         if action.count == 0:
@@ -300,11 +335,11 @@ def _host(state: SessionState, action: BaseModel, at: float) -> SessionState | R
             return replace(state, teams=(), pupils=pupils)
         if action.count < 2:
             return Rejected("bad_team_count", "Form at least two teams.")
-        # Mentors lead, not play. Team devices go one to a team first, in the order they joined.
-        devices = [pid for pid, p in state.active.items() if not p.mentor and p.device == "team"]
+        # Mentors lead, not play. Team devices go one to a team first (see _spread_devices).
+        devices = [p for p in state.active.values() if not p.mentor and p.device == "team"]
         players = [pid for pid, p in state.active.items() if not p.mentor and p.device != "team"]
         split = _balanced_split(players, action.count, _rng(state))
-        split |= {pid: f"t{i % action.count + 1}" for i, pid in enumerate(devices)}
+        split |= _spread_devices(devices, tuple(f"t{i + 1}" for i in range(action.count)))
         pupils = {pid: replace(p, team=split.get(pid)) for pid, p in state.pupils.items()}
         return replace(state, teams=tuple(f"t{i + 1}" for i in range(action.count)), pupils=pupils)
     if isinstance(action, MoveTeam):

@@ -67,7 +67,13 @@ function entry(a, ctx) {
   return entryBox(ctx, { hint: t("entry_hint_team"), entered: a.entered }, node,
     h("div", { class: "options entry-options" }, a.options.map((o, i) => h("button", {
       class: `opt opt-${i}${chosen.has(o.id) ? " chosen" : ""}`, "data-entry-option": o.id, "aria-pressed": chosen.has(o.id) ? "true" : "false",
-      onclick: () => enter(ctx, { team, answer: { type: "vote", options: [o.id] } }),
+      onclick: () => {
+        // Several picks: each press adds or takes away one option of the team's answer.
+        const next = a.multiple ? new Set(chosen) : new Set([o.id]);
+        if (a.multiple && chosen.has(o.id)) next.delete(o.id);
+        else next.add(o.id);
+        return enter(ctx, next.size ? { team, answer: { type: "vote", options: [...next] } } : { team, count: 0 });
+      },
     }, letter(i), h("span", { class: "opt-text" }, text(o))))),
     chosen.size ? h("button", { class: "btn tiny quiet", "data-entry-clear": team, onclick: () => enter(ctx, { team, count: 0 }) }, t("clear_entry")) : null);
 }

@@ -2,7 +2,7 @@
 // aloud, the class's one answer): the console's part every kind shares. A kind draws its own
 // answer widget inside the box; this module gives the box, the team picker and the counts form.
 // Every entry is one `enter` command (docs/protocol.md), journaled like any other.
-import { h, t, live } from "../lib.js";
+import { h, t, live, errorText } from "../lib.js";
 
 // Whether the facilitator opened or closed a step's entry box, and the team picked, by step.
 const opened = new Map();
@@ -64,7 +64,7 @@ export function countsForm(ctx, rows) {
       if (ack.ok) draft.delete(row.key);
       else failed = ack;
     }
-    live(status).textContent = failed ? "" : t("entry_saved");
+    live(status).textContent = failed ? errorText(failed) : t("entry_saved");
   };
   return h("form", { class: "entry-counts", onsubmit: (e) => { e.preventDefault(); save(); } },
     h("ul", {}, rows.map((row) => h("li", { "data-row": row.key },
@@ -85,7 +85,7 @@ export function textForm(ctx, { label, send, max = 300, id }) {
     if (!field.value.trim()) return;
     const ack = await send(field.value);
     if (ack.ok) field.value = "";
-    live(status).textContent = ack.ok ? t("entry_saved") : "";
+    live(status).textContent = ack.ok ? t("entry_saved") : errorText(ack);
   } }, input, h("button", { class: "btn primary", type: "submit" }, t("add_answer")), status);
 }
 

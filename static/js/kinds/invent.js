@@ -5,11 +5,23 @@ import { text } from "./task-base.js";
 import { entryBox, enter } from "./entry.js";
 
 /** The idea form: a pupil's phone sends it as their idea; the console enters one the class says aloud. */
+// What is typed in an idea form, by step: a view arriving meanwhile (a pupil joins, another idea
+// comes in) redraws the form, and must not wipe what is being written.
+const drafts = new Map();
+
 function ideaForm(ctx, submit, status) {
-  const question = h("textarea", { id: "idea-question", maxlength: 200, rows: 2, "aria-label": t("idea_question") });
-  const options = [0, 1, 2, 3].map((i) => h("input", { class: "idea-option", maxlength: 80, "aria-label": t("idea_option", { n: i + 1 }) }));
-  const right = [0, 1, 2, 3].map((i) => h("input", { type: "radio", name: "right", value: i, "aria-label": t("idea_right") }));
-  const why = h("textarea", { id: "idea-why", maxlength: 300, rows: 2, "aria-label": t("idea_explanation") });
+  if (!drafts.has(ctx.stepId)) drafts.set(ctx.stepId, { question: "", options: ["", "", "", ""], right: -1, why: "" });
+  const draft = drafts.get(ctx.stepId);
+  const question = h("textarea", { id: "idea-question", maxlength: 200, rows: 2, "aria-label": t("idea_question"),
+    oninput: (e) => { draft.question = e.currentTarget.value; } });
+  question.value = draft.question;
+  const options = [0, 1, 2, 3].map((i) => h("input", { class: "idea-option", maxlength: 80, "aria-label": t("idea_option", { n: i + 1 }),
+    value: draft.options[i], oninput: (e) => { draft.options[i] = e.currentTarget.value; } }));
+  const right = [0, 1, 2, 3].map((i) => h("input", { type: "radio", name: "right", value: i, "aria-label": t("idea_right"),
+    checked: draft.right === i, onchange: () => { draft.right = i; } }));
+  const why = h("textarea", { id: "idea-why", maxlength: 300, rows: 2, "aria-label": t("idea_explanation"),
+    oninput: (e) => { draft.why = e.currentTarget.value; } });
+  why.value = draft.why;
   const form = h("form", { class: "task", onsubmit: async (e) => {
     e.preventDefault();
     // The fields on the page: patch() may have kept those of an earlier render (live()).
@@ -19,7 +31,10 @@ function ideaForm(ctx, submit, status) {
     const ack = await submit({ type: "idea", question: live(question).value,
       options: filled.map(([v]) => v), right: Math.max(0, index), explanation: live(why).value });
     live(status).textContent = ack.ok ? t("idea_sent") : errorText(ack);
-    if (ack.ok) live(form).reset();
+    if (ack.ok) {
+      drafts.delete(ctx.stepId);
+      live(form).reset();
+    }
   } },
     h("label", {}, t("idea_question")), question,
     // The radio sits in a finger-sized label: a bare radio is 13 px wide.

@@ -87,7 +87,8 @@ function entryPart(a, ctx, { answer, entryRows, entryPicture }) {
   };
   // The phone's own widget, for the class (or the picked team): its drafts are kept by this key.
   // The console shows the step's picture already: the widget draws it again only if it answers on it.
-  answer(widget, { ...a, phase: "open", image: entryPicture ? a.image : null }, current?.own || {}, { ...ctx, stepId: `${ctx.stepId}@${key}` }, { open: true, send, status });
+  const own = (picker.team ? a.team_own?.[picker.team] : current?.own) || {};
+  answer(widget, { ...a, phase: "open", image: entryPicture ? a.image : null }, own, { ...ctx, stepId: `${ctx.stepId}@${key}` }, { open: true, send, status });
   return entryBox(ctx, { hint: team ? t("entry_hint_team") : t("entry_hint_one"), entered: a.entered }, picker.node, widget, status,
     current ? h("button", { class: "btn tiny quiet", "data-entry-clear": key, onclick: () => enter(ctx, { count: 0, ...extra }) }, t("clear_entry")) : null);
 }

@@ -504,6 +504,8 @@ A *work* (`work`, `groups[].work`) has these fields:
             return Rejected("no_team", "That group is not at a station.")
         if leader is not None and state.leads.get(leader) != state.station_of(action.team):
             return Rejected("not_your_group", "That group is not at your station.")
+        if action.count == 0:  # a group's answer is changed, not taken back: enter the new one
+            return Rejected("bad_payload", "Enter the group's answer.")
         model = _GROUP_WORK.get(str((action.answer or {}).get("type")))
         if model is None:
             return Rejected("not_a_task", "This station has no such task.")

@@ -72,6 +72,8 @@ The task kinds share these fields, and add their own in the tables after this on
 | `entered_answers[].count` | ✓ |  |  |  | the raised hands it stands for (1 unless counted) |
 | `entered_answers[].team` | ✓ |  |  |  | the team whose answer it is, or `null` |
 | `entered_answers[].own` | ✓ |  |  |  | the own view's `activity` a phone of this class or team would get (the console draws the phone's answer with it) |
+| `team_own` | ✓ |  |  |  | team tasks: each team's own view's `activity`, as its phones see it (the console enters a team's answer from there) |
+| `team_own{}` | ✓ |  |  |  | team id → that view |
 | `entry` | ✓ |  |  |  | how this kind takes entries: `"counts"` (hands per answer), `"one"` (the class's one answer) or `"many"` (one entry per answer said aloud) |
 | `results` | ✓ | ✓ | ✓ |  | how the answers add up, no names (by kind, below); projector and phones: only once revealed (`open`: the projector always) |
 | `explanation` | ✓ | ✓ | ✓ |  | text; projector and phones: only once revealed |
@@ -184,7 +186,8 @@ The task kinds share these fields, and add their own in the tables after this on
         if key is None and self.entry == "counts":
             key = next((v for v, a in state.answers.items() if state.by.get(v) == HOST and a == value), None)
         if action.count == 0:
-            if key is None or key not in state.answers:
+            # Takes back only what was entered: a team's answer from its phones stays.
+            if key is None or state.by.get(key) != HOST:
                 return state
             return self._drop(state, key)
         if value is None:
@@ -237,9 +240,9 @@ The task kinds share these fields, and add their own in the tables after this on
             }
         return {v: a for v, a in state.answers.items() if v in ctx.seats or state.by.get(v) == HOST}
 
-    def _entered_count(self, state: TaskState) -> int:
-        """How many answers the facilitator entered (raised hands counted one by one)."""
-        return sum(state.weights.get(v, 1) for v, b in state.by.items() if b == HOST and v in state.answers)
+    def _entered_count(self, step: TaskStep, state: TaskState, ctx: Ctx) -> int:
+        """How many of the answers that count the facilitator entered (raised hands one by one)."""
+        return sum(state.weights.get(v, 1) for v in self._active(step, state, ctx) if state.by.get(v) == HOST)
 
     def _common(self, step: TaskStep, state: TaskState, ctx: Ctx) -> dict[str, Any]:
         return {
@@ -258,7 +261,7 @@ The task kinds share these fields, and add their own in the tables after this on
 
     def _progress(self, step: TaskStep, state: TaskState, ctx: Ctx) -> dict[str, Any]:
         active = self._active(step, state, ctx)
-        entered = self._entered_count(state)
+        entered = self._entered_count(step, state, ctx)
         if step.answer_by == "team":
             total = len([t for t in ctx.team_ids if ctx.team_members(t) or t in active])
         else:
@@ -292,6 +295,12 @@ The task kinds share these fields, and add their own in the tables after this on
             for team in [v if v in ctx.team_ids else None]
         ]
         view["entry"] = self.entry
+        if step.answer_by == "team":
+            # Each team's answer as its phones see it: the console enters from there (a story
+            # a team began on a tablet goes on from where the team is).
+            view["team_own"] = {
+                t: self.pupil_own(step, state, Seat(f"{t}-console", "", t, ctx.language), ctx) for t in ctx.team_ids
+            }
         return view
 
     def pupil_view(self, step: TaskStep, state: TaskState, ctx: Ctx) -> dict[str, Any]:

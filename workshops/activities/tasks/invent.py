@@ -151,6 +151,8 @@ An *idea* (`approved[]`, `ideas[]`) has these fields:
 
     def host_move(self, step: InventStep, state: InventState, action: Any, ctx: Ctx):
         if action.type == "enter":
+            if action.count == 0:  # an entered idea is taken back like any other: review it as rejected
+                return Rejected("bad_payload", "Reject the idea instead.")
             try:
                 typed = Idea.model_validate(action.answer, strict=True)
             except ValidationError:
