@@ -39,6 +39,7 @@ from ..activities.boardgame.config import (
 from ..activities.text import as_map, resolve
 from ..packs.models import Pack
 from .context import library
+from .markers import marker_bits
 from .pages import _may_create, select_lang
 from .uitext import ui_strings
 
@@ -209,6 +210,7 @@ def print_pack(pack_id: str):
         media=lambda name: url_for("pages.pack_media", pack_id=pack.id, name=name),
         cards=range(1, _card_count() + 1),
         card_says=card_instructions(pack.language),
+        marker_bits=marker_bits,
         strings={},
     )
     resp = make_response(page)

@@ -227,4 +227,17 @@ def kit_strings() -> dict[str, str]:
         "doctor_no_devices": _(
             "No pupil devices at all? Play with the console: you can enter the class's answers yourself."
         ),
+        # scanning paper answer cards
+        "scan_cards": _("Scan the cards"),
+        "scan_hint": _(
+            "Point the laptop's camera at the class. Each card counts once, for the letter at its top; "
+            "a card turned later counts for its new letter."
+        ),
+        "scan_seen": _("Cards seen: {n}"),
+        "scan_use": _("Use these counts"),
+        "scan_no_camera": _(
+            "The camera could not be opened. Check that the laptop has a camera, that no other program "
+            "is using it, and that the browser may use it; or count the cards and type the counts."
+        ),
+        "cancel": _("Cancel"),
     }

@@ -3,6 +3,7 @@
 // answer widget inside the box; this module gives the box, the team picker and the counts form.
 // Every entry is one `enter` command (docs/protocol.md), journaled like any other.
 import { h, t, live, errorText } from "../lib.js";
+import { scanButton } from "../scan.js";
 
 // Whether the facilitator opened or closed a step's entry box, and the team picked, by step.
 const opened = new Map();
@@ -72,7 +73,13 @@ export function countsForm(ctx, rows) {
       h("button", { type: "button", class: "btn tiny", "aria-label": `${t("minus_one")}: ${row.labelText ?? ""}`, onclick: bump(row, -1) }, "−"),
       field(row),
       h("button", { type: "button", class: "btn tiny", "aria-label": `${t("plus_one")}: ${row.labelText ?? ""}`, onclick: bump(row, 1) }, "+")))),
-    h("button", { class: "btn primary", type: "submit", "data-save-counts": ctx.stepId }, t("save_counts")), status);
+    h("button", { class: "btn primary", type: "submit", "data-save-counts": ctx.stepId }, t("save_counts")),
+    // Paper answer cards (A–D) read by the laptop's camera fill the counts in; Save sends them.
+    rows.length <= 4 ? scanButton(ctx, rows, (counts) => {
+      rows.forEach((row, i) => draft.set(row.key, counts["ABCD"[i]]));
+      ctx.rerender();
+    }) : null,
+    status);
 }
 
 /** A line of text said aloud, typed and added (open answers, a group's refusal line). */
