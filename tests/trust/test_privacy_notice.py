@@ -67,11 +67,12 @@ def test_notice_in_each_language_has_both_parts(client, which):
     you, adults = _section(page, "for-you"), _section(page, "for-adults")
     assert f"<h2>{pupil_heading}</h2>" in you
     assert f"<h2>{school_heading}</h2>" in adults
-    # The help line is in the pupil's part, with both numbers.
-    assert "116 111" in _text(you) and "112" in _text(you)
-    assert "Lasten ja nuorten puhelin" in you
-    if lang == "sv":
-        assert "(barn- och ungdomstelefonen)" in you
+    # The help line is in the pupil's part, with both numbers: in Swedish the Swedish line.
+    line, number = (
+        ("Barn- och ungdomstelefonen", "0800 96 116") if lang == "sv" else ("Lasten ja nuorten puhelin", "116 111")
+    )
+    assert number in _text(you) and "112" in _text(you)
+    assert line in you
     # The retention time, for the pupil and for the school.
     assert retention in _text(you), (which, "retention missing from the pupil part")
     assert retention in _text(adults), (which, "retention missing from the school part")

@@ -22,8 +22,8 @@ TRANSLATIONS = ROOT / "workshops" / "translations"
 LANGS = ("fi", "sv", "en")
 KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None}
 HELP_LINE = "Lasten ja nuorten puhelin 116 111"
-# The helpline keeps its Finnish name everywhere; Swedish glosses it on first use.
-HELP_LINE_BY_LANG = {"sv": "Lasten ja nuorten puhelin (barn- och ungdomstelefonen) 116 111"}
+# Lasten ja nuorten puhelin answers in Finnish; in Swedish the line is Barn- och ungdomstelefonen.
+HELP_LINE_BY_LANG = {"sv": "Barn- och ungdomstelefonen 0800 96 116"}
 
 _PERCENT = re.compile(r"%\((\w+)\)[-#0 +]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa]")
 _BRACE = re.compile(r"\{(\w*)\}")
