@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel
 
@@ -52,13 +52,13 @@ class Pupil:
     kicked: bool = False
     pending: str | None = None  # a typed nickname waiting for the facilitator's approval
     mentor: bool = False
-    device: str = "phone"  # "team": a school device one team shares
+    device: Literal["phone", "team"] = "phone"  # "team": a school device one team shares
 
     def seat(self) -> Seat:
         # Made once per pupil value: a session with 2,000 pupils asks for them on every move.
         made = self.__dict__.get("_seat")
         if made is None:
-            made = Seat(self.id, self.nick, self.team, self.lang, self.mentor, self.device)  # type: ignore[arg-type]
+            made = Seat(self.id, self.nick, self.team, self.lang, self.mentor, self.device)
             object.__setattr__(self, "_seat", made)
         return made
 

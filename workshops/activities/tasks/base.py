@@ -240,10 +240,6 @@ The task kinds share these fields, and add their own in the tables after this on
             }
         return {v: a for v, a in state.answers.items() if v in ctx.seats or state.by.get(v) == HOST}
 
-    def _entered_count(self, step: TaskStep, state: TaskState, ctx: Ctx) -> int:
-        """How many of the answers that count the facilitator entered (raised hands one by one)."""
-        return sum(state.weights.get(v, 1) for v in self._active(step, state, ctx) if state.by.get(v) == HOST)
-
     def _common(self, step: TaskStep, state: TaskState, ctx: Ctx) -> dict[str, Any]:
         return {
             "image": step.image,
@@ -261,7 +257,8 @@ The task kinds share these fields, and add their own in the tables after this on
 
     def _progress(self, step: TaskStep, state: TaskState, ctx: Ctx) -> dict[str, Any]:
         active = self._active(step, state, ctx)
-        entered = self._entered_count(step, state, ctx)
+        # Of the answers that count, those the facilitator entered (raised hands one by one).
+        entered = sum(state.weights.get(v, 1) for v in active if state.by.get(v) == HOST)
         if step.answer_by == "team":
             total = len([t for t in ctx.team_ids if ctx.team_members(t) or t in active])
         else:
