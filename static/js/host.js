@@ -1,6 +1,7 @@
 // The host console: navigation, the current step's controls, notes, the timing
 // plan and the pupils (kick, teams). Every button sends one acknowledged command.
 import { boot, connect, h, t, tr, patch, statusLine, errorText, clock, secondsLeft, clockText } from "./lib.js";
+import { rich } from "./rich.js";
 import { loadKinds, kindOf } from "./kinds/index.js";
 import { doctorPanel } from "./doctor.js";
 
@@ -83,6 +84,12 @@ function nav() {
   if (cur >= 0) buttons.push(h("button", { class: "btn", id: "prev", onclick: () => goto(here() - 1) }, t("prev")));
   if (cur < last) {
     buttons.push(h("button", { class: "btn primary", id: "next", onclick: () => goto(here() + 1) }, cur < 0 ? t("start") : t("next")));
+    // Behind time: an optional next step can be skipped in one press (the plan marks which are optional).
+    const upcoming = view.agenda[cur + 1];
+    if (cur >= 0 && upcoming && upcoming.optional && cur + 2 <= last) {
+      buttons.push(h("button", { class: "btn", id: "skip", onclick: () => goto(here() + 2) },
+        t("skip_step", { title: tr(upcoming.title, view.language) })));
+    }
   }
   buttons.push(h("button", { class: "btn quiet", id: "end", onclick: () => confirm(t("end_confirm")) && command({ type: "end" }) }, t("end")));
   return h("div", { class: "controls nav" }, buttons);
@@ -114,7 +121,7 @@ function renderStage() {
 
 function renderNotes() {
   patch(notes, h("h2", {}, t("notes")),
-    view.notes ? h("p", { class: "notes" }, tr(view.notes, view.language)) : h("p", { class: "muted" }, t("no_notes")));
+    view.notes ? h("div", { class: "notes rich" }, rich(tr(view.notes, view.language))) : h("p", { class: "muted" }, t("no_notes")));
 }
 
 function fmt(seconds) {
@@ -133,7 +140,8 @@ function renderPlan() {
     if (s.runs.length && (firstStart == null || s.runs[0][0] < firstStart)) firstStart = s.runs[0][0];
     if (i < cur) plannedBefore += s.minutes;
     return h("li", { class: i === cur ? "current" : s.runs.length ? "done" : "" },
-      h("span", { class: "plan-title" }, tr(s.title, view.language)),
+      h("span", { class: "plan-title" }, tr(s.title, view.language),
+        s.optional ? h("span", { class: "badge optional" }, t("optional")) : null),
       h("span", { class: "plan-min" }, t("planned", { m: s.minutes })),
       s.runs.length ? h("span", { class: "plan-spent" }, fmt(spent)) : null);
   });
@@ -147,8 +155,10 @@ function renderPlan() {
       diff > 1 ? t("behind", { m: diff }) : diff < -1 ? t("ahead", { m: -diff }) : t("on_time"),
       " · ", t("elapsed", { time: fmt(now - firstStart) }));
   }
+  const optionalMinutes = view.agenda.reduce((acc, s, i) => acc + (s.optional && i > cur && !s.runs.length ? s.minutes : 0), 0);
+  const optionalNote = optionalMinutes ? h("p", { class: "muted plan-optional" }, t("optional_left", { m: optionalMinutes })) : null;
   patch(plan, h("details", { class: "plan-box", open: planOpen, ontoggle: (e) => { planOpen = e.currentTarget.open; } },
-    h("summary", {}, h("h2", {}, t("plan")), summary), h("ol", { class: "plan" }, rows)));
+    h("summary", {}, h("h2", {}, t("plan")), summary), h("ol", { class: "plan" }, rows), optionalNote));
 }
 
 function renderPeople() {

@@ -44,10 +44,11 @@ def _free_port() -> int:
 
 
 class Server:
-    def __init__(self, data_dir: Path):
+    def __init__(self, data_dir: Path, *args: str):
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.data_dir = data_dir
+        self.args = args  # more `workshops serve` options, e.g. --content for test packs
         self.proc: subprocess.Popen | None = None
 
     def start(self) -> None:
@@ -62,6 +63,7 @@ class Server:
             str(self.port),
             "--data-dir",
             str(self.data_dir),
+            *self.args,
         ]
         self.log = open(self.data_dir.parent / f"server-{self.port}.log", "ab")  # noqa: SIM115 - closed in stop()
         self.proc = subprocess.Popen(cmd, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT)
@@ -91,8 +93,10 @@ class Server:
 
 
 @pytest.fixture
-def server(tmp_path):
-    srv = Server(tmp_path / "data")
+def server(tmp_path, request):
+    # @pytest.mark.serve("--content", folder): more `workshops serve` options for this test
+    marker = request.node.get_closest_marker("serve")
+    srv = Server(tmp_path / "data", *(marker.args if marker else ()))
     srv.data_dir.mkdir()
     srv.start()
     yield srv

@@ -8,7 +8,11 @@ from urllib.parse import urljoin, urlsplit
 
 from tests.conftest import Classroom
 
-BUDGET = 50_000  # bytes, gzipped: everything a phone loads before its first view
+# bytes, gzipped: everything a phone loads before its first view. It was 50 kB until formatted
+# texts (#17) put static/js/rich.js (2.4 kB) on the phones that show explanations and stories;
+# the page dropped the console's own strings (1.3 kB) to pay for most of it. The next saving is
+# the kinds' console-only strings, still sent to every phone.
+BUDGET = 51_500
 
 
 def test_static_files_are_served_gzipped_with_an_etag_and_a_cache_lifetime(client):
@@ -52,7 +56,7 @@ def _weight(client, url: str, seen: set[str]) -> int:
     return total
 
 
-def test_the_pupil_page_loads_at_most_50_kb_gzipped_before_its_first_view(app):
+def test_the_pupil_page_loads_at_most_its_budget_gzipped_before_its_first_view(app):
     room = Classroom(app)
     page = room.http.get(f"/j/{room.code}", headers={"Accept-Encoding": "gzip"})
     html = page.get_data(as_text=True)

@@ -12,40 +12,100 @@ from hypothesis import strategies as st
 
 from workshops.sessions import nicknames
 
+LANGUAGES = ["fi", "sv"]
 
-def test_generated_nicknames_are_adjective_and_animal():
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_generated_nicknames_are_adjective_and_animal(language):
     rng = random.Random(1)
-    nick = nicknames.generate(rng, set())
+    adjectives, animals = nicknames.word_lists(language)
+    nick = nicknames.generate(rng, set(), language)
     adjective, animal = nick.split(" ")
-    assert adjective in nicknames.ADJECTIVES and animal in nicknames.ANIMALS
+    assert adjective in adjectives and animal in animals
 
 
-def test_generation_avoids_taken_nicknames_even_when_all_are_taken():
+def test_finnish_is_the_default_and_swedish_is_used_for_swedish():
+    assert nicknames.word_lists() == (nicknames.ADJECTIVES, nicknames.ANIMALS)
+    assert nicknames.word_lists("sv") == (nicknames.SV_ADJECTIVES, nicknames.SV_ANIMALS)
+    assert nicknames.pairs() == nicknames.pairs("fi") == nicknames._PAIRS
+    # An English pack (or any other language) keeps the Finnish nicknames, as before.
+    assert nicknames.pairs("en") == nicknames._PAIRS
+    assert nicknames.generate(random.Random(3), set()) == nicknames.generate(random.Random(3), set(), "fi")
+    swedish = nicknames.generate(random.Random(3), set(), "sv")
+    assert swedish in nicknames.pairs("sv") and swedish not in nicknames._PAIRS
+    assert "Glad Ekorre" in nicknames.pairs("sv")
+    assert not set(nicknames.pairs("sv")) & set(nicknames._PAIRS)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("word", ["Pöllö", "Ahma", "Uggla", "Järv"])
+def test_no_nickname_uses_an_animal_that_is_an_insult(language, word):
+    # pöllö ("dimwit") and ahma ("glutton") are insults in the playground; their Swedish
+    # names stay out too, for bilingual classes.
+    adjectives, animals = nicknames.word_lists(language)
+    assert word not in animals and word not in adjectives
+    assert not any(word.casefold() in nick.casefold() for nick in nicknames.pairs(language))
+
+
+@pytest.mark.parametrize(
+    "word",
+    ["Mus", "Gök", "Mes", "Hare", "Groda", "Padda", "Kråka", "Skata", "Gris", "Ko", "Åsna", "Apa", "Råtta", "Vikare"],
+)
+def test_the_swedish_animals_leave_out_the_playground_insults(word):
+    assert word not in nicknames.SV_ANIMALS
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_generation_avoids_taken_nicknames_even_when_all_are_taken(language):
     rng = random.Random(2)
-    taken = {f"{a} {b}" for a in nicknames.ADJECTIVES for b in nicknames.ANIMALS}
-    nick = nicknames.generate(rng, taken)
+    adjectives, animals = nicknames.word_lists(language)
+    taken = {f"{a} {b}" for a in adjectives for b in animals}
+    nick = nicknames.generate(rng, taken, language)
     assert nick not in taken and nick.rsplit(" ", 1)[1].isdigit()
 
 
-def test_a_school_event_gets_distinct_names_and_uses_up_the_pairs():
-    # 1,560 pairs: numbered names only once the session is crowded, never the same name twice.
-    pairs = len(nicknames.ADJECTIVES) * len(nicknames.ANIMALS)
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_school_event_gets_distinct_names_and_uses_up_the_pairs(language):
+    # About 1,500 pairs: numbered names only once the session is crowded, never the same name twice.
+    adjectives, animals = nicknames.word_lists(language)
+    pairs = len(adjectives) * len(animals)
+    assert pairs == len(nicknames.pairs(language)) >= 1400
     taken: set[str] = set()
     first_numbered = None
     for rev in range(pairs + 500):
-        nick = nicknames.generate(random.Random(f"7:{rev}"), taken)
+        nick = nicknames.generate(random.Random(f"7:{rev}"), taken, language)
         assert nick not in taken
         if first_numbered is None and nick.rsplit(" ", 1)[1].isdigit():
             first_numbered = rev
         taken.add(nick)
     assert first_numbered is not None and first_numbered >= 1000
-    assert set(nicknames._PAIRS) <= taken
+    assert set(nicknames.pairs(language)) <= taken
 
 
 @given(st.integers(), st.sets(st.sampled_from(nicknames._PAIRS), max_size=200))
 def test_generation_is_a_function_of_the_draw_and_the_taken_names(seed, taken):
     # Replaying the journal must give every pupil the nickname they saw.
     assert nicknames.generate(random.Random(seed), taken) == nicknames.generate(random.Random(seed), set(taken))
+
+
+@given(st.integers(), st.sets(st.sampled_from(nicknames.pairs("sv")), max_size=200))
+def test_swedish_generation_is_a_function_of_the_draw_and_the_taken_names(seed, taken):
+    once = nicknames.generate(random.Random(seed), taken, "sv")
+    assert once == nicknames.generate(random.Random(seed), set(taken), "sv")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_generated_nicknames_are_kept_as_they_are_by_the_clean_up(language):
+    # A Swedish nickname typed back in (or approved) reads the same; none is cut at MAX_LENGTH.
+    # (Three Finnish pairs, "Ystävällinen Sudenkorento" and the like, are one letter longer.)
+    changed = []
+    for nick in nicknames.pairs(language):
+        try:
+            if nicknames.clean(nick) != nick:
+                changed.append(nick)
+        except nicknames.NicknameError:
+            changed.append(nick)
+    assert len(changed) <= (3 if language == "fi" else 0), changed
 
 
 @pytest.mark.parametrize(
@@ -217,11 +277,13 @@ def test_ordinary_words_and_names_are_accepted():
     assert refused == []
 
 
-def test_every_generated_nickname_passes_the_block_list():
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_generated_nickname_passes_the_block_list(language):
+    adjectives, animals = nicknames.word_lists(language)
     blocked = [
         nick
-        for a in nicknames.ADJECTIVES
-        for b in nicknames.ANIMALS
+        for a in adjectives
+        for b in animals
         for nick in (f"{a} {b}", f"{a} {b} 2", f"{a} {b} 15")
         if nicknames.is_blocked(nick)
     ]
@@ -384,6 +446,11 @@ LOOKALIKES = [
     ("Sammakko", "Sarnrnakko"),  # rn for m
     ("Aino Liisa", "Aino-Liisa"),  # a sign between words
     ("Aino", " Aino. "),
+    # Swedish nicknames fold the same way.
+    ("Glad Ekorre", "G1ad Ek0rre"),
+    ("Kvick Lo", "Kvick L\u043e"),  # Cyrillic о
+    ("Modig Örn", "M\u043edig \u04e6rn"),  # Cyrillic о and Ӧ
+    ("Pigg Humla", "PIGG HUMLA"),
 ]
 
 # Different nicknames that must stay different.
@@ -400,6 +467,10 @@ DISTINCT = [
     ("Iloinen Ilves 13", "Iloinen Ilves 18"),
     ("\u0412\u0435\u0440\u0430", "\u0412\u043e\u0432\u0430"),  # Вера and Вова: real Cyrillic names
     ("\u674e", "\u738b"),
+    ("Glad Älg", "Glad Alg"),  # å, ä and ö stay letters of their own in Swedish too
+    ("Modig Örn", "Modig Orn"),
+    ("Pigg Mås", "Pigg Mas"),
+    ("Glad Lo", "Glad Lom"),
 ]
 
 
@@ -415,9 +486,10 @@ def test_different_nicknames_keep_different_skeletons(one, other):
     assert not nicknames.nick_taken(other, [one])
 
 
-def test_every_generated_pair_has_its_own_skeleton():
-    skeletons = {nicknames.skeleton(nick) for nick in nicknames._PAIRS}
-    assert len(skeletons) == len(nicknames._PAIRS)
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_generated_pair_has_its_own_skeleton(language):
+    skeletons = {nicknames.skeleton(nick) for nick in nicknames.pairs(language)}
+    assert len(skeletons) == len(nicknames.pairs(language))
 
 
 @pytest.mark.parametrize(

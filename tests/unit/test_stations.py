@@ -1,15 +1,21 @@
-"""The stations' pure rules: the rotation plan, tasks, moderation, mentors, timers."""
+"""The stations' pure rules: the rotation plan, tasks, moderation, mentors, timers, a pack's own prompts."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pydantic import ValidationError
 
-from workshops.activities import Rejected
+from workshops.activities import REGISTRY, Ctx, Rejected, Seat
+from workshops.activities.stations.config import StationsStep
+from workshops.activities.stations.prompts import DEFAULTS
 from workshops.activities.stations.rotation import clean_line, rotation
+from workshops.activities.text import resolve
 from workshops.packs import load_pack
 from workshops.sessions import actions, views
 from workshops.sessions import rules as session_rules
@@ -255,3 +261,145 @@ def test_random_station_sessions_replay_identically(data):
         return state
 
     assert play() == play()
+
+
+# -- a pack's own prompts and options (issue #17) ----------------------------------------------
+BULLYING = load_pack(ROOT / "tests" / "packs" / "good" / "kiusaamisrastit").pack
+
+
+def bullying_session(pupils=6, groups=2):
+    state = session_rules.new_session(BULLYING, 3, T0)
+    for _ in range(pupils):
+        state = run(state, "system", {"type": "join"})
+    state = run(state, "host", {"type": "teams", "count": groups})
+    return host(run(state, "host", {"type": "goto", "step": 0, "expect": -1}), "start")
+
+
+def at(state, station):
+    """A member of the group at `station` now."""
+    team = next(t for t, s in game(state).plan[game(state).round].items() if s == station)
+    return members(state, team)[0]
+
+
+def step_of(data):
+    base = {"id": "rastit", "kind": "stations", "title": "Rastit"}
+    return StationsStep.model_validate(base | data)
+
+
+def test_a_stations_prompts_replace_the_steps_one_by_one():
+    step = BULLYING.agenda[0]
+    chat, recess = step.stations
+    mine = step.prompts_for(chat)
+    assert resolve(mine.ways, "fi").startswith("Mitä voisit tehdä sen sijaan")  # the station's own
+    assert resolve(mine.ways_result, "fi") == "Mitä ryhmät tekisivät"  # the step's
+    assert resolve(mine.rate_low, "sv") == "lätt" and resolve(mine.rate_second, "sv").startswith("Och om")
+    theirs = step.prompts_for(recess)
+    assert resolve(theirs.ways, "fi") == "Mitä voisit tehdä? Valitse niin monta kuin haluat."  # the step's
+    assert resolve(theirs.ways_result, "sv") == "Så här skulle grupperna ta med Emil"  # its own
+    assert resolve(theirs.rate_high, "fi") == "tosi pahalta" and theirs.rate_second is None
+    assert resolve(theirs.order, "sv") == "I vilken ordning skulle du göra det?"
+    # Neither gives it: the view says null, the client and the print page use the kit's words.
+    assert mine.line_hint is not None and mine.rate_title is None and mine.order is None
+    assert theirs.view("fi")["rate_title"] is None and theirs.view("fi")["rate"]["sv"].startswith("Hur illa")
+    assert theirs.text("line") == {"en": DEFAULTS["line"].en, "fi": "Ryhmänne oma lause", "sv": "Er grupps egen replik"}
+    assert theirs.text("rate_second") is None  # no kit's words for a second rating: one is asked
+
+
+def test_without_prompts_the_kits_neutral_words_apply():
+    step = step_of({"ways": [{"id": "a", "text": "A"}], "stations": [{"id": "s", "title": "S", "scenario": "X"}]})
+    prompts = step.prompts_for(step.stations[0])
+    assert all(value is None for _name, value in prompts)
+    assert resolve(prompts.text("ways"), "fi") == "Mitä ryhmänne tekisi? Valitse niin monta kuin haluat."
+    assert resolve(prompts.text("ways_result"), "fi") == "Ryhmien valinnat"
+    assert resolve(prompts.text("lines_result"), "sv") == "Gruppernas repliker"
+    assert resolve(prompts.text("rate"), "fi") == "Kuinka vaikeaa tämä olisi?"
+    for says in DEFAULTS.values():  # theme-free: nothing about refusing or offering
+        assert not re.search(r"kieltäy|säga nej|refus|offer|tarjo", f"{says.en} {says.fi} {says.sv}", re.I)
+
+
+def test_the_old_order_prompt_is_the_order_prompt():
+    step = PACK.agenda[0]
+    assert step.prompts_for(step.station("puisto")).order == "Missä järjestyksessä?"
+    twice = {"tasks": ["rate"], "order_prompt": "A", "prompts": {"order": "B"}}
+    with pytest.raises(ValidationError, match="order_prompt_twice"):
+        step_of({"stations": [{"id": "s", "title": "S", "scenario": "X", **twice}]})
+
+
+def test_every_station_with_the_ways_task_needs_options_of_its_own_or_the_steps():
+    own = {"id": "a", "title": "A", "scenario": "X", "ways": [{"id": "w", "text": "W"}]}
+    plain = {"id": "b", "title": "B", "scenario": "Y"}
+    assert step_of({"stations": [own]}).ways_for(step_of({"stations": [own]}).stations[0])[0].id == "w"
+    with pytest.raises(ValidationError, match="station 'b' has the `ways` task"):
+        step_of({"stations": [own, plain]})
+    with pytest.raises(ValidationError, match="id_reused"):
+        step_of({"stations": [{**own, "ways": [{"id": "w", "text": "W"}, {"id": "w", "text": "V"}]}]})
+
+
+def test_one_rating_or_two():
+    state = bullying_session()
+    chat, recess = at(state, "chatti"), at(state, "valitunti")
+    state = pupil(state, chat, "rate", which="as_written", value=2)
+    state = pupil(state, chat, "rate", which="best_friend", value=5)
+    state = pupil(state, recess, "rate", which="as_written", value=4)
+    refused = pupil(state, recess, "rate", which="best_friend", value=4)
+    assert isinstance(refused, Rejected) and refused.code == "one_rating"
+    # ...also when the facilitator enters it for a group without a device
+    team = state.pupils[recess].team
+    entered = host(state, "enter", team=team, answer={"type": "rate", "which": "best_friend", "value": 3})
+    assert isinstance(entered, Rejected) and entered.code == "one_rating"
+    own = views.pupil_own(state, recess)["activity"]
+    assert own["station"]["prompts"]["rate_second"] is None and own["mine"]["ratings"] == {"as_written": 4}
+    assert views.pupil_own(state, chat)["activity"]["station"]["prompts"]["rate_second"]["fi"].startswith("Entä jos")
+    state = host(host(state, "rotate"), "rotate")
+    assert game(state).phase == "debrief"
+    shown = views.screen_view(state)["activity"]["debrief"]
+    assert shown["station"]["id"] == "chatti" and shown["ratings"] == {
+        "as_written": [0, 1, 0, 0, 0],
+        "best_friend": [0, 0, 0, 0, 1],
+    }
+    shown = views.screen_view(host(state, "show", index=1))["activity"]["debrief"]
+    assert shown["ratings"] == {"as_written": [0, 0, 0, 1, 0]}  # no second question here: no counts for one
+    assert shown["station"]["prompts"]["ways_result"]["fi"] == "Näin ryhmät ottaisivat Eemilin mukaan"
+
+
+def test_a_stations_own_options_replace_the_steps():
+    state = bullying_session()
+    chat, recess = at(state, "chatti"), at(state, "valitunti")
+    refused = pupil(state, chat, "ways", ways=["ala-naura", "sano-reilusti"])  # the step's, not the station's
+    assert isinstance(refused, Rejected) and refused.code == "bad_option"
+    assert isinstance(pupil(state, recess, "ways", ways=["ala-naura"]), Rejected)  # the other station's
+    state = pupil(state, chat, "ways", ways=["ala-naura", "aikuinen"])
+    state = pupil(state, recess, "ways", ways=["sano-reilusti", "aikuinen"])
+    own = views.pupil_own(state, chat)["activity"]["station"]
+    assert [w["id"] for w in own["ways"]] == ["ala-naura", "sano-chattiin", "viesti-ainolle", "aikuinen"]
+    state = host(host(state, "rotate"), "rotate")
+    shown = views.screen_view(state)["activity"]["debrief"]
+    assert shown["ways"] == {"ala-naura": 1, "sano-chattiin": 0, "viesti-ainolle": 0, "aikuinen": 1}
+    assert [w["id"] for w in shown["station"]["ways"]] == list(shown["ways"])
+    shown = views.screen_view(host(state, "show", index=1))["activity"]["debrief"]
+    assert shown["ways"] == {"sano-reilusti": 1, "ota-mukaan": 0, "aikuinen": 1, "kaveri": 0}
+
+
+def test_sample_moves_ask_what_the_station_asks():
+    state = bullying_session()
+    kind = REGISTRY["stations"]
+    step = BULLYING.agenda[0]
+    for seed in range(40):
+        ctx = Ctx(now=T0, seats={}, team_ids=(), language="fi", seed=f"s{seed}")
+        for station in step.stations:
+            options = {w.id for w in step.ways_for(station)}
+            for move in kind._group_moves(step, station, ctx):
+                if move["type"] == "rate":
+                    assert move["which"] == "as_written" or station.id == "chatti"
+                if move["type"] == "ways":
+                    assert set(move["ways"]) <= options
+    # ...and every one of them is accepted where it is made.
+    for seat in (at(state, "chatti"), at(state, "valitunti")):
+        for move in kind.sample_moves(step, game(state), seat_of(state, seat), ctx):
+            assert not isinstance(pupil(state, seat, move.pop("type"), **move), Rejected)
+
+
+def seat_of(state, seat_id):
+    """The rules' Seat of a pupil."""
+    p = state.pupils[seat_id]
+    return Seat(id=seat_id, nick=p.nick, team=p.team, lang="fi")

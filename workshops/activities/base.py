@@ -17,7 +17,7 @@ from typing import Annotated, Any, ClassVar, Generic, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..identity_cache import IdentityCache
-from .text import Id, Strict, Text
+from .text import Id, RichText, Strict, Text
 
 
 class StepBase(Strict):
@@ -28,7 +28,13 @@ class StepBase(Strict):
     minutes: float = Field(
         default=0, ge=0, le=240, description="Planned minutes for this step (for the facilitator's timing plan)"
     )
-    notes: Text | None = Field(default=None, description="Facilitator notes: shown only on the host console")
+    notes: RichText | None = Field(
+        default=None, description="Facilitator notes: shown only on the host console (and in the printed script)"
+    )
+    optional: bool = Field(
+        default=False,
+        description="The facilitator may leave this step out (when starting, or skip it when behind time)",
+    )
 
 
 #: a team's id in actions (t1…t8)

@@ -23,7 +23,7 @@ from .base import (
     Seat,
     StepBase,
 )
-from .text import Id, Image, Strict, Text, as_map, require_unique_ids
+from .text import Id, Image, RichText, Strict, Text, as_map, require_unique_ids
 
 
 class Option(Strict):
@@ -41,7 +41,7 @@ class ChoiceStep(StepBase):
         default="poll", description="poll: no right answer; quiz: `answer` names the right option(s)"
     )
     answer: Id | list[Id] | None = Field(default=None, description="quiz only: id(s) of the right option(s)")
-    explanation: Text | None = Field(default=None, description="Shown on the projector and phones at reveal")
+    explanation: RichText | None = Field(default=None, description="Shown on the projector and phones at reveal")
     multiple: bool = Field(default=False, description="Pupils may pick several options")
     timer: int | None = Field(default=None, ge=5, le=900, description="Seconds to answer; none means no timer")
     answer_by: Literal["individual", "team"] = Field(

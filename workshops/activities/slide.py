@@ -7,14 +7,14 @@ from typing import Any, Literal
 from pydantic import Field
 
 from .base import Activity, Ctx, Says, StepBase
-from .text import Image, Text, as_map
+from .text import Image, RichText, Text, as_map
 
 
 class SlideStep(StepBase):
     """A title, text and an optional image on the projector."""
 
     kind: Literal["slide"]
-    text: Text | None = Field(default=None, description="Body text shown on the projector")
+    text: RichText | None = Field(default=None, description="Body text shown on the projector")
     image: Image | None = None
     image_alt: Text | None = Field(default=None, description="What the image shows, for screen readers")
     phone: Text | None = Field(

@@ -6,7 +6,7 @@ import difflib
 import re
 import typing
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo
 from pydantic.fields import FieldInfo
@@ -67,6 +67,50 @@ Text = Annotated[
     AfterValidator(_check_languages),
     Field(description="Text in the pack's language, or a map of languages: {fi: ..., sv: ..., en: ...}"),
 ]
+
+
+def _check_rich(value: str | dict[str, str], info: ValidationInfo) -> str | dict[str, str]:
+    # The same checks as Text's: a function of its own tells the two types apart (text_kind()).
+    return _check_languages(value, info)
+
+
+RICH_TEXT_FORMATTING = (
+    "Formatting (a small part of Markdown): a blank line starts a new paragraph; lines starting with "
+    "'- ' or '* ' make a bulleted list, and lines starting with '1. ' or '1) ', two or more, a numbered list; "
+    "**bold**, *emphasis* or _emphasis_. A single line break inside a paragraph is shown as a space. "
+    "No HTML, links, images or headings: they show as written"
+)
+
+RichText = Annotated[
+    str | dict[str, Annotated[str, Field(min_length=1)]],
+    AfterValidator(_check_rich),
+    Field(
+        description="Formatted text in the pack's language, or a map of languages: {fi: ..., sv: ..., en: ...}. "
+        + RICH_TEXT_FORMATTING
+    ),
+]
+
+
+def text_kind(info: FieldInfo) -> Literal["rich", "plain"] | None:
+    """Whether a model field holds RichText ("rich"), Text ("plain") or neither: a field of
+    either type, or of a type built from it (Text | None, list[Text]...)."""
+    kinds: tuple[tuple[Any, Literal["rich", "plain"]], ...] = ((_check_rich, "rich"), (_check_languages, "plain"))
+    for func, kind in kinds:
+        held = any(isinstance(m, AfterValidator) and m.func is func for m in info.metadata)
+        if held or _holds(info.annotation, func):
+            return kind
+    return None
+
+
+def _holds(tp: Any, func: Any) -> bool:
+    """Is `tp` an Annotated type validated by `func`, or a type built from one?"""
+    if typing.get_origin(tp) is Annotated:
+        args = typing.get_args(tp)
+        if any(isinstance(m, AfterValidator) and m.func is func for m in args[1:]):
+            return True
+        return _holds(args[0], func)
+    return any(_holds(arg, func) for arg in typing.get_args(tp))
+
 
 Id = Annotated[
     str,

@@ -9,8 +9,11 @@ import threading
 from pathlib import Path
 from typing import BinaryIO
 
+from ..config import SHIPPED_CONTENT
 from .loader import LoadResult, find_pack_dirs, load_pack
 from .models import Pack
+from .shared import HELP_FILE, SHARED, HelpLines, load_help
+from .yamlsafe import Problem
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +85,7 @@ class PackLibrary:
         self._failed: dict[str, LoadResult] = {}  # the newest edit of a pack still offered in an older version
         self._stamps: dict[Path, Stamp] = {}
         self._lock = threading.Lock()
+        self._help: tuple[tuple[str, int, int], HelpLines | None] | None = None
 
     def refresh(self) -> None:
         """Reload the packs whose files changed; keep the last good version of a pack that broke."""
@@ -92,7 +96,8 @@ class PackLibrary:
                     by_id[found.name] = found  # a later root replaces an earlier one's pack
             folders = list(by_id.values())
             for folder in folders:
-                stamp = _stamp(folder)
+                # A pack is loaded anew when a shared piece it may include changes, too.
+                stamp = _stamp(folder) + _stamp(folder.parent / SHARED) + _stamp(SHIPPED_CONTENT / SHARED)
                 if self._stamps.get(folder) == stamp:
                     continue
                 self._stamps[folder] = stamp
@@ -123,6 +128,28 @@ class PackLibrary:
             for name in gone:
                 del self._results[name]
                 self._failed.pop(name, None)
+
+    def help_lines(self) -> HelpLines | None:
+        """The help lines the kit's own pages name: the last root's `_shared/apu.yaml`, else the shipped one."""
+        dirs = [root / SHARED for root in reversed(self.roots)] + [SHIPPED_CONTENT / SHARED]
+        path = next((d / HELP_FILE for d in dirs if (d / HELP_FILE).is_file()), None)
+        if path is None:
+            return None
+        try:
+            st = path.stat()
+        except OSError:
+            return None
+        stamp = (str(path), st.st_mtime_ns, st.st_size)
+        with self._lock:
+            if self._help is not None and self._help[0] == stamp:
+                return self._help[1]
+        loaded = load_help([path.parent])
+        found = loaded if isinstance(loaded, HelpLines) else None
+        if isinstance(loaded, Problem):
+            log.warning("help lines: %s", loaded.format())
+        with self._lock:
+            self._help = (stamp, found)
+        return found
 
     def packs(self) -> list[Pack]:
         self.refresh()

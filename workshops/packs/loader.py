@@ -11,6 +11,7 @@ import stat
 import types
 import typing
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,9 +19,11 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from ..activities import AUTHOR_CHECKS, REGISTRY
-from ..activities.text import ID_PATTERN, LANGUAGE_NAMES, Id, Image, Text
+from ..activities import AUTHOR_CHECKS, REGISTRY, richtext
+from ..activities.text import ID_PATTERN, LANGUAGE_NAMES, Id, Image, RichText, Text, text_kind
+from ..config import SHIPPED_CONTENT
 from .models import Pack
+from .shared import HELP, expand_includes, fill, load_help, shared_dirs, unknown_placeholders
 from .yamlsafe import MAX_BYTES, Located, Mark, Problem, YamlError, describe, load_yaml, nodes_along
 
 PACK_FILE = "pack.yaml"
@@ -155,7 +158,7 @@ def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
 def _type_descriptions() -> set[str | None]:
     """Descriptions that belong to a shared type (Text, Image, Id), not to one field."""
     found: set[str | None] = {None}
-    for tp in (Id, Image, Text):
+    for tp in (Id, Image, Text, RichText):
         for meta in typing.get_args(tp)[1:]:
             found.add(getattr(meta, "description", None))
     return found
@@ -430,7 +433,7 @@ class _Phrase:
 
 # The models' own cross-field checks, by their PydanticCustomError type.
 # The kinds' own (AUTHOR_CHECKS) are worded by each kind's module.
-_MODEL_CHECKS = {"id_reused", "unknown_option", "ages_reversed", *AUTHOR_CHECKS}
+_MODEL_CHECKS = {"id_reused", "unknown_option", "ages_reversed", "ages_missing", "placeholder_reserved", *AUTHOR_CHECKS}
 
 
 def problems_from_validation(exc: ValidationError, located: Located, file: str) -> list[Problem]:
@@ -458,7 +461,7 @@ def problems_from_validation(exc: ValidationError, located: Located, file: str) 
         if key in seen:
             continue  # unions report the same failure once per branch
         seen.add(key)
-        problems.append(Problem(file, mark.line, mark.col, message, describe(where_path, located.data)))
+        problems.append(Problem(mark.file or file, mark.line, mark.col, message, describe(where_path, located.data)))
     problems.sort(key=lambda p: (p.line, p.col))
     return problems
 
@@ -473,11 +476,12 @@ def _languages(data: Any) -> list[str]:
     return [lang for lang in langs if isinstance(lang, str)]
 
 
-def _warnings(pack: Pack, located: Located, file: str) -> list[Problem]:
+def _warnings(pack: Pack, located: Located, file: str, source: list[str] | None = None) -> list[Problem]:
+    problems = []
     planned = sum(step.minutes for step in pack.agenda)
     if abs(planned - pack.minutes) > 0.01:
         mark = located.mark(("minutes",))
-        return [
+        problems.append(
             Problem(
                 file,
                 mark.line,
@@ -487,8 +491,133 @@ def _warnings(pack: Pack, located: Located, file: str) -> list[Problem]:
                 "minutes",
                 severity="warning",
             )
-        ]
-    return []
+        )
+    problems.extend(_line_break_warnings(pack, located, file, source or []))
+    problems.sort(key=lambda p: (p.line, p.col))
+    return problems
+
+
+# -- line breaks a text would lose (issue #17) ---------------------------------------------
+
+
+def _texts(model: BaseModel, path: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], str, str]]:
+    """(path, text, "rich" or "plain") for every string of a Text or RichText field in the model
+    and the models inside it; a language map's strings each with its language in the path."""
+    for name, info in type(model).model_fields.items():
+        value = getattr(model, name)
+        here = path + (info.alias or name,)
+        kind = text_kind(info)
+        if kind is not None:
+            for at, text in _strings_at(value, here):
+                yield at, text, kind
+        else:
+            yield from _models_in(value, here)
+
+
+def _strings_at(value: Any, path: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], str]]:
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings_at(item, path + (key,))
+    elif isinstance(value, (list, tuple)):
+        for i, item in enumerate(value):
+            yield from _strings_at(item, path + (i,))
+
+
+def _models_in(value: Any, path: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], str, str]]:
+    if isinstance(value, BaseModel):
+        yield from _texts(value, path)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _models_in(item, path + (key,))
+    elif isinstance(value, (list, tuple)):
+        for i, item in enumerate(value):
+            yield from _models_in(item, path + (i,))
+
+
+#: what YAML counts as a line break (PyYAML: also NEL, LS and PS)
+_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+_LIST_LINE = re.compile(r"\s*(?:[-*]|[0-9]{1,9}[.)])\s+\S")
+
+
+def _line_break_warnings(pack: Pack, located: Located, file: str, source: list[str]) -> list[Problem]:
+    """Line breaks a text will not show: single ones inside a RichText paragraph the author
+    probably meant, ones YAML itself folds away (a text not written with `|`), and any in a
+    plain Text field (shown on one line)."""
+    problems = []
+    sources: dict[str, list[str]] = {file: source}
+    for path, text, kind in _texts(pack, ()):
+        if "\n" not in text.strip() and kind == "plain":
+            continue
+        mark = located.mark(path)
+        # A text from an included file is located in that file.
+        shown = getattr(mark, "file", None) or file
+        if shown not in sources:
+            try:
+                sources[shown] = _LINE_BREAK.split(Path(shown).read_text(encoding="utf-8", errors="replace"))
+            except OSError:
+                sources[shown] = []
+        source = sources[shown]
+        key = next((k for k in reversed(path) if isinstance(k, str)), "text")
+        literal = 0 < mark.line <= len(source) and source[mark.line - 1][mark.col - 1 : mark.col] == "|"
+        where = describe(path, located.data)
+
+        def warn(line: int, col: int, message: str, where: str = where, shown: str = shown) -> None:
+            problems.append(Problem(shown, line, col, message, where, severity="warning"))
+
+        if kind == "plain":
+            warn(
+                mark.line,
+                mark.col,
+                "this text is shown on one line: its line breaks become spaces; write it on one line "
+                "(paragraphs and lists work only in longer texts, such as a slide's `text` and the `notes`)",
+            )
+        elif literal:
+            lost = richtext.lost_breaks(text)
+            if not lost:
+                continue
+            lines = [mark.line + n for n in lost]
+            first = source[lines[0] - 1] if lines[0] <= len(source) else ""
+            rest = lines[1:]
+            more = ""
+            if len(rest) == 1:
+                more = f" (so is line {rest[0]})"
+            elif rest:
+                more = f" (so are lines {', '.join(map(str, rest[:-1]))} and {rest[-1]})"
+            warn(
+                lines[0],
+                len(first) - len(first.lstrip()) + 1,
+                f"this line is joined to the line above it{more}: a single line break inside a paragraph is shown "
+                "as a space; leave a blank line above it for a new paragraph, or start each line with `- ` for a list",
+            )
+        else:
+            folded = _folded_list_line(source, mark, located.key_mark(path))
+            if folded is None and not richtext.joins(text):
+                continue
+            line, col = folded or (mark.line, mark.col)
+            warn(
+                line,
+                col,
+                "YAML joins the lines of this text into one, so its paragraphs and lists are lost; "
+                f"write `{key}: |` and the text on the lines below it, with a blank line between paragraphs",
+            )
+    return problems
+
+
+def _folded_list_line(source: list[str], value: Mark, key: Mark) -> tuple[int, int] | None:
+    """The first line of a text YAML folds (plain, `>` or quoted, over several lines) that starts
+    like a list item, as (line, column); None if there is none."""
+    indent = key.col - 1
+    for number in range(value.line + 1, len(source) + 1):
+        line = source[number - 1]
+        if not line.strip():
+            continue
+        if len(line) - len(line.lstrip(" ")) <= indent:
+            return None  # the next field: the text ended
+        if _LIST_LINE.match(line):
+            return number, len(line) - len(line.lstrip()) + 1
+    return None
 
 
 def _id_problem(data: dict[str, Any], located: Located, folder: Path, file: str) -> Problem | None:
@@ -597,7 +726,12 @@ def load_pack(folder: Path) -> LoadResult:
         )
         return result
     id_problem = _id_problem(located.data, located, folder, shown)
-    context = {"languages": _languages(located.data), "pack_dir": folder}
+    languages = _languages(located.data)
+    context = {"languages": languages, "pack_dir": folder}
+    shared = _shared_pieces(located, folder, shown, (languages or ["fi"])[0])
+    if shared:
+        result.problems.extend(shared)
+        return result
     try:
         pack = Pack.model_validate(located.data, context=context)
     except ValidationError as exc:
@@ -609,9 +743,52 @@ def load_pack(folder: Path) -> LoadResult:
     if id_problem:
         result.problems.append(id_problem)
         return result
-    result.problems.extend(_warnings(pack, located, shown))
+    result.problems.extend(_warnings(pack, located, shown, _LINE_BREAK.split(raw.decode("utf-8", "replace"))))
     result.pack = pack
     return result
+
+
+def _shared_pieces(located: Located, folder: Path, file: str, lang: str) -> list[Problem]:
+    """Bring in the `include:` pieces and the help lines' texts; name what cannot be found."""
+    dirs = shared_dirs(folder, SHIPPED_CONTENT)
+    problems = expand_includes(located, dirs, file)
+    if problems:
+        return problems
+    help_lines = load_help(dirs)
+    if isinstance(help_lines, Problem):
+        return [help_lines]
+    declared = _declared_placeholders(located.data)
+    shared_names = [HELP, *(f"{HELP}.{line.id}" for line in help_lines.lines)] if help_lines else []
+
+    def known(name: str) -> bool:
+        return name in declared or name in shared_names
+
+    for unknown in unknown_placeholders(located.data, lang, known):
+        mark = located.mark(unknown.path)
+        names = [*declared, *shared_names]
+        close = difflib.get_close_matches(unknown.name, names, n=1, cutoff=0.6)
+        hint = f"did you mean {{{close[0]}}}? " if close else ""
+        listed = ", ".join(f"{{{n}}}" for n in names) or "none yet"
+        problems.append(
+            Problem(
+                mark.file or file,
+                mark.line,
+                mark.col,
+                f"unknown placeholder {{{unknown.name}}}: {hint}declare it under `placeholders:` "
+                f"(id, label and default), or use one this pack knows: {listed}",
+                describe(unknown.path, located.data),
+            )
+        )
+    if not problems and help_lines is not None:
+        located.data = fill(located.data, lang, help_lines.lookup)
+    return problems
+
+
+def _declared_placeholders(data: dict[str, Any]) -> list[str]:
+    declared = data.get("placeholders")
+    if not isinstance(declared, list):
+        return []
+    return [p["id"] for p in declared if isinstance(p, dict) and isinstance(p.get("id"), str)]
 
 
 def find_pack_dirs(paths: list[Path]) -> list[Path]:

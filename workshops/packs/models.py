@@ -25,14 +25,44 @@ else:
 
 
 class Audience(Strict):
-    min_age: int = Field(ge=5, le=20)
-    max_age: int = Field(ge=5, le=20)
+    """Who the workshop is for: children and young people by age, or adults."""
+
+    min_age: int | None = Field(default=None, ge=5, le=20, description="The youngest pupils' age (5-20)")
+    max_age: int | None = Field(default=None, ge=5, le=20, description="The oldest pupils' age (5-20)")
+    adults: bool = Field(
+        default=False,
+        description="For adults (a parents' evening): the kit says 'participant', not 'pupil', and offers "
+        "'contact the organiser' instead of 'talk to an adult'; no ages needed",
+    )
 
     @model_validator(mode="after")
     def _ordered(self) -> Audience:
-        if self.max_age < self.min_age:
+        if not self.adults and (self.min_age is None or self.max_age is None):
+            raise PydanticCustomError(
+                "ages_missing", "write the ages (min_age and max_age), or `adults: true` for a workshop for adults"
+            )
+        if self.min_age is not None and self.max_age is not None and self.max_age < self.min_age:
             raise PydanticCustomError("ages_reversed", "max_age is smaller than min_age")
         return self
+
+
+class Placeholder(Strict):
+    """A word filled in when a session starts: write `{id}` in any text of the pack."""
+
+    id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")] = Field(
+        description="The name used in texts as {id}: lower-case letters, digits and _"
+    )
+    label: Text = Field(description="What the facilitator is asked when starting, e.g. 'The school nurse's name'")
+    default: Text = Field(description="Used when the facilitator leaves it empty")
+
+    @field_validator("id")
+    @classmethod
+    def _not_help(cls, value: str) -> str:
+        if value == "apu":
+            raise PydanticCustomError(
+                "placeholder_reserved", "{apu} is the shared help lines' placeholder; choose another id"
+            )
+        return value
 
 
 class SessionDefaults(Strict):
@@ -57,6 +87,10 @@ class Pack(Strict):
     )
     cover: Image | None = None
     session: SessionDefaults = Field(default_factory=SessionDefaults)
+    placeholders: list[Placeholder] = Field(
+        default_factory=list,
+        description="Words the facilitator fills in when starting a session (a name, a place): write {id} in texts",
+    )
     agenda: list[Step] = Field(min_length=1, description="The steps of the workshop, in order")
 
     model_config = Strict.model_config | {"populate_by_name": True}
@@ -67,6 +101,16 @@ class Pack(Strict):
     @classmethod
     def _unique_steps(cls, agenda: list[Any]) -> list[Any]:
         return require_unique_ids(agenda, "step")
+
+    @field_validator("placeholders")
+    @classmethod
+    def _unique_placeholders(cls, placeholders: list[Placeholder]) -> list[Placeholder]:
+        return require_unique_ids(placeholders, "placeholder")
+
+    @property
+    def languages(self) -> list[str]:
+        """The languages a session of this pack can run in: its own, then its translations."""
+        return [self.language, *(lang for lang in self.translations if lang != self.language)]
 
     @model_validator(mode="after")
     def _collect_media(self) -> Pack:
@@ -81,4 +125,4 @@ class Pack(Strict):
 
 
 Kind = Literal[tuple(REGISTRY)]  # type: ignore[valid-type]
-__all__ = ["Audience", "Id", "Kind", "Pack", "SessionDefaults", "Step"]
+__all__ = ["Audience", "Id", "Kind", "Pack", "Placeholder", "SessionDefaults", "Step"]

@@ -27,6 +27,7 @@ Path = tuple[Any, ...]
 class Mark:
     line: int  # 1-based
     col: int  # 1-based
+    file: str | None = None  # set for a value from a shared piece (`include:`), not the pack's own file
 
 
 @dataclass
@@ -65,6 +66,7 @@ class Located:
     values: dict[Path, Mark] = field(default_factory=dict)
     keys: dict[Path, Mark] = field(default_factory=dict)
     sources: dict[Path, str] = field(default_factory=dict)
+    file: str | None = None  # the file it was read from, when that is not the pack's own
 
     def mark(self, path: Path) -> Mark:
         """Return the position of the value at `path`, or of its nearest ancestor."""

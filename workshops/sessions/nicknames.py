@@ -1,4 +1,5 @@
-"""Generated Finnish nicknames, and the clean-up of nicknames pupils type themselves."""
+"""Generated nicknames (Finnish, or Swedish for a Swedish session), and the clean-up of
+nicknames pupils type themselves."""
 
 from __future__ import annotations
 
@@ -23,7 +24,8 @@ def _word_list(text: str) -> tuple[str, ...]:
 
 
 # Friendly adjectives and Finnish animals. Animals that double as insults in the
-# playground (pig, cow, donkey, monkey, rat...) are left out on purpose.
+# playground (pig, cow, donkey, monkey, rat...) are left out on purpose, and so are
+# pöllö ("dimwit") and ahma ("glutton").
 ADJECTIVES = _word_list(
     "Iloinen Reipas Rohkea Utelias Nopea Viisas Ystävällinen Leppoisa Pirteä Hymyilevä "
     "Kekseliäs Sinnikäs Rauhallinen Reilu Avulias Sisukas Tarkka Hilpeä Eloisa Lempeä "
@@ -32,10 +34,36 @@ ADJECTIVES = _word_list(
 )
 ANIMALS = _word_list(
     "Ilves Kettu Karhu Hirvi Orava Jänis Siili Majava Saukko Kärppä Peura Poro Hylje Norppa "
-    "Pöllö Huuhkaja Tikka Kurki Joutsen Haukka Kotka Harakka Tiainen Peippo Punatulkku Lokki "
+    "Huuhkaja Tikka Kurki Joutsen Haukka Kotka Harakka Tiainen Peippo Punatulkku Lokki "
     "Sorsa Hauki Ahven Lohi Sammakko Perhonen Kimalainen Leppäkerttu Muurahainen Sudenkorento "
-    "Mäyrä Ahma Kuikka Sieppo"
+    "Mäyrä Kuikka Sieppo"
 )
+
+# The Swedish list, for a session whose pack is in Swedish ("Glad Ekorre"). Every animal is an
+# en-word, so the adjective's plain form agrees with it ("Glad Ekorre", never "Glatt Rådjur").
+# Left out like the Finnish insults: words that are also slang or insults in Swedish (mus, gök,
+# mes, hare, groda, padda, kråka, skata, gris, ko, åsna, apa, råtta), vikare (a supply
+# teacher), the owl and the wolverine (pöllö and ahma to a bilingual class), Björn (a common
+# first name), and adjectives about size, looks or the body.
+SV_ADJECTIVES = _word_list(
+    "Glad Modig Nyfiken Snabb Klok Vänlig Lugn Pigg Livlig Påhittig Ihärdig Rättvis Hjälpsam "
+    "Tapper Noggrann Munter Snäll Kvick Vig Skicklig Rolig Vaksam Ivrig Strålande Tålmodig "
+    "Fiffig Omtänksam Beslutsam Gladlynt Kavat Trygg Lekfull Flitig Klurig Fundersam Pålitlig "
+    "Sprallig Finurlig Fyndig"
+)
+SV_ANIMALS = _word_list(
+    "Ekorre Räv Lo Älg Igelkott Bäver Utter Hermelin Hjort Säl Hök Örn Trana Svan Bofink "
+    "Domherre Mås Gädda Abborre Lax Fjäril Humla Nyckelpiga Myra Trollslända Grävling Lom "
+    "Flugsnappare Hackspett Tjäder Korp Sparv Lärka Rödhake Mård Öring Gräshoppa Näktergal Ejder"
+)
+
+_WORDS = {"fi": (ADJECTIVES, ANIMALS), "sv": (SV_ADJECTIVES, SV_ANIMALS)}
+
+
+def word_lists(language: str = "fi") -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The adjectives and animals for a session in `language`: Swedish for "sv", else Finnish."""
+    return _WORDS.get(language, _WORDS["fi"])
+
 
 MAX_LENGTH = 24
 _MAX_MARKS = 2  # combining marks kept per letter: enough for any real name
@@ -46,23 +74,33 @@ SHIPPED_BLOCKLIST = SHIPPED_CONTENT / BLOCKLIST_FILE
 
 
 # Every "adjective animal" pair, in one fixed order: a nickname is one draw and a short walk.
-_PAIRS = tuple(f"{a} {b}" for a in ADJECTIVES for b in ANIMALS)
+_PAIRS_BY_LANGUAGE = {
+    language: tuple(f"{a} {b}" for a in adjectives for b in animals)
+    for language, (adjectives, animals) in _WORDS.items()
+}
+_PAIRS = _PAIRS_BY_LANGUAGE["fi"]
 _PROBES = 50
 
 
-def generate(rng: random.Random, taken: set[str] | frozenset[str]) -> str:
-    """Pick a nickname not yet taken in the session.
+def pairs(language: str = "fi") -> tuple[str, ...]:
+    """Every generated nickname without a number, for a session in `language` (see `word_lists`)."""
+    return _PAIRS_BY_LANGUAGE.get(language, _PAIRS)
 
-    One random pair, then the next ones in order: a school-wide event fills all 1,560 pairs,
-    and drawing again and again would cost more with every pupil. When the pairs near the draw
-    are taken, the drawn pair gets a number ("Iloinen Ilves 2").
+
+def generate(rng: random.Random, taken: set[str] | frozenset[str], language: str = "fi") -> str:
+    """Pick a nickname not yet taken in the session; Swedish ones when `language` is "sv".
+
+    One random pair, then the next ones in order: a school-wide event fills all the pairs
+    (about 1,500 in each language), and drawing again and again would cost more with every
+    pupil. When the pairs near the draw are taken, the drawn pair gets a number ("Iloinen Ilves 2").
     """
-    start = rng.randrange(len(_PAIRS))
+    every = pairs(language)
+    start = rng.randrange(len(every))
     for i in range(_PROBES):
-        nick = _PAIRS[(start + i) % len(_PAIRS)]
+        nick = every[(start + i) % len(every)]
         if nick not in taken:
             return nick
-    base = _PAIRS[start]
+    base = every[start]
     n = 2
     while f"{base} {n}" in taken:
         n += 1

@@ -253,7 +253,7 @@ def _pupil(state: SessionState, action: BaseModel, pupil: Pupil, at: float) -> S
         # Nicknames settle in the lobby; afterwards they would keep changing on the projector.
         return Rejected("lobby_only", "You can change your nickname only before the workshop starts.")
     if isinstance(action, Reroll):
-        nick = nicknames.generate(_rng(state), _index(state.pupils).nicks)
+        nick = nicknames.generate(_rng(state), _index(state.pupils).nicks, state.pack.language)
         return replace(state, pupils={**state.pupils, pupil.id: replace(pupil, nick=nick, pending=None)})
     if isinstance(action, Rename):
         if not state.own_nicknames:
@@ -390,7 +390,7 @@ def _system(state: SessionState, action: BaseModel, at: float) -> SessionState |
         if action.device == "team" and action.team is not None and action.team not in state.teams:
             return Rejected("no_such_team", "There is no such team.")
         seat_id = f"p{state.next_seat}"
-        nick = nicknames.generate(_rng(state), _index(state.pupils).nicks)
+        nick = nicknames.generate(_rng(state), _index(state.pupils).nicks, state.pack.language)
         team = (action.team or _team_for_device(state)) if action.device == "team" else _smallest_team(state)
         pupil = Pupil(seat_id, nick, team, action.lang, device=action.device)
         pupils = {**state.pupils, seat_id: pupil}

@@ -121,6 +121,7 @@ def host_view(
             "kind": s.kind,
             "title": as_map(s.title, pack.language),
             "minutes": s.minutes,
+            "optional": s.optional,
             "runs": [[t.started_at, t.ended_at] for t in state.times.get(i, ())],
         }
         for i, s in enumerate(pack.agenda)
@@ -240,6 +241,7 @@ def report(state: SessionState) -> dict[str, Any]:
         "pack": as_map(state.pack.title, state.pack.language),
         "language": state.pack.language,
         "pupils": len(state.active),
+        "adults": state.pack.audience.adults,
         "teams": len(state.teams),
         "steps": steps,
         "ended": state.ended,

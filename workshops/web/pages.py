@@ -25,12 +25,15 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response as BaseResponse
 
 from ..activities import activity_for
 from ..activities.text import resolve
+from ..packs.models import Pack
+from ..packs.setup import Setup, SetupError, prepare
 from ..sessions import views
 from ..sessions.journal import JournalError
 from ..sessions.keys import normalise_code
@@ -39,7 +42,7 @@ from .guard import CLIENT_COOKIE, NO_SESSION, is_local, log_failure, safe_next
 from .kinds import kind_assets
 from .live import broadcast, close_session
 from .qr import qr_svg
-from .uitext import ui_strings
+from .uitext import help_line, phone_strings, ui_strings
 
 bp = Blueprint("pages", __name__)
 
@@ -169,6 +172,7 @@ def home():
             "minutes": p.minutes,
             "steps": len(p.agenda),
             "cover": p.cover,
+            "setup": _setup_choices(p, lang),
         }
         for p in library().packs()
     ]
@@ -179,6 +183,7 @@ def home():
             "code": live.code,
             "title": resolve(live.state.pack.title, lang, live.state.pack.language),
             "pupils": len(live.state.active),
+            "adults": live.state.pack.audience.adults,
             "ended": live.state.ended,
         }
         for live in manager().all()
@@ -204,6 +209,32 @@ def login():
     return render_template("login.html", strings=ui_strings(), error=_("Wrong password.")), 403
 
 
+#: each language named in itself, as the language menu names it
+LANGUAGE_SELF_NAMES = {"fi": "Suomi", "sv": "Svenska", "en": "English"}
+
+
+def _setup_choices(pack: Pack, lang: str) -> dict[str, Any]:
+    """What the facilitator may choose when starting a session of `pack` (its start form)."""
+    languages = pack.languages
+    return {
+        "languages": [{"code": code, "name": LANGUAGE_SELF_NAMES.get(code, code)} for code in languages],
+        "language": lang if lang in languages else pack.language,
+        "placeholders": [
+            {
+                "id": ph.id,
+                "label": resolve(ph.label, lang, pack.language),
+                "default": resolve(ph.default, lang, pack.language),
+            }
+            for ph in pack.placeholders
+        ],
+        "optional": [
+            {"id": step.id, "title": resolve(step.title, lang, pack.language), "minutes": step.minutes}
+            for step in pack.agenda
+            if step.optional
+        ],
+    }
+
+
 @bp.post("/sessions")
 def create_session():
     if not _may_create() or not _same_origin():
@@ -211,7 +242,15 @@ def create_session():
     pack = library().get(request.form.get("pack", ""))
     if pack is None:
         abort(404)
-    live = manager().create(pack)
+    chosen = Setup(
+        language=request.form.get("language") or None,
+        values={ph.id: request.form.get(f"ph_{ph.id}", "")[:1000] for ph in pack.placeholders},
+        leave_out=frozenset(request.form.getlist("leave_out")[:200]),
+    )
+    prepared = prepare(pack, chosen)
+    if isinstance(prepared, SetupError):
+        abort(400)
+    live = manager().create(prepared)
     key = manager().keys.host_key(live.id)
     resp = redirect(url_for("pages.host", code=live.code))
     return _with_key_cookie(resp, live.code, "host", key)
@@ -240,7 +279,7 @@ def _keyed_template(template: str, live, role: str, key: str, **context) -> Base
         code=live.code,
         auth={"code": live.code, "role": role, "key": key},
         join_url=join_url(live.code),
-        strings=ui_strings(),
+        strings=ui_strings(adults=live.state.pack.audience.adults),
         kinds=kind_assets(live.state.pack),
         **context,
     )
@@ -304,7 +343,7 @@ def play(code: str):
         code=live.code,
         pack_title=live.state.pack.title,
         pack_language=live.state.pack.language,
-        strings=ui_strings(),
+        strings=phone_strings(adults=live.state.pack.audience.adults),
         kinds=kind_assets(live.state.pack),
         **_device_args(),
     )
@@ -484,7 +523,7 @@ def set_lang(lang: str):
 
 @bp.get("/privacy")
 def privacy():
-    return render_template("privacy.html", strings=ui_strings())
+    return render_template("privacy.html", strings=ui_strings(), help_main=help_line(select_lang()))
 
 
 def _accessibility_contact() -> dict[str, str] | None:
@@ -517,8 +556,6 @@ def healthz():
 
 
 def select_lang() -> str:
-    from flask_babel import get_locale
-
     return str(get_locale() or "fi")
 
 

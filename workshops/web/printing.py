@@ -21,6 +21,7 @@ from flask_babel import force_locale, format_decimal
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
+from ..activities import richtext
 from ..activities.boardgame.config import (
     AllOf,
     AnyOf,
@@ -79,6 +80,46 @@ class Texts:
         if lang == self.page:
             return escape(value)
         return Markup('<span lang="{}">{}</span>').format(lang, value)
+
+
+def rich_html(text: str, lead: Any = None, lang: str | None = None) -> Markup:
+    """A formatted text (RichText, workshops/activities/richtext.py) as HTML: <p>, <ul>, <ol>,
+    <strong> and <em>, every text escaped. `lead` (a label) opens the first paragraph in bold, or
+    stands in a paragraph of its own before a list; `lang` marks the blocks' language when it is
+    not the page's (WCAG 3.1.2). No line breaks in the markup: print.css shows notes `pre-line`."""
+
+    def runs(spans: tuple[richtext.Span, ...]) -> Markup:
+        tags = {"strong": "<strong>{}</strong>", "em": "<em>{}</em>", "text": "{}"}
+        return Markup("").join(Markup(tags[s.style]).format(s.text) for s in spans)
+
+    said = Markup(' lang="{}"').format(lang) if lang else Markup("")
+    blocks = richtext.parse(text)
+    parts = []
+    for i, block in enumerate(blocks):
+        if block.kind == "paragraph":
+            if i == 0 and lead is not None:
+                inner = Markup("<span{}>{}</span>").format(said, runs(block.items[0])) if lang else runs(block.items[0])
+                parts.append(Markup("<p><strong>{}</strong> {}</p>").format(lead, inner))
+            else:
+                parts.append(Markup("<p{}>{}</p>").format(said, runs(block.items[0])))
+            continue
+        tag = "ul" if block.kind == "bullets" else "ol"
+        start = Markup(' start="{}"').format(block.start) if block.kind == "numbers" and block.start != 1 else ""
+        items = Markup("").join(Markup("<li>{}</li>").format(runs(item)) for item in block.items)
+        parts.append(Markup("<{}{}{}>{}</{}>").format(Markup(tag), said, start, items, Markup(tag)))
+    if lead is not None and (not blocks or blocks[0].kind != "paragraph"):
+        parts.insert(0, Markup("<p><strong>{}</strong></p>").format(lead))
+    return Markup("").join(parts)
+
+
+@bp.app_template_filter("rich")
+def rich_filter(text: Any, tx: Texts, lead: Any = None) -> Markup:
+    """Jinja: `{{ step.notes|rich(tx, _("Facilitator notes") ~ ":") }}`, a pack's RichText value
+    in the page's language (or the pack's) as HTML blocks; see rich_html."""
+    if text is None:
+        return Markup("")
+    lang = tx.language(text)
+    return rich_html(tx.plain(text), lead, None if lang == tx.page else lang)
 
 
 def _fill(message: str, **parts: Any) -> Markup:

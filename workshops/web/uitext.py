@@ -10,14 +10,139 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from ..activities import KIND_ERRORS, KIND_STRINGS
+from .context import library
+
+#: The console's and the projector's own words: a phone never shows them, so its page does not
+#: carry them (about 1.3 kB gzipped of its 50 kB budget). tests/unit/test_ui_strings.py checks that no
+#: script a phone runs asks for one.
+CONSOLE_ONLY = frozenset(
+    {
+        "ahead",
+        "behind",
+        "delete_confirm",
+        "doctor_firewall",
+        "doctor_fw_linux",
+        "doctor_fw_mac",
+        "doctor_fw_or",
+        "doctor_fw_windows",
+        "doctor_hosted",
+        "doctor_intro",
+        "doctor_network",
+        "doctor_network_fix",
+        "doctor_no_devices",
+        "doctor_title",
+        "doctor_wifi",
+        "doctor_wifi_fix",
+        "doctor_wifi_restart",
+        "elapsed",
+        "end",
+        "end_confirm",
+        "kick",
+        "kick_confirm",
+        "leader_short",
+        "lobby",
+        "lock",
+        "locked",
+        "make_teams",
+        "move_to",
+        "next",
+        "no_notes",
+        "no_teams",
+        "notes",
+        "offline",
+        "on_time",
+        "online",
+        "optional",
+        "optional_left",
+        "own_nicks",
+        "pick",
+        "pick_offline",
+        "plan",
+        "planned",
+        "prev",
+        "pupils",
+        "pupils_joined",
+        "readmit",
+        "remove_picked",
+        "remove_picked_confirm",
+        "removed_list",
+        "report",
+        "scan_cards",
+        "scan_hint",
+        "scan_no_camera",
+        "scan_seen",
+        "scan_use",
+        "skip_step",
+        "start",
+        "station_leader",
+        "step_of",
+        "talk_requests",
+        "team_code_alt",
+        "team_codes",
+        "team_codes_hint",
+        "teams",
+        "unlock",
+    }
+)
 
 
-def ui_strings() -> dict[str, str]:
-    """Every page string for the request's language: the kit's, then the kinds'."""
+def phone_strings(adults: bool = False) -> dict[str, str]:
+    """The strings a phone's page needs: all but the console's own."""
+    return {k: v for k, v in ui_strings(adults).items() if k not in CONSOLE_ONLY}
+
+
+def ui_strings(adults: bool = False) -> dict[str, str]:
+    """Every page string for the request's language: the kit's, then the kinds'.
+
+    `adults`: a session for adults (a parents' evening) says 'participant' and 'organiser'
+    where a pupils' session says 'pupil' and 'an adult'.
+    """
     lang = str(get_locale() or "en")
     kinds = {key: says.get(lang) for key, says in KIND_STRINGS.items()}
     kinds |= {f"err_{code}": error.says.get(lang) for code, error in KIND_ERRORS.items()}
-    return kit_strings() | kinds
+    strings = kit_strings() | kinds
+    if adults:
+        return strings | adult_strings()
+    strings["help_line"] = strings["help_line"].replace("{line}", help_line(lang))
+    return strings
+
+
+def help_line(lang: str) -> str:
+    """The help line the kit's pages name in `lang`, from the shared help lines (content/_shared/apu.yaml)."""
+    found = library().help_lines()
+    return found.main(lang) if found is not None else "116 111"
+
+
+def adult_strings() -> dict[str, str]:
+    """The words of `kit_strings` that change when the participants are adults."""
+    return {
+        "help_line": _("Did something stay on your mind? Talk to the organiser, today or later."),
+        "locked": _("Lobby locked: no new participants."),
+        "remove_picked_confirm": _(
+            "Remove {n} participants from the session? You can let them back in from the list of removed participants."
+        ),
+        "pupils": _("Participants"),
+        "own_nicks": _("Participants may type their own nickname"),
+        "talk_adult": _("I'd like to talk to the organiser"),
+        "talk_sent": _("The organiser knows you'd like to talk, and will find a good moment for it."),
+        "talk_requests": _("Would like to talk to the organiser:"),
+        "entry_hint_many": _("Type what the participants say. It is shown as you typed it."),
+        "entry_type": _("What the participants said"),
+        "err_locked": _("The session is not taking new participants right now. Ask the organiser."),
+        "err_no_such_pupil": _("That participant is not in this session."),
+        "doctor_no_devices": _(
+            "No devices at all? Run the session from the console: you can enter the group's answers yourself."
+        ),
+        "doctor_wifi_fix": _(
+            "Many guest networks do not let phones reach other devices on the same network. Turn on the "
+            "laptop's own hotspot, or a phone's hotspot, and have the participants connect to it. With a "
+            "phone's hotspot, connect the laptop to it too."
+        ),
+        "doctor_network_fix": _(
+            "Phones on mobile data or on another Wi-Fi cannot reach the laptop. Check that the participants "
+            "are on the same Wi-Fi as the laptop, then have them type this address:"
+        ),
+    }
 
 
 def kit_strings() -> dict[str, str]:
@@ -44,8 +169,9 @@ def kit_strings() -> dict[str, str]:
         "try_again": _("Try again"),
         "removed": _("You are no longer in this workshop."),
         "ended": _("The workshop has ended. Thank you!"),
+        # {line}: the help line in the page's language, from content/_shared/apu.yaml
         "help_line": _(
-            "Something on your mind? Talk to an adult you trust, or call Lasten ja nuorten puhelin 116 111. In an emergency, call 112."
+            "Something on your mind? Talk to an adult you trust, or call {line}. In an emergency, call 112."
         ),
         "time_left": _("{time} left"),
         # projector
@@ -95,6 +221,9 @@ def kit_strings() -> dict[str, str]:
         "ahead": _("{m} min ahead of plan"),
         "behind": _("{m} min behind plan"),
         "on_time": _("On time"),
+        "optional": _("optional"),
+        "optional_left": _("Optional steps still ahead: {m} min that you can skip if you are behind."),
+        "skip_step": _("Skip: {title} ›"),
         "answered": _("Answered"),
         "reveal": _("Show results"),
         "close": _("Close answering"),
@@ -120,7 +249,7 @@ def kit_strings() -> dict[str, str]:
         "hide": _("Hide"),
         # talking to an adult
         "talk_adult": _("I'd like to talk to an adult"),
-        "talk_sent": _("The facilitator knows you'd like to talk. They will come to you."),
+        "talk_sent": _("The facilitator knows you'd like to talk, and will talk with you at a good moment."),
         "talk_requests": _("Would like to talk to an adult:"),
         # fewer devices than pupils: team devices and the facilitator's entries
         "team_device": _("Team device"),

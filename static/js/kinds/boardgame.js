@@ -2,6 +2,7 @@
 // phones show the team's character and card and take the vote; the facilitator
 // deals, reveals, pauses, skips and ends.
 import { add, h, t, tr, mediaUrl, secondsLeft, timeLeft, clockText, errorText, live, optionMark } from "../lib.js";
+import { rich } from "../rich.js";
 
 const LETTERS = "ABCD";
 
@@ -244,7 +245,7 @@ function fitSoon() {
 
 export function screen(el, a, ctx) {
   if (a.phase === "setup") {
-    add(el, a.intro ? h("p", { class: "slide-text" }, tr(a.intro, ctx.lang, ctx.packLang)) : null);
+    add(el, a.intro ? h("div", { class: "slide-text rich" }, rich(tr(a.intro, ctx.lang, ctx.packLang))) : null);
     return;
   }
   const teams = a.teams || [];

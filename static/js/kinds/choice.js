@@ -1,7 +1,7 @@
 // Choice: a poll or a quiz. Phones answer with big buttons; the projector shows
 // progress, and the per-option counts only once the facilitator reveals them.
 import { add, h, t, tr, live, optionMark, mediaUrl, secondsLeft, timeLeft, clockText, errorText } from "../lib.js";
-import { answerTags } from "./task-base.js";
+import { answerTags, explanation } from "./task-base.js";
 import { entryBox, teamPicker, countsForm, enter, enteredNote } from "./entry.js";
 
 const LETTERS = "ABCDEF";
@@ -42,7 +42,7 @@ export function screen(el, a, ctx) {
   add(el, ...question(a, ctx));
   if (a.phase === "revealed") {
     add(el, bars(a, ctx), enteredNote(a));
-    if (a.explanation) add(el, h("div", { class: "explanation" }, h("strong", {}, t("explanation")), " ", tr(a.explanation, ctx.lang, ctx.packLang)));
+    if (a.explanation) add(el, explanation(a, ctx));
   } else {
     // The options as the phones show them: colour, shape and letter, so "B" on the wall is "B" in the hand.
     add(el, h("ul", { class: "options-grid" }, a.options.map((o, i) => h("li", { class: `opt-card opt-${i}` },
@@ -158,6 +158,6 @@ export function pupil(el, a, own, ctx) {
     add(el, h("p", { class: own.right ? "verdict right" : "verdict wrong" }, own.right ? t("right") : t("not_right")));
   }
   if (own.entered) add(el, h("p", { class: "hint" }, t("entered_for_team")));
-  if (revealed && a.explanation) add(el, h("div", { class: "explanation" }, h("strong", {}, t("explanation")), " ", tr(a.explanation, ctx.lang, ctx.packLang)));
+  if (revealed && a.explanation) add(el, explanation(a, ctx));
   add(el, msg);
 }

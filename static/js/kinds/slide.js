@@ -1,5 +1,6 @@
 // Slide: the projector shows title, text and image; phones show a short prompt.
 import { add, h, t, tr, mediaUrl } from "../lib.js";
+import { rich } from "../rich.js";
 
 function image(a, ctx) {
   if (!a.image) return null;
@@ -8,7 +9,7 @@ function image(a, ctx) {
 
 export function screen(el, a, ctx) {
   add(el, 
-    a.text ? h("p", { class: "slide-text" }, tr(a.text, ctx.lang, ctx.packLang)) : null,
+    a.text ? h("div", { class: "slide-text rich" }, rich(tr(a.text, ctx.lang, ctx.packLang))) : null,
     image(a, ctx),
   );
 }

@@ -40,6 +40,16 @@ function stationMap(a, ctx) {
     }, groupLabel(g.group), g.done ? " ✓" : "")) : h("span", { class: "muted" }, "–")))));
 }
 
+/** A prompt of the pack (a station's own, else its step's) in the page's language, else the kit's words. */
+function say(text, fallback, ctx) {
+  return text ? tr(text, ctx.lang, ctx.packLang) : fallback;
+}
+
+/** A pupil's ratings in brief: "3 / 4" where the station asks two questions, else "3". */
+function ratingsText(r, two) {
+  return two ? `${r.as_written ?? "–"} / ${r.best_friend ?? "–"}` : `${r.as_written ?? "–"}`;
+}
+
 function bars(counts, labels) {
   const total = Math.max(1, ...counts);
   return h("ul", { class: "bars" }, counts.map((n, i) => h("li", { class: "rbar" },
@@ -50,17 +60,21 @@ function bars(counts, labels) {
 
 function debrief(a, ctx) {
   const d = a.debrief;
+  const p = d.station.prompts || {};
+  const ways = d.station.ways || a.ways;
   const scale = ["1", "2", "3", "4", "5"];
+  // The second rating question only where the station asks one.
   return h("div", { class: "debrief", "data-station": d.station.id },
     h("h2", {}, tr(d.station.title, ctx.lang, ctx.packLang)),
     h("div", { class: "side-by-side" },
-      h("section", { class: "ratings", "data-which": "as_written" }, h("h3", {}, t("hard_as_written")), bars(d.ratings.as_written, scale)),
-      h("section", { class: "ratings", "data-which": "best_friend" }, h("h3", {}, t("hard_best_friend")), bars(d.ratings.best_friend, scale))),
-    Object.values(d.ways).some((n) => n) ? h("section", {}, h("h3", {}, t("ways_chosen")),
-      bars(a.ways.map((w) => d.ways[w.id] ?? 0), a.ways.map((w) => tr(w.text, ctx.lang, ctx.packLang)))) : null,
+      h("section", { class: "ratings", "data-which": "as_written" }, h("h3", {}, say(p.rate, t("task_rate"), ctx)), bars(d.ratings.as_written, scale)),
+      d.ratings.best_friend && p.rate_second ? h("section", { class: "ratings", "data-which": "best_friend" },
+        h("h3", {}, say(p.rate_second, "", ctx)), bars(d.ratings.best_friend, scale)) : null),
+    Object.values(d.ways).some((n) => n) ? h("section", { class: "ways-result" }, h("h3", {}, say(p.ways_result, t("ways_chosen"), ctx)),
+      bars(ways.map((w) => d.ways[w.id] ?? 0), ways.map((w) => tr(w.text, ctx.lang, ctx.packLang)))) : null,
     d.order.answers ? h("p", {}, t("order_right", { n: d.order.right, total: d.order.answers })) : null,
     d.order.answers ? h("ol", { class: "right-order" }, d.station.order.map((o) => h("li", {}, tr(o.text, ctx.lang, ctx.packLang)))) : null,
-    d.lines.length ? h("section", {}, h("h3", {}, t("refusal_lines")),
+    d.lines.length ? h("section", { class: "lines-result" }, h("h3", {}, say(p.lines_result, t("group_lines"), ctx)),
       h("ul", { class: "lines" }, d.lines.map((line) => h("li", { class: "line" }, `”${line}”`)))) : null);
 }
 
@@ -88,35 +102,42 @@ function scenario(s, ctx) {
  */
 function memberTasks(el, a, own, ctx, { sendAs = null, suffix = "" } = {}) {
   const s = own.station;
+  const p = s.prompts || {};
+  const two = Boolean(p.rate_second);
   const send = sendAs || ((action) => ctx.send({ type: "act", step: ctx.stepId, action }));
   const status = h("p", { class: "answer-msg", role: "status" });
   const report = (ack) => { live(status).textContent = ack.ok ? t("answer_sent") : errorText(ack); };
   if (s.tasks.includes("ways")) {
     const mine = new Set(own.mine.ways);
-    add(el, h("section", { class: "task", "data-task": "ways" }, h("h3", {}, t("task_ways")),
-      h("div", { class: "options" }, a.ways.map((w, i) => h("button", {
+    add(el, h("section", { class: "task", "data-task": "ways" }, h("h3", {}, say(p.ways, t("task_ways"), ctx)),
+      h("div", { class: "options" }, (s.ways || a.ways).map((w, i) => h("button", {
         class: `opt opt-${i % 6}${mine.has(w.id) ? " chosen" : ""}`, "data-way": w.id, "aria-pressed": mine.has(w.id) ? "true" : "false",
         onclick: () => { mine.has(w.id) ? mine.delete(w.id) : mine.add(w.id); send({ type: "ways", ways: [...mine] }).then(report); },
       }, h("span", { class: "opt-text" }, tr(w.text, ctx.lang, ctx.packLang)))))));
   }
   if (s.tasks.includes("line")) {
-    const input = h("textarea", { id: `line${suffix}`, maxlength: 200, rows: 2, "aria-label": t("task_line") });
+    const heading = say(p.line, t("task_line"), ctx);
+    const input = h("textarea", { id: `line${suffix}`, maxlength: 200, rows: 2, "aria-label": heading });
     input.value = own.work.line ?? "";
-    add(el, h("section", { class: "task", "data-task": "line" }, h("h3", {}, t("task_line")),
-      h("p", { class: "hint" }, t("line_hint")),
+    add(el, h("section", { class: "task", "data-task": "line" }, h("h3", {}, heading),
+      h("p", { class: "hint" }, say(p.line_hint, t("line_hint"), ctx)),
       h("form", { onsubmit: (e) => { e.preventDefault(); send({ type: "line", text: live(input).value }).then(report); } },
         input, h("button", { class: "btn primary", type: "submit", id: `save-line${suffix}` }, t("save")))));
   }
   if (s.tasks.includes("rate")) {
-    const rate = (which) => h("div", { class: "scale", "data-which": which }, [1, 2, 3, 4, 5].map((v) => h("button", {
-      class: own.mine.ratings[which] === v ? "scale-btn chosen" : "scale-btn", "data-value": v,
-      "aria-pressed": own.mine.ratings[which] === v ? "true" : "false",
-      onclick: () => send({ type: "rate", which, value: v }).then(report),
-    }, String(v))));
-    add(el, h("section", { class: "task", "data-task": "rate" }, h("h3", {}, t("task_rate")),
-      h("p", { class: "hint" }, t("scale_hint")),
-      h("p", {}, t("hard_as_written")), rate("as_written"),
-      h("p", {}, t("hard_best_friend")), rate("best_friend")));
+    // One rating question, or two where the station has `rate_second`; a heading of their own or the first question.
+    const first = say(p.rate, t("task_rate"), ctx);
+    const rate = (which, question) => h("div", { class: "scale", "data-which": which, role: "group", "aria-label": question },
+      [1, 2, 3, 4, 5].map((v) => h("button", {
+        class: own.mine.ratings[which] === v ? "scale-btn chosen" : "scale-btn", "data-value": v,
+        "aria-pressed": own.mine.ratings[which] === v ? "true" : "false",
+        onclick: () => send({ type: "rate", which, value: v }).then(report),
+      }, String(v))));
+    const second = two ? say(p.rate_second, "", ctx) : null;
+    add(el, h("section", { class: "task", "data-task": "rate" }, h("h3", {}, p.rate_title ? say(p.rate_title, "", ctx) : first),
+      h("p", { class: "hint" }, `1 = ${say(p.rate_low, t("rate_low"), ctx)}, 5 = ${say(p.rate_high, t("rate_high"), ctx)}`),
+      p.rate_title ? h("p", { class: "rate-question" }, first) : null, rate("as_written", first),
+      two ? [h("p", { class: "rate-question" }, second), rate("best_friend", second)] : null));
   }
   if (s.tasks.includes("order")) {
     const draftKey = `${s.id}${suffix}`;
@@ -129,14 +150,14 @@ function memberTasks(el, a, own, ctx, { sendAs = null, suffix = "" } = {}) {
       onclick: () => { picked.push(o.id); if (picked.length === s.order.length) send({ type: "order", steps: [...picked] }).then(report); ctx.rerender(); },
     }, h("span", { class: "opt-text" }, text[o.id]))));
     add(el, h("section", { class: "task", "data-task": "order" },
-      h("h3", {}, s.order_prompt ? tr(s.order_prompt, ctx.lang, ctx.packLang) : t("task_order")),
+      h("h3", {}, say(p.order || s.order_prompt, t("task_order"), ctx)),
       h("p", { class: "hint" }, t("order_hint")), list, buttons,
       picked.length ? h("button", { class: "btn quiet", id: `order-reset${suffix}`, onclick: () => { picked.length = 0; ctx.rerender(); } }, t("start_over")) : null));
   }
   const group = Object.entries(own.work.ratings || {});
   if (group.length) {
-    add(el, h("section", { class: "team-votes" }, h("strong", {}, t("group_answers")),
-      h("ul", {}, group.map(([nick, r]) => h("li", {}, `${nick}: ${r.as_written ?? "–"} / ${r.best_friend ?? "–"}`)))));
+    add(el, h("section", { class: "team-votes" }, h("strong", {}, two ? t("group_answers_two") : t("group_answers")),
+      h("ul", {}, group.map(([nick, r]) => h("li", {}, `${nick}: ${ratingsText(r, two)}`)))));
   }
   add(el, status);
 }
@@ -155,7 +176,7 @@ function mentorView(el, a, own, ctx) {
         h("p", { class: "small" }, grp.members.join(", ")),
         grp.work.line ? h("p", {}, `”${grp.work.line}”`) : null,
         Object.entries(grp.work.ratings).length ? h("p", { class: "small" },
-          Object.entries(grp.work.ratings).map(([n, r]) => `${n}: ${r.as_written ?? "–"}/${r.best_friend ?? "–"}`).join(" · ")) : null,
+          Object.entries(grp.work.ratings).map(([n, r]) => `${n}: ${ratingsText(r, Boolean(own.station.prompts?.rate_second))}`).join(" · ")) : null,
         groupEntry(a, own.station, grp.group, grp.entered, grp.work.line, ctx, (action) => ctx.send(action))))
         : h("p", { class: "muted" }, "–")),
     h("div", { class: "controls" },
@@ -245,9 +266,10 @@ export function host(el, a, ctx) {
         full.notes ? h("p", { class: "notes small" }, tr(full.notes, ctx.lang, ctx.packLang)) : null);
     })), leads);
   }
-  // Moderation: no refusal line reaches the projector before it is approved here.
+  // Moderation: no group's line reaches the projector before it is approved here.
   if (a.lines.length) {
-    add(el, h("section", { class: "moderation" }, h("h3", {}, t("moderate_lines")), h("ul", {}, a.lines.map((l) => {
+    const heading = t("moderate_lines", { lines: say(a.prompts?.lines_result, t("group_lines"), ctx) });
+    add(el, h("section", { class: "moderation" }, h("h3", {}, heading), h("ul", {}, a.lines.map((l) => {
       const station = a.stations.find((s) => s.id === l.station);
       // The ids keep each line's field with its line while other lines come and go; an edit
       // outlives re-renders until the group changes its line.

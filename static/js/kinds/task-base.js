@@ -3,6 +3,7 @@
 // supplies how a phone answers and how results look:
 //   export const { screen, host, pupil } = kind({ prompt, answer, results, ... });
 import { add, h, t, tr, live, mediaUrl, secondsLeft, timeLeft, clockText, errorText } from "../lib.js";
+import { rich } from "../rich.js";
 import { entryBox, teamPicker, countsForm, textForm, enter, enteredNote } from "./entry.js";
 
 // Unsent work on a phone (sorting, ordering) by step: it survives re-renders.
@@ -45,7 +46,7 @@ export function listHead(key) {
 }
 
 export function explanation(a, ctx) {
-  return a.explanation ? h("div", { class: "explanation" }, h("strong", {}, t("explanation")), " ", text(a.explanation, ctx)) : null;
+  return a.explanation ? h("div", { class: "explanation rich" }, rich(text(a.explanation, ctx), h("strong", {}, t("explanation")))) : null;
 }
 
 function sender(ctx, status) {

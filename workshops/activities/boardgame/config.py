@@ -15,7 +15,7 @@ from pydantic import AfterValidator, Discriminator, Field, Tag, ValidationInfo, 
 from pydantic_core import PydanticCustomError
 
 from ..base import StepBase
-from ..text import Id, Image, Strict, Text, require_unique_ids
+from ..text import Id, Image, RichText, Strict, Text, require_unique_ids
 
 # The ids a board game declares, while its cards are being validated.
 _declared: ContextVar[dict[str, set[str]] | None] = ContextVar("boardgame_ids", default=None)
@@ -233,7 +233,7 @@ class BoardGameStep(StepBase):
     """Teams play characters through one day; choices move their tokens."""
 
     kind: Literal["boardgame"]
-    intro: Text | None = Field(default=None, description="Shown on the projector before the game starts")
+    intro: RichText | None = Field(default=None, description="Shown on the projector before the game starts")
     sections: list[Section] = Field(min_length=1, description="The board: parts of the day in order, each with spaces")
     meters: list[Meter] = Field(default_factory=list, max_length=4)
     flags: list[Flag] = Field(default_factory=list)

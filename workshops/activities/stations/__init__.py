@@ -11,6 +11,7 @@ from pydantic import Field, ValidationError
 from ..base import HOST, ActionModel, Activity, Ctx, Enter, KindError, Rejected, Says, Seat, timer_due
 from ..text import as_map
 from .config import Station, StationsStep
+from .prompts import DEFAULTS
 from .rotation import StationsState, Work, clean_line, rotation, shuffle_orders
 
 SeatId = Annotated[str, Field(pattern=r"^p\d{1,6}$")]
@@ -20,7 +21,7 @@ Ref = Annotated[str, Field(max_length=40)]
 
 class Ways(ActionModel):
     type: Literal["ways"]
-    ways: list[Ref] = Field(max_length=12)
+    ways: list[Ref] = Field(max_length=12, description="option ids of the station's `ways`")
 
 
 class Line(ActionModel):
@@ -30,7 +31,9 @@ class Line(ActionModel):
 
 class Rate(ActionModel):
     type: Literal["rate"]
-    which: Literal["as_written", "best_friend"]
+    which: Literal["as_written", "best_friend"] = Field(
+        description='"as_written": the first rating question; "best_friend": the second (a station with `rate_second`)'
+    )
     value: int = Field(ge=1, le=5)
 
 
@@ -117,8 +120,8 @@ class Stations(Activity[StationsStep, StationsState]):
 | `paused` | ✓ | ✓ | ✓ |  | the clock is paused |
 | `auto` | ✓ | ✓ | ✓ |  | groups move on by themselves when the time is up |
 | `station_minutes` | ✓ | ✓ | ✓ |  | minutes per station |
-| `ways` | ✓ | ✓ | ✓ |  | the refusal ways a group can choose |
-| `ways[].id` | ✓ | ✓ | ✓ |  | what `ways.ways` takes |
+| `ways` | ✓ | ✓ | ✓ |  | the step's options of the `ways` task (a station may have its own: `station.ways`) |
+| `ways[].id` | ✓ | ✓ | ✓ |  | what `ways.ways` takes (at a station without its own options) |
 | `ways[].text` | ✓ | ✓ | ✓ |  | text |
 | `intro` | ✓ | ✓ |  |  | text for the projector before the rotation |
 | `map` | ✓ | ✓ |  |  | every station and who is there now |
@@ -136,10 +139,11 @@ class Stations(Activity[StationsStep, StationsState]):
 | `debrief.station.order` | ✓ | ✓ |  |  | its `order` steps in the right order |
 | `debrief.station.order[].id` | ✓ | ✓ |  |  | a step id |
 | `debrief.station.order[].text` | ✓ | ✓ |  |  | text |
-| `debrief.ratings` | ✓ | ✓ |  |  | how hard refusing would be |
-| `debrief.ratings.as_written` | ✓ | ✓ |  |  | ratings of 1, 2, 3, 4 and 5 (five counts), as written |
-| `debrief.ratings.best_friend` | ✓ | ✓ |  |  | the same, if the offerer were your best friend |
-| `debrief.ways{}` | ✓ | ✓ |  |  | way id → how many chose it |
+| `debrief.station.ways`, `debrief.station.ways[].id`, `debrief.station.ways[].text` | ✓ | ✓ |  |  | the options of its `ways` task (its own or the step's): ids and texts |
+| `debrief.station.prompts` | ✓ | ✓ |  |  | its prompts, as `station.prompts`: the headings are `ways_result`, `lines_result`, `rate` and `rate_second` (the kit's words where `null`) |
+| `debrief.station.prompts.ways`, `debrief.station.prompts.ways_result`, `debrief.station.prompts.line`, `debrief.station.prompts.line_hint`, `debrief.station.prompts.lines_result`, `debrief.station.prompts.rate_title`, `debrief.station.prompts.rate`, `debrief.station.prompts.rate_second`, `debrief.station.prompts.rate_low`, `debrief.station.prompts.rate_high`, `debrief.station.prompts.order` | ✓ | ✓ |  |  | text or `null` |
+| `debrief.ratings{}` | ✓ | ✓ |  |  | rating question → the ratings of 1, 2, 3, 4 and 5 (five counts): `as_written` for the first question; `best_friend` for the second, only at a station that asks one (`prompts.rate_second`) |
+| `debrief.ways{}` | ✓ | ✓ |  |  | option id (of `debrief.station.ways`) → how many chose it |
 | `debrief.order` | ✓ | ✓ |  |  | the order task |
 | `debrief.order.answers` | ✓ | ✓ |  |  | answers |
 | `debrief.order.right` | ✓ | ✓ |  |  | answers in the right order |
@@ -151,6 +155,8 @@ class Stations(Activity[StationsStep, StationsState]):
 | `stations[].questions` | ✓ |  |  |  | debrief questions (texts) |
 | `stations[].tasks` | ✓ |  |  |  | its tasks: `"ways"`, `"line"`, `"rate"`, `"order"` |
 | `debrief_questions` | ✓ |  |  |  | questions for the whole class (texts) |
+| `prompts` | ✓ |  |  |  | the step's own prompts (fields as in `station.prompts`), for the heading of the lines to approve (`lines_result`) |
+| `prompts.ways`, `prompts.ways_result`, `prompts.line`, `prompts.line_hint`, `prompts.lines_result`, `prompts.rate_title`, `prompts.rate`, `prompts.rate_second`, `prompts.rate_low`, `prompts.rate_high`, `prompts.order` | ✓ |  |  |  | text or `null` |
 | `leads` | ✓ |  |  |  | who leads where |
 | `leads{}` | ✓ |  |  |  | leader's seat → station id |
 | `calls` | ✓ |  |  |  | leaders calling the facilitator |
@@ -176,10 +182,10 @@ class Stations(Activity[StationsStep, StationsState]):
 | `entry[].line` | ✓ |  |  |  | the group's line there, or `null` |
 | `entry[].entered` | ✓ |  |  |  | what was entered for the group there (`enter`), in the form of `mine` |
 | `groups[].entered` |  |  |  | ✓ | what was entered for the group here (by this leader or the facilitator), in the form of `mine` |
-| `entry[].entered.ways`, `entry[].entered.ratings`, `entry[].entered.order` | ✓ |  |  |  | way ids, ratings, step ids |
-| `entry[].entered.ratings.as_written`, `entry[].entered.ratings.best_friend` | ✓ |  |  |  | 1–5 |
-| `groups[].entered.ways`, `groups[].entered.ratings`, `groups[].entered.order` |  |  |  | ✓ | way ids, ratings, step ids |
-| `groups[].entered.ratings.as_written`, `groups[].entered.ratings.best_friend` |  |  |  | ✓ | 1–5 |
+| `entry[].entered.ways`, `entry[].entered.ratings`, `entry[].entered.order` | ✓ |  |  |  | option ids, ratings, step ids |
+| `entry[].entered.ratings.as_written`, `entry[].entered.ratings.best_friend` | ✓ |  |  |  | 1–5: the first and the second rating question (`best_friend` only at a station that asks one) |
+| `groups[].entered.ways`, `groups[].entered.ratings`, `groups[].entered.order` |  |  |  | ✓ | option ids, ratings, step ids |
+| `groups[].entered.ratings.as_written`, `groups[].entered.ratings.best_friend` |  |  |  | ✓ | 1–5: the first and the second rating question (`best_friend` only at a station that asks one) |
 | `role` |  |  |  | ✓ | `"member"` or `"mentor"` (a station leader) |
 | `group` |  |  |  | ✓ | member: the group (team id), or `null` |
 | `station` |  |  |  | ✓ | the station the pupil's group is at (member) or that they lead (mentor), when there is one |
@@ -188,12 +194,22 @@ class Stations(Activity[StationsStep, StationsState]):
 | `station.pressure` | ✓ |  |  | ✓ | what people in the scene say (texts) |
 | `station.tasks` | ✓ |  |  | ✓ | its tasks |
 | `station.order`, `station.order[].id`, `station.order[].text` | ✓ |  |  | ✓ | its `order` steps, shuffled (never the right order first) |
-| `station.order_prompt` | ✓ |  |  | ✓ | text |
+| `station.order_prompt` | ✓ |  |  | ✓ | the order task's question (`station.prompts.order`): text |
+| `station.ways`, `station.ways[].id`, `station.ways[].text` | ✓ |  |  | ✓ | the options of its `ways` task (its own or the step's): what `ways.ways` takes, and texts |
+| `station.prompts` | ✓ |  |  | ✓ | what its tasks ask and what the debrief calls the answers: the station's own, else the step's; a field is `null` where the kit's own words apply |
+| `station.prompts.ways` | ✓ |  |  | ✓ | the `ways` task's question |
+| `station.prompts.ways_result` | ✓ |  |  | ✓ | the debrief's heading over the options' counts |
+| `station.prompts.line`, `station.prompts.line_hint` | ✓ |  |  | ✓ | the `line` task's heading and the hint under it |
+| `station.prompts.lines_result` | ✓ |  |  | ✓ | the debrief's heading over the approved lines |
+| `station.prompts.rate_title` | ✓ |  |  | ✓ | a heading over the rating questions, or `null`: the first question is the heading |
+| `station.prompts.rate` | ✓ |  |  | ✓ | the first rating question (`rate.which` `"as_written"`) |
+| `station.prompts.rate_second` | ✓ |  |  | ✓ | the second rating question (`rate.which` `"best_friend"`); `null`: the station asks one rating, and has no kit's words for a second |
+| `station.prompts.rate_low`, `station.prompts.rate_high` | ✓ |  |  | ✓ | what 1 and 5 mean on the scale |
+| `station.prompts.order` | ✓ |  |  | ✓ | the order task's question |
 | `work` |  |  |  | ✓ | member: the group's work at this station (a *work*) |
 | `mine` |  |  |  | ✓ | member: this pupil's own answers here |
-| `mine.ways` |  |  |  | ✓ | way ids |
-| `mine.ratings` |  |  |  | ✓ | their ratings so far |
-| `mine.ratings.as_written`, `mine.ratings.best_friend` |  |  |  | ✓ | 1–5 (each only once given) |
+| `mine.ways` |  |  |  | ✓ | option ids |
+| `mine.ratings{}` |  |  |  | ✓ | their ratings so far: rating question (`as_written`: the first, `best_friend`: the second) → 1–5 (each only once given) |
 | `mine.order` |  |  |  | ✓ | step ids |
 | `called` |  |  |  | ✓ | mentor: has called the facilitator (until seen) |
 | `guide` |  |  |  | ✓ | mentor: the leader's guide for their station |
@@ -207,9 +223,9 @@ A *work* (`work`, `groups[].work`) has these fields:
 
 | field | `host_view` | `screen_view` | `pupil_view` | `own_view` | meaning |
 | --- | --- | --- | --- | --- | --- |
-| `work.ways{}` |  |  |  | ✓ | a member's nickname → way ids |
+| `work.ways{}` |  |  |  | ✓ | a member's nickname → option ids |
 | `work.ratings{}` |  |  |  | ✓ | a member's nickname → their ratings |
-| `work.ratings{}.as_written`, `work.ratings{}.best_friend` |  |  |  | ✓ | 1–5 |
+| `work.ratings{}{}` |  |  |  | ✓ | rating question (`as_written`: the first, `best_friend`: the second) → 1–5 |
 | `work.order{}` |  |  |  | ✓ | a member's nickname → step ids |
 | `work.line` |  |  |  | ✓ | the group's line, or `null` |
 | `work.line_status` |  |  |  | ✓ | `"none"`, `"pending"`, `"approved"` or `"hidden"` |
@@ -242,66 +258,26 @@ A *work* (`work`, `groups[].work`) has these fields:
                 "besöker ändå varje station en gång."
             ),
         ),
-        "hard_as_written": Says(
-            en="How hard would refusing be, as written?",
-            fi="Kuinka vaikeaa kieltäytyminen olisi, kun tilanne on tällainen?",
-            sv="Hur svårt skulle det vara att säga nej i den här situationen?",
-        ),
-        "hard_best_friend": Says(
-            en="And if the offerer were your best friend?",
-            fi="Entä jos tarjoaja olisi paras kaverisi?",
-            sv="Och om den som bjuder var din bästa kompis?",
-        ),
-        "scale_hint": Says(
-            en="1 = easy, 5 = very hard", fi="1 = helppoa, 5 = tosi vaikeaa", sv="1 = lätt, 5 = väldigt svårt"
-        ),
-        "ways_chosen": Says(
-            en="Ways of refusing the groups chose",
-            fi="Kieltäytymisen keinot, jotka ryhmät valitsivat",
-            sv="Sätten att säga nej som grupperna valde",
-        ),
+        # The tasks' and the debrief's words when the pack gives no `prompts` (prompts.py).
+        "task_ways": DEFAULTS["ways"],
+        "ways_chosen": DEFAULTS["ways_result"],
+        "task_line": DEFAULTS["line"],
+        "line_hint": DEFAULTS["line_hint"],
+        "group_lines": DEFAULTS["lines_result"],
+        "task_rate": DEFAULTS["rate"],
+        "rate_low": DEFAULTS["rate_low"],
+        "rate_high": DEFAULTS["rate_high"],
+        "task_order": DEFAULTS["order"],
         "order_right": Says(
             en="{n} of {total} answers had the steps in the right order",
             fi="{n}/{total} vastauksessa vaiheet olivat oikeassa järjestyksessä",
             sv="{n} av {total} svar hade stegen i rätt ordning",
         ),
-        "refusal_lines": Says(
-            en="The groups' refusal lines", fi="Ryhmien kieltäytymislauseet", sv="Gruppernas sätt att säga nej"
-        ),
-        "task_ways": Says(
-            en="Which ways of refusing would your group use? Pick any.",
-            fi="Millä keinoilla ryhmänne kieltäytyisi? Valitse niin monta kuin haluat.",
-            sv="Vilka sätt att säga nej skulle er grupp använda? Välj så många du vill.",
-        ),
-        "task_line": Says(
-            en="Your group's own refusal line",
-            fi="Ryhmänne oma kieltäytymislause",
-            sv="Er grupps egen replik för att säga nej",
-        ),
-        "line_hint": Says(
-            en=(
-                "One line for the whole group: anyone can write and edit it. The facilitator checks it before it is "
-                "shown."
-            ),
-            fi=(
-                "Yksi lause koko ryhmälle: kuka tahansa voi kirjoittaa ja muokata sitä. Ohjaaja tarkistaa sen ennen "
-                "kuin se näytetään."
-            ),
-            sv=(
-                "En replik för hela gruppen: vem som helst kan skriva och ändra den. Handledaren kollar den innan den "
-                "visas."
-            ),
-        ),
-        "task_rate": Says(
-            en="How hard would refusing be?",
-            fi="Kuinka vaikeaa kieltäytyminen olisi?",
-            sv="Hur svårt skulle det vara att säga nej?",
-        ),
-        "task_order": Says(en="Put the steps in order", fi="Laita vaiheet järjestykseen", sv="Sätt stegen i ordning"),
-        "group_answers": Says(
-            en="Your group's ratings (as written / best friend)",
-            fi="Ryhmänne arviot (tilanteessa / jos paras kaveri)",
-            sv="Er grupps bedömningar (i situationen / om bästa kompisen)",
+        "group_answers": Says(en="Your group's ratings", fi="Ryhmänne arviot", sv="Er grupps bedömningar"),
+        "group_answers_two": Says(
+            en="Your group's ratings (question 1 / question 2)",
+            fi="Ryhmänne arviot (kysymys 1 / kysymys 2)",
+            sv="Er grupps bedömningar (fråga 1 / fråga 2)",
         ),
         "mentor_wait": Says(
             en="You lead a station. Wait for the facilitator to give you one.",
@@ -356,9 +332,9 @@ A *work* (`work`, `groups[].work`) has these fields:
             sv="Anteckningar för stationerna som används",
         ),
         "moderate_lines": Says(
-            en="Refusal lines: approve before they are shown",
-            fi="Kieltäytymislauseet: hyväksy ennen kuin ne näytetään",
-            sv="Repliker: godkänn innan de visas",
+            en="{lines}: approve before they are shown",
+            fi="{lines}: hyväksy ennen kuin ne näytetään",
+            sv="{lines}: godkänn innan de visas",
         ),
         "line_pending": Says(en="waiting", fi="odottaa", sv="väntar"),
         "line_approved": Says(en="shown", fi="näytetään", sv="visas"),
@@ -403,6 +379,15 @@ A *work* (`work`, `groups[].work`) has these fields:
                 en="This station has no such task.",
                 fi="Tällä rastilla ei ole tällaista tehtävää.",
                 sv="Den här stationen har ingen sådan uppgift.",
+            ),
+        ),
+        "one_rating": KindError(
+            meaning='`rate` with `which: "best_friend"` (the second rating question) at a station that asks one '
+            "rating (its prompts have no `rate_second`).",
+            says=Says(
+                en="This station asks one rating only.",
+                fi="Tällä rastilla arvioidaan vain yksi kysymys.",
+                sv="Vid den här stationen bedömer ni bara en fråga.",
             ),
         ),
     }
@@ -472,7 +457,7 @@ A *work* (`work`, `groups[].work`) has these fields:
         station = step.station(station_id)
         work = state.work_of(group, station_id)
         if action.type == "ways" and "ways" in station.tasks:
-            known = {w.id for w in step.ways}
+            known = {w.id for w in step.ways_for(station)}
             chosen = tuple(dict.fromkeys(action.ways))
             if any(w not in known for w in chosen):
                 return Rejected("bad_option", "That way is not on the list.")
@@ -488,6 +473,8 @@ A *work* (`work`, `groups[].work`) has these fields:
             # A changed line goes back to the facilitator before it can be shown.
             return state.with_work(group, station_id, replace(work, line=text, line_status="pending", shown=None))
         if action.type == "rate" and "rate" in station.tasks:
+            if action.which == "best_friend" and step.prompts_for(station).rate_second is None:
+                return Rejected("one_rating", "This station asks one rating only.")
             ratings = {**work.ratings.get(voter, {}), action.which: action.value}
             return state.with_work(group, station_id, replace(work, ratings={**work.ratings, voter: ratings}))
         if action.type == "order" and "order" in station.tasks:
@@ -623,6 +610,7 @@ A *work* (`work`, `groups[].work`) has these fields:
     def _station(self, step: StationsStep, station: Station, state: StationsState, ctx: Ctx) -> dict[str, Any]:
         lang = ctx.language
         by_id = {o.id: o for o in station.order}
+        prompts = step.prompts_for(station)
         return {
             "id": station.id,
             "title": as_map(station.title, lang),
@@ -633,11 +621,15 @@ A *work* (`work`, `groups[].work`) has these fields:
             "pressure": [as_map(p, lang) for p in station.pressure],
             "tasks": list(station.tasks),
             "order": [{"id": o, "text": as_map(by_id[o].text, lang)} for o in state.shuffled.get(station.id, ())],
-            "order_prompt": as_map(station.order_prompt, lang),
+            "order_prompt": as_map(prompts.order, lang),
+            "ways": self._ways(step, ctx, station),
+            "prompts": prompts.view(lang),
         }
 
-    def _ways(self, step: StationsStep, ctx: Ctx) -> list[dict[str, Any]]:
-        return [{"id": w.id, "text": as_map(w.text, ctx.language)} for w in step.ways]
+    def _ways(self, step: StationsStep, ctx: Ctx, station: Station | None = None) -> list[dict[str, Any]]:
+        """The `ways` task's options: the station's (its own or the step's), or the step's."""
+        ways = step.ways if station is None else step.ways_for(station)
+        return [{"id": w.id, "text": as_map(w.text, ctx.language)} for w in ways]
 
     def _timing(self, step: StationsStep, state: StationsState) -> dict[str, Any]:
         return {
@@ -682,14 +674,16 @@ A *work* (`work`, `groups[].work`) has these fields:
     ) -> dict[str, Any]:
         """Totals over every group at one station: what the debrief shows. No names, no groups."""
         works = [state.work_of(g, station.id) for g in state.groups]
-        ratings: dict[str, Counter[int]] = {which: Counter() for which in ("as_written", "best_friend")}
+        asked = ("as_written", "best_friend") if step.prompts_for(station).rate_second is not None else ("as_written",)
+        ratings: dict[str, Counter[int]] = {which: Counter() for which in asked}
         ways: Counter[str] = Counter()
         right_order = 0
         orders = 0
         for work in works:
             for rating in work.ratings.values():
                 for which, value in rating.items():
-                    ratings[which][value] += 1
+                    if which in ratings:
+                        ratings[which][value] += 1
             for chosen in work.ways.values():
                 ways.update(chosen)
             for order in work.order.values():
@@ -698,7 +692,7 @@ A *work* (`work`, `groups[].work`) has these fields:
         lines = [w.shown for w in works if w.line_status == "approved" and w.shown] if approved_only else []
         return {
             "ratings": {which: [c.get(v, 0) for v in range(1, 6)] for which, c in ratings.items()},
-            "ways": {w.id: ways.get(w.id, 0) for w in step.ways},
+            "ways": {w.id: ways.get(w.id, 0) for w in step.ways_for(station)},
             "order": {"answers": orders, "right": right_order},
             "lines": lines,
         }
@@ -714,6 +708,8 @@ A *work* (`work`, `groups[].work`) has these fields:
                     "id": station.id,
                     "title": as_map(station.title, ctx.language),
                     "order": [{"id": o.id, "text": as_map(o.text, ctx.language)} for o in station.order],
+                    "ways": self._ways(step, ctx, station),
+                    "prompts": step.prompts_for(station).view(ctx.language),
                 },
                 **self._summary(step, state, station, approved_only=True),
             }
@@ -733,6 +729,7 @@ A *work* (`work`, `groups[].work`) has these fields:
             for s in step.stations
         ]
         view["debrief_questions"] = [as_map(q, lang) for q in step.debrief_questions]
+        view["prompts"] = step.prompts.view(lang)  # the step's own: the moderation's heading
         view["leads"] = dict(state.leads)
         view["calls"] = [
             {"seat": s, "nick": ctx.seats[s].nick if s in ctx.seats else s, "at": at, "station": state.leads.get(s)}
@@ -863,11 +860,13 @@ A *work* (`work`, `groups[].work`) has these fields:
         ]
 
     def _group_moves(self, step: StationsStep, station: Station, ctx: Ctx) -> list[dict[str, Any]]:
-        ways = [w.id for w in step.ways]
+        ways = [w.id for w in step.ways_for(station)]
+        # The second rating question only where the station asks one.
+        asked = ["as_written"] + (["best_friend"] if step.prompts_for(station).rate_second is not None else [])
         moves: list[dict[str, Any]] = [
             {"type": "ways", "ways": ctx.rng.sample(ways, min(len(ways), ctx.rng.randint(0, 3)))},
             {"type": "line", "text": ctx.rng.choice(["Ei kiitos, lähden kotiin.", "Nej tack.", "En halua."])},
-            {"type": "rate", "which": ctx.rng.choice(["as_written", "best_friend"]), "value": ctx.rng.randint(1, 5)},
+            {"type": "rate", "which": ctx.rng.choice(asked), "value": ctx.rng.randint(1, 5)},
         ]
         order = [o.id for o in station.order]
         moves.append({"type": "order", "steps": ctx.rng.sample(order, len(order))})

@@ -9,6 +9,7 @@ from pydantic_core import PydanticCustomError
 
 from ..base import StepBase
 from ..text import Id, Image, Strict, Text, require_unique_ids
+from .prompts import Prompts
 
 Task = Literal["ways", "line", "rate", "order"]
 
@@ -18,7 +19,7 @@ def _default_tasks() -> list[Task]:
 
 
 class Way(Strict):
-    """A way of refusing a group can choose (say no clearly, give a reason...)."""
+    """An option of the `ways` task (e.g. say no clearly; tell an adult what happened)."""
 
     id: Id
     text: Text
@@ -49,13 +50,24 @@ class Station(Strict):
     pressure: list[Text] = Field(default_factory=list, description="What people in the scene say to pressure")
     tasks: list[Task] = Field(
         default_factory=_default_tasks,
-        description="ways: choose refusal ways; line: the group's own refusal line; rate: how hard (1-5), "
-        "as written and if the offerer were your best friend; order: put `order` in the right order",
+        description="ways: choose any of the options (`ways`); line: the group's own line; rate: one or two "
+        "ratings 1-5 (`prompts`: `rate`, `rate_second`); order: put `order` in the right order. What each task "
+        "asks is in `prompts`",
+    )
+    ways: list[Way] = Field(
+        default_factory=list,
+        description="This station's own options for the `ways` task, in place of the step's `ways`",
+    )
+    prompts: Prompts = Field(
+        default_factory=Prompts,
+        description="This station's own questions and debrief headings: each one given here replaces the step's",
     )
     order: list[OrderStep] = Field(
         default_factory=list, description="For the order task: the steps in their RIGHT order (phones shuffle them)"
     )
-    order_prompt: Text | None = Field(default=None, description="The question for the order task")
+    order_prompt: Text | None = Field(
+        default=None, description="The question for the order task (the same as `prompts: order`; give one of them)"
+    )
     guide: Guide = Field(default_factory=Guide, description="The station leader's guide (peer-support pupils)")
     notes: Text | None = Field(default=None, description="For the facilitator only")
     questions: list[Text] = Field(default_factory=list, description="Debrief questions for this station")
@@ -69,7 +81,16 @@ class Station(Strict):
             )
         if self.order and len(self.order) < 3:
             raise PydanticCustomError("order_too_short", "give at least 3 steps to put in order")
+        if self.order_prompt is not None and self.prompts.order is not None:
+            raise PydanticCustomError(
+                "order_prompt_twice", "give the order task's question once: `order_prompt` or `prompts: order`"
+            )
         return self
+
+    @field_validator("ways")
+    @classmethod
+    def _unique_ways(cls, ways: list[Way]) -> list[Way]:
+        return require_unique_ids(ways, "way")
 
 
 class StationsStep(StepBase):
@@ -79,7 +100,15 @@ class StationsStep(StepBase):
     intro: Text | None = Field(default=None, description="Shown on the projector before the rotation starts")
     station_minutes: float = Field(default=7, ge=1, le=60, description="Minutes at each station")
     auto_rotate: bool = Field(default=False, description="Move the groups on by themselves when the time is up")
-    ways: list[Way] = Field(default_factory=list, description="The refusal ways groups can choose from")
+    ways: list[Way] = Field(
+        default_factory=list,
+        description="The options groups choose from in the `ways` task (a station may have its own `ways`)",
+    )
+    prompts: Prompts = Field(
+        default_factory=Prompts,
+        description="What every station's tasks ask and what the debrief calls the answers (a station's own "
+        "`prompts` replace these one by one); what neither gives is the kit's neutral wording",
+    )
     stations: list[Station] = Field(min_length=1, max_length=8)
     debrief_questions: list[Text] = Field(default_factory=list, description="Questions for the whole-class debrief")
 
@@ -95,11 +124,26 @@ class StationsStep(StepBase):
 
     @model_validator(mode="after")
     def _ways_declared(self) -> StationsStep:
-        if any("ways" in s.tasks for s in self.stations) and not self.ways:
+        missing = [s.id for s in self.stations if "ways" in s.tasks and not self.ways_for(s)]
+        if missing:
             raise PydanticCustomError(
-                "ways_missing", "a station has the `ways` task: list the refusal ways under `ways:`"
+                "ways_missing",
+                "station '{station}' has the `ways` task: list its options under the step's `ways:` "
+                "or the station's own `ways:`",
+                {"station": missing[0]},
             )
         return self
 
     def station(self, station_id: str) -> Station:
         return next(s for s in self.stations if s.id == station_id)
+
+    def ways_for(self, station: Station) -> list[Way]:
+        """The options of the station's `ways` task: its own, else the step's."""
+        return station.ways or self.ways
+
+    def prompts_for(self, station: Station) -> Prompts:
+        """The station's prompts: its own, else the step's (None where the kit's wording applies)."""
+        merged = station.prompts.over(self.prompts)
+        if station.order_prompt is not None:
+            merged = merged.model_copy(update={"order": station.order_prompt})
+        return merged

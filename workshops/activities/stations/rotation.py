@@ -29,10 +29,10 @@ def rotation(groups: list[str], stations: list[str]) -> list[dict[str, str]]:
 class Work:
     """What one group did at one station."""
 
-    ways: dict[str, tuple[str, ...]] = field(default_factory=dict)  # seat -> refusal ways
-    ratings: dict[str, dict[str, int]] = field(default_factory=dict)  # seat -> {as_written, best_friend}
-    order: dict[str, tuple[str, ...]] = field(default_factory=dict)  # seat -> first-aid order
-    line: str | None = None  # the group's joint refusal line
+    ways: dict[str, tuple[str, ...]] = field(default_factory=dict)  # seat -> chosen options (`ways` task)
+    ratings: dict[str, dict[str, int]] = field(default_factory=dict)  # seat -> {as_written: 1st, best_friend: 2nd}
+    order: dict[str, tuple[str, ...]] = field(default_factory=dict)  # seat -> the order task's step ids
+    line: str | None = None  # the group's joint line
     line_status: LineStatus = "none"
     shown: str | None = None  # the approved text (edited by the facilitator if needed)
     done: bool = False
@@ -89,7 +89,7 @@ def shuffle_orders(stations: dict[str, list[str]], rng: random.Random) -> dict[s
 
 
 def clean_line(text: str) -> str | None:
-    """A group's refusal line as plain text: control characters out, spaces folded, length capped."""
+    """A group's line as plain text: control characters out, spaces folded, length capped."""
     text = unicodedata.normalize("NFKC", text)
     text = "".join(ch for ch in text if unicodedata.category(ch)[0] != "C" or ch in "\n")
     text = " ".join(text.split())[:MAX_LINE].strip()

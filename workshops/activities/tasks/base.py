@@ -13,7 +13,7 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import Field, ValidationError
 
 from ..base import HOST, ActionModel, Activity, Ctx, Enter, OpenCloseReveal, Rejected, Says, Seat, StepBase
-from ..text import Image, Text, as_map
+from ..text import Image, RichText, Text, as_map
 
 
 class TaskStep(StepBase):
@@ -21,7 +21,7 @@ class TaskStep(StepBase):
 
     image: Image | None = None
     image_alt: Text | None = None
-    explanation: Text | None = Field(default=None, description="Shown on the projector and phones at the reveal")
+    explanation: RichText | None = Field(default=None, description="Shown on the projector and phones at the reveal")
     timer: int | None = Field(default=None, ge=5, le=900, description="Seconds to answer; none means no timer")
     answer_by: Literal["individual", "team"] = Field(
         default="individual", description="team: one answer per team, any member may give or change it"

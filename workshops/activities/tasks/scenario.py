@@ -9,7 +9,7 @@ from pydantic import Field, field_validator
 from pydantic_core import PydanticCustomError
 
 from ..base import ActionModel, Rejected, Says
-from ..text import Id, Strict, Text, as_map, require_unique_ids
+from ..text import RICH_TEXT_FORMATTING, Id, RichText, Strict, Text, as_map, require_unique_ids
 from .base import Ref, TaskKind, TaskStep
 
 
@@ -22,7 +22,7 @@ class Branch(Strict):
 
 class Node(Strict):
     id: Id
-    text: Text = Field(description="The situation at this point of the story")
+    text: RichText = Field(description="The situation at this point of the story. " + RICH_TEXT_FORMATTING)
     choices: list[Branch] = Field(min_length=2, max_length=4)
 
     @field_validator("choices")
