@@ -90,6 +90,26 @@ def _cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_migrate(args: argparse.Namespace) -> int:
+    from .packs import find_pack_dirs
+    from .packs.migrate import YamlError, migrate_file
+
+    paths = [Path(p).expanduser() for p in args.paths]
+    changed = 0
+    for folder in find_pack_dirs(paths):
+        file = folder / "pack.yaml"
+        try:
+            changes = migrate_file(file)
+        except (OSError, YamlError) as exc:
+            print(f"{file}: cannot migrate: {exc}", file=sys.stderr)
+            return 1
+        for change in changes:
+            print(f"{file}:{change.line}: {change.what}")
+        changed += bool(changes)
+    print(f"{changed} pack(s) migrated; run `workshops check` on them next", file=sys.stderr)
+    return 0
+
+
 def _positive_hours(text: str) -> float:
     try:
         hours = float(text)
@@ -175,6 +195,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("-q", "--quiet", action="store_true", help="print only problems")
     check.set_defaults(func=_cmd_check)
+
+    migrate = sub.add_parser(
+        "migrate", help="bring packs written for an older kit up to date (stations' words), keeping what they showed"
+    )
+    migrate.add_argument("paths", nargs="+", help="pack folders, pack.yaml files, or folders of packs")
+    migrate.set_defaults(func=_cmd_migrate)
 
     schema = sub.add_parser("schema", help="write the JSON Schema of packs (for editor autocompletion)")
     schema.add_argument("-o", "--output", help="file to write, or - for stdout (default content/pack.schema.json)")

@@ -64,6 +64,8 @@ function fit() {
   // A picture may be as high as the body (a kind's CSS reads it: hotspot's frame, a slide's picture).
   target.style.setProperty("--body-h", `${box.clientHeight}px`);
   box.querySelectorAll(".pages").forEach((p) => p.remove());
+  // Measure the whole step again: items an earlier page hid count too.
+  box.querySelectorAll("[data-paged]").forEach((it) => { it.hidden = false; it.removeAttribute("data-paged"); });
   if (overflows(box)) {
     let lo = LEAST;
     let hi = LARGEST;
@@ -77,9 +79,10 @@ function fit() {
   if (overflows(box)) paginate(box, inLobby ? nicks : longestList(box));
 }
 
-/** The list that takes the most room (a story's points, the approved answers, a lobby's names). */
+/** The list that takes the most room (a story's points, the approved answers, a lobby's names).
+ * Never a chart: a chart shows all its bars or it says something else. */
 function longestList(box) {
-  const lists = Array.from(box.querySelectorAll("ul, ol")).filter((l) => l.children.length > 1);
+  const lists = Array.from(box.querySelectorAll("ul, ol")).filter((l) => l.children.length > 1 && !l.matches(".bars"));
   return lists.sort((a, b) => b.scrollHeight - a.scrollHeight)[0] || null;
 }
 
@@ -89,7 +92,10 @@ function paginate(box, list) {
   const items = Array.from(list.children);
   const label = h("p", { class: "pages", "aria-hidden": "true" }, "");
   list.after(label);
-  const show = (start, k) => items.forEach((it, i) => { it.hidden = i < start || i >= start + k; });
+  const show = (start, k) => items.forEach((it, i) => {
+    it.hidden = i < start || i >= start + k;
+    it.toggleAttribute("data-paged", it.hidden);
+  });
   let lo = 1;
   let hi = items.length;
   label.textContent = `${Math.ceil(items.length / 1)} / ${Math.ceil(items.length / 1)}`;

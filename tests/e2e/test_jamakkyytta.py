@@ -27,6 +27,9 @@ def test_rotation_switches_phones_and_the_projector_map(desktop, phones, server)
     host.locator("#stations-start").click()
     expect(screen.locator(".station-map .chip")).to_have_count(3)
     expect(leader.locator(".guide")).to_be_visible()
+    # The wall's map names who leads each station (their nickname), so groups know whom to look for.
+    expect(screen.locator(".station-leads")).to_have_count(1)
+    expect(screen.locator(".station-leads")).to_contain_text(leader_nick)
 
     seen: dict[int, list[str]] = {i: [] for i in range(len(pupils))}
     rounds = screen.locator(".station-box").count()

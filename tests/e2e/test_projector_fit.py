@@ -38,6 +38,10 @@ class Wall:
         self.smallest: dict[str, float] = {}
 
     def look(self, state: str) -> None:
+        # A picture measured before it loads takes no room: wait for the step's images first.
+        self.screen.wait_for_function(
+            "() => Array.from(document.querySelectorAll('#step img')).every((i) => i.complete)", timeout=10_000
+        )
         for w, h in SIZES:
             self.screen.set_viewport_size({"width": w, "height": h})
             # The projector fits its content after a resize on the next frames.

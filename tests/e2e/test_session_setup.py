@@ -51,5 +51,13 @@ def test_a_swedish_evening_for_a_named_school_with_an_optional_step_skipped(brow
     screen.screenshot(path=str(SHOTS / "help-slide-sv.png"))
     # The console's own language stays the facilitator's (Finnish) while the projector speaks Swedish.
     expect(host.locator("#next")).to_contain_text("Seuraava")
+    # Back to the skipped poll: a poll's note is "good to know", not "why?" (it has no right answer).
+    host.locator("#prev").click()
+    expect(screen.locator("h1.step-title")).to_contain_text("Läggdags")
+    parent.locator("button.opt").first.tap()
+    host.locator("#reveal").click()
+    expect(screen.locator(".explanation strong")).to_have_text("Bra att veta")  # the wall speaks Swedish
+    expect(screen.locator(".step-count, #step-count").first).to_contain_text("Steg")
+    expect(parent.locator(".explanation strong")).to_have_text("Hyvä tietää")
     watch.flush(desktop)
     desktop.close()

@@ -48,6 +48,11 @@
       if (overlaps(r)) say(`a picture or bar under the join corner: ${pic.className?.baseVal ?? pic.className ?? pic.tagName}`);
       if (r.width && (r.bottom > H + 1 || r.right > W + 1)) say(`a picture or bar outside the screen: ${pic.getAttribute("src") || pic.className?.baseVal || pic.className || pic.tagName}`);
     }
+    // A chart shows all its bars or none: paging one would say "1 of 5 answered 3".
+    for (const chart of document.querySelectorAll("#screen ul.bars")) {
+      const gone = Array.from(chart.children).filter((li) => li.hidden).length;
+      if (gone) say(`a chart with ${gone} of its ${chart.children.length} bars hidden`);
+    }
     return out;
   },
 

@@ -12,13 +12,17 @@ from tests.conftest import ROOT
 from workshops.activities import REGISTRY
 from workshops.activities.text import resolve
 from workshops.packs import Pack, load_pack
+from workshops.packs.setup import Setup, prepare
 
 REMOTE = {"REMOTE_ADDR": "192.168.1.50"}
 SHIPPED = sorted(p.parent.name for p in (ROOT / "content").glob("*/pack.yaml"))
 
 
 def shipped(pack_id: str) -> Pack:
-    return load_pack(ROOT / "content" / pack_id).pack
+    """The pack as the print page shows it: placeholders read as their defaults."""
+    prepared = prepare(load_pack(ROOT / "content" / pack_id).pack, Setup())
+    assert isinstance(prepared, Pack)
+    return prepared
 
 
 def expected_titles(pack: Pack, lang: str) -> list[str]:
@@ -177,3 +181,13 @@ def test_the_print_stylesheet_sets_a4_and_keeps_blocks_whole():
 def test_the_print_module_is_small_and_calls_print():
     source = Path(ROOT / "static" / "js" / "print.js").read_text(encoding="utf-8")
     assert "window.print()" in source and "print-now" in source
+
+
+def test_placeholders_print_as_their_defaults_and_optional_steps_are_marked(client):
+    text = page_text(client.get("/print/vanhempainilta?lang=en").get_data(as_text=True))
+    assert not re.search(r"\{[a-z_.]+\}", text), re.findall(r".{30}\{[a-z_.]+\}.{30}", text)
+    pack = load_pack(ROOT / "content" / "vanhempainilta").pack
+    default = resolve(pack.placeholders[0].default, "fi", "fi")
+    assert default in text
+    optional = sum(1 for s in pack.agenda if s.optional)
+    assert text.count("optional: skip it if you are behind time") == optional > 0

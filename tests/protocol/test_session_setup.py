@@ -105,3 +105,29 @@ def test_a_pupils_session_names_the_help_line_of_the_page_s_language(classroom: 
         help_line = _strings(classroom.http, f"/j/{classroom.code}?lang={lang}")["help_line"]
         assert line in help_line and other not in help_line, help_line
         assert "{line}" not in help_line
+
+
+def test_the_projector_speaks_the_session_s_language_whatever_the_laptop_prefers(room: Classroom):
+    status, code = _start(room, language="sv")
+    assert status == 302
+    live = room.manager.get(code)
+    url = f"/screen/{code}?k={room.manager.keys.screen_key(live.id)}&lang=fi"
+    page = room.http.get(url, follow_redirects=True, headers={"Accept-Language": "fi"}).get_data(as_text=True)
+    assert '<html lang="sv">' in page
+    strings = _strings(room.http, f"/screen/{code}")
+    assert strings["step_of"] == "Steg {n} av {total}"
+    # The console keeps the facilitator's own language.
+    host = _strings(room.http, f"/host/{code}?k={room.manager.keys.host_key(live.id)}&lang=fi")
+    assert host["step_of"] == "Vaihe {n}/{total}"
+
+
+def test_a_swedish_session_gives_swedish_nicknames(room: Classroom):
+    from workshops.sessions import nicknames
+
+    status, code = _start(room, language="sv")
+    assert status == 302
+    room.code = code
+    seats = [room.take_seat("fi") for _ in range(5)]
+    nicks = {room.manager.get(code).state.pupils[s["seat"]].nick for s in seats}
+    swedish, finnish = set(nicknames.pairs("sv")), set(nicknames.pairs("fi"))
+    assert nicks <= swedish and not nicks & finnish, nicks

@@ -25,7 +25,7 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import get_locale
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response as BaseResponse
@@ -309,7 +309,9 @@ def screen(code: str):
     if response is not None:
         return response
     live, key = found
-    return _keyed_template("screen.html", live, "screen", key, join_host=urlsplit(join_url(live.code)).netloc)
+    # The wall speaks the session's language, whatever the laptop's browser prefers.
+    with force_locale(live.state.pack.language):
+        return _keyed_template("screen.html", live, "screen", key, join_host=urlsplit(join_url(live.code)).netloc)
 
 
 @bp.get("/join")

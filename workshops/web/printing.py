@@ -39,6 +39,7 @@ from ..activities.boardgame.config import (
 )
 from ..activities.text import as_map, resolve
 from ..packs.models import Pack
+from ..packs.setup import Setup, prepare
 from .context import library
 from .markers import marker_bits
 from .pages import _may_create, select_lang
@@ -232,9 +233,12 @@ def _refused():
 def print_pack(pack_id: str):
     if not _may_create():
         return _refused()
-    pack: Pack | None = library().get(pack_id)
-    if pack is None:
+    found: Pack | None = library().get(pack_id)
+    if found is None:
         abort(404)
+    # Printed before a session: its placeholders ({koulu}) read as their defaults.
+    prepared = prepare(found, Setup())
+    pack = prepared if isinstance(prepared, Pack) else found
     lang = select_lang()
     tx = Texts(lang, pack.language)
     games = {s.id: GameRules(cast(BoardGameStep, s), tx) for s in pack.agenda if s.kind == "boardgame"}

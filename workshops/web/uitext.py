@@ -178,6 +178,7 @@ def kit_strings() -> dict[str, str]:
         "pupils_joined": _("{n} joined"),
         "answers_in": _("{n} / {total} answered"),
         "explanation": _("Why?"),
+        "good_to_know": _("Good to know"),
         # host
         "lobby": _("Lobby"),
         "step_of": _("Step {n} of {total}"),

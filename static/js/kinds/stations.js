@@ -37,7 +37,8 @@ function stationMap(a, ctx) {
     h("strong", {}, tr(s.title, ctx.lang, ctx.packLang)),
     h("div", { class: "station-groups" }, s.groups.length ? s.groups.map((g) => h("span", {
       class: `chip team-${colourOf(g.group, ctx)}${g.done ? " done" : ""}`, "data-group": g.group,
-    }, groupLabel(g.group), g.done ? " ✓" : "")) : h("span", { class: "muted" }, "–")))));
+    }, groupLabel(g.group), g.done ? " ✓" : "")) : h("span", { class: "muted" }, "–")),
+    s.leads?.length ? h("p", { class: "station-leads" }, t("led_by", { names: s.leads.join(", ") })) : null)));
 }
 
 /** A prompt of the pack (a station's own, else its step's) in the page's language, else the kit's words. */
@@ -58,6 +59,15 @@ function bars(counts, labels) {
     h("span", { class: "bar-count" }, String(n)))));
 }
 
+/** Ratings 1–5 as five columns side by side: a chart three lines high, not five rows. */
+function columns(counts, labels) {
+  const total = Math.max(1, ...counts);
+  return h("ul", { class: "bars columns" }, counts.map((n, i) => h("li", { class: "rbar col" },
+    h("span", { class: "bar-count" }, String(n)),
+    h("span", { class: "bar-track" }, h("span", { class: "bar-fill", style: `height:${Math.round((100 * n) / total)}%` })),
+    h("span", { class: "bar-label" }, labels[i]))));
+}
+
 function debrief(a, ctx) {
   const d = a.debrief;
   const p = d.station.prompts || {};
@@ -67,9 +77,10 @@ function debrief(a, ctx) {
   return h("div", { class: "debrief", "data-station": d.station.id },
     h("h2", {}, tr(d.station.title, ctx.lang, ctx.packLang)),
     h("div", { class: "side-by-side" },
-      h("section", { class: "ratings", "data-which": "as_written" }, h("h3", {}, say(p.rate, t("task_rate"), ctx)), bars(d.ratings.as_written, scale)),
+      h("section", { class: "ratings", "data-which": "as_written" }, h("h3", {}, say(p.rate, t("task_rate"), ctx)), columns(d.ratings.as_written, scale)),
       d.ratings.best_friend && p.rate_second ? h("section", { class: "ratings", "data-which": "best_friend" },
-        h("h3", {}, say(p.rate_second, "", ctx)), bars(d.ratings.best_friend, scale)) : null),
+        h("h3", {}, say(p.rate_second, "", ctx)), columns(d.ratings.best_friend, scale)) : null),
+    h("p", { class: "scale-ends" }, `1 = ${say(p.rate_low, t("rate_low"), ctx)}, 5 = ${say(p.rate_high, t("rate_high"), ctx)}`),
     Object.values(d.ways).some((n) => n) ? h("section", { class: "ways-result" }, h("h3", {}, say(p.ways_result, t("ways_chosen"), ctx)),
       bars(ways.map((w) => d.ways[w.id] ?? 0), ways.map((w) => tr(w.text, ctx.lang, ctx.packLang)))) : null,
     d.order.answers ? h("p", {}, t("order_right", { n: d.order.right, total: d.order.answers })) : null,

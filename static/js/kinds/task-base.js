@@ -46,7 +46,9 @@ export function listHead(key) {
 }
 
 export function explanation(a, ctx) {
-  return a.explanation ? h("div", { class: "explanation rich" }, rich(text(a.explanation, ctx), h("strong", {}, t("explanation")))) : null;
+  // A poll has no right answer, so its note is "good to know", not "why?".
+  const label = a.mode === "poll" ? t("good_to_know") : t("explanation");
+  return a.explanation ? h("div", { class: "explanation rich" }, rich(text(a.explanation, ctx), h("strong", {}, label))) : null;
 }
 
 function sender(ctx, status) {

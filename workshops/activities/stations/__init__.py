@@ -289,6 +289,7 @@ A *work* (`work`, `groups[].work`) has these fields:
             fi="Rastit alkavat pian. Odota ohjaajaa.",
             sv="Stationerna börjar snart. Vänta på handledaren.",
         ),
+        "led_by": Says(en="Led by {names}", fi="Vetäjä: {names}", sv="Ledare: {names}"),
         "you_lead": Says(en="You are the station leader", fi="Sinä olet rastin vetäjä", sv="Du leder stationen"),
         "guide_questions": Says(en="Ask the group", fi="Kysy ryhmältä", sv="Fråga gruppen"),
         "guide_listen": Says(en="Listen for", fi="Kuuntele", sv="Lyssna efter"),
