@@ -268,3 +268,22 @@ def go_to_step_with(host, selector: str) -> None:
         current = host.locator(".step-count").get_attribute("data-index") if numbered else "-1"
         host.locator("#next").click()
         expect(host.locator(".step-count")).to_have_attribute("data-index", str(int(current) + 1))
+
+
+def next_step(host, screen, index: int, phones=()) -> tuple[str, str]:
+    """The facilitator presses Next to step `index`; wait until the projector (its pictures
+    loaded) and the phones show it; return the step's id and kind."""
+    from playwright.sync_api import expect
+
+    host.locator("#next").click()
+    expect(host.locator(".step-count")).to_have_attribute("data-index", str(index))
+    activity = host.locator("#stage .activity")
+    step_id = activity.get_attribute("data-step")
+    kind = activity.get_attribute("class").split("kind-")[1].split()[0]
+    expect(screen.locator(f"#step .activity.kind-{kind}[data-step='{step_id}']")).to_be_visible()
+    for phone in phones:
+        expect(phone.locator(f".activity[data-step='{step_id}']")).to_be_visible()
+    screen.wait_for_function(
+        "() => [...document.querySelectorAll('#step img')].every((i) => i.complete && i.naturalWidth > 0)"
+    )
+    return step_id, kind

@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import ROOT
-from tests.e2e.conftest import accessible, open_screen, start_session
+from tests.e2e.conftest import accessible, next_step, open_screen, start_session
 from tests.e2e.test_projector_fit import Wall, on_phone
 from tests.e2e.test_task_packs import answer
 
@@ -74,19 +74,8 @@ def test_a_class_plays_kaveritaidot_on_finnish_and_swedish_phones(desktop, phone
     assert steps == 14
     kinds = []
     for index in range(steps):
-        host.locator("#next").click()
-        expect(host.locator(".step-count")).to_have_attribute("data-index", str(index))
-        activity = host.locator("#stage .activity")
-        step_id = activity.get_attribute("data-step")
-        kind = activity.get_attribute("class").split("kind-")[1].split()[0]
+        step_id, kind = next_step(host, screen, index, pupils)
         kinds.append(kind)
-        expect(screen.locator(f"#step .activity.kind-{kind}[data-step='{step_id}']")).to_be_visible()
-        for phone in pupils:
-            expect(phone.locator(f".activity[data-step='{step_id}']")).to_be_visible()
-        # The step's picture has loaded on the wall (and is not a broken image) before the wall is measured.
-        screen.wait_for_function(
-            "() => [...document.querySelectorAll('#step img')].every((i) => i.complete && i.naturalWidth > 0)"
-        )
         wall.look(f"{step_id} open")
         for phone, lang in ((fi, "fi"), (sv, "sv")):
             on_phone(phone, f"{lang} {step_id} open", phone_issues)

@@ -4,57 +4,16 @@ ratings at one station, one at the other), and the projector's debrief has the p
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import sys
-import time
-import urllib.request
-
 import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import ROOT
-from tests.e2e.conftest import Server, go_to_step_with, open_screen, start_session
+from tests.e2e.conftest import go_to_step_with, open_screen, start_session
 
 pytestmark = pytest.mark.browser
 
 PACK_ID = "kiusaamisrastit"
 PACK_DIR = ROOT / "tests" / "packs" / "good" / PACK_ID
-
-
-class PackServer(Server):
-    """The e2e server with a folder of extra packs (`workshops serve --content`)."""
-
-    def __init__(self, data_dir, content):
-        super().__init__(data_dir)
-        self.content = content
-
-    def start(self) -> None:
-        cmd = [sys.executable, "-m", "workshops.cli", "serve", "--host", "127.0.0.1", "--port", str(self.port)]
-        cmd += ["--data-dir", str(self.data_dir), "--content", str(self.content)]
-        self.log = open(self.data_dir.parent / f"server-{self.port}.log", "ab")  # noqa: SIM115 - closed in stop()
-        self.proc = subprocess.Popen(cmd, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(self.url + "/healthz", timeout=1) as r:
-                    if r.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.1)
-        raise RuntimeError("the server did not start; see " + self.log.name)
-
-
-@pytest.fixture
-def server(tmp_path):
-    """This module's server: the shipped packs and the bullying stations."""
-    content = tmp_path / "content"
-    shutil.copytree(PACK_DIR, content / PACK_ID)
-    srv = PackServer(tmp_path / "data", content)
-    srv.data_dir.mkdir()
-    srv.start()
-    yield srv
-    srv.stop()
 
 
 # What each station's phone says, by language (the pack's words; the step's where the station has none).
@@ -144,6 +103,8 @@ def play_station(phone, lang: str) -> str:
     return station
 
 
+# the shipped packs and the test packs, among them the bullying stations
+@pytest.mark.serve("--content", str(ROOT / "tests" / "packs" / "good"))
 def test_phones_ask_the_pack_s_questions_and_the_debrief_has_its_headings(desktop, phones, server):
     host, code = start_session(desktop, server, PACK_ID)
     screen = open_screen(host)

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import ROOT
-from tests.e2e.conftest import join, open_screen, start_session
+from tests.e2e.conftest import join, next_step, open_screen, start_session
 from tests.e2e.test_projector_fit import Wall, on_phone
 
 pytestmark = pytest.mark.browser
@@ -101,14 +101,7 @@ def test_phones_answer_every_kind_of_task_and_the_projector_fits_every_step(desk
     kinds_done = set()
     steps = host.locator(".plan li").count()
     for index in range(steps):
-        host.locator("#next").click()
-        expect(host.locator(".step-count")).to_have_attribute("data-index", str(index))
-        activity = host.locator("#stage .activity")
-        step_id = activity.get_attribute("data-step")
-        kind = activity.get_attribute("class").split("kind-")[1].split()[0]
-        expect(screen.locator(f"#step .activity.kind-{kind}[data-step='{step_id}']")).to_be_visible()
-        for phone in [*pupils, zoomed]:
-            expect(phone.locator(f".activity[data-step='{step_id}']")).to_be_visible()
+        step_id, kind = next_step(host, screen, index, [*pupils, zoomed])
         wall.look(f"{step_id} open")
         on_phone(small, f"{step_id} open", phone_issues)
         if small.evaluate("scrollY") != 0:

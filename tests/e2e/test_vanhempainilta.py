@@ -17,7 +17,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import ROOT
-from tests.e2e.conftest import open_screen
+from tests.e2e.conftest import next_step, open_screen
 from tests.e2e.test_projector_fit import Wall, on_phone
 
 pytestmark = [
@@ -118,15 +118,8 @@ def test_a_parents_evening_from_the_lobby_to_the_end(desktop, phones, server):
     kinds_done: set[str] = set()
     steps = host.locator(".plan li").count()
     for index in range(steps):
-        host.locator("#next").click()
-        expect(host.locator(".step-count")).to_have_attribute("data-index", str(index))
-        activity = host.locator("#stage .activity")
-        step_id = activity.get_attribute("data-step")
-        kind = activity.get_attribute("class").split("kind-")[1].split()[0]
+        step_id, kind = next_step(host, screen, index, parents)
         assert step_id != LEFT_OUT
-        expect(screen.locator(f"#step .activity.kind-{kind}[data-step='{step_id}']")).to_be_visible()
-        for phone in parents:
-            expect(phone.locator(f".activity[data-step='{step_id}']")).to_be_visible()
         wall.look(f"{step_id} open")
         for lang, small in (("fi", finnish), ("sv", swedish)):
             on_phone(small, f"{step_id} open {lang}", phone_issues)

@@ -8,14 +8,14 @@ the help lines in each language.
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 from typing import Any
 
 import pytest
 
-from tests.conftest import ROOT, Classroom, act, last, received
+from tests.conftest import ROOT, Classroom, act, last
+from tests.protocol.players import Phone, Projector, shown, walk_story
 from workshops.activities import REGISTRY
 
 PACK_ID = "kaveritaidot-3-6"
@@ -49,61 +49,6 @@ def room(make_app, tmp_path) -> Classroom:
     return classroom
 
 
-class Phone:
-    """A pupil's phone: its socket, seat, language and the newest views it got."""
-
-    def __init__(self, room: Classroom, lang: str):
-        seat = room.take_seat(lang)
-        assert seat["ok"], seat
-        self.sock = room.pupil(seat["token"])
-        self.lang = lang
-        own = last(self.sock, "own_view")
-        self.seat, self.nick = own["seat"], own["nick"]
-        assert own["lang"] == lang
-        self.common: dict[str, Any] = {}
-        self.own: dict[str, Any] = own
-
-    def look(self) -> None:
-        """Take in the views sent since the last look (a view not sent did not change)."""
-        for view in received(self.sock, "pupil_view"):
-            self.common = view
-        for view in received(self.sock, "own_view"):
-            self.own = view
-
-    @property
-    def activity(self) -> dict[str, Any]:
-        self.look()
-        return self.common.get("activity") or {}
-
-    @property
-    def mine(self) -> dict[str, Any]:
-        self.look()
-        return self.own.get("activity") or {}
-
-    def send(self, step: str, action: dict[str, Any]) -> dict:
-        return act(self.sock, "pupil", {"type": "act", "step": step, "action": action})
-
-    def reads(self, text: dict[str, str]) -> str:
-        """A text as this phone shows it: in its own language."""
-        return text[self.lang]
-
-
-class Projector:
-    def __init__(self, room: Classroom):
-        self.sock = room.screen()
-        self.view: dict[str, Any] = last(self.sock, "screen_view")
-
-    def now(self) -> dict[str, Any]:
-        """The newest view the projector got."""
-        for view in received(self.sock, "screen_view"):
-            self.view = view
-        return self.view
-
-    @property
-    def activity(self) -> dict[str, Any]:
-        return self.now().get("activity") or {}
-
-
 def host_do(host, step: str, action: dict[str, Any]) -> dict:
     ack = act(host, "host", {"type": "act", "step": step, "action": action})
     assert ack["ok"], (step, action, ack)
@@ -112,11 +57,6 @@ def host_do(host, step: str, action: dict[str, Any]) -> dict:
 
 def reveal(host, step: str) -> None:
     host_do(host, step, {"type": "reveal"})
-
-
-def shown(view: dict[str, Any]) -> str:
-    """Everything a view holds, as one text to search."""
-    return json.dumps(view, ensure_ascii=False)
 
 
 def test_a_class_plays_the_whole_workshop_in_finnish_and_swedish(room: Classroom):
@@ -405,17 +345,3 @@ def test_a_class_plays_the_whole_workshop_in_finnish_and_swedish(room: Classroom
         assert p.common["phase"] == "ended"
     report = room.live.state
     assert report.ended
-
-
-def walk_story(phones: list[Phone], step: str, paths: list[list[tuple[str, str]]]) -> None:
-    """Each phone takes its path through a story; after each choice it reads the consequence
-    in its own language, and at the end the story has ended for it."""
-    for p, path in zip(phones, paths, strict=True):
-        for n, (node, choice) in enumerate(path):
-            assert p.mine["at"] == node, (step, p.mine)
-            ack = p.send(step, {"type": "answer", "node": node, "choice": choice})
-            assert ack["ok"], (step, node, choice, ack)
-            taken = p.mine["path"]
-            assert len(taken) == n + 1 and taken[-1]["choice"] == choice
-            assert p.reads(taken[-1]["consequence"])  # told in the phone's language
-        assert p.mine["at"] is None, (step, p.mine)

@@ -11,7 +11,6 @@ typed in and the class-climate poll left out.
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 from collections import Counter
@@ -19,7 +18,8 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import ORIGIN, ROOT, Classroom, act, last, received
+from tests.conftest import ORIGIN, ROOT, Classroom, act
+from tests.protocol.players import Console, Phone, Projector, shown, walk_story
 from workshops.activities import REGISTRY
 from workshops.packs import load_pack
 
@@ -76,92 +76,6 @@ class Room(Classroom):
         self.live = self.manager.get(self.code)
         self.host_key = self.manager.keys.host_key(self.live.id)
         self.screen_key = self.manager.keys.screen_key(self.live.id)
-
-
-class Phone:
-    """A pupil's phone: its socket, seat, language and the newest views it got."""
-
-    def __init__(self, room: Classroom, lang: str):
-        seat = room.take_seat(lang)
-        assert seat["ok"], seat
-        self.sock = room.pupil(seat["token"])
-        self.lang = lang
-        own = last(self.sock, "own_view")
-        self.seat, self.nick = own["seat"], own["nick"]
-        assert own["lang"] == lang
-        self.common: dict[str, Any] = {}
-        self.own: dict[str, Any] = own
-
-    def look(self) -> None:
-        for view in received(self.sock, "pupil_view"):
-            self.common = view
-        for view in received(self.sock, "own_view"):
-            self.own = view
-
-    @property
-    def activity(self) -> dict[str, Any]:
-        self.look()
-        return self.common.get("activity") or {}
-
-    @property
-    def mine(self) -> dict[str, Any]:
-        self.look()
-        return self.own.get("activity") or {}
-
-    @property
-    def team(self) -> str | None:
-        self.look()
-        return self.own.get("team")
-
-    def send(self, step: str, action: dict[str, Any]) -> dict:
-        return act(self.sock, "pupil", {"type": "act", "step": step, "action": action})
-
-    def reads(self, text: dict[str, str]) -> str:
-        """A text as this phone shows it: in its own language."""
-        return text[self.lang]
-
-
-class Projector:
-    def __init__(self, room: Classroom):
-        self.sock = room.screen()
-        self.view: dict[str, Any] = last(self.sock, "screen_view")
-
-    def now(self) -> dict[str, Any]:
-        for view in received(self.sock, "screen_view"):
-            self.view = view
-        return self.view
-
-    @property
-    def activity(self) -> dict[str, Any]:
-        return self.now().get("activity") or {}
-
-
-class Console:
-    def __init__(self, room: Classroom):
-        self.sock = room.host()
-        self.view: dict[str, Any] = last(self.sock, "host_view")
-
-    def now(self) -> dict[str, Any]:
-        for view in received(self.sock, "host_view"):
-            self.view = view
-        return self.view
-
-    @property
-    def activity(self) -> dict[str, Any]:
-        return self.now().get("activity") or {}
-
-    def do(self, action: dict[str, Any]) -> dict:
-        ack = act(self.sock, "host", action)
-        assert ack["ok"], (action, ack)
-        return ack
-
-    def step(self, step: str, action: dict[str, Any]) -> dict:
-        return self.do({"type": "act", "step": step, "action": action})
-
-
-def shown(view: dict[str, Any]) -> str:
-    """Everything a view holds, as one text to search."""
-    return json.dumps(view, ensure_ascii=False)
 
 
 def text_of(value: Any, lang: str) -> str:
@@ -567,19 +481,6 @@ def answer_station(member: Phone, station, step, *, first: bool, value: int) -> 
     if first:
         assert member.send("rastit", {"type": "line", "text": LINES[station.id]})["ok"]
         assert member.mine["work"]["line_status"] == "pending"
-
-
-def walk_story(phones: list[Phone], step: str, paths: list[list[tuple[str, str]]]) -> None:
-    """Each phone takes its path through a story, reading each consequence in its own language."""
-    for p, path in zip(phones, paths, strict=True):
-        for n, (node, choice) in enumerate(path):
-            assert p.mine["at"] == node, (step, p.mine)
-            ack = p.send(step, {"type": "answer", "node": node, "choice": choice})
-            assert ack["ok"], (step, node, choice, ack)
-            taken = p.mine["path"]
-            assert len(taken) == n + 1 and taken[-1]["choice"] == choice
-            assert p.reads(taken[-1]["consequence"])
-        assert p.mine["at"] is None, (step, p.mine)
 
 
 def check_help(slide: dict[str, Any], fi: list[Phone], sv: list[Phone], *, adults_fi: str, adults_sv: str) -> None:
