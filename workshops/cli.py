@@ -92,22 +92,25 @@ def _cmd_schema(args: argparse.Namespace) -> int:
 
 def _cmd_migrate(args: argparse.Namespace) -> int:
     from .packs import find_pack_dirs
-    from .packs.migrate import YamlError, migrate_file
+    from .packs.migrate import MigrateError, YamlError, migrate_file
 
     paths = [Path(p).expanduser() for p in args.paths]
-    changed = 0
+    changed = failed = 0
     for folder in find_pack_dirs(paths):
         file = folder / "pack.yaml"
         try:
             changes = migrate_file(file)
-        except (OSError, YamlError) as exc:
-            print(f"{file}: cannot migrate: {exc}", file=sys.stderr)
-            return 1
+        except (OSError, YamlError, MigrateError) as exc:  # that file is left as it was; go on with the rest
+            print(f"{file}: not migrated: {exc}", file=sys.stderr)
+            failed += 1
+            continue
         for change in changes:
             print(f"{file}:{change.line}: {change.what}")
         changed += bool(changes)
-    print(f"{changed} pack(s) migrated; run `workshops check` on them next", file=sys.stderr)
-    return 0
+    print(
+        f"{changed} pack(s) migrated, {failed} left as they were; run `workshops check` on them next", file=sys.stderr
+    )
+    return 1 if failed else 0
 
 
 def _positive_hours(text: str) -> float:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
 from workshops.cli import main
 from workshops.packs import load_pack
 from workshops.packs.migrate import LEGACY_PROMPTS, migrate_text
@@ -54,3 +56,37 @@ def test_the_shipped_packs_need_no_migration():
     for folder in sorted((ROOT / "content").glob("*/pack.yaml")):
         text = folder.read_text(encoding="utf-8")
         assert migrate_text(text)[1] == [], folder.parent.name
+
+
+STATIONS_FIRST = """\
+id: rastit
+title: Rastit
+audience: {min_age: 14, max_age: 15}
+minutes: 10
+agenda:
+  - id: alku
+    kind: slide
+    title: Alku
+  - stations:
+      - id: a
+        title: A
+        scenario: Tilanne.
+        tasks: [line]
+    id: rastit
+    kind: stations
+    title: Rastit
+"""
+
+
+@pytest.mark.parametrize(
+    "text",
+    [STATIONS_FIRST, STATIONS_FIRST.replace("    kind: stations\n", "    kind: stations\n    {broken\n")],
+    ids=["a step that starts with stations:", "a file that no longer parses"],
+)
+def test_a_step_the_migration_cannot_edit_safely_leaves_the_file_as_it_was(tmp_path, text, capsys):
+    folder = tmp_path / "rastit"
+    folder.mkdir()
+    (folder / "pack.yaml").write_text(text, encoding="utf-8")
+    assert main(["migrate", str(folder)]) == 1
+    assert (folder / "pack.yaml").read_text(encoding="utf-8") == text
+    assert "not migrated" in capsys.readouterr().err

@@ -126,7 +126,7 @@ def test_a_language_the_pack_is_not_written_in_is_refused(mini):
         ("Kallion koulu", "Kallion koulu"),
         ("  Anna\nVirtanen  ", "Anna Virtanen"),
         ("{apu}", "(apu)"),  # a value never becomes a placeholder of its own
-        ("x" * 200, "x" * 60),
+        ("x" * 200, "x" * 100),
     ],
 )
 def test_a_typed_value_is_one_short_line(typed, kept):
@@ -136,3 +136,78 @@ def test_a_typed_value_is_one_short_line(typed, kept):
 def test_a_setup_with_nothing_to_change_keeps_the_very_same_pack(mini):
     plain = load_pack(ROOT / "content" / "esittely").pack
     assert prepare(plain, Setup()) is plain
+
+
+def _content_with(tmp_path, piece: str) -> Path:
+    content = tmp_path / "content"
+    shutil.copytree(MINI, content / "miniilta")
+    shutil.copytree(SHIPPED_HELP, content / "_shared")
+    (content / "_shared" / "en-osaa-sanoa.yaml").write_text(piece, encoding="utf-8")
+    return content
+
+
+def test_a_piece_that_includes_itself_many_times_is_refused_once_and_quickly(tmp_path):
+    import time
+
+    content = _content_with(tmp_path, "".join("- include: en-osaa-sanoa\n" for _ in range(100)))
+    started = time.perf_counter()
+    problems = load_pack(content / "miniilta").problems
+    assert time.perf_counter() - started < 5  # was exponential: 30 lines took 44 s
+    assert len(problems) == 1 and "loop" in problems[0].message, [p.format() for p in problems]
+
+
+def test_the_pieces_of_a_pack_are_held_to_one_pack_file_s_size(tmp_path):
+    big = "id: eos\ntext:\n  fi: En osaa sanoa\n  sv: Vet inte\n# " + "x" * 150_000 + "\n"
+    content = _content_with(tmp_path, big)
+    pack = (content / "miniilta" / "pack.yaml").read_text(encoding="utf-8")
+    (content / "miniilta" / "pack.yaml").write_text(
+        pack.replace("      - include: en-osaa-sanoa\n", "      - include: en-osaa-sanoa\n" * 2), encoding="utf-8"
+    )
+    problems = load_pack(content / "miniilta").problems
+    assert any("add up to more than 256 kB" in p.message for p in problems), [p.format() for p in problems]
+
+
+def test_a_symlinked_piece_is_refused_and_not_followed(tmp_path):
+    content = _content_with(tmp_path, "id: eos\ntext: x\n")
+    outside = tmp_path / "secret.yaml"
+    outside.write_text("id: eos\ntext:\n  fi: salaisuus\n  sv: hemlighet\n", encoding="utf-8")
+    (content / "_shared" / "en-osaa-sanoa.yaml").unlink()
+    (content / "_shared" / "en-osaa-sanoa.yaml").symlink_to(outside)
+    problems = load_pack(content / "miniilta").problems
+    assert len(problems) == 1 and "symlink" in problems[0].message, [p.format() for p in problems]
+
+
+def test_the_help_file_is_not_a_piece(tmp_path):
+    content = _content_with(tmp_path, "include: apu\n")
+    problems = load_pack(content / "miniilta").problems
+    assert len(problems) == 1 and "write {apu} in a text" in problems[0].message
+
+
+def test_a_broken_help_file_fails_only_the_packs_that_name_the_help_lines(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(MINI, content / "miniilta")
+    shutil.copytree(ROOT / "tests" / "packs" / "good" / "minitehtavat", content / "minitehtavat")
+    shutil.copytree(SHIPPED_HELP, content / "_shared")
+    (content / "_shared" / "apu.yaml").write_text("lines: [\n", encoding="utf-8")
+    assert load_pack(content / "minitehtavat", [content]).ok
+    broken = load_pack(content / "miniilta", [content])
+    assert not broken.ok and Path(broken.problems[0].file).name == "apu.yaml"
+
+
+def test_an_organisation_s_help_file_replaces_the_shipped_one_for_its_packs_and_the_shipped_ones(tmp_path):
+    from workshops.config import SHIPPED_CONTENT
+    from workshops.packs import PackLibrary
+
+    org = tmp_path / "org"
+    (org / "_shared").mkdir(parents=True)
+    text = (SHIPPED_HELP / "apu.yaml").read_text(encoding="utf-8").replace("0800 96 116", "0800 00 000")
+    (org / "_shared" / "apu.yaml").write_text(text, encoding="utf-8")
+    shutil.copytree(MINI, org / "miniilta")
+    library = PackLibrary([SHIPPED_CONTENT, org])
+    assert library.help_lines().main("sv") == "Barn- och ungdomstelefonen 0800 00 000"
+    for pack_id in ("miniilta", "jamakkyytta"):  # the organisation's pack and a shipped one alike
+        said = str(library.get(pack_id).model_dump())
+        assert "0800 00 000" in said and "0800 96 116" not in said, pack_id
+    # A broken edit of the file keeps the last good lines for the pages.
+    (org / "_shared" / "apu.yaml").write_text("lines: [\n", encoding="utf-8")
+    assert library.help_lines().main("sv") == "Barn- och ungdomstelefonen 0800 00 000"

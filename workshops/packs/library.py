@@ -12,7 +12,7 @@ from typing import BinaryIO
 from ..config import SHIPPED_CONTENT
 from .loader import LoadResult, find_pack_dirs, load_pack
 from .models import Pack
-from .shared import HELP_FILE, SHARED, HelpLines, load_help
+from .shared import HELP_FILE, HelpLines, help_dirs, load_help, shared_dirs
 from .yamlsafe import Problem
 
 log = logging.getLogger(__name__)
@@ -31,7 +31,7 @@ MEDIA_TYPES = {
 # The newest parse of each pack folder, by its files' stamp: every app in a process
 # (tests make many) may ask for the same pack, and one entry per folder keeps edits
 # from piling up.
-_parsed: dict[Path, tuple[Stamp, LoadResult]] = {}
+_parsed: dict[tuple[Path, tuple[Path, ...]], tuple[Stamp, LoadResult]] = {}
 _parsed_lock = threading.Lock()
 
 
@@ -57,14 +57,15 @@ def _stamp(folder: Path) -> Stamp:
         return ()
 
 
-def _load(folder: Path, stamp: Stamp) -> LoadResult:
+def _load(folder: Path, stamp: Stamp, roots: list[Path]) -> LoadResult:
+    key = (folder, tuple(roots))
     with _parsed_lock:
-        cached = _parsed.get(folder)
+        cached = _parsed.get(key)
         if cached is not None and cached[0] == stamp:
             return cached[1]
-    result = load_pack(folder)
+    result = load_pack(folder, roots)
     with _parsed_lock:
-        _parsed[folder] = (stamp, result)
+        _parsed[key] = (stamp, result)
     return result
 
 
@@ -96,12 +97,14 @@ class PackLibrary:
                     by_id[found.name] = found  # a later root replaces an earlier one's pack
             folders = list(by_id.values())
             for folder in folders:
-                # A pack is loaded anew when a shared piece it may include changes, too.
-                stamp = _stamp(folder) + _stamp(folder.parent / SHARED) + _stamp(SHIPPED_CONTENT / SHARED)
+                # A pack is loaded anew when a shared piece it may include, or the help lines, change too.
+                stamp = _stamp(folder) + tuple(
+                    item for d in shared_dirs(folder, self.roots, SHIPPED_CONTENT) for item in _stamp(d)
+                )
                 if self._stamps.get(folder) == stamp:
                     continue
                 self._stamps[folder] = stamp
-                result = _load(folder, stamp)
+                result = _load(folder, stamp, self.roots)
                 name = folder.name
                 previous = self._results.get(name)
                 if result.ok:
@@ -131,8 +134,8 @@ class PackLibrary:
 
     def help_lines(self) -> HelpLines | None:
         """The help lines the kit's own pages name: the last root's `_shared/apu.yaml`, else the shipped one."""
-        dirs = [root / SHARED for root in reversed(self.roots)] + [SHIPPED_CONTENT / SHARED]
-        path = next((d / HELP_FILE for d in dirs if (d / HELP_FILE).is_file()), None)
+        dirs = help_dirs(self.roots, SHIPPED_CONTENT)  # the packs' rule too
+        path = next((d / HELP_FILE for d in dirs if (d / HELP_FILE).exists() or (d / HELP_FILE).is_symlink()), None)
         if path is None:
             return None
         try:
@@ -144,12 +147,16 @@ class PackLibrary:
             if self._help is not None and self._help[0] == stamp:
                 return self._help[1]
         loaded = load_help([path.parent])
-        found = loaded if isinstance(loaded, HelpLines) else None
-        if isinstance(loaded, Problem):
-            log.warning("help lines: %s", loaded.format())
         with self._lock:
-            self._help = (stamp, found)
-        return found
+            if isinstance(loaded, HelpLines):
+                self._help = (stamp, loaded)
+                return loaded
+            # A broken edit: the last good lines stay in use until it is fixed.
+            if isinstance(loaded, Problem):
+                log.warning("help lines: %s (the previous version stays in use)", loaded.format())
+            last_good = self._help[1] if self._help else None
+            self._help = (stamp, last_good)
+            return last_good
 
     def packs(self) -> list[Pack]:
         self.refresh()

@@ -23,7 +23,8 @@ from ..activities import AUTHOR_CHECKS, REGISTRY, richtext
 from ..activities.text import ID_PATTERN, LANGUAGE_NAMES, Id, Image, RichText, Text, text_kind
 from ..config import SHIPPED_CONTENT
 from .models import Pack
-from .shared import HELP, expand_includes, fill, load_help, shared_dirs, unknown_placeholders
+from .setup import MAX_VALUE, Setup, SetupError, prepare
+from .shared import HELP, expand_includes, fill, help_dirs, load_help, shared_dirs, strings, unknown_placeholders
 from .yamlsafe import MAX_BYTES, Located, Mark, Problem, YamlError, describe, load_yaml, nodes_along
 
 PACK_FILE = "pack.yaml"
@@ -697,8 +698,11 @@ def _read_pack_file(file: Path) -> bytes | Problem:
             return Problem(shown, 1, 1, f"cannot read the file: {exc.strerror}")
 
 
-def load_pack(folder: Path) -> LoadResult:
-    """Load and validate `folder/pack.yaml`; never raises for a bad pack."""
+def load_pack(folder: Path, roots: list[Path] | None = None) -> LoadResult:
+    """Load and validate `folder/pack.yaml`; never raises for a bad pack.
+
+    `roots`: the content folders the pack is served with (shared pieces and the help lines are
+    looked up there too); by default the pack's own folder of packs."""
     folder = Path(folder)
     file = folder / PACK_FILE
     shown = str(file)
@@ -728,7 +732,7 @@ def load_pack(folder: Path) -> LoadResult:
     id_problem = _id_problem(located.data, located, folder, shown)
     languages = _languages(located.data)
     context = {"languages": languages, "pack_dir": folder}
-    shared = _shared_pieces(located, folder, shown, (languages or ["fi"])[0])
+    shared = _shared_pieces(located, folder, shown, (languages or ["fi"])[0], roots or [folder.parent])
     if shared:
         result.problems.extend(shared)
         return result
@@ -743,26 +747,74 @@ def load_pack(folder: Path) -> LoadResult:
     if id_problem:
         result.problems.append(id_problem)
         return result
+    fit = _placeholders_fit(pack, located, shown)
+    if fit:
+        result.problems.extend(fit)
+        return result
     result.problems.extend(_warnings(pack, located, shown, _LINE_BREAK.split(raw.decode("utf-8", "replace"))))
     result.pack = pack
     return result
 
 
-def _shared_pieces(located: Located, folder: Path, file: str, lang: str) -> list[Problem]:
+def _data_where(loc: tuple[str | int, ...], located: Located) -> str:
+    """A validation location named as the author sees it (agenda[peli].characters[aino].name)."""
+    path = tuple(p for i, p in enumerate(loc) if not (i and isinstance(loc[i - 1], int) and p in REGISTRY))
+    return describe(path, located.data)
+
+
+def _placeholders_fit(pack: Pack, located: Located, file: str) -> list[Problem]:
+    """Each placeholder's default, and the longest value a facilitator may type, fit every field it is in."""
+    problems = []
+    for i, placeholder in enumerate(pack.placeholders):
+        for typed, what in (("", "its default"), ("x" * MAX_VALUE, f"a value of {MAX_VALUE} characters")):
+            found = prepare(pack, Setup(values={placeholder.id: typed}))
+            if isinstance(found, SetupError):
+                mark = located.mark(("placeholders", i, "id"))
+                problems.append(
+                    Problem(
+                        file,
+                        mark.line,
+                        mark.col,
+                        f"{{{placeholder.id}}} with {what} does not fit in {_data_where(found.loc, located)}: "
+                        "that field is shorter; use the placeholder in a longer text, or shorten the text around it",
+                        describe(("placeholders", i), located.data),
+                    )
+                )
+                break
+    return problems
+
+
+def _shared_pieces(located: Located, folder: Path, file: str, lang: str, roots: list[Path]) -> list[Problem]:
     """Bring in the `include:` pieces and the help lines' texts; name what cannot be found."""
-    dirs = shared_dirs(folder, SHIPPED_CONTENT)
-    problems = expand_includes(located, dirs, file)
+    problems = expand_includes(located, shared_dirs(folder, roots, SHIPPED_CONTENT), file)
     if problems:
         return problems
-    help_lines = load_help(dirs)
+    help_lines = load_help(help_dirs(roots, SHIPPED_CONTENT))
     if isinstance(help_lines, Problem):
-        return [help_lines]
+        # A broken help file fails only the packs that name the help lines.
+        if any("{" + HELP in text for _path, _lang, text in strings(located.data, lang)):
+            return [help_lines]
+        help_lines = None
     declared = _declared_placeholders(located.data)
     shared_names = [HELP, *(f"{HELP}.{line.id}" for line in help_lines.lines)] if help_lines else []
 
     def known(name: str) -> bool:
         return name in declared or name in shared_names
 
+    for path, _lang, text in strings(located.data, lang):
+        lines = text.split("\n")
+        if "{" + HELP + "}" in text and not (len(lines) > 1 and any(ln.strip() == "{" + HELP + "}" for ln in lines)):
+            mark = located.mark(path)
+            problems.append(
+                Problem(
+                    mark.file or file,
+                    mark.line,
+                    mark.col,
+                    f"{{{HELP}}} is a list of the help lines: put it on a line of its own, after a blank line, in "
+                    f"a formatted text (`text: |`, `notes: |`); inside a sentence write {{{HELP}.puhelin}}",
+                    describe(path, located.data),
+                )
+            )
     for unknown in unknown_placeholders(located.data, lang, known):
         mark = located.mark(unknown.path)
         names = [*declared, *shared_names]

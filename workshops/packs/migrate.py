@@ -85,7 +85,43 @@ def migrate_text(text: str, file: str = "pack.yaml") -> tuple[str, list[Change]]
         inserts.append((at.line - 1, block, Change(at.line, f"stations step {step.get('id')!r}: wrote its prompts")))
     for index, block, _change in sorted(inserts, key=lambda x: x[0], reverse=True):
         lines[index:index] = block
-    return "".join(lines), [change for _i, _b, change in inserts]
+    new = "".join(lines)
+    if inserts:
+        _verify(data, new, file)
+    return new, [change for _i, _b, change in inserts]
+
+
+class MigrateError(Exception):
+    """The migration could not be written safely; the file is left as it was."""
+
+
+def _verify(before: dict, text: str, file: str) -> None:
+    """The new text parses, and it differs from the old only by `prompts` in stations steps."""
+    try:
+        after = load_yaml(text, file).data
+    except YamlError as exc:
+        raise MigrateError(
+            f"{file}: the stations steps are written in a way the migration cannot edit ({exc}); "
+            "add their `prompts:` by hand (see the guide's stations section)"
+        ) from None
+    old_steps, new_steps = before["agenda"], after.get("agenda") if isinstance(after, dict) else None
+    same_rest = {k: v for k, v in before.items() if k != "agenda"} == {k: v for k, v in after.items() if k != "agenda"}
+    fine = same_rest and isinstance(new_steps, list) and len(new_steps) == len(old_steps)
+    for old, new in zip(old_steps, new_steps or [], strict=False):
+        if not fine:
+            break
+        gained = {k: v for k, v in new.items() if k != "prompts"} if isinstance(new, dict) else new
+        wanted = (
+            old.get("kind") == "stations" and "prompts" not in old and "stations" in old
+            if isinstance(old, dict)
+            else False
+        )
+        fine = gained == old and (("prompts" in new) == wanted if isinstance(new, dict) else not wanted)
+    if not fine:
+        raise MigrateError(
+            f"{file}: a stations step is written in a way the migration cannot edit (e.g. it starts "
+            "with `- stations:`); add its `prompts:` by hand (see the guide's stations section)"
+        )
 
 
 def migrate_file(path: Path) -> list[Change]:
@@ -97,4 +133,4 @@ def migrate_file(path: Path) -> list[Change]:
     return changes
 
 
-__all__ = ["LEGACY_PROMPTS", "Change", "YamlError", "migrate_file", "migrate_text"]
+__all__ = ["LEGACY_PROMPTS", "Change", "MigrateError", "YamlError", "migrate_file", "migrate_text"]

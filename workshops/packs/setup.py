@@ -9,11 +9,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from pydantic import ValidationError
+
 from ..activities.text import resolve
 from .models import Pack
 from .shared import fill
 
-MAX_VALUE = 60  # a name or a place; the projector shows it inside sentences
+MAX_VALUE = 100  # names, a place, days: the projector shows it inside sentences
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,7 @@ class Setup:
 class SetupError:
     code: str
     detail: str = ""
+    loc: tuple[str | int, ...] = ()  # value_does_not_fit: where in the pack's data
 
 
 def clean_value(text: str) -> str:
@@ -66,4 +69,9 @@ def prepare(pack: Pack, setup: Setup) -> Pack | SetupError:
     data["language"] = language
     data["translations"] = [lang for lang in pack.languages if lang != language]
     data["placeholders"] = []
-    return Pack.model_validate(data, context={})
+    try:
+        return Pack.model_validate(data, context={})
+    except ValidationError as exc:
+        # A value longer than its field allows (`workshops check` tries the longest ones too).
+        loc = tuple(exc.errors(include_url=False)[0]["loc"])
+        return SetupError("value_does_not_fit", ".".join(map(str, loc)), loc)

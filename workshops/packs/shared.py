@@ -12,7 +12,10 @@ Everything here works on plain data and returns problems as values; the loader r
 from __future__ import annotations
 
 import difflib
+import errno
+import os
 import re
+import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -21,12 +24,13 @@ from typing import Any
 from pydantic import Field, ValidationError
 
 from ..activities.text import LANGUAGE_NAMES, Id, Strict, Text, resolve
-from .yamlsafe import Located, Mark, Problem, YamlError, describe, load_yaml
+from .yamlsafe import MAX_BYTES, Located, Mark, Problem, YamlError, describe, load_yaml
 
 SHARED = "_shared"
 HELP_FILE = "apu.yaml"
 HELP = "apu"  # the placeholder of the whole list; `apu.<id>` names one line
 MAX_INCLUDE_DEPTH = 4  # a piece may include pieces; deeper is a loop or a mistake
+MAX_INCLUDES = 200  # includes in one pack, pieces' own included
 
 #: `{name}` or `{apu.puhelin}`: lower-case letters, digits and _ (a dot only after `apu`)
 PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]{0,39}(?:\.[a-z0-9][a-z0-9_-]{0,39})?)\}")
@@ -74,18 +78,42 @@ class HelpLines(Strict):
         return resolve(line.text, lang, lang) if line else None
 
 
-def shared_dirs(pack_folder: Path, fallback: Path | None = None) -> list[Path]:
-    """Where a pack's shared pieces are looked up: beside the pack first, then the shipped ones."""
-    found = [pack_folder.parent / SHARED]
-    if fallback is not None and (fallback / SHARED).resolve() != found[0].resolve():
-        found.append(fallback / SHARED)
-    return found
+def _unique(folders: list[Path]) -> list[Path]:
+    seen: set[Path] = set()
+    out = []
+    for folder in folders:
+        key = folder.resolve()
+        if key not in seen:
+            seen.add(key)
+            out.append(folder)
+    return out
+
+
+def help_dirs(roots: list[Path], shipped: Path) -> list[Path]:
+    """Where the help lines are looked up, for every pack and page alike: the last content root
+    that has `_shared/apu.yaml` (an organisation's folder replaces the shipped file), else the shipped one."""
+    return _unique([root / SHARED for root in reversed(roots)] + [shipped / SHARED])
+
+
+def shared_dirs(pack_folder: Path, roots: list[Path], shipped: Path) -> list[Path]:
+    """Where a pack's pieces are looked up: beside the pack first, then the other roots, then the shipped ones."""
+    return _unique([pack_folder.parent / SHARED, *help_dirs(roots, shipped)])
+
+
+#: the pages' help line when no help file can be read at all (a broken install): per language,
+#: so a Swedish page never names the Finnish line as its own
+FALLBACK_LINE = {
+    "fi": "Lasten ja nuorten puhelin 116 111",
+    "sv": "Barn- och ungdomstelefonen 0800 96 116",
+    "en": "Lasten ja nuorten puhelin 116 111",
+}
 
 
 def _find(dirs: list[Path], name: str) -> Path | None:
+    """The first `name` in the folders; a symlink is found too (reading it then says why not)."""
     for folder in dirs:
         path = folder / name
-        if path.is_file() and not path.is_symlink():
+        if path.is_symlink() or path.is_file():
             return path
     return None
 
@@ -95,12 +123,13 @@ def load_help(dirs: list[Path]) -> HelpLines | Problem | None:
     path = _find(dirs, HELP_FILE)
     if path is None:
         return None
+    data = read_shared(path)
+    if isinstance(data, str):
+        return Problem(str(path), 1, 1, f"cannot read the file: {data}")
     try:
-        located = load_yaml(path.read_bytes(), str(path))
+        located = load_yaml(data, str(path))
     except YamlError as exc:
         return exc.problem
-    except OSError as exc:
-        return Problem(str(path), 1, 1, f"cannot read the file: {exc.strerror}")
     try:
         return HelpLines.model_validate(located.data, context={"languages": ["fi", "sv"]})
     except ValidationError as exc:
@@ -118,53 +147,110 @@ def _is_include(value: Any) -> bool:
     return isinstance(value, dict) and set(value) == {"include"}
 
 
+def read_shared(path: Path) -> bytes | str:
+    """A shared file's bytes, or why it cannot be read: an ordinary file, not through a
+    symlink, at most MAX_BYTES (like a pack file; a FIFO does not block)."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        if path.parent.is_symlink():
+            return "the _shared folder is a symlink; make it an ordinary folder"
+        fd = os.open(path, flags)
+    except OSError as exc:
+        return "it is a symlink; copy the file here instead" if exc.errno == errno.ELOOP else str(exc.strerror)
+    with os.fdopen(fd, "rb") as fh:
+        if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+            return "only ordinary files are allowed in _shared"
+        data = fh.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        return f"the file is larger than {MAX_BYTES // 1000} kB"
+    return data
+
+
 def expand_includes(located: Located, dirs: list[Path], file: str) -> list[Problem]:
     """Replace every `{include: name}` in `located.data` by `_shared/name.yaml`, in place.
 
     The positions of the included values are added to `located`, naming their own file, so
-    a problem inside a piece points into the piece.
+    a problem inside a piece points into the piece. A piece is read once per pack; a piece
+    that includes itself (directly or not) is reported once; and all the pieces of a pack
+    together are held to one pack file's size, so no piece can make loading slow.
     """
     problems: list[Problem] = []
+    raw: dict[Path, bytes | str] = {}
+    budget = {"bytes": MAX_BYTES, "includes": MAX_INCLUDES}
+    loops: set[str] = set()
 
-    def visit(node: Any, path: SharedPath, depth: int, where: Located, prefix: SharedPath) -> Any:
+    def visit(node: Any, path: SharedPath, chain: tuple[str, ...], where: Located, prefix: SharedPath) -> Any:
         if _is_include(node):
-            return include(node["include"], path, depth, where, prefix)
+            return include(node["include"], path, chain, where, prefix)
         if isinstance(node, dict):
             for key in list(node):
-                node[key] = visit(node[key], path + (key,), depth, where, prefix)
+                node[key] = visit(node[key], path + (key,), chain, where, prefix)
         elif isinstance(node, list):
             for i, item in enumerate(node):
-                node[i] = visit(item, path + (i,), depth, where, prefix)
+                node[i] = visit(item, path + (i,), chain, where, prefix)
         return node
 
-    def include(name: Any, path: SharedPath, depth: int, where: Located, prefix: SharedPath) -> Any:
+    def include(name: Any, path: SharedPath, chain: tuple[str, ...], where: Located, prefix: SharedPath) -> Any:
         mark = where.mark(path[len(prefix) :] + ("include",))
         mark = replace(mark, file=mark.file or where.file or file)
+        said = describe(path, located.data)
         if not isinstance(name, str) or not INCLUDE_NAME.match(name.removesuffix(".yaml")):
             problems.append(
                 _at(
                     mark,
                     file,
                     "write the name of a file in the _shared folder without .yaml, e.g. `include: apu-dia`",
-                    describe(path, located.data),
+                    said,
                 )
             )
             return None
         name = name.removesuffix(".yaml")
-        if depth >= MAX_INCLUDE_DEPTH:
-            problems.append(_at(mark, file, f"'{name}' includes pieces {MAX_INCLUDE_DEPTH} deep; is there a loop?"))
+        if name == HELP:
+            problems.append(_at(mark, file, "apu.yaml holds the help lines: write {apu} in a text instead", said))
+            return None
+        if name in chain or len(chain) >= MAX_INCLUDE_DEPTH:
+            if name not in loops:
+                loops.add(name)
+                route = " → ".join((*chain, name))
+                problems.append(
+                    _at(
+                        mark,
+                        file,
+                        f"the shared pieces include each other in a loop ({route}); remove one include",
+                        said,
+                    )
+                )
+            return None
+        budget["includes"] -= 1
+        if budget["includes"] < 0:
+            if budget["includes"] == -1:
+                problems.append(
+                    _at(
+                        mark, file, f"more than {MAX_INCLUDES} includes in one pack; include fewer, larger pieces", said
+                    )
+                )
             return None
         piece = _find(dirs, f"{name}.yaml")
         if piece is None:
-            problems.append(_at(mark, file, _no_piece(name, dirs), describe(path, located.data)))
+            problems.append(_at(mark, file, _no_piece(name, dirs), said))
+            return None
+        if piece not in raw:
+            raw[piece] = read_shared(piece)
+        data = raw[piece]
+        if isinstance(data, str):
+            problems.append(_at(mark, file, f"cannot read the shared piece {piece.name}: {data}", said))
+            return None
+        budget["bytes"] -= len(data)
+        if budget["bytes"] < 0:
+            problems.append(
+                _at(mark, file, f"the pack's shared pieces add up to more than {MAX_BYTES // 1000} kB", said)
+            )
+            budget["bytes"] = -(10**12)  # said once
             return None
         try:
-            loaded = load_yaml(piece.read_bytes(), str(piece))
+            loaded = load_yaml(data, str(piece))
         except YamlError as exc:
             problems.append(exc.problem)
-            return None
-        except OSError as exc:
-            problems.append(_at(mark, file, f"cannot read {piece}: {exc.strerror}"))
             return None
         loaded.file = str(piece)
         # Positions inside the piece, under the path where it lands in the pack.
@@ -172,9 +258,9 @@ def expand_includes(located: Located, dirs: list[Path], file: str) -> list[Probl
             located.values[path + sub] = replace(pos, file=str(piece))
         for sub, pos in loaded.keys.items():
             located.keys[path + sub] = replace(pos, file=str(piece))
-        return visit(loaded.data, path, depth + 1, loaded, path)
+        return visit(loaded.data, path, (*chain, name), loaded, path)
 
-    located.data = visit(located.data, (), 0, located, ())
+    located.data = visit(located.data, (), (), located, ())
     return problems
 
 

@@ -166,8 +166,9 @@ def home():
     packs = [
         {
             "id": p.id,
-            "title": resolve(p.title, lang, p.language),
-            "description": resolve(p.description, lang, p.language),
+            # a title or description with a placeholder ({koulu}) reads as its default here
+            "title": resolve(_with_defaults(p).title, lang, p.language),
+            "description": resolve(_with_defaults(p).description, lang, p.language),
             "audience": p.audience,
             "minutes": p.minutes,
             "steps": len(p.agenda),
@@ -207,6 +208,14 @@ def login():
         return redirect(url_for("pages.home"))
     _limiter("logins").failed(address)
     return render_template("login.html", strings=ui_strings(), error=_("Wrong password.")), 403
+
+
+def _with_defaults(pack: Pack) -> Pack:
+    """The pack with its placeholders read as their defaults (the home page, before any session)."""
+    if not pack.placeholders:
+        return pack
+    prepared = prepare(pack, Setup())
+    return prepared if isinstance(prepared, Pack) else pack
 
 
 #: each language named in itself, as the language menu names it

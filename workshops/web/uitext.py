@@ -10,6 +10,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from ..activities import KIND_ERRORS, KIND_STRINGS
+from ..packs.shared import FALLBACK_LINE
 from .context import library
 
 #: The console's and the projector's own words: a phone never shows them, so its page does not
@@ -110,7 +111,7 @@ def ui_strings(adults: bool = False) -> dict[str, str]:
 def help_line(lang: str) -> str:
     """The help line the kit's pages name in `lang`, from the shared help lines (content/_shared/apu.yaml)."""
     found = library().help_lines()
-    return found.main(lang) if found is not None else "116 111"
+    return found.main(lang) if found is not None else FALLBACK_LINE.get(lang, FALLBACK_LINE["fi"])
 
 
 def adult_strings() -> dict[str, str]:
@@ -128,6 +129,9 @@ def adult_strings() -> dict[str, str]:
         "talk_requests": _("Would like to talk to the organiser:"),
         "entry_hint_many": _("Type what the participants say. It is shown as you typed it."),
         "entry_type": _("What the participants said"),
+        "entry_hint_one": _("Agree on one answer with the group and enter it here."),
+        "err_no_teams": _("Split the participants into groups first."),
+        "err_not_team_task": _("Everyone answers this one alone: enter the group's answers, not a small group's."),
         "err_locked": _("The session is not taking new participants right now. Ask the organiser."),
         "err_no_such_pupil": _("That participant is not in this session."),
         "doctor_no_devices": _(
