@@ -79,10 +79,10 @@ function fit() {
   if (overflows(box)) paginate(box, inLobby ? nicks : longestList(box));
 }
 
-/** The list that takes the most room (a story's points, the approved answers, a lobby's names).
- * Never a chart: a chart shows all its bars or it says something else. */
+/** The list that takes the most room (a story's points, the approved answers, a lobby's names,
+ * an options chart's labelled rows). Never a 1–5 column chart: a part of it says something else. */
 function longestList(box) {
-  const lists = Array.from(box.querySelectorAll("ul, ol")).filter((l) => l.children.length > 1 && !l.matches(".bars"));
+  const lists = Array.from(box.querySelectorAll("ul, ol")).filter((l) => l.children.length > 1 && !l.matches(".columns"));
   return lists.sort((a, b) => b.scrollHeight - a.scrollHeight)[0] || null;
 }
 

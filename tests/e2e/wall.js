@@ -48,10 +48,12 @@
       if (overlaps(r)) say(`a picture or bar under the join corner: ${pic.className?.baseVal ?? pic.className ?? pic.tagName}`);
       if (r.width && (r.bottom > H + 1 || r.right > W + 1)) say(`a picture or bar outside the screen: ${pic.getAttribute("src") || pic.className?.baseVal || pic.className || pic.tagName}`);
     }
-    // A chart shows all its bars or none: paging one would say "1 of 5 answered 3".
+    // A 1-5 column chart shows all its columns; a chart of labelled rows may show a page of
+    // them, but only with its "2 / 3" below (rows hidden without it are simply lost).
     for (const chart of document.querySelectorAll("#screen ul.bars")) {
       const gone = Array.from(chart.children).filter((li) => li.hidden).length;
-      if (gone) say(`a chart with ${gone} of its ${chart.children.length} bars hidden`);
+      const paged = chart.nextElementSibling?.matches(".pages");
+      if (gone && (chart.matches(".columns") || !paged)) say(`a chart with ${gone} of its ${chart.children.length} bars hidden`);
     }
     return out;
   },

@@ -39,7 +39,7 @@ from ..sessions.journal import JournalError
 from ..sessions.keys import normalise_code
 from .context import join_url, kit, library, manager, public_base
 from .guard import CLIENT_COOKIE, NO_SESSION, is_local, log_failure, safe_next
-from .kinds import kind_assets
+from .kinds import kind_assets, pack_kinds
 from .live import broadcast, close_session
 from .qr import qr_svg
 from .uitext import help_line, phone_strings, ui_strings
@@ -354,7 +354,7 @@ def play(code: str):
         code=live.code,
         pack_title=live.state.pack.title,
         pack_language=live.state.pack.language,
-        strings=phone_strings(adults=live.state.pack.audience.adults),
+        strings=phone_strings(live.state.pack.audience.adults, pack_kinds(live.state.pack)),
         kinds=kind_assets(live.state.pack),
         **_device_args(),
     )

@@ -6,10 +6,13 @@ texts in fi/sv/en (`strings` and `errors` in its module), so adding a kind edits
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from ..activities import KIND_ERRORS, KIND_STRINGS
+from ..activities import KIND_ERRORS, KIND_STRINGS, REGISTRY, declared
+from ..activities.tasks.base import TaskKind
 from ..packs.shared import FALLBACK_LINE
 from .context import library
 
@@ -87,9 +90,23 @@ CONSOLE_ONLY = frozenset(
 )
 
 
-def phone_strings(adults: bool = False) -> dict[str, str]:
-    """The strings a phone's page needs: all but the console's own."""
-    return {k: v for k, v in ui_strings(adults).items() if k not in CONSOLE_ONLY}
+def phone_strings(adults: bool = False, kinds: Iterable[str] | None = None) -> dict[str, str]:
+    """The strings a phone's page needs: the kit's but the console's own, and those of `kinds`
+    (the kinds of its session's pack; None: every kind)."""
+    if kinds is None:
+        return {k: v for k, v in ui_strings(adults).items() if k not in CONSOLE_ONLY}
+    lang = str(get_locale() or "en")
+    strings = {k: v for k, v in kit_strings().items() if k not in CONSOLE_ONLY}
+    # task-base.js serves every kind that imports it (a choice's explanation, say): its strings too
+    strings |= {key: says.get(lang) for key, says in TaskKind.__dict__.get("strings", {}).items()}
+    for kind in kinds:
+        activity = REGISTRY[kind]
+        strings |= {key: says.get(lang) for key, says in declared(activity, "strings").items()}
+        strings |= {f"err_{code}": error.says.get(lang) for code, error in declared(activity, "errors").items()}
+    strings["help_line"] = strings["help_line"].replace("{line}", help_line(lang))
+    if adults:
+        strings |= {k: v for k, v in adult_strings().items() if k not in CONSOLE_ONLY}
+    return strings
 
 
 def ui_strings(adults: bool = False) -> dict[str, str]:
