@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from ..activities import KIND_ERRORS, KIND_STRINGS, REGISTRY, declared
+from ..activities import KIND_ERRORS, KIND_STRINGS, REGISTRY, KindError, Says, declared
 from ..activities.tasks.base import TaskKind
 from ..packs.shared import FALLBACK_LINE
 from .context import library
@@ -101,8 +101,10 @@ def phone_strings(adults: bool = False, kinds: Iterable[str] | None = None) -> d
     strings |= {key: says.get(lang) for key, says in TaskKind.__dict__.get("strings", {}).items()}
     for kind in kinds:
         activity = REGISTRY[kind]
-        strings |= {key: says.get(lang) for key, says in declared(activity, "strings").items()}
-        strings |= {f"err_{code}": error.says.get(lang) for code, error in declared(activity, "errors").items()}
+        texts: dict[str, Says] = declared(activity, "strings")
+        errors: dict[str, KindError] = declared(activity, "errors")
+        strings |= {key: says.get(lang) for key, says in texts.items()}
+        strings |= {f"err_{code}": error.says.get(lang) for code, error in errors.items()}
     strings["help_line"] = strings["help_line"].replace("{line}", help_line(lang))
     if adults:
         strings |= {k: v for k, v in adult_strings().items() if k not in CONSOLE_ONLY}
