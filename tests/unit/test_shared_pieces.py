@@ -211,3 +211,30 @@ def test_an_organisation_s_help_file_replaces_the_shipped_one_for_its_packs_and_
     # A broken edit of the file keeps the last good lines for the pages.
     (org / "_shared" / "apu.yaml").write_text("lines: [\n", encoding="utf-8")
     assert library.help_lines().main("sv") == "Barn- och ungdomstelefonen 0800 00 000"
+
+
+def test_a_line_break_warning_after_the_help_list_points_at_the_author_s_line(tmp_path):
+    """{apu} becomes several lines; a warning further down still names the line the author wrote."""
+    folder = tmp_path / "content" / "apulista"
+    folder.mkdir(parents=True)
+    text = """\
+id: apulista
+title: Apulista
+audience: {min_age: 9, max_age: 12}
+minutes: 1
+agenda:
+  - id: loppu
+    kind: slide
+    minutes: 1
+    title: Loppu
+    text: |
+      Kiitos tästä päivästä.
+
+      {apu}
+
+      Muista tämä
+      ja tämäkin.
+"""
+    (folder / "pack.yaml").write_text(text, encoding="utf-8")
+    [warning] = [p for p in load_pack(folder).problems if p.severity == "warning"]
+    assert warning.line == text.splitlines().index("      ja tämäkin.") + 1, warning.format()

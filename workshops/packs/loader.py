@@ -578,7 +578,8 @@ def _line_break_warnings(pack: Pack, located: Located, file: str, source: list[s
             lost = richtext.lost_breaks(text)
             if not lost:
                 continue
-            lines = [mark.line + n for n in lost]
+            at = _block_lines(text, source, mark.line)
+            lines = [at[n - 1] if n - 1 < len(at) else mark.line + n for n in lost]
             first = source[lines[0] - 1] if lines[0] <= len(source) else ""
             rest = lines[1:]
             more = ""
@@ -604,6 +605,25 @@ def _line_break_warnings(pack: Pack, located: Located, file: str, source: list[s
                 f"write `{key}: |` and the text on the lines below it, with a blank line between paragraphs",
             )
     return problems
+
+
+def _block_lines(text: str, source: list[str], start: int) -> list[int]:
+    """For each line of a `|` block's text as loaded, the line of the file it came from: the
+    help list that `{apu}` became stands on the one line where the author wrote `{apu}`."""
+    at: list[int] = []
+    filled = text.split("\n")
+    i, line = 0, start + 1  # the block's text starts on the line after its `|`
+    while i < len(filled):
+        if 0 < line <= len(source) and source[line - 1].strip() == "{" + HELP + "}":
+            first = i
+            while i < len(filled) and (filled[i].startswith("- ") or i == first):
+                at.append(line)
+                i += 1
+        else:
+            at.append(line)
+            i += 1
+        line += 1
+    return at
 
 
 def _folded_list_line(source: list[str], value: Mark, key: Mark) -> tuple[int, int] | None:
