@@ -16,15 +16,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import ROOT
 from tests.e2e.conftest import next_step, open_screen
 from tests.e2e.test_projector_fit import Wall, on_phone
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(
-        not (ROOT / "content" / "vanhempainilta" / "pack.yaml").exists(), reason="the parents' evening pack is not here"
-    ),
 ]
 
 PACK = "vanhempainilta"
