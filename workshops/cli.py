@@ -44,35 +44,47 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 
 def _cmd_check(args: argparse.Namespace) -> int:
     from .packs import find_pack_dirs, load_pack
+    from .packs.messages import Msg, choose_language
 
+    lang = choose_language(args.lang)
     paths = [Path(p).expanduser() for p in args.paths] or [SHIPPED_CONTENT]
     for path in paths:
         if not path.exists():
-            print(_missing_folder(path, "workshops check ~/tyopajat/oma-paketti"), file=sys.stderr)
+            example = "workshops check ~/tyopajat/oma-paketti"
+            print(Msg("check.no_folder", path=path, example=example).render(lang), file=sys.stderr)
             return 1
     folders = find_pack_dirs(paths)
     if not folders:
-        print("no packs found (a pack is a folder with a pack.yaml)", file=sys.stderr)
+        print(Msg("check.no_packs").render(lang), file=sys.stderr)
         return 1
     errors = warnings = 0
     for folder in folders:
         result = load_pack(folder)
         for problem in result.problems:
-            print(problem.format())
+            print(problem.format(lang))
             if problem.severity == "error":
                 errors += 1
             else:
                 warnings += 1
         if result.ok and result.pack is not None and not args.quiet:
-            print(f"ok: {folder}/pack.yaml ({len(result.pack.agenda)} steps)")
+            print(Msg("check.ok", file=f"{folder}/pack.yaml", steps=len(result.pack.agenda)).render(lang))
     if errors or warnings:
-        print(f"{errors} error(s), {warnings} warning(s) in {len(folders)} pack(s)", file=sys.stderr)
+        summary = Msg("check.summary", errors=errors, warnings=warnings, packs=len(folders))
+        print(summary.render(lang), file=sys.stderr)
     return 1 if errors else 0
 
 
 def _cmd_schema(args: argparse.Namespace) -> int:
-    from .packs.schema import SCHEMA_FILE, schema_text
+    from .packs.schema import SCHEMA_FILE, schema_text, shipped_schema_path
 
+    if args.print_path:
+        # For an editor's `$schema=` line: the copy the kit ships (in a wheel too), not this folder's.
+        shipped = shipped_schema_path()
+        if not shipped.is_file():
+            print(f"the kit's schema is missing: {shipped}", file=sys.stderr)
+            return 1
+        print(shipped)
+        return 0
     target = Path(args.output) if args.output else PROJECT_ROOT / "content" / SCHEMA_FILE
     text = schema_text()
     if args.check:
@@ -88,6 +100,13 @@ def _cmd_schema(args: argparse.Namespace) -> int:
         target.write_text(text, encoding="utf-8")
         print(f"wrote {target}")
     return 0
+
+
+def _cmd_new(args: argparse.Namespace) -> int:
+    from .packs.scaffold import create
+
+    ask = input if sys.stdin.isatty() else None  # a script or a pipe gets the defaults, not questions
+    return create(args.folder, args.id, args.title, args.minutes, args.ages, args.sv, ask)
 
 
 def _cmd_migrate(args: argparse.Namespace) -> int:
@@ -197,6 +216,11 @@ def build_parser() -> argparse.ArgumentParser:
         "paths", nargs="*", help="pack folders, pack.yaml files, or folders of packs (default: content/)"
     )
     check.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+    check.add_argument(
+        "--lang",
+        choices=["fi", "sv", "en"],
+        help="the messages' language (default: from LANGUAGE/LC_ALL/LC_MESSAGES/LANG if fi, sv or en, else fi)",
+    )
     check.set_defaults(func=_cmd_check)
 
     migrate = sub.add_parser(
@@ -208,7 +232,19 @@ def build_parser() -> argparse.ArgumentParser:
     schema = sub.add_parser("schema", help="write the JSON Schema of packs (for editor autocompletion)")
     schema.add_argument("-o", "--output", help="file to write, or - for stdout (default content/pack.schema.json)")
     schema.add_argument("--check", action="store_true", help="fail if the file is not up to date")
+    schema.add_argument(
+        "--print-path", action="store_true", help="print where the kit's own schema file is (for `$schema=` lines)"
+    )
     schema.set_defaults(func=_cmd_schema)
+
+    new = sub.add_parser("new", help="start a new pack: pack.yaml and a cover that pass `workshops check`")
+    new.add_argument("folder", nargs="?", help="the pack's folder; its name is the pack's id (default: from the title)")
+    new.add_argument("--id", help="the pack's id, if no folder is given (a folder of that name is made here)")
+    new.add_argument("--title", help="the workshop's name")
+    new.add_argument("--minutes", help="how long the workshop takes (default 45)")
+    new.add_argument("--ages", help="the age group, e.g. 11-16, or aikuiset for adults (default 13-15)")
+    new.add_argument("--sv", action="store_true", help="translate the pack into Swedish too")
+    new.set_defaults(func=_cmd_new)
     return parser
 
 

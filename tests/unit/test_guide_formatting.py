@@ -55,7 +55,7 @@ def test_the_example_passes_the_check_without_a_warning(tmp_path: Path, guide: s
 def test_the_warning_explained_is_what_the_check_prints(guide: str, heading: str, lang: str) -> None:
     golden = {
         line
-        for f in (ROOT / "tests" / "packs" / "bad").glob("*/expected.txt")
+        for f in (ROOT / "tests" / "packs" / "bad").glob(f"*/expected.{lang}.txt")
         for line in f.read_text("utf-8").splitlines()
     }
     quoted = [line for body in _blocks(_section(guide, heading), "text") for line in body.splitlines() if line]

@@ -1,8 +1,9 @@
 """Golden files of the messages `workshops check` gives content authors.
 
 Every folder under tests/packs/bad/ is a small pack with one thing wrong (the
-folder name is its id) and an expected.txt holding the exact lines
-`workshops check -q tests/packs/bad/<case>` prints, paths relative to the repo root.
+folder name is its id) and, per language, an expected.<lang>.txt holding the exact lines
+`workshops check -q --lang <lang> tests/packs/bad/<case>` prints, paths relative to the
+repo root: Finnish (the default), Swedish and English.
 
 Regenerate after a deliberate change of wording, then read every changed line
 as an author who is not a programmer would (where? what is wrong? what to write?):
@@ -32,8 +33,9 @@ BAD = Path("tests/packs/bad")  # relative: the messages name files the way autho
 CASES = sorted(p.name for p in (REPO / BAD).iterdir() if (p / "pack.yaml").is_file())
 UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
 
+LANGS = ("fi", "sv", "en")
 #: cases whose only problem is a warning: `workshops check` exits 0 for them
-WARNING_CASES = {"minutes-mismatch", "lost-line-break"}
+WARNING_CASES = {"minutes-mismatch", "lost-line-break", "hash-cuts-text"}
 #: cases where the whole file is at fault, so 1:1 is the honest position
 WHOLE_FILE_CASES = {"empty-file"}
 
@@ -50,7 +52,7 @@ def _diff(expected: str, actual: str, name: str) -> str:
         difflib.unified_diff(
             expected.splitlines(keepends=True),
             actual.splitlines(keepends=True),
-            fromfile=f"{name}/expected.txt",
+            fromfile=f"{name}/expected.<lang>.txt",
             tofile=f"{name} (actual)",
         )
     )
@@ -59,17 +61,21 @@ def _diff(expected: str, actual: str, name: str) -> str:
 KINDS = ", ".join(REGISTRY)
 
 
-def _expected(case: str) -> str:
-    return (REPO / BAD / case / "expected.txt").read_text(encoding="utf-8").replace("{kinds}", KINDS)
+def _golden(case: str, lang: str) -> Path:
+    return REPO / BAD / case / f"expected.{lang}.txt"
 
 
-def _check_golden(case: str, actual: str) -> None:
-    golden = REPO / BAD / case / "expected.txt"
+def _expected(case: str, lang: str = "fi") -> str:
+    return _golden(case, lang).read_text(encoding="utf-8").replace("{kinds}", KINDS)
+
+
+def _check_golden(case: str, actual: str, lang: str) -> None:
+    golden = _golden(case, lang)
     if UPDATE:
         golden.write_text(actual.replace(KINDS, "{kinds}"), encoding="utf-8")
         return
     assert golden.is_file(), f"{golden} is missing: run UPDATE_GOLDEN=1 pytest {__file__}"
-    expected = _expected(case)
+    expected = _expected(case, lang)
     if actual != expected:
         pytest.fail(f"messages for {case} changed:\n{_diff(expected, actual, str(BAD / case))}", pytrace=False)
 
@@ -83,12 +89,13 @@ def test_there_are_cases() -> None:
     assert len(CASES) >= 19
 
 
+@pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("case", CASES)
-def test_loader_messages(case: str) -> None:
+def test_loader_messages(case: str, lang: str) -> None:
     _skip_if_case_insensitive(case)
     result = load_pack(BAD / case)
-    actual = "".join(p.format() + "\n" for p in result.problems)
-    _check_golden(case, actual)
+    actual = "".join(p.format(lang) + "\n" for p in result.problems)
+    _check_golden(case, actual, lang)
     assert result.problems, f"{case}: a bad pack must produce at least one problem"
     if case in WARNING_CASES:
         assert result.ok and not result.errors
@@ -96,27 +103,75 @@ def test_loader_messages(case: str) -> None:
         assert not result.ok and result.errors
 
 
-@pytest.mark.parametrize("case", CASES)
-def test_cli_prints_the_golden_lines(case: str, capsys: pytest.CaptureFixture[str]) -> None:
+#: `workshops check`'s last line on stderr, per language
+SUMMARY = {
+    "fi": r"virheitä \d+, varoituksia \d+, paketteja 1",
+    "sv": r"fel: \d+, varningar: \d+, paket: 1",
+    "en": r"\d+ error\(s\), \d+ warning\(s\) in 1 pack\(s\)",
+}
+
+
+@pytest.fixture
+def no_locale(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A machine whose locale names no language of the kit: the check speaks Finnish."""
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.mark.usefixtures("no_locale")
+@pytest.mark.parametrize(
+    ("case", "args", "lang"), [(c, [], "fi") for c in CASES] + [(c, ["--lang", "sv"], "sv") for c in CASES]
+)
+def test_cli_prints_the_golden_lines(case: str, args: list[str], lang: str, capsys: pytest.CaptureFixture[str]) -> None:
     _skip_if_case_insensitive(case)
-    code = main(["check", "-q", str(BAD / case)])
+    code = main(["check", "-q", *args, str(BAD / case)])
     out, err = capsys.readouterr()
-    expected = _expected(case)
+    expected = _expected(case, lang)
     if out != expected:
         pytest.fail(f"`workshops check` printed other lines for {case}:\n{_diff(expected, out, str(BAD / case))}")
     assert code == (0 if case in WARNING_CASES else 1)
-    assert re.search(r"\d+ error\(s\), \d+ warning\(s\) in 1 pack\(s\)", err)
+    assert re.search(SUMMARY[lang], err)
+
+
+@pytest.mark.parametrize(
+    ("environ", "lang"),
+    [
+        ({}, "fi"),
+        ({"LANG": "C.UTF-8"}, "fi"),
+        ({"LANG": "sv_FI.UTF-8"}, "sv"),
+        ({"LANG": "en_GB.UTF-8"}, "en"),
+        ({"LANG": "de_DE.UTF-8"}, "fi"),
+        ({"LANGUAGE": "sv:fi", "LANG": "en_US.UTF-8"}, "sv"),
+        ({"LC_ALL": "fi_FI.UTF-8", "LANG": "en_US.UTF-8"}, "fi"),
+        ({"LC_MESSAGES": "en_US.UTF-8", "LANG": "sv_SE.UTF-8"}, "en"),
+    ],
+)
+def test_the_language_follows_the_locale(environ: dict[str, str], lang: str) -> None:
+    from workshops.packs.messages import choose_language
+
+    assert choose_language(None, environ) == lang
+    assert choose_language("en", environ) == "en"
+
+
+def test_the_locale_picks_the_language_of_the_cli(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    main(["check", "-q", str(BAD / "duplicate-key")])
+    assert capsys.readouterr().out == _expected("duplicate-key", "en")
 
 
 def test_cli_ok_line_after_a_warning(capsys: pytest.CaptureFixture[str]) -> None:
-    code = main(["check", str(BAD / "minutes-mismatch")])
+    code = main(["check", "--lang", "en", str(BAD / "minutes-mismatch")])
     out, _ = capsys.readouterr()
     assert code == 0
     assert out.splitlines()[-1] == "ok: tests/packs/bad/minutes-mismatch/pack.yaml (2 steps)"
 
 
 def test_cli_checks_several_packs_at_once(capsys: pytest.CaptureFixture[str]) -> None:
-    code = main(["check", "-q", str(BAD / "duplicate-key"), str(BAD / "minutes-mismatch")])
+    code = main(["check", "-q", "--lang", "en", str(BAD / "duplicate-key"), str(BAD / "minutes-mismatch")])
     out, err = capsys.readouterr()
     assert code == 1
     assert len(out.splitlines()) == 2
@@ -141,8 +196,10 @@ def test_every_message_is_located(case: str) -> None:
 
 
 def test_the_golden_files_are_all_used() -> None:
-    stray = [p.parent.name for p in (REPO / BAD).glob("*/expected.txt") if p.parent.name not in CASES]
+    stray = [p.parent.name for p in (REPO / BAD).glob("*/expected*.txt") if p.parent.name not in CASES]
     assert not stray
+    old = [p.parent.name for p in (REPO / BAD).glob("*/expected.txt")]
+    assert not old, "golden files are per language now: expected.fi.txt, expected.sv.txt, expected.en.txt"
 
 
 SHIPPED = find_pack_dirs([REPO / "content"])

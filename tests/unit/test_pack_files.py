@@ -21,7 +21,7 @@ from workshops.packs.library import open_pack_file
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "content" / "esittely"
-SYMLINK = "symlinks are not allowed in a pack"
+SYMLINK = "symlinks are not allowed in a pack; copy the file here instead"
 SPECIAL = "only ordinary files are allowed in a pack"
 IMAGE_VALUE = re.compile(
     r"""^\s*(?:-\s*)?(?:[\w$-]+:\s*)?["']?([^\s"'/:]+\.(?:svg|png|jpe?g|webp))["']?\s*(?:#.*)?$""", re.I | re.M

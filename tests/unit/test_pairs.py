@@ -228,7 +228,7 @@ def test_sample_moves_are_answers_the_right_one_first(pack):
         ("{id: toinen, left: {fi: Mainos, sv: Annons}, right: {fi: Muuta, sv: Annat}}", "left"),
     ],
 )
-def test_two_pairs_with_the_same_text_are_pointed_at_the_items_key(tmp_path, second, side):
+def test_two_pairs_with_the_same_text_are_pointed_at_the_second_pairs_text(tmp_path, second, side):
     folder = tmp_path / "samat"
     folder.mkdir()
     lines = [
@@ -252,7 +252,10 @@ def test_two_pairs_with_the_same_text_are_pointed_at_the_items_key(tmp_path, sec
     result = load_pack(folder)
     assert not result.ok
     [problem] = result.problems
-    at = f"{lines.index('    items:') + 1}:5"  # the step's `items:` key
-    assert re.match(rf"^.+pack\.yaml:{at}: ", problem.format()), problem.format()
+    row = lines.index(f"      - {second}")
+    at = f"{row + 1}:{lines[row].index(side + ':') + len(side) + 3}"  # the second pair's text on that side
+    assert re.match(rf"^.+pack\.yaml:{at}: agenda\[parit\]\.items\[toinen\]\.{side}: ", problem.format()), (
+        problem.format()
+    )
     assert "'mainos' and 'toinen'" in problem.message and f"`{side}:`" in problem.message
     assert "a pupil could not tell" in problem.message

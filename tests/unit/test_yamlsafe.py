@@ -113,7 +113,7 @@ def test_duplicate_key_points_at_the_second() -> None:
 
 def test_duplicate_key_after_yaml_reads_it() -> None:
     # `1` and `01` are both the number 1 for YAML
-    assert "duplicate key 1" in error("1: a\n01: b\n").problem.message
+    assert "duplicate key '1'" in error("1: a\n01: b\n").problem.message
 
 
 def test_merge_keys_are_refused() -> None:

@@ -23,17 +23,33 @@ from .text import Id, RichText, Strict, Text
 class StepBase(Strict):
     """Fields every agenda step has, whatever its kind."""
 
-    id: Id
-    title: Text = Field(description="The step's title on the projector and in the facilitator's plan")
+    id: Id = Field(
+        description="Vaiheen tunnus: jokaisella vaiheella oma. Pienet kirjaimet a–z, numerot, - ja _. Oppilaat "
+        "eivät näe sitä",
+        examples=["tervetuloa", "fiiliskysely"],
+    )
+    title: Text = Field(
+        description="Vaiheen otsikko valkokankaalla ja ohjaajan aikataulussa",
+        examples=["Tervetuloa!", "Miltä tänään tuntuu?"],
+    )
     minutes: float = Field(
-        default=0, ge=0, le=240, description="Planned minutes for this step (for the facilitator's timing plan)"
+        default=0,
+        ge=0,
+        le=240,
+        description="Arvioitu kesto minuutteina. Ohjaajan konsoli näyttää, oletteko aikataulussa. Vaiheiden "
+        "minuuttien summa on sama kuin paketin `minutes`",
+        examples=[5, 2.5],
     )
     notes: RichText | None = Field(
-        default=None, description="Facilitator notes: shown only on the host console (and in the printed script)"
+        default=None,
+        description="Muistiinpanot ohjaajalle: näkyvät vain ohjaajan konsolissa ja tulostetussa käsikirjoituksessa, "
+        "eivät valkokankaalla eivätkä puhelimissa",
+        examples=["Kerro, että vastaukset ovat nimettömiä: kukaan ei näe, kuka vastasi mitä."],
     )
     optional: bool = Field(
         default=False,
-        description="The facilitator may leave this step out (when starting, or skip it when behind time)",
+        description="true: ohjaaja voi jättää vaiheen pois työpajaa aloittaessaan tai ohittaa sen, jos aika loppuu",
+        examples=[True],
     )
 
 
@@ -162,14 +178,17 @@ class KindError:
 class AuthorCheck:
     """How `workshops check` words one of the config model's own checks (a PydanticCustomError type).
 
-    `at` is the key of the failing step or item the message points at (its key's position, or
-    its value's with `value=True`); `say` gets that step or item as read from the YAML and
-    returns what to write instead.
+    `says` is the message in fi/sv/en, with `{name}` for the error's context values and for
+    what `args` returns from the failing step or item as read from the YAML. The message points
+    at the key `at` of that step or item (its key's position, or its value's with
+    `value=True`), or at the path the error's context gives as `at` (a tuple from the step),
+    or else at the step itself.
     """
 
-    at: str
-    say: Callable[[Mapping[str, Any]], str]
+    says: Says
+    at: str | None = None
     value: bool = False
+    args: Callable[[Mapping[str, Any]], Mapping[str, Any]] | None = None
 
 
 @dataclass(frozen=True)
@@ -206,6 +225,10 @@ class Activity(Generic[C, S]):
     #: docs/protocol.md's Markdown for the fields of this kind's views (a table: field, the four
     #: views, meaning), checked against real play by tests/unit/test_protocol_doc.py
     view_doc: ClassVar[str] = ""
+    #: a ready step of this kind for the editor's Ctrl+Space in the agenda (the pack schema's
+    #: `defaultSnippets`): `label`, `description` and a complete Finnish step as `body`, which
+    #: tests/unit/test_schema_fi.py loads into a pack so that it never rots
+    snippet: ClassVar[Mapping[str, Any]] = {}
 
     def setup(self, step: C, ctx: Ctx) -> S:
         return None  # type: ignore[return-value]

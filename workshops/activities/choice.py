@@ -23,31 +23,73 @@ from .base import (
     Seat,
     StepBase,
 )
-from .text import Id, Image, RichText, Strict, Text, as_map, require_unique_ids
+from .text import Id, Image, RichText, Strict, Text, as_map, require_unique_ids, schema_title
 
 
 class Option(Strict):
-    id: Id
-    text: Text = Field(description="The option's text on the projector and the phones")
+    model_config = schema_title("Vastausvaihtoehto (options)", "Kysymyksen vaihtoehto: tunnus ja teksti")
+
+    id: Id = Field(description="Vaihtoehdon tunnus. Tietovisan `answer` viittaa tähän", examples=["hyvin", "n112"])
+    text: Text = Field(
+        description="Vaihtoehdon teksti valkokankaalla ja puhelimissa", examples=["Hyvin", "En osaa sanoa"]
+    )
 
 
 class ChoiceStep(StepBase):
     """A poll or quiz question answered on the phones."""
 
-    kind: Literal["choice"]
-    question: Text = Field(description="The question, shown on the projector and the phones")
-    options: list[Option] = Field(min_length=2, max_length=6, description="2-6 options, each with an id and a text")
+    model_config = schema_title(
+        "Kysely tai tietovisa (choice)",
+        "Kysymys, johon oppilaat vastaavat puhelimella: kysely ilman oikeaa vastausta tai tietovisa",
+    )
+
+    kind: Literal["choice"] = Field(
+        description="Vaiheen laji. choice = kysely tai tietovisa, johon vastataan puhelimella", examples=["choice"]
+    )
+    question: Text = Field(description="Kysymys valkokankaalla ja puhelimissa", examples=["Miten nukuit viime yönä?"])
+    options: list[Option] = Field(
+        min_length=2,
+        max_length=6,
+        description="2–6 vaihtoehtoa, kullakin oma `id` ja `text`. Enintään neljä sopii paperisiin "
+        "vastauskortteihin A–D",
+        examples=[[{"id": "hyvin", "text": "Hyvin"}, {"id": "huonosti", "text": "Huonosti"}]],
+    )
     mode: Literal["poll", "quiz"] = Field(
-        default="poll", description="poll: no right answer; quiz: `answer` names the right option(s)"
+        default="poll",
+        description="poll = kysely, ei oikeaa vastausta. quiz = tietovisa: `answer` kertoo oikean vaihtoehdon",
+        examples=["quiz"],
     )
-    answer: Id | list[Id] | None = Field(default=None, description="quiz only: id(s) of the right option(s)")
-    explanation: RichText | None = Field(default=None, description="Shown on the projector and phones at reveal")
-    multiple: bool = Field(default=False, description="Pupils may pick several options")
-    timer: int | None = Field(default=None, ge=5, le=900, description="Seconds to answer; none means no timer")
+    answer: Id | list[Id] | None = Field(
+        default=None,
+        description="Vain tietovisassa: oikean vaihtoehdon `id`, tai lista, jos oikeita on monta (silloin myös "
+        "`multiple: true`)",
+        examples=["n112", ["puhelin-pois", "sama-aika"]],
+    )
+    explanation: RichText | None = Field(
+        default=None,
+        description="Selitys (”Miksi?”), joka näytetään tulosten kanssa valkokankaalla ja puhelimissa",
+        examples=["112 on hätänumero. 116 111 on Lasten ja nuorten puhelin."],
+    )
+    multiple: bool = Field(default=False, description="true: oppilas saa valita monta vaihtoehtoa", examples=[True])
+    timer: int | None = Field(
+        default=None,
+        ge=5,
+        le=900,
+        description="Vastausaika sekunteina (5–900). Kun aika loppuu, vastaaminen sulkeutuu. Ilman tätä aikaa ei "
+        "rajoiteta",
+        examples=[30],
+    )
     answer_by: Literal["individual", "team"] = Field(
-        default="individual", description="team: each team's majority is its answer"
+        default="individual",
+        description="individual: jokainen vastaa itse. team: jokainen äänestää, ja tiimin vastaus on enemmistön "
+        "valinta. Tiimi näkee jäsentensä valinnat",
+        examples=["team"],
     )
-    image: Image | None = None
+    image: Image | None = Field(
+        default=None,
+        description="Kuva kysymyksen yhteydessä: tiedoston nimi paketin kansiossa",
+        examples=["hatanumero.svg"],
+    )
 
     @field_validator("options")
     @classmethod
@@ -106,17 +148,30 @@ class ChoiceState:
     team_entered: dict[str, tuple[str, ...]] = field(default_factory=dict)  # team -> its answer, entered
 
 
-def _quiz_without_answer(step: Mapping[str, Any]) -> str:
-    ids = [o["id"] for o in step.get("options") or [] if isinstance(o, dict) and isinstance(o.get("id"), str)]
-    which = f": {ids[0] if len(ids) == 1 else ', '.join(ids[:-1]) + ' or ' + ids[-1]}" if ids else ""
-    return (
-        f"this step is a quiz (mode: quiz) but has no `answer:`; add `answer:` with the id of the right option{which}"
-    )
+def _option_ids(step: Mapping[str, Any]) -> dict[str, Any]:
+    """The step's option ids as written, for the message that asks for the right one."""
+    return {"ids": [o["id"] for o in step.get("options") or [] if isinstance(o, dict) and isinstance(o.get("id"), str)]}
 
 
 class Choice(OpenCloseReveal, Activity[ChoiceStep, ChoiceState]):
     kind = "choice"
     config = ChoiceStep
+    snippet = {
+        "label": "Kysely (choice)",
+        "description": "Kysymys ja vaihtoehdot puhelimiin; tulokset valkokankaalle, kun painat Näytä tulokset",
+        "body": {
+            "id": "fiilis",
+            "kind": "choice",
+            "title": "Fiiliskysely",
+            "minutes": 3,
+            "question": "Miten nukuit viime yönä?",
+            "options": [
+                {"id": "hyvin", "text": "Hyvin"},
+                {"id": "huonosti", "text": "Huonosti"},
+                {"id": "en-tieda", "text": "En osaa sanoa"},
+            ],
+        },
+    }
     # docs/protocol.md's table of this kind's view fields (python3 -m workshops.protocol_doc)
     view_doc = """
 | field | `host_view` | `screen_view` | `pupil_view` | `own_view` | meaning |
@@ -175,14 +230,36 @@ class Choice(OpenCloseReveal, Activity[ChoiceStep, ChoiceState]):
     pupil_actions = {"vote": Vote}
     host_actions = {**OpenCloseReveal.question_commands, "enter": Enter}
     author_checks = {
-        "quiz_without_answer": AuthorCheck("mode", _quiz_without_answer),
+        "quiz_without_answer": AuthorCheck(
+            Says(
+                en="this step is a quiz (mode: quiz) but has no `answer:`; add `answer:` with the id of the right "
+                "option (the options are: {ids})",
+                fi="tämä askel on tietovisa (mode: quiz), mutta siltä puuttuu `answer:`; lisää `answer:` ja oikean "
+                "vaihtoehdon tunnus (vaihtoehdot ovat: {ids})",
+                sv="det här steget är en frågesport (mode: quiz) men saknar `answer:`; lägg till `answer:` med id för "
+                "rätt alternativ (alternativen är: {ids})",
+            ),
+            "mode",
+            args=_option_ids,
+        ),
         "poll_with_answer": AuthorCheck(
+            Says(
+                en="a poll has no right answer: remove `answer:`, or add `mode: quiz` to make this step a quiz",
+                fi="kyselyssä ei ole oikeaa vastausta: poista `answer:`, tai lisää `mode: quiz`, "
+                "jos askel on tietovisa",
+                sv="en enkät har inget rätt svar: ta bort `answer:`, eller lägg till `mode: quiz` om steget är en "
+                "frågesport",
+            ),
             "answer",
-            lambda _: "a poll has no right answer: remove `answer:`, or add `mode: quiz` to make this step a quiz",
         ),
         "answers_need_multiple": AuthorCheck(
+            Says(
+                en="several right answers need `multiple: true`: add it to this step, or keep only one answer",
+                fi="useampi oikea vastaus vaatii kohdan `multiple: true`: lisää se tähän askeleeseen, tai jätä vain "
+                "yksi vastaus",
+                sv="flera rätta svar kräver `multiple: true`: lägg till det i steget, eller behåll bara ett svar",
+            ),
             "answer",
-            lambda _: "several right answers need `multiple: true`: add it to this step, or keep only one answer",
         ),
     }
 

@@ -7,18 +7,35 @@ from typing import Any, Literal
 from pydantic import Field
 
 from .base import Activity, Ctx, Says, StepBase
-from .text import Image, RichText, Text, as_map
+from .text import Image, RichText, Text, as_map, schema_title
 
 
 class SlideStep(StepBase):
     """A title, text and an optional image on the projector."""
 
-    kind: Literal["slide"]
-    text: RichText | None = Field(default=None, description="Body text shown on the projector")
-    image: Image | None = None
-    image_alt: Text | None = Field(default=None, description="What the image shows, for screen readers")
+    model_config = schema_title("Dia (slide)", "Otsikko, teksti ja kuva valkokankaalle, puhelimiin lyhyt kehotus")
+
+    kind: Literal["slide"] = Field(
+        description="Vaiheen laji. slide = dia: otsikko, teksti ja kuva valkokankaalle", examples=["slide"]
+    )
+    text: RichText | None = Field(
+        default=None,
+        description="Leipäteksti valkokankaalla. Muotoilu: tyhjä rivi aloittaa kappaleen, '- ' luettelon, "
+        "**lihavointi**",
+        examples=["Tänään puhutaan unesta ja jaksamisesta."],
+    )
+    image: Image | None = Field(
+        default=None, description="Kuva valkokankaalla: tiedoston nimi paketin kansiossa", examples=["kuu.svg"]
+    )
+    image_alt: Text | None = Field(
+        default=None,
+        description="Mitä kuvassa näkyy, yhdellä lauseella ruudunlukijaa varten",
+        examples=["Kuu ja tähtiä yötaivaalla."],
+    )
     phone: Text | None = Field(
-        default=None, description="A short prompt for the phones; by default they say 'look at the screen'"
+        default=None,
+        description="Lyhyt teksti puhelimiin dian ajaksi. Ilman tätä puhelimissa lukee ”Katso valkokangasta”",
+        examples=["Katso valkokangasta ja mieti hetki omaa iltaasi."],
     )
 
 
@@ -37,6 +54,18 @@ class Slide(Activity[SlideStep, None]):
 The own view's `activity` is `{}`.
 """
     strings = {"phone_shows": Says(en="Phones show", fi="Puhelimissa näkyy", sv="Telefonerna visar")}
+    snippet = {
+        "label": "Dia (slide)",
+        "description": "Otsikko ja teksti valkokankaalle, puhelimiin lyhyt kehotus",
+        "body": {
+            "id": "tervetuloa",
+            "kind": "slide",
+            "title": "Tervetuloa!",
+            "minutes": 2,
+            "text": "Tänään puhutaan unesta ja jaksamisesta.",
+            "phone": "Katso valkokangasta!",
+        },
+    }
 
     def screen_view(self, step: SlideStep, state: None, ctx: Ctx) -> dict[str, Any]:
         return {

@@ -26,6 +26,11 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
 
+def schema_title(title: str, description: str) -> ConfigDict:
+    """Name a pack model in the editor, in Finnish (its docstring stays the programmers' description)."""
+    return ConfigDict(title=title, json_schema_extra={"description": description})
+
+
 def _check_languages(value: str | dict[str, str], info: ValidationInfo) -> str | dict[str, str]:
     ctx = info.context or {}
     required: list[str] = ctx.get("languages", [])
@@ -39,7 +44,7 @@ def _check_languages(value: str | dict[str, str], info: ValidationInfo) -> str |
             raise PydanticCustomError(
                 "missing_translation",
                 "missing translation: {missing}; write the text as a map with a line for each language: {lines}",
-                {"missing": missing, "lines": lines},
+                {"missing": missing, "lines": lines, "langs": required},
             )
         return value
     unknown = [lang for lang in value if lang not in LANGUAGE_NAMES]
@@ -49,7 +54,7 @@ def _check_languages(value: str | dict[str, str], info: ValidationInfo) -> str |
         raise PydanticCustomError(
             "unknown_language",
             "unknown language '{lang}'{hint}; the languages are fi, sv and en",
-            {"lang": unknown[0], "hint": hint},
+            {"lang": unknown[0], "hint": hint, "meant": meant},
         )
     for lang in required:
         text = value.get(lang)
@@ -57,15 +62,15 @@ def _check_languages(value: str | dict[str, str], info: ValidationInfo) -> str |
             raise PydanticCustomError(
                 "missing_translation",
                 "missing translation: {name} ({lang}); add a line `{lang}: ...` to this text",
-                {"name": LANGUAGE_NAMES.get(lang, lang), "lang": lang},
+                {"name": LANGUAGE_NAMES.get(lang, lang), "lang": lang, "one": True},
             )
     return value
 
 
+# The editor's description of the text types is their JSON Schema below (TEXT_SCHEMAS), not a Field here.
 Text = Annotated[
     str | dict[str, Annotated[str, Field(min_length=1)]],
     AfterValidator(_check_languages),
-    Field(description="Text in the pack's language, or a map of languages: {fi: ..., sv: ..., en: ...}"),
 ]
 
 
@@ -74,21 +79,54 @@ def _check_rich(value: str | dict[str, str], info: ValidationInfo) -> str | dict
     return _check_languages(value, info)
 
 
+# Formatting (a small part of Markdown), as the editor explains it to an author.
 RICH_TEXT_FORMATTING = (
-    "Formatting (a small part of Markdown): a blank line starts a new paragraph; lines starting with "
-    "'- ' or '* ' make a bulleted list, and lines starting with '1. ' or '1) ', two or more, a numbered list; "
-    "**bold**, *emphasis* or _emphasis_. A single line break inside a paragraph is shown as a space. "
-    "No HTML, links, images or headings: they show as written"
+    "Muotoilu: kirjoita pitkä teksti pystyviivan | perään omille riveilleen. Tyhjä rivi aloittaa uuden "
+    "kappaleen. Rivit, jotka alkavat '- ' tai '* ', tekevät luettelon, ja vähintään kaksi riviä, jotka alkavat "
+    "'1. ' tai '1) ', numeroidun luettelon. **lihavointi**, *kursiivi* tai _kursiivi_. Yksittäinen rivinvaihto "
+    "kappaleen sisällä näkyy välilyöntinä. HTML, linkit, kuvat ja otsikot näkyvät sellaisinaan"
 )
 
 RichText = Annotated[
     str | dict[str, Annotated[str, Field(min_length=1)]],
     AfterValidator(_check_rich),
-    Field(
-        description="Formatted text in the pack's language, or a map of languages: {fi: ..., sv: ..., en: ...}. "
-        + RICH_TEXT_FORMATTING
-    ),
 ]
+
+#: the language keys of a text, as the editor names them
+LANGUAGE_KEYS = {"fi": "Suomeksi", "sv": "Ruotsiksi", "en": "Englanniksi"}
+_WELCOME = {"fi": "Tervetuloa!", "sv": "Välkommen!", "en": "Welcome!"}
+
+
+def _text_schema(title: str, description: str) -> dict[str, Any]:
+    """Build a text type's JSON Schema: a string, or a map of fi, sv and en only (an editor then flags `se:`)."""
+    languages = {
+        lang: {"type": "string", "minLength": 1, "description": label, "examples": [_WELCOME[lang]]}
+        for lang, label in LANGUAGE_KEYS.items()
+    }
+    return {
+        "title": title,
+        "description": description,
+        "examples": [_WELCOME["fi"], {"fi": _WELCOME["fi"], "sv": _WELCOME["sv"]}],
+        "anyOf": [
+            {"type": "string", "minLength": 1},
+            {"type": "object", "properties": languages, "additionalProperties": False, "minProperties": 1},
+        ],
+    }
+
+
+_IN_LANGUAGES = (
+    "paketin kielellä, tai jokainen kieli omalla rivillään: fi (suomi), sv (ruotsi), en (englanti). Kun paketissa "
+    "on `translations`, jokainen teksti tarvitsee myös ne kielet"
+)
+#: the JSON Schema of each text type, by the validator that marks the type: `workshops schema`
+#: writes them once, as $defs/Text and $defs/RichText, and points every text field at them
+TEXT_SCHEMAS: dict[Any, tuple[str, dict[str, Any]]] = {
+    _check_languages: ("Text", _text_schema("Teksti (fi, sv, en)", f"Teksti {_IN_LANGUAGES}")),
+    _check_rich: (
+        "RichText",
+        _text_schema("Muotoiltu teksti (fi, sv, en)", f"Muotoiltu teksti {_IN_LANGUAGES}. {RICH_TEXT_FORMATTING}"),
+    ),
+}
 
 
 def text_kind(info: FieldInfo) -> Literal["rich", "plain"] | None:
@@ -116,7 +154,10 @@ Id = Annotated[
     str,
     Field(
         pattern=ID_PATTERN,
-        description="Short id: lower-case letters, digits, - and _, at most 40 characters",
+        # Short id: lower-case letters, digits, - and _, at most 40 characters.
+        description="Tunnus: pienet kirjaimet a–z, numerot, - ja _, enintään 40 merkkiä. Ei ä:tä, ö:tä eikä "
+        "välilyöntejä. Oppilaat eivät näe tunnuksia",
+        examples=["tervetuloa"],
     ),
 ]
 
@@ -135,13 +176,14 @@ def _check_image(value: str, info: ValidationInfo) -> str:
         raise PydanticCustomError(
             "image_missing",
             "the image file '{name}' is not in the pack's folder {folder}{hint}",
-            {"name": value, "folder": str(pack_dir), "hint": _image_hint(pack_dir, value)},
+            {"name": value, "folder": str(pack_dir), **_image_hint(pack_dir, value)},
         )
     return value
 
 
-def _image_hint(pack_dir: Path, name: str) -> str:
-    """Suggest the file the author probably meant, or say what to do."""
+def _image_hint(pack_dir: Path, name: str) -> dict[str, str | None]:
+    """Suggest the file the author probably meant (`same`: the name in other letters, `close`:
+    a name like it), or say what to do (`hint`, in English; the check words it per language)."""
     try:
         present = sorted(
             str(p.relative_to(pack_dir)).replace("\\", "/")
@@ -152,17 +194,21 @@ def _image_hint(pack_dir: Path, name: str) -> str:
         present = []
     same = [p for p in present if p.lower() == name.lower()]
     if same:
-        return f"; it is named '{same[0]}': write the name exactly, capital letters too"
+        hint = f"; it is named '{same[0]}': write the name exactly, capital letters too"
+        return {"hint": hint, "same": same[0], "close": None}
     close = difflib.get_close_matches(name, present, n=1, cutoff=0.6)
     if close:
-        return f"; did you mean '{close[0]}'?"
-    return "; put the image there, or correct the name"
+        return {"hint": f"; did you mean '{close[0]}'?", "same": None, "close": close[0]}
+    return {"hint": "; put the image there, or correct the name", "same": None, "close": None}
 
 
 Image = Annotated[
     str,
     AfterValidator(_check_image),
-    Field(description="An image file in the pack's folder (.svg, .png, .jpg, .webp)"),
+    Field(
+        description="Kuvatiedoston nimi paketin kansiossa (.svg, .png, .jpg tai .webp), ilman alikansiota",
+        examples=["kansi.svg"],
+    ),
 ]
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import difflib
-import errno
 import hashlib
 import os
 import re
@@ -22,14 +21,15 @@ from pydantic_core import ErrorDetails
 from ..activities import AUTHOR_CHECKS, REGISTRY, richtext
 from ..activities.text import ID_PATTERN, LANGUAGE_NAMES, Id, Image, RichText, Text, text_kind
 from ..config import SHIPPED_CONTENT
+from .messages import MESSAGES, ByLang, Lang, Msg
 from .models import Pack
 from .setup import MAX_VALUE, Setup, SetupError, prepare
 from .shared import HELP, expand_includes, fill, help_dirs, load_help, shared_dirs, strings, unknown_placeholders
 from .yamlsafe import MAX_BYTES, Located, Mark, Problem, YamlError, describe, load_yaml, nodes_along
 
 PACK_FILE = "pack.yaml"
-SYMLINK = "symlinks are not allowed in a pack"
-SPECIAL = "only ordinary files are allowed in a pack"
+SYMLINK = Msg("file.symlink")
+SPECIAL = Msg("file.special")
 
 
 @dataclass
@@ -51,29 +51,29 @@ class LoadResult:
 # -- naming values ---------------------------------------------------------------
 
 
-def _got(value: Any, raw: str | None = None) -> str:
+def _got(value: Any, raw: str | None = None) -> Msg:
     """Describe a value the way the author wrote it, and what YAML made of it."""
     if isinstance(value, bool):
         word = str(value).lower()
         if raw and raw.lower() != word:
-            return f"{raw}, which YAML reads as {word} (a yes/no value)"
-        return f"{word} (a yes/no value)"
+            return Msg("got.yes_no_raw", raw=raw, word=word)
+        return Msg("got.yes_no", word=word)
     if isinstance(value, (int, float)):
         number = _number(value)
         if raw and raw != number:
-            return f"{raw}, which YAML reads as the number {number}"
-        return f"the number {number}"
+            return Msg("got.number_raw", raw=raw, number=number)
+        return Msg("got.number", number=number)
     if value is None:
         if raw and raw.startswith("#"):
-            return "nothing (YAML reads everything from # on as a comment)"
+            return Msg("got.comment")
         if raw:
-            return f"{raw}, which YAML reads as nothing (an empty value)"
-        return "nothing"
+            return Msg("got.null_raw", raw=raw)
+        return Msg("got.nothing")
     if isinstance(value, list):
-        return "a list"
+        return Msg("got.list")
     if isinstance(value, dict):
-        return "a map"
-    return f"the text {value!r}"
+        return Msg("got.map")
+    return Msg("got.text", text=value)
 
 
 def _number(value: float) -> str:
@@ -83,7 +83,7 @@ def _number(value: float) -> str:
     return str(value)
 
 
-def _quote_hint(value: Any, raw: str | None, key: Any) -> str:
+def _quote_hint(value: Any, raw: str | None, key: Any) -> Msg:
     """'; put the text in quotes: title: "no"' for a value YAML read as something other than text."""
     if raw is not None:
         shown = raw
@@ -92,9 +92,8 @@ def _quote_hint(value: Any, raw: str | None, key: Any) -> str:
     else:
         shown = str(value).lower() if isinstance(value, bool) else str(value)
     if not shown or '"' in shown:
-        return "; put the text in quotes"
-    prefix = f"{key}: " if isinstance(key, str) else ""
-    return f'; put the text in quotes: {prefix}"{shown}"'
+        return Msg("hint.quote")
+    return Msg("hint.quote_as", prefix=f"{key}: " if isinstance(key, str) else "", shown=shown)
 
 
 def _is_number(text: str) -> bool:
@@ -145,8 +144,8 @@ def _walk_annotation(tp: Any, step: Any, value: Any) -> Any:
     return None
 
 
-def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
-    tp: Any = Pack
+def _model_at(loc: tuple[Any, ...], root: type[BaseModel] = Pack) -> type[BaseModel] | None:
+    tp: Any = root
     for step in loc:
         tp = _walk_annotation(tp, step, None)
         if tp is None:
@@ -237,21 +236,32 @@ def _select(errors: list[_Error]) -> list[_Error]:
 
 
 _EXPECTED = {
-    "string_type": "text",
-    "int_type": "a whole number",
-    "float_type": "a number",
-    "bool_type": "true or false",
-    "list_type": "a list (lines starting with '- ')",
-    "dict_type": "a map (key: value lines)",
-    "model_type": "a map (key: value lines)",
-    "model_attributes_type": "a map (key: value lines)",
+    "string_type": "expect.text",
+    "int_type": "expect.int",
+    "float_type": "expect.float",
+    "bool_type": "expect.bool",
+    "list_type": "expect.list",
+    "dict_type": "expect.map",
+    "model_type": "expect.map",
+    "model_attributes_type": "expect.map",
 }
+
+# pydantic's bounds on numbers: (its context key, the message)
+_BOUNDS = {
+    "greater_than_equal": ("ge", "number.ge"),
+    "less_than_equal": ("le", "number.le"),
+    "greater_than": ("gt", "number.gt"),
+    "less_than": ("lt", "number.lt"),
+}
+
+_Said = tuple[tuple[Any, ...], Mark, Msg]
 
 
 class _Phrase:
     """Turn one pydantic error into (where, position, message) for an author."""
 
-    def __init__(self, located: Located):
+    def __init__(self, located: Located, root: type[BaseModel] = Pack):
+        self.root = root
         self.located = located
         self.data = located.data
 
@@ -261,183 +271,209 @@ class _Phrase:
     def line_of(self, path: tuple[Any, ...]) -> int:
         return self.located.key_mark(path).line
 
-    def container(self, path: tuple[Any, ...]) -> str:
+    def container(self, path: tuple[Any, ...]) -> Msg:
         """Name the map a field belongs in: 'this step', 'the pack', 'audience'."""
         if not path:
-            return "the pack"
+            return Msg("container.pack")
         if len(path) == 2 and path[0] == "agenda" and isinstance(path[1], int):
-            return "this step"
+            return Msg("container.step")
         if isinstance(path[-1], int) and len(path) >= 2:
-            return f"this item of `{path[-2]}`"
-        return f"`{path[-1]}`"
+            return Msg("container.item", list=path[-2])
+        return Msg("container.map", key=path[-1])
 
-    def phrase(self, e: _Error) -> tuple[tuple[Any, ...], Mark, str]:
+    def phrase(self, e: _Error) -> _Said:
         err, path = e.err, e.path
         kind = err["type"]
         value = err.get("input")
         raw = self.located.sources.get(path)
         key = path[-1] if path else None
         mark = self.located.mark(path)
+        ctx = err.get("ctx") or {}
+
+        def expected(what: str | Msg, hint: Msg | str = "", got: Msg | None = None) -> _Said:
+            shown = Msg(what) if isinstance(what, str) and not isinstance(what, Msg) else what
+            return path, mark, Msg("value.expected", expected=shown, got=got or _got(value, raw), hint=hint)
 
         if kind == "missing":
             parent = path[:-1]
-            model = _model_at(err["loc"][:-1])
+            model = _model_at(err["loc"][:-1], self.root)
             info = model.model_fields.get(str(key)) if model else None
             desc = info.description if info and info.description not in _TYPE_DESCRIPTIONS else None
-            what = f" ({desc[0].lower()}{desc[1:]})" if desc else ""
-            return (
-                parent,
-                self.located.mark(parent),
-                (f"missing required field {key!r}{what}; add `{key}:` to {self.container(parent)}"),
-            )
+            # the schema's descriptions are Finnish (they help the author in the editor)
+            what = ByLang(fi=f" ({desc[0].lower()}{desc[1:].split('. ')[0].rstrip('.')})") if desc else ""
+            said = Msg("field.missing", key=key, what=what, container=self.container(parent))
+            return parent, self.located.mark(parent), said
         if kind == "extra_forbidden":
-            model = _model_at(err["loc"][:-1])
+            model = _model_at(err["loc"][:-1], self.root)
             allowed = sorted(f.alias or n for n, f in model.model_fields.items()) if model else []
             close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
+            hint: Msg | str = ""
             if close:
-                hint = f"; did you mean {close[0]!r}?"
+                hint = Msg("hint.did_you_mean", close=close[0])
             elif allowed:
-                hint = f"; the fields here are: {', '.join(a for a in allowed if not a.startswith('$'))}"
-            else:
-                hint = ""
-            return path[:-1], self.located.key_mark(path), f"unknown field {key!r}{hint}"
+                hint = Msg("hint.fields_here", names=[a for a in allowed if not a.startswith("$")])
+            return path[:-1], self.located.key_mark(path), Msg("field.unknown", key=key, hint=hint)
         if kind == "union_tag_invalid":
-            kinds = _choices(err.get("ctx", {}).get("expected_tags", ""))
+            kinds = _choices(ctx.get("expected_tags", ""))
             at = path + ("kind",)
             tag = self.value_at(at)
             if not isinstance(tag, str):
-                return (
-                    path,
-                    self.located.mark(at),
-                    (
-                        f"expected the step's kind, got {_got(tag, self.located.sources.get(at))}; "
-                        f"write one of: {', '.join(kinds)}"
-                    ),
-                )
+                got = _got(tag, self.located.sources.get(at))
+                return path, self.located.mark(at), Msg("kind.not_text", got=got, kinds=kinds)
             close = difflib.get_close_matches(tag, kinds, n=1, cutoff=0.6)
-            hint = f"did you mean {close[0]!r}? the kinds are" if close else "the kinds are"
-            return path, self.located.mark(at), f"unknown step kind {tag!r}; {hint}: {', '.join(kinds)}"
+            lead = Msg("kind.did_you_mean", close=close[0]) if close else Msg("kind.the_kinds")
+            return path, self.located.mark(at), Msg("kind.unknown", kind=tag, hint=lead, kinds=kinds)
         if kind == "union_tag_not_found":
-            return path, mark, f"this step has no `kind:`; add `kind:` with one of: {', '.join(REGISTRY)}"
+            return path, mark, Msg("kind.missing", kinds=list(REGISTRY))
         if kind == "string_type":
             if value is None:
                 if raw:  # `~`, `null` or a comment (#...): text that YAML does not read as text
-                    hint = _quote_hint(value, raw, key)
-                elif isinstance(key, str):
-                    hint = f"; write the text after `{key}:`"
-                else:
-                    hint = "; write the text after the -"
-                return path, mark, f"expected text, got {_got(value, raw)}{hint}"
+                    return expected("expect.text", _quote_hint(value, raw, key))
+                if isinstance(key, str):
+                    return expected("expect.text", Msg("hint.write_after_key", key=key))
+                return expected("expect.text", Msg("hint.write_after_dash"))
             if isinstance(value, (bool, int, float)):
-                return path, mark, f"expected text, got {_got(value, raw)}{_quote_hint(value, raw, key)}"
-            return path, mark, f"expected text, got {_got(value, raw)}"
+                return expected("expect.text", _quote_hint(value, raw, key))
+            if isinstance(value, dict) and len(value) == 1 and isinstance(key, int):
+                # `- Huom: tärkeä` in a list of texts: the colon made a key and a value
+                ((k, v),) = value.items()
+                if isinstance(k, str) and isinstance(v, (str, int, float)) and not isinstance(v, bool):
+                    return path, mark, Msg("text.colon_made_map", key=k, value=v)
+            return expected("expect.text")
         if kind in ("int_type", "float_type"):
-            expected = _EXPECTED[kind]
+            what = _EXPECTED[kind]
             if isinstance(value, str) and _is_number(value):
-                return path, mark, f"expected {expected}, got the text {value!r}; remove the quotes"
+                return expected(what, Msg("hint.unquote"))
             if isinstance(value, str):
-                return path, mark, f"expected {expected} written with digits (e.g. 15), got the text {value!r}"
+                return expected(Msg("expect.digits", what=Msg(what)))
             if value is None and key is not None:
-                return path, mark, f"expected {expected}, got nothing; write a number after `{key}:`"
-            return path, mark, f"expected {expected}, got {_got(value, raw)}"
+                return expected(what, Msg("hint.write_number", key=key))
+            return expected(what)
         if kind == "bool_type":
-            return path, mark, f"expected true or false, got {_got(value, raw)}; write true or false"
+            return expected("expect.bool", Msg("hint.write_bool"))
         if kind in ("model_type", "model_attributes_type", "dict_type") and len(path) == 2 and path[0] == "agenda":
-            return path, mark, (f"each step must be a map of fields (id:, kind:, title: ...), got {_got(value, raw)}")
+            return path, mark, Msg("step.not_map", got=_got(value, raw))
         if kind == "list_type" and isinstance(value, str) and key is not None:
-            return path, mark, f"expected a list, got {_got(value, raw)}; write {key}: [{value}]"
+            return expected("expect.list", Msg("hint.as_list", key=key, value=value))
         if kind in _EXPECTED:
-            return path, mark, f"expected {_EXPECTED[kind]}, got {_got(value, raw)}"
+            return expected(_EXPECTED[kind])
         if kind == "literal_error":
-            options = _choices(err.get("ctx", {}).get("expected", ""))
+            options = _choices(ctx.get("expected", ""))
             close = difflib.get_close_matches(str(value), options, n=1, cutoff=0.6) if isinstance(value, str) else []
-            hint = f"; did you mean {close[0]!r}?" if close else ""
-            return path, mark, f"expected one of: {', '.join(options)}; got {_got(value, raw)}{hint}"
+            hint = Msg("hint.did_you_mean", close=close[0]) if close else ""
+            return path, mark, Msg("value.one_of", options=options, got=_got(value, raw), hint=hint)
         if kind == "string_pattern_mismatch":
             slug = _slug(value) if isinstance(value, str) else ""
-            example = f", e.g. {slug!r}" if slug and slug != value else ""
-            return (
-                path,
-                mark,
-                (
-                    f"{value!r} is not a valid id: use only lower-case letters a-z, digits, - and _ "
-                    f"(at most 40 characters){example}"
-                ),
-            )
-        if kind in ("string_too_short",) and isinstance(value, str) and not value.strip():
-            return path, mark, "the text is empty; write the text or remove the line"
+            example = Msg("id.example", slug=slug) if slug and slug != value else ""
+            return path, mark, Msg("id.invalid", value=value, example=example)
+        if kind == "string_too_short" and isinstance(value, str) and not value.strip():
+            return path, mark, Msg("text.empty")
+        if kind == "string_too_short":
+            return path, mark, Msg("text.too_short", n=ctx.get("min_length"))
+        if kind == "string_too_long" and isinstance(value, str):
+            return path, mark, Msg("text.too_long", n=ctx.get("max_length"), actual=len(value))
         if kind == "too_short":
-            n, actual = err["ctx"]["min_length"], err["ctx"]["actual_length"]
-            what = "step" if path == ("agenda",) else "item"
-            return path, mark, f"needs at least {n} {what}{'s' if n != 1 else ''}, but has {actual}"
+            n, actual = ctx["min_length"], ctx["actual_length"]
+            code = "list.too_short_steps" if path == ("agenda",) else "list.too_short"
+            return path, mark, Msg(code, n=n, actual=actual)
         if kind == "too_long":
-            n, actual = err["ctx"]["max_length"], err["ctx"]["actual_length"]
-            return path, mark, f"can have at most {n} items, but has {actual}; remove {actual - n}"
-        bounds = {
-            "greater_than_equal": ("ge", "at least"),
-            "less_than_equal": ("le", "at most"),
-            "greater_than": ("gt", "more than"),
-            "less_than": ("lt", "less than"),
-        }
-        if kind in bounds:
-            name, words = bounds[kind]
-            return path, mark, f"must be {words} {err['ctx'][name]}, got {_got(value, raw)}"
-        if kind == "unknown_language" and isinstance(value, dict):
-            lang = next((k for k in value if k not in LANGUAGE_NAMES), None)
-            if lang is not None:
-                return path, self.located.key_mark(path + (lang,)), err["msg"]
+            n, actual = ctx["max_length"], ctx["actual_length"]
+            return path, mark, Msg("list.too_long", n=n, actual=actual, extra=actual - n)
+        if kind in _BOUNDS:
+            name, code = _BOUNDS[kind]
+            return path, mark, Msg(code, bound=ctx[name], got=_got(value, raw))
+        if kind in _TEXT_CHECKS:
+            return self.text_check(kind, ctx, path, mark, value)
         if kind in _MODEL_CHECKS:
-            return self.model_check(kind, err, path)
-        if kind == "value_error":
-            return path, mark, err["msg"].removeprefix("Value error, ")
-        return path, mark, err["msg"]
+            return self.model_check(kind, ctx, path)
+        detail = err["msg"].removeprefix("Value error, ")
+        return path, mark, Msg("value.other", detail=detail)
 
-    def model_check(self, kind: str, err: ErrorDetails, path: tuple[Any, ...]) -> tuple[tuple[Any, ...], Mark, str]:
+    def text_check(self, kind: str, ctx: dict[str, Any], path: tuple[Any, ...], mark: Mark, value: Any) -> _Said:
+        """The shared text and image types' own checks (activities/text.py), in the author's words."""
+        if kind == "unknown_language" and isinstance(value, dict):
+            lang = next((k for k in value if k not in LANGUAGE_NAMES), ctx.get("lang"))
+            meant = ctx.get("meant")
+            if len(value) == 1 and not meant and isinstance(lang, str) and not re.fullmatch(r"[a-z]{2,3}", lang):
+                # `- Huom: kysy ensin`: the colon made a key and a value, not a language
+                return path, mark, Msg("text.colon_made_map", key=lang, value=value[lang])
+            meaning = Msg("language_meant", name=Lang(meant), code=meant) if meant else ""
+            return path, self.located.key_mark(path + (lang,)), Msg("unknown_language", lang=lang, hint=meaning)
+        if kind == "missing_translation" and ctx.get("one"):
+            return path, mark, Msg("missing_translation_one", name=Lang(ctx["lang"]), lang=ctx["lang"])
+        if kind == "missing_translation":
+            langs = list(ctx.get("langs") or [])
+            missing = [Msg("lang.with_code", name=Lang(lang), code=lang) for lang in langs[1:]]
+            lines = ", ".join(f"`{lang}: ...`" for lang in langs)
+            return path, mark, Msg("missing_translation", missing=missing, lines=lines)
+        if kind == "image_missing":
+            hint = (
+                Msg("image_other_case", other=ctx["same"])
+                if ctx.get("same")
+                else Msg("image_close", other=ctx["close"])
+                if ctx.get("close")
+                else Msg("image_put_there")
+            )
+            return path, mark, Msg("image_missing", name=ctx.get("name"), folder=ctx.get("folder"), hint=hint)
+        return path, mark, Msg(kind)  # empty_text, image_path, image_type: nothing to fill in
+
+    def model_check(self, kind: str, ctx: dict[str, Any], path: tuple[Any, ...]) -> _Said:
         """Point a model's own check (a stable error type) at the line to change, and say what to write."""
-        message = err["msg"]
-        ident = (err.get("ctx") or {}).get("id")
+        ident = ctx.get("id")
         node = self.value_at(path)
         if kind == "id_reused" and isinstance(node, list):
-            return self.second_use(path, ident, (err.get("ctx") or {}).get("what", "item"), message)
-        check = AUTHOR_CHECKS.get(kind)
-        if check is not None and isinstance(node, dict):
-            at = path + (check.at,)
-            return path, (self.located.mark(at) if check.value else self.located.key_mark(at)), check.say(node)
+            return self.second_use(path, ident, ctx.get("what", "item"))
         if kind == "unknown_option" and isinstance(node, list) and ident in node:
             item = path + (node.index(ident),)
-            return item, self.located.mark(item), message
+            return item, self.located.mark(item), Msg("unknown_option", id=ident, known=_listed(ctx.get("known")))
         if kind == "ages_reversed" and isinstance(node, dict):
-            return (
-                path,
-                self.located.mark(path + ("max_age",)),
-                (f"max_age ({node.get('max_age')}) is smaller than min_age ({node.get('min_age')}); swap them"),
-            )
+            at = path + ("max_age",)
+            said = Msg("ages_reversed", max_age=node.get("max_age"), min_age=node.get("min_age"))
+            return path, self.located.mark(at), said
+        values = {k: _listed(v) for k, v in ctx.items() if k != "at"}
+        check = AUTHOR_CHECKS.get(kind)
+        if check is not None and check.args is not None and isinstance(node, dict):
+            values.update(check.args(node))
+        message = Msg(kind, **values)
+        if isinstance(ctx.get("at"), tuple):  # the check names the item to change, from where it failed
+            at = path + ctx["at"]
+            return at, self.located.mark(at), message
+        if check is not None and check.at is not None and isinstance(node, dict):
+            at = path + (check.at,)
+            return path, (self.located.mark(at) if check.value else self.located.key_mark(at)), message
         return path, self.located.mark(path), message
 
-    def second_use(
-        self, list_path: tuple[Any, ...], ident: str | None, what: str, message: str
-    ) -> tuple[tuple[Any, ...], Mark, str]:
+    def second_use(self, list_path: tuple[Any, ...], ident: str | None, what: str) -> _Said:
         items = self.value_at(list_path)
         uses = [i for i, item in enumerate(items) if isinstance(item, dict) and item.get("id") == ident]
         if len(uses) < 2:
-            return list_path, self.located.mark(list_path), message
+            return list_path, self.located.mark(list_path), Msg("id_reused", what=_what(what), id=ident)
         first, second = (list_path + (uses[0], "id")), (list_path + (uses[1], "id"))
-        return (
-            second,
-            self.located.mark(second),
-            (
-                f"{what} id {ident!r} is already used by the {what} on line {self.line_of(first)}; "
-                f"every {what} needs its own id"
-            ),
-        )
+        said = Msg("id_reused_at", what=_what(what), id=ident, first=self.line_of(first))
+        return second, self.located.mark(second), said
 
 
+def _what(word: str) -> Msg | str:
+    """An item's name (step, option...) in the message's language."""
+    return Msg(f"what.{word}") if f"what.{word}" in MESSAGES else word
+
+
+def _listed(value: Any) -> Any:
+    """A context value as a message shows it: a comma-joined list stays a list."""
+    return list(value) if isinstance(value, (list, tuple)) else value
+
+
+# The shared types' own checks (activities/text.py), worded in text_check.
+_TEXT_CHECKS = {"unknown_language", "missing_translation", "image_missing", "empty_text", "image_path", "image_type"}
 # The models' own cross-field checks, by their PydanticCustomError type.
 # The kinds' own (AUTHOR_CHECKS) are worded by each kind's module.
 _MODEL_CHECKS = {"id_reused", "unknown_option", "ages_reversed", "ages_missing", "placeholder_reserved", *AUTHOR_CHECKS}
 
 
-def problems_from_validation(exc: ValidationError, located: Located, file: str) -> list[Problem]:
+def problems_from_validation(
+    exc: ValidationError, located: Located, file: str, root: type[BaseModel] = Pack
+) -> list[Problem]:
+    """The problems of a model's validation, each at its YAML line in the author's words (`root`: the model)."""
     errors = []
     for err in exc.errors(include_url=False):
         path, branch = _data_path(err["loc"], located.data)
@@ -447,13 +483,13 @@ def problems_from_validation(exc: ValidationError, located: Located, file: str) 
     explained: set[tuple[Any, ...]] = set()
     for e in errors:
         if e.err["type"] == "extra_forbidden":
-            model = _model_at(e.err["loc"][:-1])
+            model = _model_at(e.err["loc"][:-1], root)
             names = [f.alias or n for n, f in model.model_fields.items()] if model else []
             for close in difflib.get_close_matches(str(e.path[-1]), names, n=1, cutoff=0.6):
                 explained.add(e.path[:-1] + (close,))
     errors = [e for e in errors if not (e.err["type"] == "missing" and e.path in explained)]
 
-    phrase = _Phrase(located)
+    phrase = _Phrase(located, root)
     problems = []
     seen = set()
     for e in errors:
@@ -487,13 +523,13 @@ def _warnings(pack: Pack, located: Located, file: str, source: list[str] | None 
                 file,
                 mark.line,
                 mark.col,
-                f"the agenda's steps plan {planned:g} minutes in all, but the pack says {pack.minutes}; "
-                "change `minutes:` or the steps' minutes so that they agree",
+                Msg("pack.minutes", planned=f"{planned:g}", minutes=pack.minutes),
                 "minutes",
                 severity="warning",
             )
         )
     problems.extend(_line_break_warnings(pack, located, file, source or []))
+    problems.extend(_comment_cuts(pack, located, file))
     problems.sort(key=lambda p: (p.line, p.col))
     return problems
 
@@ -564,16 +600,11 @@ def _line_break_warnings(pack: Pack, located: Located, file: str, source: list[s
         literal = 0 < mark.line <= len(source) and source[mark.line - 1][mark.col - 1 : mark.col] == "|"
         where = describe(path, located.data)
 
-        def warn(line: int, col: int, message: str, where: str = where, shown: str = shown) -> None:
+        def warn(line: int, col: int, message: Msg, where: str = where, shown: str = shown) -> None:
             problems.append(Problem(shown, line, col, message, where, severity="warning"))
 
         if kind == "plain":
-            warn(
-                mark.line,
-                mark.col,
-                "this text is shown on one line: its line breaks become spaces; write it on one line "
-                "(paragraphs and lists work only in longer texts, such as a slide's `text` and the `notes`)",
-            )
+            warn(mark.line, mark.col, Msg("breaks.plain"))
         elif literal:
             lost = richtext.lost_breaks(text)
             if not lost:
@@ -582,29 +613,45 @@ def _line_break_warnings(pack: Pack, located: Located, file: str, source: list[s
             lines = [at[n - 1] if n - 1 < len(at) else mark.line + n for n in lost]
             first = source[lines[0] - 1] if lines[0] <= len(source) else ""
             rest = lines[1:]
-            more = ""
+            more: Msg | str = ""
             if len(rest) == 1:
-                more = f" (so is line {rest[0]})"
+                more = Msg("breaks.more_one", line=rest[0])
             elif rest:
-                more = f" (so are lines {', '.join(map(str, rest[:-1]))} and {rest[-1]})"
-            warn(
-                lines[0],
-                len(first) - len(first.lstrip()) + 1,
-                f"this line is joined to the line above it{more}: a single line break inside a paragraph is shown "
-                "as a space; leave a blank line above it for a new paragraph, or start each line with `- ` for a list",
-            )
+                more = Msg("breaks.more_many", lines=rest[:-1], last=rest[-1])
+            warn(lines[0], len(first) - len(first.lstrip()) + 1, Msg("breaks.joined", more=more))
         else:
             folded = _folded_list_line(source, mark, located.key_mark(path))
             if folded is None and not richtext.joins(text):
                 continue
             line, col = folded or (mark.line, mark.col)
-            warn(
-                line,
-                col,
-                "YAML joins the lines of this text into one, so its paragraphs and lists are lost; "
-                f"write `{key}: |` and the text on the lines below it, with a blank line between paragraphs",
-            )
+            warn(line, col, Msg("breaks.folded", key=key))
     return problems
+
+
+def _comment_cuts(pack: Pack, located: Located, file: str) -> list[Problem]:
+    """A ` #` after a text on its line: YAML read the rest as a comment and cut the text short."""
+    if not located.cuts:
+        return []
+    problems = []
+    for path, _text, _kind in _texts(pack, ()):
+        cut = located.cuts.get(path)
+        if cut is None:
+            continue
+        kept, rest, mark = cut
+        if kept.rstrip()[-1:] in ".!?)" and rest.startswith("#") and _spaced_comment(located, mark):
+            continue  # a finished sentence, then "  # ...": a comment the author meant
+        key = next((k for k in reversed(path) if isinstance(k, str)), None)
+        prefix = f"{key}: " if key else "- "
+        said = Msg("yaml.comment_cuts", kept=kept, cut=rest, key=prefix, whole=f"{kept} {rest}")
+        shown = located.mark(path).file or file
+        problems.append(Problem(shown, mark.line, mark.col, said, describe(path, located.data), severity="warning"))
+    return problems
+
+
+def _spaced_comment(located: Located, mark: Mark) -> bool:
+    """Is the # at `mark` set off by two spaces or more, as comments usually are?"""
+    line = located.lines[mark.line - 1] if 0 < mark.line <= len(located.lines) else ""
+    return line[max(mark.col - 3, 0) : mark.col - 1] == "  "
 
 
 def _block_lines(text: str, source: list[str], start: int) -> list[int]:
@@ -651,7 +698,7 @@ def _id_problem(data: dict[str, Any], located: Located, folder: Path, file: str)
         file,
         mark.line,
         mark.col,
-        f"the id {ident!r} must match the folder name {name!r}: write `id: {name}`, or rename the folder to {ident!r}",
+        Msg("pack.id_folder", ident=ident, name=name),
         "id",
     )
 
@@ -671,7 +718,7 @@ def folder_problems(folder: Path) -> list[Problem]:
             with os.scandir(current) as listing:
                 entries = sorted(listing, key=lambda e: e.name)
         except OSError as exc:
-            problems.append(Problem(str(current), 1, 1, f"cannot read the folder: {exc.strerror}"))
+            problems.append(Problem(str(current), 1, 1, Msg("folder.unreadable", why=exc.strerror)))
             continue
         subfolders = []
         for entry in entries:
@@ -684,7 +731,7 @@ def folder_problems(folder: Path) -> list[Problem]:
                 elif not entry.is_file(follow_symlinks=False):
                     problems.append(Problem(str(path), 1, 1, SPECIAL))
             except OSError as exc:
-                problems.append(Problem(str(path), 1, 1, f"cannot read the file: {exc.strerror}"))
+                problems.append(Problem(str(path), 1, 1, Msg("file.unreadable", why=exc.strerror)))
         stack.extend(reversed(subfolders))
     return problems
 
@@ -705,17 +752,17 @@ def _read_pack_file(file: Path) -> bytes | Problem:
     except OSError as exc:
         if os.path.islink(file):
             return Problem(shown, 1, 1, SYMLINK)
-        return Problem(shown, 1, 1, f"cannot read the file: {exc.strerror}")
+        return Problem(shown, 1, 1, Msg("file.unreadable", why=exc.strerror))
     with os.fdopen(fd, "rb") as fh:
         mode = os.fstat(fd).st_mode
         if stat.S_ISDIR(mode):
-            return Problem(shown, 1, 1, f"cannot read the file: {os.strerror(errno.EISDIR)}")
+            return Problem(shown, 1, 1, Msg("file.is_folder"))
         if not stat.S_ISREG(mode):
             return Problem(shown, 1, 1, SPECIAL)
         try:
             return fh.read(MAX_BYTES + 1)
         except OSError as exc:
-            return Problem(shown, 1, 1, f"cannot read the file: {exc.strerror}")
+            return Problem(shown, 1, 1, Msg("file.unreadable", why=exc.strerror))
 
 
 def load_pack(folder: Path, roots: list[Path] | None = None) -> LoadResult:
@@ -744,10 +791,8 @@ def load_pack(folder: Path, roots: list[Path] | None = None) -> LoadResult:
         return result
     if not isinstance(located.data, dict):
         mark = located.mark(())
-        what = "the file is empty" if located.data is None else f"the file holds {_got(located.data)}"
-        result.problems.append(
-            Problem(shown, mark.line, mark.col, f"{what}; a pack is a map of fields (id:, title:, agenda: ...)")
-        )
+        said = Msg("file.empty") if located.data is None else Msg("file.not_map", got=_got(located.data))
+        result.problems.append(Problem(shown, mark.line, mark.col, said))
         return result
     id_problem = _id_problem(located.data, located, folder, shown)
     languages = _languages(located.data)
@@ -786,7 +831,8 @@ def _placeholders_fit(pack: Pack, located: Located, file: str) -> list[Problem]:
     """Each placeholder's default, and the longest value a facilitator may type, fit every field it is in."""
     problems = []
     for i, placeholder in enumerate(pack.placeholders):
-        for typed, what in (("", "its default"), ("x" * MAX_VALUE, f"a value of {MAX_VALUE} characters")):
+        tries = (("", Msg("placeholder.its_default")), ("x" * MAX_VALUE, Msg("placeholder.long_value", n=MAX_VALUE)))
+        for typed, what in tries:
             found = prepare(pack, Setup(values={placeholder.id: typed}))
             if isinstance(found, SetupError):
                 mark = located.mark(("placeholders", i, "id"))
@@ -795,8 +841,12 @@ def _placeholders_fit(pack: Pack, located: Located, file: str) -> list[Problem]:
                         file,
                         mark.line,
                         mark.col,
-                        f"{{{placeholder.id}}} with {what} does not fit in {_data_where(found.loc, located)}: "
-                        "that field is shorter; use the placeholder in a longer text, or shorten the text around it",
+                        Msg(
+                            "placeholder.too_long",
+                            name=placeholder.id,
+                            what=what,
+                            where=_data_where(found.loc, located),
+                        ),
                         describe(("placeholders", i), located.data),
                     )
                 )
@@ -830,8 +880,7 @@ def _shared_pieces(located: Located, folder: Path, file: str, lang: str, roots: 
                     mark.file or file,
                     mark.line,
                     mark.col,
-                    f"{{{HELP}}} is a list of the help lines: put it on a line of its own, after a blank line, in "
-                    f"a formatted text (`text: |`, `notes: |`); inside a sentence write {{{HELP}.puhelin}}",
+                    Msg("help.list_in_sentence"),
                     describe(path, located.data),
                 )
             )
@@ -839,15 +888,14 @@ def _shared_pieces(located: Located, folder: Path, file: str, lang: str, roots: 
         mark = located.mark(unknown.path)
         names = [*declared, *shared_names]
         close = difflib.get_close_matches(unknown.name, names, n=1, cutoff=0.6)
-        hint = f"did you mean {{{close[0]}}}? " if close else ""
-        listed = ", ".join(f"{{{n}}}" for n in names) or "none yet"
+        hint = Msg("placeholder.did_you_mean", close=close[0]) if close else ""
+        listed = [f"{{{n}}}" for n in names] or Msg("placeholder.none_yet")
         problems.append(
             Problem(
                 mark.file or file,
                 mark.line,
                 mark.col,
-                f"unknown placeholder {{{unknown.name}}}: {hint}declare it under `placeholders:` "
-                f"(id, label and default), or use one this pack knows: {listed}",
+                Msg("placeholder.unknown", name=unknown.name, hint=hint, known=listed),
                 describe(unknown.path, located.data),
             )
         )

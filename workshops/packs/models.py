@@ -8,7 +8,7 @@ from pydantic import Field, PrivateAttr, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from ..activities import REGISTRY, StepBase
-from ..activities.text import Id, Image, Strict, Text, image_names, require_unique_ids
+from ..activities.text import Id, Image, Strict, Text, image_names, require_unique_ids, schema_title
 
 if TYPE_CHECKING:
 
@@ -27,12 +27,21 @@ else:
 class Audience(Strict):
     """Who the workshop is for: children and young people by age, or adults."""
 
-    min_age: int | None = Field(default=None, ge=5, le=20, description="The youngest pupils' age (5-20)")
-    max_age: int | None = Field(default=None, ge=5, le=20, description="The oldest pupils' age (5-20)")
+    model_config = schema_title(
+        "Kohderyhmä (audience)", "Kenelle työpaja on: ikäryhmä (`min_age` ja `max_age`) tai aikuisille `adults: true`"
+    )
+
+    min_age: int | None = Field(
+        default=None, ge=5, le=20, description="Nuorimpien oppilaiden ikä vuosina (5–20)", examples=[13]
+    )
+    max_age: int | None = Field(
+        default=None, ge=5, le=20, description="Vanhimpien oppilaiden ikä vuosina (5–20)", examples=[15]
+    )
     adults: bool = Field(
         default=False,
-        description="For adults (a parents' evening): the kit says 'participant', not 'pupil', and offers "
-        "'contact the organiser' instead of 'talk to an adult'; no ages needed",
+        description="true: työpaja aikuisille, esim. vanhempainilta. Näkymät puhuvat osallistujista eivätkä "
+        "oppilaista, ja puhelimen nappi on ”Haluan jutella järjestäjän kanssa”. Ikiä ei tarvita",
+        examples=[True],
     )
 
     @model_validator(mode="after")
@@ -49,11 +58,21 @@ class Audience(Strict):
 class Placeholder(Strict):
     """A word filled in when a session starts: write `{id}` in any text of the pack."""
 
-    id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")] = Field(
-        description="The name used in texts as {id}: lower-case letters, digits and _"
+    model_config = schema_title(
+        "Täytettävä sana (placeholders)", "Sana, jonka ohjaaja täyttää työpajaa aloittaessaan: tekstissä {tunnus}"
     )
-    label: Text = Field(description="What the facilitator is asked when starting, e.g. 'The school nurse's name'")
-    default: Text = Field(description="Used when the facilitator leaves it empty")
+
+    id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")] = Field(
+        description="Sanan tunnus, jonka kirjoitat tekstiin aaltosulkeisiin, esim. {kuraattori}. Pienet "
+        "kirjaimet a–z, numerot ja _",
+        examples=["kuraattori", "koulu"],
+    )
+    label: Text = Field(
+        description="Mitä ohjaajalta kysytään työpajaa aloittaessa", examples=["Koulun kuraattorin nimi"]
+    )
+    default: Text = Field(
+        description="Sana, jota käytetään, jos ohjaaja jättää kentän tyhjäksi", examples=["kuraattori", "koulumme"]
+    )
 
     @field_validator("id")
     @classmethod
@@ -66,34 +85,89 @@ class Placeholder(Strict):
 
 
 class SessionDefaults(Strict):
+    model_config = schema_title("Istunnon asetukset (session)", "Lempinimet ja oppilaiden enimmäismäärä")
+
     own_nicknames: bool = Field(
-        default=False, description="Let pupils type their own nickname (off: generated nicknames only)"
+        default=False,
+        description="true: oppilas saa kirjoittaa oman lempinimen, jonka ohjaaja hyväksyy. false: vain arvotut "
+        "lempinimet. Ohjaaja voi muuttaa tätä kesken työpajan",
+        examples=[False],
     )
-    max_pupils: int = Field(default=60, ge=1, le=2000, description="How many pupils may join one session")
+    max_pupils: int = Field(
+        default=60, ge=1, le=2000, description="Montako oppilasta mahtuu yhteen työpajaan (oletus 60)", examples=[35]
+    )
 
 
 class Pack(Strict):
     """A workshop: its facts for the home page and its agenda of steps."""
 
-    schema_: str | None = Field(default=None, alias="$schema", description="Path of the JSON Schema (for editors)")
-    id: Id
-    title: Text = Field(description="The workshop's name on the home page and the projector")
-    description: Text | None = Field(default=None, description="One or two sentences for the home page")
-    audience: Audience = Field(description="Ages the workshop is for: min_age and max_age")
-    minutes: int = Field(ge=1, le=600, description="How long the workshop takes, in minutes")
-    language: Literal["fi", "sv", "en"] = Field(default="fi", description="The pack's main language")
-    translations: list[Literal["fi", "sv", "en"]] = Field(
-        default_factory=list, description="Languages every text must also be written in"
+    schema_: str | None = Field(
+        default=None,
+        alias="$schema",
+        description="Skeeman osoite editorille. Yleensä riittää tiedoston ensimmäinen rivi "
+        "`# yaml-language-server: $schema=../pack.schema.json`",
+        examples=["../pack.schema.json"],
     )
-    cover: Image | None = None
-    session: SessionDefaults = Field(default_factory=SessionDefaults)
+    id: Id = Field(
+        description="Paketin tunnus: täsmälleen sama kuin kansion nimi. Pienet kirjaimet a–z, numerot, - ja _",
+        examples=["uni-ja-jaksaminen"],
+    )
+    title: Text = Field(
+        description="Työpajan nimi etusivulla ja valkokankaalla",
+        examples=["Uni ja jaksaminen", {"fi": "Uni ja jaksaminen", "sv": "Sömn och ork"}],
+    )
+    description: Text | None = Field(
+        default=None,
+        description="Yksi tai kaksi lausetta etusivulle: mistä työpajassa puhutaan",
+        examples=["Miksi uni on tärkeää, ja mikä auttaa nukahtamaan?"],
+    )
+    audience: Audience = Field(
+        description="Kenelle työpaja on: ikäryhmä vuosina (`min_age` ja `max_age`) tai aikuisille `adults: true`. "
+        "Etusivu näyttää sen",
+        examples=[{"min_age": 13, "max_age": 15}, {"adults": True}],
+    )
+    minutes: int = Field(
+        ge=1,
+        le=600,
+        description="Koko työpajan kesto minuutteina (1–600). Vaiheiden minuuttien summan pitää olla sama",
+        examples=[45, 75],
+    )
+    language: Literal["fi", "sv", "en"] = Field(
+        default="fi",
+        description="Paketin pääkieli: fi, sv tai en. Valkokangas näyttää tämän kielen, ellei ohjaaja valitse toista",
+        examples=["fi"],
+    )
+    translations: list[Literal["fi", "sv", "en"]] = Field(
+        default_factory=list,
+        description="Kielet, joilla jokainen teksti kirjoitetaan myös. Tarkistus kertoo, jos käännös puuttuu",
+        examples=[["sv"]],
+    )
+    cover: Image | None = Field(
+        default=None, description="Kansikuva etusivulle: tiedoston nimi paketin kansiossa", examples=["kansi.svg"]
+    )
+    session: SessionDefaults = Field(
+        default_factory=SessionDefaults,
+        description="Istunnon oletusasetukset: omat lempinimet ja oppilaiden enimmäismäärä",
+        examples=[{"own_nicknames": False, "max_pupils": 35}],
+    )
     placeholders: list[Placeholder] = Field(
         default_factory=list,
-        description="Words the facilitator fills in when starting a session (a name, a place): write {id} in texts",
+        description="Sanat, jotka ohjaaja täyttää työpajaa aloittaessaan, esim. kuraattorin nimi. Kirjoita "
+        "tekstiin {tunnus}",
+        examples=[[{"id": "kuraattori", "label": "Koulun kuraattorin nimi", "default": "kuraattori"}]],
     )
-    agenda: list[Step] = Field(min_length=1, description="The steps of the workshop, in order")
+    agenda: list[Step] = Field(
+        min_length=1,
+        description="Työpajan vaiheet järjestyksessä, vähintään yksi. Tyhjällä `- `-rivillä Ctrl + välilyönti "
+        "tarjoaa valmiin vaiheen jokaisesta lajista",
+        examples=[[{"id": "tervetuloa", "kind": "slide", "title": "Tervetuloa!", "minutes": 2}]],
+    )
 
-    model_config = Strict.model_config | {"populate_by_name": True}
+    model_config = (
+        Strict.model_config
+        | {"populate_by_name": True}
+        | schema_title("Työpajapaketti (pack.yaml)", "Työpaja: tiedot etusivulle ja vaiheet järjestyksessä")
+    )
 
     _media: frozenset[str] = PrivateAttr(default=frozenset())
 

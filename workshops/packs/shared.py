@@ -24,6 +24,7 @@ from typing import Any
 from pydantic import Field, ValidationError
 
 from ..activities.text import LANGUAGE_NAMES, Id, Strict, Text, resolve
+from .messages import Msg
 from .yamlsafe import MAX_BYTES, Located, Mark, Problem, YamlError, describe, load_yaml
 
 SHARED = "_shared"
@@ -125,7 +126,7 @@ def load_help(dirs: list[Path]) -> HelpLines | Problem | None:
         return None
     data = read_shared(path)
     if isinstance(data, str):
-        return Problem(str(path), 1, 1, f"cannot read the file: {data}")
+        return Problem(str(path), 1, 1, Msg("file.unreadable", why=data))
     try:
         located = load_yaml(data, str(path))
     except YamlError as exc:
@@ -133,11 +134,9 @@ def load_help(dirs: list[Path]) -> HelpLines | Problem | None:
     try:
         return HelpLines.model_validate(located.data, context={"languages": ["fi", "sv"]})
     except ValidationError as exc:
-        first = exc.errors(include_url=False)[0]
-        loc = tuple(first["loc"])
-        mark = located.mark(loc)
-        where = ".".join(str(p) for p in loc)
-        return Problem(str(path), mark.line, mark.col, f"{where}: {first['msg']}")
+        from .loader import problems_from_validation  # the loader imports this module
+
+        return problems_from_validation(exc, located, str(path), HelpLines)[0]
 
 
 # -- include: ---------------------------------------------------------------------
@@ -153,16 +152,16 @@ def read_shared(path: Path) -> bytes | str:
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
     try:
         if path.parent.is_symlink():
-            return "the _shared folder is a symlink; make it an ordinary folder"
+            return Msg("shared.folder_symlink")
         fd = os.open(path, flags)
     except OSError as exc:
-        return "it is a symlink; copy the file here instead" if exc.errno == errno.ELOOP else str(exc.strerror)
+        return Msg("shared.symlink") if exc.errno == errno.ELOOP else str(exc.strerror)
     with os.fdopen(fd, "rb") as fh:
         if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
-            return "only ordinary files are allowed in _shared"
+            return Msg("shared.special")
         data = fh.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
-        return f"the file is larger than {MAX_BYTES // 1000} kB"
+        return Msg("shared.file_too_big", kb=MAX_BYTES // 1000)
     return data
 
 
@@ -195,40 +194,22 @@ def expand_includes(located: Located, dirs: list[Path], file: str) -> list[Probl
         mark = replace(mark, file=mark.file or where.file or file)
         said = describe(path, located.data)
         if not isinstance(name, str) or not INCLUDE_NAME.match(name.removesuffix(".yaml")):
-            problems.append(
-                _at(
-                    mark,
-                    file,
-                    "write the name of a file in the _shared folder without .yaml, e.g. `include: apu-dia`",
-                    said,
-                )
-            )
+            problems.append(_at(mark, file, Msg("shared.bad_name"), said))
             return None
         name = name.removesuffix(".yaml")
         if name == HELP:
-            problems.append(_at(mark, file, "apu.yaml holds the help lines: write {apu} in a text instead", said))
+            problems.append(_at(mark, file, Msg("shared.help_file"), said))
             return None
         if name in chain or len(chain) >= MAX_INCLUDE_DEPTH:
             if name not in loops:
                 loops.add(name)
                 route = " → ".join((*chain, name))
-                problems.append(
-                    _at(
-                        mark,
-                        file,
-                        f"the shared pieces include each other in a loop ({route}); remove one include",
-                        said,
-                    )
-                )
+                problems.append(_at(mark, file, Msg("shared.loop", route=route), said))
             return None
         budget["includes"] -= 1
         if budget["includes"] < 0:
             if budget["includes"] == -1:
-                problems.append(
-                    _at(
-                        mark, file, f"more than {MAX_INCLUDES} includes in one pack; include fewer, larger pieces", said
-                    )
-                )
+                problems.append(_at(mark, file, Msg("shared.too_many", count=MAX_INCLUDES), said))
             return None
         piece = _find(dirs, f"{name}.yaml")
         if piece is None:
@@ -238,13 +219,11 @@ def expand_includes(located: Located, dirs: list[Path], file: str) -> list[Probl
             raw[piece] = read_shared(piece)
         data = raw[piece]
         if isinstance(data, str):
-            problems.append(_at(mark, file, f"cannot read the shared piece {piece.name}: {data}", said))
+            problems.append(_at(mark, file, Msg("shared.unreadable", name=piece.name, why=data), said))
             return None
         budget["bytes"] -= len(data)
         if budget["bytes"] < 0:
-            problems.append(
-                _at(mark, file, f"the pack's shared pieces add up to more than {MAX_BYTES // 1000} kB", said)
-            )
+            problems.append(_at(mark, file, Msg("shared.too_big", kb=MAX_BYTES // 1000), said))
             budget["bytes"] = -(10**12)  # said once
             return None
         try:
@@ -270,15 +249,14 @@ def pieces(dirs: list[Path]) -> list[str]:
     return sorted(found)
 
 
-def _no_piece(name: str, dirs: list[Path]) -> str:
+def _no_piece(name: str, dirs: list[Path]) -> Msg:
     known = pieces(dirs)
     close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
-    hint = f"did you mean `include: {close[0]}`? " if close else ""
-    listed = ", ".join(known) or "none"
-    return f"there is no shared piece '{name}' in the _shared folder; {hint}the pieces are: {listed}"
+    hint = Msg("shared.did_you_mean", close=close[0]) if close else ""
+    return Msg("shared.missing", name=name, hint=hint, known=known or Msg("shared.none"))
 
 
-def _at(mark: Mark, file: str, message: str, where: str = "") -> Problem:
+def _at(mark: Mark, file: str, message: Msg, where: str = "") -> Problem:
     return Problem(mark.file or file, mark.line, mark.col, message, where)
 
 

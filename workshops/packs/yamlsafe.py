@@ -16,6 +16,8 @@ from typing import Any
 
 import yaml
 
+from .messages import Msg, render
+
 MAX_BYTES = 256_000  # the biggest real pack is tens of kB; the pure-Python parser needs ~10 s per MB
 MAX_DEPTH = 64
 MAX_NODES = 50_000  # values after alias expansion; a real pack has a few thousand
@@ -37,14 +39,19 @@ class Problem:
     file: str
     line: int
     col: int
-    message: str
+    message: str  # a Msg (messages.py) from the kit's own checks: English as a str, any language by render()
     where: str = ""
     severity: str = "error"
 
-    def format(self) -> str:
+    def text(self, lang: str = "en") -> str:
+        """The message in `lang`."""
+        return render(self.message, lang)
+
+    def format(self, lang: str = "en") -> str:
+        """`file:line:col: [warning: ]where: message`, in `lang`."""
         where = f"{self.where}: " if self.where else ""
-        prefix = "warning: " if self.severity == "warning" else ""
-        return f"{self.file}:{self.line}:{self.col}: {prefix}{where}{self.message}"
+        prefix = f"{Msg('check.warning').render(lang)}: " if self.severity == "warning" else ""
+        return f"{self.file}:{self.line}:{self.col}: {prefix}{where}{self.text(lang)}"
 
 
 class YamlError(Exception):
@@ -66,6 +73,10 @@ class Located:
     values: dict[Path, Mark] = field(default_factory=dict)
     keys: dict[Path, Mark] = field(default_factory=dict)
     sources: dict[Path, str] = field(default_factory=dict)
+    #: plain texts a ` #` on their line cut short (YAML reads the rest as a comment): what was
+    #: kept, what was cut, and where the # is
+    cuts: dict[Path, tuple[str, str, Mark]] = field(default_factory=dict)
+    lines: list[str] = field(default_factory=list)  # the file's lines, for messages that quote them
     file: str | None = None  # the file it was read from, when that is not the pack's own
 
     def mark(self, path: Path) -> Mark:
@@ -127,13 +138,13 @@ _STANDARD_TAGS = {
     "tag:yaml.org,2002:seq",
     "tag:yaml.org,2002:timestamp",
 }
-_TAG_NAMES = {
-    "tag:yaml.org,2002:int": "a whole number",
-    "tag:yaml.org,2002:float": "a number",
-    "tag:yaml.org,2002:bool": "true or false",
-    "tag:yaml.org,2002:null": "nothing",
-    "tag:yaml.org,2002:map": "a map",
-    "tag:yaml.org,2002:seq": "a list",
+_TAG_NAMES = {  # what a standard tag asks for, as messages.py words it
+    "tag:yaml.org,2002:int": "expect.int",
+    "tag:yaml.org,2002:float": "expect.float",
+    "tag:yaml.org,2002:bool": "expect.bool",
+    "tag:yaml.org,2002:null": "got.nothing",
+    "tag:yaml.org,2002:map": "got.map",
+    "tag:yaml.org,2002:seq": "got.list",
 }
 
 #: plain scalars YAML reads as types no pack uses: a lone `=` (value) and `<<` (merge, refused as a key)
@@ -158,10 +169,12 @@ def _yaml12_number(text: str) -> int | float | None:
 
 
 _BRACKETS = re.compile(r"[\[\]{}]")
-_TOO_DEEP = f"nesting is too deep (more than {MAX_DEPTH} levels); a pack never needs this many"
-_TOO_MANY_OPEN = (
-    f"nesting is too deep: more than {MAX_DEPTH} [ or {{ are open here and not yet closed; close each with ] or }}"
-)
+_TOO_DEEP = Msg("yaml.too_deep", depth=MAX_DEPTH)
+_TOO_MANY_OPEN = Msg("yaml.too_many_open", depth=MAX_DEPTH)
+
+
+def _too_many_values() -> Msg:
+    return Msg("yaml.too_many_values", count=MAX_NODES)  # read when raised: tests lower MAX_NODES
 
 
 def _show_tag(tag: str) -> str:
@@ -188,7 +201,7 @@ def _pre_scan(text: str, file: str) -> None:
 class _Refusal(Exception):
     """The composer refuses the file (too deep, too many values): a position and a message, no parser words."""
 
-    def __init__(self, mark: Any, message: str):
+    def __init__(self, mark: Any, message: Msg):
         super().__init__(message)
         self.mark = mark
         self.message = message
@@ -255,7 +268,7 @@ class _Composer:
             else:
                 self.count += 1
                 if self.count > MAX_NODES:
-                    raise _Refusal(event.start_mark, f"the file holds more than {MAX_NODES} values; split it up")
+                    raise _Refusal(event.start_mark, _too_many_values())
                 is_key = bool(stack) and isinstance(stack[-1], yaml.MappingNode) and pending[-1] is None
                 if len(stack) > MAX_DEPTH and not is_key:  # a key belongs to its map's level, as in _Builder
                     raise _Refusal(event.start_mark, _TOO_DEEP)
@@ -376,7 +389,7 @@ class _Builder:
         self.stack: list[Any] = []  # the containers being built, one per level of the current path
         self.sizes: dict[int, int] = {}
 
-    def fail(self, node: yaml.Node, message: str, path: Path | None = None) -> YamlError:
+    def fail(self, node: yaml.Node, message: Msg, path: Path | None = None) -> YamlError:
         m = node.start_mark
         where = _describe(path, self.stack) if path else ""
         return YamlError(Problem(self.file, m.line + 1, m.column + 1, message, where))
@@ -393,9 +406,7 @@ class _Builder:
             return self.sizes[key]
         if key in active:
             name = getattr(node, "alias_of", "")
-            raise self.fail(
-                node, f"the alias *{name} is used inside its own anchor &{name}, so it would repeat forever; remove it"
-            )
+            raise self.fail(node, Msg("yaml.alias_loop", name=name))
         active.add(key)
         if isinstance(node, yaml.MappingNode):
             total = 1 + sum(self.size(k, depth + 1, active) + self.size(v, depth + 1, active) for k, v in node.value)
@@ -414,11 +425,7 @@ class _Builder:
         while True:
             alias_of = getattr(node, "alias_of", None)
             if alias_of is not None:
-                raise self.fail(
-                    node,
-                    f"the alias *{alias_of} repeats values that themselves repeat aliases, so the file "
-                    f"would grow to more than {MAX_NODES} values; write the values out instead",
-                )
+                raise self.fail(node, Msg("yaml.alias_bomb", name=alias_of, count=MAX_NODES))
             children = [c for pair in node.value for c in pair] if isinstance(node, yaml.MappingNode) else node.value
             count += 1
             for child in children:
@@ -428,45 +435,34 @@ class _Builder:
                     break
                 count += n
                 if count > MAX_NODES:
-                    raise self.fail(child, f"the file holds more than {MAX_NODES} values; split it up")
+                    raise self.fail(child, _too_many_values())
             else:  # pragma: no cover - the sizes said otherwise
-                raise self.fail(node, f"the file holds more than {MAX_NODES} values; split it up")
+                raise self.fail(node, _too_many_values())
 
     # -- building -------------------------------------------------------
     def build(self, node: yaml.Node, path: Path, depth: int) -> Any:
         self.count += 1
         if self.count > MAX_NODES:
-            raise self.fail(node, f"the file holds more than {MAX_NODES} values; split it up", path)
+            raise self.fail(node, _too_many_values(), path)
         if depth > MAX_DEPTH:
             raise self.fail(node, _TOO_DEEP, path)
         if node.tag not in _STANDARD_TAGS and not (node.tag in _PLAIN_TEXT_TAGS and getattr(node, "resolved", False)):
-            raise self.fail(
-                node,
-                f"the tag {_show_tag(node.tag)} is not allowed in a content pack; remove it "
-                "(a pack holds only text, numbers, yes/no values, lists and maps)",
-                path,
-            )
+            raise self.fail(node, Msg("yaml.tag", tag=_show_tag(node.tag)), path)
         self.located.values[path] = Mark(node.start_mark.line + 1, node.start_mark.column + 1)
         if isinstance(node, yaml.MappingNode):
             result: dict[Any, Any] = {}
             self.stack.append(result)
             for key_node, value_node in node.value:
                 if key_node.tag == "tag:yaml.org,2002:merge":
-                    raise self.fail(
-                        key_node, "merge keys (<<) are not supported in content packs; write the fields out", path
-                    )
+                    raise self.fail(key_node, Msg("yaml.merge_key"), path)
                 if not isinstance(key_node, yaml.ScalarNode):
-                    raise self.fail(key_node, "a key must be a plain word, not a list or a map", path)
+                    raise self.fail(key_node, Msg("yaml.key_not_word"), path)
                 key = self.scalar(key_node, path)
                 if not isinstance(key, (str, int)):
                     key = str(key_node.value)
                 if key in result:
                     first = self.located.keys[path + (key,)]
-                    raise self.fail(
-                        key_node,
-                        f"duplicate key {key!r}: it is already set on line {first.line}; keep only one",
-                        path + (key,),
-                    )
+                    raise self.fail(key_node, self.duplicate(node, key_node, key, first, path), path + (key,))
                 self.located.keys[path + (key,)] = Mark(key_node.start_mark.line + 1, key_node.start_mark.column + 1)
                 result[key] = None  # in place while the value is built, so a problem inside can name it
                 result[key] = self.build(value_node, path + (key,), depth + 1)
@@ -482,6 +478,8 @@ class _Builder:
             return items
         assert isinstance(node, yaml.ScalarNode)  # the composer makes only scalars, lists and maps
         value = self.scalar(node, path)
+        if isinstance(value, str) and node.style is None:
+            self.comment_after(node, value, path)
         if not isinstance(value, str) and node.style is None:
             self.located.sources[path] = node.value
             if value is None and not node.value and node.start_mark.line < len(self.lines):
@@ -490,6 +488,26 @@ class _Builder:
                 if rest.startswith("#"):
                     self.located.sources[path] = rest
         return value
+
+    def comment_after(self, node: yaml.ScalarNode, value: str, path: Path) -> None:
+        """Remember a ` #` right after a plain text on its last line: YAML dropped the rest as a comment."""
+        end = node.end_mark
+        if not value or end.line >= len(self.lines):
+            return
+        rest = self.lines[end.line][end.column :]
+        m = re.match(r"\s+#", rest)
+        if m:
+            mark = Mark(end.line + 1, end.column + m.end())
+            self.located.cuts[path] = (value, rest[m.end() - 1 :].strip(), mark)
+
+    def duplicate(self, node: yaml.MappingNode, key_node: yaml.Node, key: Any, first: Mark, path: Path) -> Msg:
+        """Word a key set twice; a list item's first key set again most likely starts an item without its `- `."""
+        first_key = node.value[0][0]
+        if path and isinstance(path[-1], int) and first_key is not key_node and first_key.value == key_node.value:
+            value_node = next(v for k, v in node.value if k is key_node)
+            shown = value_node.value if isinstance(value_node, yaml.ScalarNode) else "..."
+            return Msg("yaml.missing_dash", key=key, first=first.line, dash=first.line, value=shown)
+        return Msg("yaml.duplicate_key", key=key, first=first.line)
 
     def scalar(self, node: yaml.ScalarNode, path: Path) -> Any:
         if node.tag == "tag:yaml.org,2002:timestamp":
@@ -508,10 +526,10 @@ class _Builder:
             return self.scalar_constructor.construct_object(node, deep=True)
         except Exception:  # converting text to a standard type; any failure means "cannot be read as"
             if node.tag == "tag:yaml.org,2002:int" and node.value.lstrip("+-").isdigit():
-                message = "this number is too long; if it is text, put it in quotes"
+                message = Msg("yaml.number_too_long")
             else:
-                what = _TAG_NAMES.get(node.tag, _show_tag(node.tag))
-                message = f"{node.value!r} cannot be read as {what}; remove the tag {_show_tag(node.tag)}"
+                what = Msg(_TAG_NAMES[node.tag]) if node.tag in _TAG_NAMES else _show_tag(node.tag)
+                message = Msg("yaml.tag_value", value=node.value, what=what, tag=_show_tag(node.tag))
             raise self.fail(node, message, path) from None
 
 
@@ -522,7 +540,10 @@ def _line(lines: list[str], mark: Any) -> str:
     return lines[mark.line] if mark is not None and 0 <= mark.line < len(lines) else ""
 
 
-def _explain(exc: yaml.MarkedYAMLError, lines: list[str]) -> tuple[Any, str]:
+_KEY_LIKE = re.compile(r"^\s*(?:-\s+)?[A-Za-z_][A-Za-z0-9_-]*$")
+
+
+def _explain(exc: yaml.MarkedYAMLError, lines: list[str]) -> tuple[Any, Msg]:
     """Return the mark to report and a message for a PyYAML syntax error."""
     problem = exc.problem or ""
     context = exc.context or ""
@@ -533,85 +554,124 @@ def _explain(exc: yaml.MarkedYAMLError, lines: list[str]) -> tuple[Any, str]:
         # libyaml 0.2.6 and later have a nesting limit of their own (1,000 levels), which can
         # fire before the kit's; the author gets the same message either way.
         return pm or cm, _TOO_DEEP
-    if "found character '\\t'" in problem:
-        return pm, "a tab character: YAML indents with spaces only; replace the tab with spaces"
+    if "found character '\\t'" in problem or "tab character" in problem:
+        tab = _tab_mark(lines, pm)
+        if tab is not None:
+            number = tab.line + 1
+            at_start = not lines[tab.line][: tab.column].strip()
+            return tab, Msg("yaml.tab" if at_start else "yaml.tab_inside", line=number)
     m = re.search(r"found character '(.)' that cannot start any token", problem)
     if m:
-        return pm, f"a value cannot start with {m.group(1)}; put the whole text in quotes"
+        return pm, Msg("yaml.bad_start", char=m.group(1))
     if context == "while scanning an alias" or context == "while scanning an anchor":
         char = "*" if "alias" in context else "&"
-        return cm or pm, f"a value cannot start with {char} (YAML reads it as an alias); put the whole text in quotes"
+        return cm or pm, Msg("yaml.alias_start", char=char)
     m = re.search(r"found undefined alias '?([^']*)'?", problem)
     if m:
-        return pm, (
-            f"*{m.group(1)} names no anchor &{m.group(1)} above it; "
-            "if the * is part of the text, put the whole text in quotes"
-        )
+        return pm, Msg("yaml.undefined_alias", name=m.group(1))
     if "found duplicate anchor" in context:
-        first = cm.line + 1 if cm else "?"
-        return pm, f"this anchor name is already used on line {first}; give each anchor its own name"
+        return pm, Msg("yaml.duplicate_anchor", first=cm.line + 1 if cm else "?")
     if problem == "mapping values are not allowed here":
         before = line[: pm.column] if pm else ""
         if ": " in before or before.rstrip().endswith(":"):
             key, _, value = line.strip().removeprefix("- ").partition(": ")
-            example = f', e.g. {key}: "{value.strip()}"' if value and '"' not in value else ""
-            return pm, f"a colon followed by a space (': ') inside a text: put the whole text in quotes{example}"
-        return pm, (
-            "this line is indented deeper than the one above it, which already has a value; "
-            "remove the extra spaces or move the line"
-        )
+            example = Msg("yaml.colon_example", key=key, value=value.strip()) if value and '"' not in value else ""
+            return pm, Msg("yaml.colon", example=example)
+        if pm is not None and before.strip() and not _KEY_LIKE.match(before):
+            # `ja huom: tämä` on a line that goes on with the text above: not a key, a colon in a text
+            return pm, Msg("yaml.colon_folded", key=_text_key(lines, pm.line) or "text")
+        return pm, Msg("yaml.indent_deeper")
     if problem == "sequence entries are not allowed here":
-        return pm, "a list item (- ...) cannot follow a key on the same line: put it on its own line below, indented"
+        return pm, Msg("yaml.dash_after_key")
     if context == "while scanning a quoted scalar" and "end of stream" in problem:
-        return cm or pm, "this quote is never closed: add the closing quote at the end of the text"
+        return cm or pm, Msg("yaml.quote_not_closed")
     if "quoted scalar" in context and "unknown escape character" in problem:
-        return pm, (
-            "a backslash (\\) inside double quotes starts a special character; "
-            "use single quotes ('...') or write two backslashes (\\\\)"
-        )
+        return pm, Msg("yaml.backslash")
     if context == "while scanning a simple key" and "could not find expected ':'" in problem:
-        return cm or pm, (
-            "this line is not `key: value`: add a colon and a space after the key, "
-            "or indent the line if it continues the text above"
-        )
+        return cm or pm, Msg("yaml.no_colon")
     if context == "expected a single document in the stream":
-        return pm, (
-            "a pack file holds a single document: remove this `---` line and anything after it that is not the pack"
-        )
+        return pm, Msg("yaml.second_document")
     m = re.match(r"expected <block end>, but found '(.*)'", problem)
     if m or problem.startswith("did not find expected key") or "expected '-' indicator" in problem:
         found = m.group(1) if m else ""
         before = line[: pm.column].rstrip() if pm else ""
-        if found == "<scalar>" and before.endswith(("'", '"')):
-            return pm, "text after a closing quote: put the whole text inside the quotes"
+        if pm is not None and found == "<scalar>" and before.endswith(("'", '"')):
+            return pm, _after_quote(before, line[pm.column :])
         if found == "-":
-            return pm, (
-                "this list item (- ...) is not indented like the key or the list it belongs to; "
-                "line it up with the other items"
-            )
-        return pm, (
-            "this line is indented differently from the lines above it: "
-            "line it up with the other keys of the same block, using spaces"
-        )
+            return pm, Msg("yaml.item_not_lined_up")
+        dashless = _dash_missing(lines, pm)
+        if dashless:
+            return pm, Msg("yaml.dash_missing_here", key=dashless)
+        return pm, Msg("yaml.indent_differs")
     m = re.match(r"expected '?,'? or '?([\]}])'?, but got '(.*)'", problem) or re.match(
         r"expected the node content, but found '(.*)'", problem
     )
     if m and "flow" in context:
         if "sequence" in context or "mapping" in context:
             bracket, close = ("[", "]") if "sequence" in context else ("{", "}")
-            opened = f" on line {cm.line + 1}" if cm is not None else ""
-            return pm, (
-                f"the {bracket} opened{opened} is not closed with {close}, or its items are not separated by commas; "
-                "put texts containing , ? [ ] { } or : in quotes"
-            )
-        return pm, "a [ or { is not closed: close it, or put the text in quotes"
+            opened = Msg("yaml.opened_on", line=cm.line + 1) if cm is not None else ""
+            return pm, Msg("yaml.bracket_open", bracket=bracket, opened=opened, close=close)
+        return pm, Msg("yaml.flow_not_closed")
     what = f"{context}: {problem}" if context else problem or "the YAML cannot be read"
-    return pm or cm, f"YAML syntax error: {what}"
+    return pm or cm, Msg("yaml.syntax", what=what)
+
+
+def _tab_mark(lines: list[str], pm: Any) -> Any:
+    """The tab the parser tripped on: on its line, else the nearest line above that has one."""
+    if pm is None:
+        return None
+    for number in range(min(pm.line, len(lines) - 1), -1, -1):
+        col = lines[number].find("\t")
+        if col >= 0:
+            return yaml.Mark("", 0, number, col, "", 0)
+    return pm
+
+
+def _after_quote(before: str, after: str) -> Msg:
+    """Text after a closing quote: a quote inside the quoted text ended it early (the line
+    has another one of the same further on), or text was written after the quotes."""
+    m = re.search(r":\s+([\"'])", before)
+    opener = m.group(1) if m else before[-1]
+    if opener in after.rstrip():
+        return Msg("yaml.quote_inside_double" if opener == '"' else "yaml.quote_inside_single")
+    return Msg("yaml.after_quote")
+
+
+def _text_key(lines: list[str], number: int) -> str | None:
+    """The key of the text that goes on over the lines above line `number` (0-based)."""
+    indent = len(lines[number]) - len(lines[number].lstrip())
+    for above in range(number - 1, -1, -1):
+        text = lines[above]
+        if text.strip() and len(text) - len(text.lstrip()) < indent:
+            m = re.match(r"\s*(?:-\s+)?([A-Za-z_][A-Za-z0-9_-]*):", text)
+            return m.group(1) if m else None
+    return None
+
+
+def _dash_missing(lines: list[str], pm: Any) -> str | None:
+    """The key of a line that stands where a list's items begin but has no `- `: likely a forgotten dash."""
+    if pm is None or pm.line >= len(lines):
+        return None
+    text = lines[pm.line]
+    m = re.match(r"(\s*)([A-Za-z_][A-Za-z0-9_-]*):", text)
+    if not m:
+        return None
+    indent = len(m.group(1))
+    for above in range(pm.line - 1, -1, -1):
+        other = lines[above]
+        if not other.strip() or other.lstrip().startswith("#"):
+            continue
+        here = len(other) - len(other.lstrip())
+        if here == indent:
+            return m.group(2) if other.lstrip().startswith("- ") else None
+        if here < indent:
+            return None
+    return None
 
 
 def _not_utf8(raw: bytes, start: int, file: str) -> YamlError:
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return YamlError(Problem(file, 1, 1, "the file is saved as UTF-16; save it as UTF-8"))
+        return YamlError(Problem(file, 1, 1, Msg("file.utf16")))
     line_start = raw.rfind(b"\n", 0, start) + 1
     line = raw.count(b"\n", 0, start) + 1
     col = len(raw[line_start:start].decode("utf-8", errors="replace")) + 1
@@ -620,8 +680,7 @@ def _not_utf8(raw: bytes, start: int, file: str) -> YamlError:
             file,
             line,
             col,
-            f"the file is not saved as UTF-8: the byte 0x{raw[start]:02X} here is not UTF-8 text "
-            "(the editor probably used Latin-1 or Windows-1252); save the file as UTF-8",
+            Msg("file.not_utf8", byte=f"{raw[start]:02X}"),
         )
     )
 
@@ -633,7 +692,7 @@ def _position(text: str, index: int) -> tuple[int, int]:
 
 def load_yaml(text: str | bytes, file: str = "<pack>") -> Located:
     """Parse one YAML document into plain values with positions; raise YamlError."""
-    too_big = f"the file is larger than {MAX_BYTES // 1000} kB; split it up"
+    too_big = Msg("file.too_big", kb=MAX_BYTES // 1000)
     if isinstance(text, bytes):
         raw = text
         if len(raw) > MAX_BYTES:
@@ -653,7 +712,7 @@ def load_yaml(text: str | bytes, file: str = "<pack>") -> Located:
                 file,
                 line,
                 col,
-                f"an invisible control character (U+{ord(bad.group()):04X}) is here; delete it",
+                Msg("file.control_char", code=f"{ord(bad.group()):04X}"),
             )
         )
     _pre_scan(text, file)
@@ -668,10 +727,11 @@ def load_yaml(text: str | bytes, file: str = "<pack>") -> Located:
     except RecursionError:
         raise YamlError(Problem(file, 1, 1, _TOO_DEEP)) from None
     except yaml.YAMLError as exc:
-        raise YamlError(Problem(file, 1, 1, f"YAML syntax error: {exc}")) from None
+        raise YamlError(Problem(file, 1, 1, Msg("yaml.syntax", what=str(exc)))) from None
     except ValueError:  # e.g. a %YAML directive with a number too long to read
-        raise YamlError(Problem(file, 1, 1, "YAML syntax error: a number in the file is too long to read")) from None
+        raise YamlError(Problem(file, 1, 1, Msg("yaml.number_in_directive"))) from None
     builder = _Builder(file, text.splitlines())
+    builder.located.lines = builder.lines
     if node is None:
         builder.located.data = None
         return builder.located

@@ -8,10 +8,10 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import Field, ValidationError
 
 from ...identity_cache import IdentityCache
-from ..base import ActionModel, Activity, Ctx, Enter, KindError, Rejected, Says, Seat, timer_due
+from ..base import ActionModel, Activity, AuthorCheck, Ctx, Enter, KindError, Rejected, Says, Seat, timer_due
 from ..text import as_map
 from . import game as rules
-from .config import BoardGameStep, Card
+from .config import SNIPPET, BoardGameStep, Card
 from .game import Change, GameState, Token, Turn
 
 Id = Annotated[str, Field(max_length=40)]
@@ -50,6 +50,71 @@ def _change_view(change: Change | None) -> dict[str, Any] | None:
 class BoardGame(Activity[BoardGameStep, GameState]):
     kind = "boardgame"
     config = BoardGameStep
+    snippet = SNIPPET
+    author_checks = {
+        "unknown_meter": AuthorCheck(
+            Says(
+                en="unknown meter '{id}'; declare it under `meters:` first, or write one of: {names}",
+                fi="tuntematon mittari '{id}'; määrittele se ensin kohdassa `meters:`, "
+                "tai kirjoita jokin näistä: {names}",
+                sv="okänd mätare '{id}'; deklarera '{id}' först under `meters:`, eller skriv en av: {names}",
+            ),
+        ),
+        "unknown_flag": AuthorCheck(
+            Says(
+                en="unknown flag '{id}'; declare it under `flags:` first, or write one of: {names}",
+                fi="tuntematon merkki '{id}'; määrittele se ensin kohdassa `flags:`, "
+                "tai kirjoita jokin näistä: {names}",
+                sv="okänd flagga '{id}'; deklarera '{id}' först under `flags:`, eller skriv en av: {names}",
+            ),
+        ),
+        "unknown_section": AuthorCheck(
+            Says(
+                en="unknown section '{id}'; declare it under `sections:` first, or write one of: {names}",
+                fi="tuntematon osio '{id}'; määrittele se ensin kohdassa `sections:`, "
+                "tai kirjoita jokin näistä: {names}",
+                sv="okänt avsnitt '{id}'; deklarera '{id}' först under `sections:`, eller skriv en av: {names}",
+            ),
+        ),
+        "unknown_effect": AuthorCheck(
+            Says(
+                en="an effect is one of: move:, meter: with change:, set:, clear:, others:, if: with then:",
+                fi="vaikutus on jokin näistä: move:, meter: ja change:, set:, clear:, others:, if: ja then:",
+                sv="en effekt är en av: move:, meter: med change:, set:, clear:, others:, if: med then:",
+            ),
+        ),
+        "unknown_condition": AuthorCheck(
+            Says(
+                en="a condition is one of: flag:, not_flag:, meter: with below: or at_least:, section:, all:, any:",
+                fi="ehto on jokin näistä: flag:, not_flag:, meter: ja below: tai at_least:, section:, all:, any:",
+                sv="ett villkor är ett av: flag:, not_flag:, meter: med below: eller at_least:, section:, all:, any:",
+            ),
+        ),
+        "meter_test_bound": AuthorCheck(
+            Says(
+                en="give exactly one of `below:` or `at_least:`",
+                fi="anna tasan toinen: `below:` tai `at_least:`",
+                sv="ge exakt ett av `below:` eller `at_least:`",
+            ),
+            "meter",
+        ),
+        "meter_range": AuthorCheck(
+            Says(
+                en="`start:` must be between `min:` and `max:`",
+                fi="kohdan `start:` pitää olla kohtien `min:` ja `max:` välillä",
+                sv="`start:` måste ligga mellan `min:` och `max:`",
+            ),
+            "start",
+            value=True,
+        ),
+        "board_too_short": AuthorCheck(
+            Says(
+                en="the board needs at least 2 spaces: give the sections more `spaces:`",
+                fi="pelilaudalla pitää olla vähintään 2 ruutua: anna osioille lisää ruutuja (`spaces:`)",
+                sv="spelplanen behöver minst 2 rutor: ge avsnitten fler `spaces:`",
+            ),
+        ),
+    }
     # docs/protocol.md's table of this kind's view fields (python3 -m workshops.protocol_doc)
     view_doc = """
 | field | `host_view` | `screen_view` | `pupil_view` | `own_view` | meaning |

@@ -8,9 +8,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, ValidationError
 
-from ..base import HOST, ActionModel, Activity, Ctx, Enter, KindError, Rejected, Says, Seat, timer_due
+from ..base import HOST, ActionModel, Activity, AuthorCheck, Ctx, Enter, KindError, Rejected, Says, Seat, timer_due
 from ..text import as_map
-from .config import Station, StationsStep
+from .config import SNIPPET, Station, StationsStep
 from .prompts import DEFAULTS
 from .rotation import StationsState, Work, clean_line, rotation, shuffle_orders
 
@@ -109,6 +109,46 @@ def _answering(state: StationsState) -> bool:
 class Stations(Activity[StationsStep, StationsState]):
     kind = "stations"
     config = StationsStep
+    snippet = SNIPPET
+    author_checks = {
+        "order_task": AuthorCheck(
+            Says(
+                en="the order task needs `order:` (the steps in the right order), and `order:` needs the task: "
+                "add `order` to `tasks:` and the steps under `order:`, or remove both",
+                fi="järjestystehtävä tarvitsee kohdan `order:` (vaiheet oikeassa järjestyksessä), ja `order:` "
+                "tarvitsee tehtävän: lisää `order` kohtaan `tasks:` ja vaiheet kohtaan `order:`, tai poista molemmat",
+                sv="ordningsuppgiften behöver `order:` (stegen i rätt ordning), och `order:` behöver uppgiften: "
+                "lägg till `order` i `tasks:` och stegen under `order:`, eller ta bort båda",
+            ),
+            "tasks",
+        ),
+        "order_too_short": AuthorCheck(
+            Says(
+                en="give at least 3 steps to put in order under `order:`",
+                fi="anna kohtaan `order:` vähintään 3 vaihetta järjestettäväksi",
+                sv="ge minst 3 steg att ordna under `order:`",
+            ),
+            "order",
+        ),
+        "order_prompt_twice": AuthorCheck(
+            Says(
+                en="give the order task's question once: keep `order_prompt:` or `prompts: order:`, not both",
+                fi="anna järjestystehtävän kysymys vain kerran: jätä joko `order_prompt:` tai `prompts: order:`",
+                sv="ge ordningsuppgiftens fråga en gång: behåll `order_prompt:` eller `prompts: order:`, inte båda",
+            ),
+            "order_prompt",
+        ),
+        "ways_missing": AuthorCheck(
+            Says(
+                en="station '{station}' has the `ways` task: list its options under the step's `ways:` "
+                "or the station's own `ways:`",
+                fi="rastilla '{station}' on `ways`-tehtävä: luettele sen vaihtoehdot askeleen kohtaan `ways:` "
+                "tai rastin omaan kohtaan `ways:`",
+                sv="stationen '{station}' har uppgiften `ways`: lista dess alternativ under stegets `ways:` "
+                "eller stationens egen `ways:`",
+            ),
+        ),
+    }
     # docs/protocol.md's table of this kind's view fields (python3 -m workshops.protocol_doc)
     view_doc = """
 | field | `host_view` | `screen_view` | `pupil_view` | `own_view` | meaning |

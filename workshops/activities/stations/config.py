@@ -8,7 +8,7 @@ from pydantic import Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from ..base import StepBase
-from ..text import Id, Image, Strict, Text, require_unique_ids
+from ..text import Id, Image, Strict, Text, require_unique_ids, schema_title
 from .prompts import Prompts
 
 Task = Literal["ways", "line", "rate", "order"]
@@ -21,56 +21,116 @@ def _default_tasks() -> list[Task]:
 class Way(Strict):
     """An option of the `ways` task (e.g. say no clearly; tell an adult what happened)."""
 
-    id: Id
-    text: Text
+    model_config = schema_title("Vaihtoehto (ways)", "Vaihtoehto, jonka ryhmä voi valita tehtävässä `ways`")
+
+    id: Id = Field(description="Vaihtoehdon tunnus", examples=["ei"])
+    text: Text = Field(description="Vaihtoehto puhelimissa, esim. kieltäytymisen tapa", examples=["Sano selvästi ei"])
 
 
-class OrderStep(Strict):
-    id: Id
-    text: Text
+# Not `OrderStep`: that is the order task kind's step, and the schema names both by class.
+class StationOrderStep(Strict):
+    model_config = schema_title("Järjestettävä vaihe rastilla (order)", "Vaihe, jonka ryhmä laittaa järjestykseen")
+
+    id: Id = Field(description="Vaiheen tunnus", examples=["soita"])
+    text: Text = Field(description="Vaihe puhelimissa", examples=["Soita 112"])
 
 
 class Guide(Strict):
     """What a peer-support pupil leading the station needs."""
 
-    questions: list[Text] = Field(default_factory=list, description="Questions to ask the group")
-    listen_for: list[Text] = Field(default_factory=list, description="What to listen for")
-    safety: list[Text] = Field(default_factory=list, description="How to keep the talk safe; when to call the adult")
+    model_config = schema_title("Rastin vetäjän ohje (guide)", "Mitä rastia vetävä tukioppilas tarvitsee")
+
+    questions: list[Text] = Field(
+        default_factory=list,
+        description="Kysymykset, joita rastin vetäjä kysyy ryhmältä",
+        examples=[["Miksi soittaminen voi tuntua vaikealta?"]],
+    )
+    listen_for: list[Text] = Field(
+        default_factory=list,
+        description="Mitä vetäjän kannattaa kuunnella ryhmän keskustelussa",
+        examples=[["Ymmärtääkö ryhmä, että apua saa aina hakea"]],
+    )
+    safety: list[Text] = Field(
+        default_factory=list,
+        description="Miten keskustelu pidetään turvallisena ja milloin kutsutaan aikuinen",
+        examples=[["Kenenkään ei tarvitse kertoa omista kokemuksistaan."]],
+    )
 
 
 class Station(Strict):
-    id: Id
-    title: Text
+    model_config = schema_title("Rasti (stations)", "Tilanne, jossa joku painostaa, ja ryhmän tehtävät puhelimilla")
+
+    id: Id = Field(description="Rastin tunnus", examples=["puisto"])
+    title: Text = Field(description="Rastin nimi valkokankaalla ja puhelimissa", examples=["Puisto"])
     content_note: Text | None = Field(
-        default=None, description="Shown before the scenario: what the station deals with"
+        default=None,
+        description="Sisältövaroitus ennen tilannetta: mistä rastilla puhutaan",
+        examples=["Rastilla puhutaan tajuttomasta kaverista."],
     )
-    scenario: Text = Field(description="The situation, as the group reads it on their phones")
-    image: Image | None = None
-    image_alt: Text | None = None
-    pressure: list[Text] = Field(default_factory=list, description="What people in the scene say to pressure")
+    scenario: Text = Field(
+        description="Tilanne, jonka ryhmä lukee puhelimista", examples=["Kaveri on juonut liikaa eikä herää."]
+    )
+    image: Image | None = Field(
+        default=None, description="Rastin kuva: tiedoston nimi paketin kansiossa", examples=["puisto.svg"]
+    )
+    image_alt: Text | None = Field(
+        default=None,
+        description="Mitä kuvassa näkyy, yhdellä lauseella ruudunlukijaa varten",
+        examples=["Puiston penkki iltahämärässä."],
+    )
+    pressure: list[Text] = Field(
+        default_factory=list,
+        description="Mitä tilanteen ihmiset sanovat painostaakseen",
+        examples=[["Älä soita, tulee vaan sanomista."]],
+    )
     tasks: list[Task] = Field(
         default_factory=_default_tasks,
-        description="ways: choose any of the options (`ways`); line: the group's own line; rate: one or two "
-        "ratings 1-5 (`prompts`: `rate`, `rate_second`); order: put `order` in the right order. What each task "
-        "asks is in `prompts`",
+        description="Rastin tehtävät (oletus `ways`, `line`, `rate`). `ways` = valitse vaihtoehdoista, `line` = "
+        "ryhmän oma lause, `rate` = yksi tai kaksi arviota 1–5, `order` = laita `order`-vaiheet järjestykseen. "
+        "Kysymykset kirjoitetaan kohtaan `prompts`",
+        examples=[["ways", "line", "rate", "order"]],
     )
     ways: list[Way] = Field(
         default_factory=list,
-        description="This station's own options for the `ways` task, in place of the step's `ways`",
+        description="Tämän rastin omat vaihtoehdot tehtävään `ways`, vaiheen `ways`-listan tilalla",
+        examples=[[{"id": "ala-naura", "text": "Älä naura mukana"}, {"id": "viesti", "text": "Laita Ainolle viesti"}]],
     )
     prompts: Prompts = Field(
         default_factory=Prompts,
-        description="This station's own questions and debrief headings: each one given here replaces the step's",
+        description="Tämän rastin omat kysymykset ja otsikot: jokainen tässä annettu korvaa vaiheen vastaavan",
+        examples=[{"rate": "Kuinka vaikeaa olisi olla nauramatta mukana?"}],
     )
-    order: list[OrderStep] = Field(
-        default_factory=list, description="For the order task: the steps in their RIGHT order (phones shuffle them)"
+    order: list[StationOrderStep] = Field(
+        default_factory=list,
+        description="Tehtävään `order`: vähintään 3 vaihetta OIKEASSA järjestyksessä (puhelimet sekoittavat ne)",
+        examples=[
+            [
+                {"id": "tarkista", "text": "Tarkista, herääkö ja hengittääkö"},
+                {"id": "kylki", "text": "Käännä kylkiasentoon"},
+                {"id": "soita", "text": "Soita 112"},
+            ]
+        ],
     )
     order_prompt: Text | None = Field(
-        default=None, description="The question for the order task (the same as `prompts: order`; give one of them)"
+        default=None,
+        description="Tehtävän `order` kysymys (sama kuin `prompts: order`, anna vain toinen)",
+        examples=["Missä järjestyksessä toimit?"],
     )
-    guide: Guide = Field(default_factory=Guide, description="The station leader's guide (peer-support pupils)")
-    notes: Text | None = Field(default=None, description="For the facilitator only")
-    questions: list[Text] = Field(default_factory=list, description="Debrief questions for this station")
+    guide: Guide = Field(
+        default_factory=Guide,
+        description="Rastin vetäjän (esim. tukioppilaan) ohje: kysymykset, mitä kuunnella ja turvallisuus",
+        examples=[{"questions": ["Miksi soittaminen voi tuntua vaikealta?"]}],
+    )
+    notes: Text | None = Field(
+        default=None,
+        description="Muistiinpanot vain ohjaajalle",
+        examples=["Tämä rasti on raskain: käy katsomassa ryhmää."],
+    )
+    questions: list[Text] = Field(
+        default_factory=list,
+        description="Tämän rastin purkukysymykset koko luokalle",
+        examples=[["Mikä auttoi soittamaan?"]],
+    )
 
     @model_validator(mode="after")
     def _order_task(self) -> Station:
@@ -96,21 +156,49 @@ class Station(Strict):
 class StationsStep(StepBase):
     """Groups rotate through scenario stations; then the class talks them through."""
 
-    kind: Literal["stations"]
-    intro: Text | None = Field(default=None, description="Shown on the projector before the rotation starts")
-    station_minutes: float = Field(default=7, ge=1, le=60, description="Minutes at each station")
-    auto_rotate: bool = Field(default=False, description="Move the groups on by themselves when the time is up")
+    model_config = schema_title(
+        "Rastit (stations)", "Ryhmät kiertävät tilannerasteja ja tekevät tehtäviä; lopuksi luokka purkaa rastit"
+    )
+
+    kind: Literal["stations"] = Field(
+        description="Vaiheen laji. stations = rastit: ryhmät kiertävät tilannerasteja ja tekevät tehtäviä puhelimilla",
+        examples=["stations"],
+    )
+    intro: Text | None = Field(
+        default=None,
+        description="Aloitusteksti valkokankaalla ennen kuin ryhmät lähtevät rasteille",
+        examples=["Kiertäkää rastit ryhmänä. Jokaisella rastilla on yksi tilanne."],
+    )
+    station_minutes: float = Field(
+        default=7, ge=1, le=60, description="Minuutit kullakin rastilla (oletus 7)", examples=[5]
+    )
+    auto_rotate: bool = Field(
+        default=False,
+        description="true: ryhmät siirtyvät seuraavalle rastille itse, kun aika loppuu",
+        examples=[True],
+    )
     ways: list[Way] = Field(
         default_factory=list,
-        description="The options groups choose from in the `ways` task (a station may have its own `ways`)",
+        description="Vaihtoehdot, joista ryhmät valitsevat tehtävässä `ways` (rastilla voi olla omansa)",
+        examples=[[{"id": "ei", "text": "Sano selvästi ei"}, {"id": "syy", "text": "Kerro syy"}]],
     )
     prompts: Prompts = Field(
         default_factory=Prompts,
-        description="What every station's tasks ask and what the debrief calls the answers (a station's own "
-        "`prompts` replace these one by one); what neither gives is the kit's neutral wording",
+        description="Mitä jokaisen rastin tehtävät kysyvät ja miten loppukeskustelu otsikoi vastaukset. Rastin "
+        "omat `prompts` korvaavat nämä yksi kerrallaan. Puuttuvien tilalla on työkalun neutraali teksti",
+        examples=[{"ways": "Millä keinoilla ryhmänne kieltäytyisi? Valitse niin monta kuin haluat."}],
     )
-    stations: list[Station] = Field(min_length=1, max_length=8)
-    debrief_questions: list[Text] = Field(default_factory=list, description="Questions for the whole-class debrief")
+    stations: list[Station] = Field(
+        min_length=1,
+        max_length=8,
+        description="1–8 rastia, kullakin `id`, `title` ja `scenario`",
+        examples=[[{"id": "puisto", "title": "Puisto", "scenario": "Kaveri on juonut liikaa eikä herää."}]],
+    )
+    debrief_questions: list[Text] = Field(
+        default_factory=list,
+        description="Koko luokan purkukysymykset rastien jälkeen",
+        examples=[["Mikä rasti oli vaikein, ja miksi?"]],
+    )
 
     @field_validator("stations")
     @classmethod
@@ -124,13 +212,13 @@ class StationsStep(StepBase):
 
     @model_validator(mode="after")
     def _ways_declared(self) -> StationsStep:
-        missing = [s.id for s in self.stations if "ways" in s.tasks and not self.ways_for(s)]
+        missing = [i for i, s in enumerate(self.stations) if "ways" in s.tasks and not self.ways_for(s)]
         if missing:
             raise PydanticCustomError(
                 "ways_missing",
                 "station '{station}' has the `ways` task: list its options under the step's `ways:` "
                 "or the station's own `ways:`",
-                {"station": missing[0]},
+                {"station": self.stations[missing[0]].id, "at": ("stations", missing[0], "tasks")},
             )
         return self
 
@@ -147,3 +235,30 @@ class StationsStep(StepBase):
         if station.order_prompt is not None:
             merged = merged.model_copy(update={"order": station.order_prompt})
         return merged
+
+
+#: the editor's ready stations step (the kind's `snippet`): one station with the default tasks
+SNIPPET = {
+    "label": "Rastit (stations)",
+    "description": "Ryhmät kiertävät rasteja: tilanne, vaihtoehdot, oma lause ja arvio",
+    "body": {
+        "id": "rastit",
+        "kind": "stations",
+        "title": "Rastit",
+        "minutes": 15,
+        "station_minutes": 5,
+        "ways": [
+            {"id": "ei", "text": "Sano selvästi ei"},
+            {"id": "syy", "text": "Kerro syy"},
+            {"id": "muuta", "text": "Ehdota muuta tekemistä"},
+        ],
+        "stations": [
+            {
+                "id": "valitunti",
+                "title": "Välitunti",
+                "scenario": "Kaveri tarjoaa sinulle nuuskaa välitunnilla koulun takana.",
+                "pressure": ["Älä oo tylsä, kaikki muutkin ottaa."],
+            }
+        ],
+    },
+}

@@ -13,70 +13,81 @@ from typing import Any
 from pydantic import Field
 
 from ..base import Says
-from ..text import Strict, Text, as_map
+from ..text import Strict, Text, as_map, schema_title
 
 
 class Prompts(Strict):
     """The words of a station's tasks. Every field is optional: what is left out comes from the
     step's `prompts:` (for a station) or is the kit's neutral wording."""
 
+    model_config = schema_title(
+        "Rastien kysymykset ja otsikot (prompts)",
+        "Mitä rastin tehtävät kysyvät ja miten loppukeskustelu otsikoi vastaukset. Kaikki kentät ovat vapaaehtoisia",
+    )
+
     ways: Text | None = Field(
         default=None,
-        description="The `ways` task's question on the phones and the wall card (choose several options), e.g. "
-        "'Which ways of refusing would your group use? Pick any.' or 'What could you do instead of laughing "
-        "along? Pick any.'",
+        description="Tehtävän `ways` kysymys puhelimissa ja rastikortissa: ryhmä valitsee niin monta vaihtoehtoa "
+        "kuin haluaa",
+        examples=[
+            "Millä keinoilla ryhmänne kieltäytyisi? Valitse niin monta kuin haluat.",
+            "Mitä voisit tehdä sen sijaan, että nauraisit mukana?",
+        ],
     )
     ways_result: Text | None = Field(
         default=None,
-        description="The debrief's heading over how many chose each option, e.g. 'Ways of refusing the groups "
-        "chose' or 'What the groups would do instead of laughing along'",
+        description="Loppukeskustelun otsikko sille, montako ryhmää valitsi kunkin vaihtoehdon",
+        examples=["Kieltäytymisen keinot, jotka ryhmät valitsivat", "Mitä ryhmät tekisivät"],
     )
     line: Text | None = Field(
         default=None,
-        description="The `line` task's heading: what the group writes together, e.g. 'Your group's own refusal "
-        "line' or 'What could you write in the chat to stop it?'",
+        description="Tehtävän `line` otsikko: lause, jonka ryhmä kirjoittaa yhdessä",
+        examples=["Ryhmänne oma kieltäytymislause", "Mitä kirjoittaisitte luokan chattiin?"],
     )
     line_hint: Text | None = Field(
         default=None,
-        description="The hint under the `line` task's heading (default: one line for the whole group; the "
-        "facilitator checks it before it is shown), e.g. 'Write what you would say to the offerer' or 'Write a "
-        "message you could send to the class chat'",
+        description="Vihje `line`-tehtävän otsikon alla. Oletus kertoo, että lause on koko ryhmän ja että ohjaaja "
+        "tarkistaa sen ennen kuin se näytetään",
+        examples=["Kirjoittakaa, mitä sanoisitte tarjoajalle.", "Kirjoittakaa viesti, jonka voisitte lähettää."],
     )
     lines_result: Text | None = Field(
         default=None,
-        description="The debrief's heading over the approved lines; the step's own is also the console's "
-        "heading for approving them, e.g. 'The groups' refusal lines' or 'What the groups would write in the "
-        "chat'",
+        description="Loppukeskustelun otsikko hyväksytyille lauseille. Vaiheen oma on myös ohjaajan otsikko "
+        "lauseiden hyväksymisessä",
+        examples=["Ryhmien kieltäytymislauseet", "Ryhmien viestit chattiin"],
     )
     rate_title: Text | None = Field(
         default=None,
-        description="A heading over the `rate` task's questions (optional: without it the first question is "
-        "the heading), e.g. 'How hard would refusing be?' or 'How hard would it be to stand up for them?'",
+        description="Otsikko arviokysymysten yläpuolella. Ilman sitä otsikkona on ensimmäinen kysymys",
+        examples=["Kuinka vaikeaa kieltäytyminen olisi?"],
     )
     rate: Text | None = Field(
         default=None,
-        description="The first rating question (1-5), also its heading in the debrief, e.g. 'How hard would "
-        "refusing be, as written?' or 'How hard would it be not to laugh along?'",
+        description="Ensimmäinen arviokysymys (1–5), myös sen otsikko loppukeskustelussa",
+        examples=[
+            "Kuinka vaikeaa kieltäytyminen olisi, kun tilanne on tällainen?",
+            "Kuinka vaikeaa olisi olla nauramatta mukana?",
+        ],
     )
     rate_second: Text | None = Field(
         default=None,
-        description="The second rating question; without it the station asks one rating. E.g. 'And if the "
-        "offerer were your best friend?' or 'And if the one laughing were your best friend?'",
+        description="Toinen arviokysymys. Ilman sitä rastilla arvioidaan vain yksi kysymys",
+        examples=["Entä jos tarjoaja olisi paras kaverisi?", "Entä jos kuvan laittaja olisi paras kaverisi?"],
     )
     rate_low: Text | None = Field(
         default=None,
-        description="What 1 means on the rating scale, e.g. 'easy' (refusing) or 'not at all' (how much it "
-        "would hurt to be left out)",
+        description="Mitä 1 tarkoittaa arvioasteikolla (oletus ”helppoa”)",
+        examples=["helppoa", "ei yhtään"],
     )
     rate_high: Text | None = Field(
         default=None,
-        description="What 5 means on the rating scale, e.g. 'very hard' (refusing) or 'very much' (how much it "
-        "would hurt to be left out)",
+        description="Mitä 5 tarkoittaa arvioasteikolla (oletus ”tosi vaikeaa”)",
+        examples=["tosi vaikeaa", "tosi pahalta"],
     )
     order: Text | None = Field(
         default=None,
-        description="The `order` task's question (a station's `order_prompt` is the same), e.g. 'In what order "
-        "would you give first aid?' or 'In what order would you step in?'",
+        description="Tehtävän `order` kysymys (sama kuin rastin `order_prompt`, anna vain toinen)",
+        examples=["Missä järjestyksessä toimisit?", "Missä järjestyksessä antaisit ensiapua?"],
     )
 
     def over(self, base: Prompts) -> Prompts:

@@ -19,14 +19,42 @@ from ..text import Image, RichText, Text, as_map
 class TaskStep(StepBase):
     """Fields every task has."""
 
-    image: Image | None = None
-    image_alt: Text | None = None
-    explanation: RichText | None = Field(default=None, description="Shown on the projector and phones at the reveal")
-    timer: int | None = Field(default=None, ge=5, le=900, description="Seconds to answer; none means no timer")
-    answer_by: Literal["individual", "team"] = Field(
-        default="individual", description="team: one answer per team, any member may give or change it"
+    image: Image | None = Field(
+        default=None,
+        description="Kuva tehtävän yhteydessä valkokankaalla ja puhelimissa: tiedoston nimi paketin kansiossa",
+        examples=["mainos.png"],
     )
-    points: int = Field(default=0, ge=0, le=100, description="Points a team gets for a right answer (0: no points)")
+    image_alt: Text | None = Field(
+        default=None,
+        description="Mitä kuvassa näkyy, yhdellä lauseella ruudunlukijaa varten",
+        examples=["Puhelimen ruutu, jossa tubettaja esittelee uutta juomaa."],
+    )
+    explanation: RichText | None = Field(
+        default=None,
+        description="Selitys, joka näytetään valkokankaalla ja puhelimissa, kun ohjaaja paljastaa vastaukset",
+        examples=["Mainoksessa lukee aina ”mainos” tai ”kaupallinen yhteistyö”."],
+    )
+    timer: int | None = Field(
+        default=None,
+        ge=5,
+        le=900,
+        description="Vastausaika sekunteina (5–900). Kun aika loppuu, vastaaminen sulkeutuu. Ilman tätä aikaa ei "
+        "rajoiteta",
+        examples=[60],
+    )
+    answer_by: Literal["individual", "team"] = Field(
+        default="individual",
+        description="individual: jokainen vastaa itse. team: tiimi vastaa yhdessä, ja kuka tahansa jäsen voi antaa "
+        "tai muuttaa vastauksen",
+        examples=["team"],
+    )
+    points: int = Field(
+        default=0,
+        ge=0,
+        le=100,
+        description="Pisteet, jotka tiimi saa oikeasta vastauksesta (0 = ei pisteitä)",
+        examples=[10],
+    )
 
 
 @dataclass(frozen=True)

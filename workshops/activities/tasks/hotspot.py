@@ -8,19 +8,30 @@ from typing import Literal
 from pydantic import Field, field_validator
 
 from ..base import ActionModel, KindError, Rejected, Says
-from ..text import Id, Image, Strict, Text, as_map, require_unique_ids
+from ..text import Id, Image, Strict, Text, as_map, require_unique_ids, schema_title
 from .base import TaskKind, TaskStep
 
 
 class Spot(Strict):
     """A rectangle on the image, in percent of its width and height from the top left corner."""
 
-    id: Id
-    label: Text = Field(description="What the spot gives away, shown at the reveal")
-    x: float = Field(ge=0, le=100)
-    y: float = Field(ge=0, le=100)
-    w: float = Field(gt=0, le=100)
-    h: float = Field(gt=0, le=100)
+    model_config = schema_title(
+        "Löydettävä kohta (spots)", "Suorakulmio kuvassa prosentteina kuvan leveydestä ja korkeudesta"
+    )
+
+    id: Id = Field(description="Kohdan tunnus", examples=["merkinta"])
+    label: Text = Field(
+        description="Mitä kohta paljastaa: näytetään, kun ohjaaja paljastaa vastaukset",
+        examples=["Kaupallinen yhteistyö -merkintä"],
+    )
+    x: float = Field(
+        ge=0, le=100, description="Kohdan vasen reuna prosentteina kuvan leveydestä (0 = vasen reuna)", examples=[5]
+    )
+    y: float = Field(
+        ge=0, le=100, description="Kohdan yläreuna prosentteina kuvan korkeudesta (0 = yläreuna)", examples=[7]
+    )
+    w: float = Field(gt=0, le=100, description="Kohdan leveys prosentteina kuvan leveydestä", examples=[20])
+    h: float = Field(gt=0, le=100, description="Kohdan korkeus prosentteina kuvan korkeudesta", examples=[13])
 
     def hit(self, tx: float, ty: float, slack: float = 3.0) -> bool:
         return self.x - slack <= tx <= self.x + self.w + slack and self.y - slack <= ty <= self.y + self.h + slack
@@ -29,12 +40,34 @@ class Spot(Strict):
 class HotspotStep(TaskStep):
     """Tap the places in a picture that give something away (an ad, an edited photo, a fake profile)."""
 
-    kind: Literal["hotspot"]
-    question: Text
-    image: Image = Field(description="The picture (required)")
-    spots: list[Spot] = Field(min_length=1, max_length=8)
+    model_config = schema_title(
+        "Etsi kuvasta (hotspot)", "Oppilas napauttaa kuvasta kohdat, jotka paljastavat jotain (mainos, muokattu kuva)"
+    )
+
+    kind: Literal["hotspot"] = Field(
+        description="Vaiheen laji. hotspot = etsi kuvasta: oppilas napauttaa kuvasta kohdat, jotka paljastavat jotain",
+        examples=["hotspot"],
+    )
+    question: Text = Field(
+        description="Tehtävä valkokankaalla ja puhelimissa", examples=["Mistä huomaat, että tämä on mainos?"]
+    )
+    image: Image = Field(
+        description="Kuva, josta kohdat etsitään (pakollinen): tiedoston nimi paketin kansiossa",
+        examples=["somepostaus.png"],
+    )
+    spots: list[Spot] = Field(
+        min_length=1,
+        max_length=8,
+        description="1–8 löydettävää kohtaa: suorakulmiot `x`, `y`, `w`, `h` prosentteina kuvan leveydestä ja "
+        "korkeudesta vasemmasta yläkulmasta",
+        examples=[[{"id": "merkinta", "label": "Kaupallinen yhteistyö -merkintä", "x": 5, "y": 7, "w": 20, "h": 13}]],
+    )
     max_taps: int | None = Field(
-        default=None, ge=1, le=12, description="How many taps a pupil has (default: spots + 2)"
+        default=None,
+        ge=1,
+        le=12,
+        description="Montako napautusta oppilaalla on (oletus: kohtien määrä + 2)",
+        examples=[5],
     )
 
     @field_validator("spots")
@@ -60,6 +93,19 @@ class HotspotAnswer(ActionModel):
 class Hotspot(TaskKind):
     kind = "hotspot"
     config = HotspotStep
+    snippet = {
+        "label": "Etsi kuvasta (hotspot)",
+        "description": "Kohdat napautetaan kuvasta; laita kuva somepostaus.svg paketin kansioon",
+        "body": {
+            "id": "etsi-mainos",
+            "kind": "hotspot",
+            "title": "Etsi mainos",
+            "minutes": 3,
+            "question": "Mistä huomaat, että tämä postaus on mainos?",
+            "image": "somepostaus.svg",
+            "spots": [{"id": "merkinta", "label": "Kaupallinen yhteistyö -merkintä", "x": 5, "y": 5, "w": 40, "h": 10}],
+        },
+    }
     # docs/protocol.md's table of this kind's view fields (python3 -m workshops.protocol_doc)
     view_doc = """
 | field | `host_view` | `screen_view` | `pupil_view` | `own_view` | meaning |

@@ -10,7 +10,7 @@ import yaml
 from pydantic import Field, ValidationError
 
 from ..base import HOST, ActionModel, Activity, Ctx, Download, Enter, KindError, Rejected, Says, Seat, StepBase
-from ..text import Text, as_map, resolve
+from ..text import Text, as_map, resolve, schema_title
 from .open import clean_text
 
 MAX_IDEAS = 5
@@ -19,8 +19,20 @@ MAX_IDEAS = 5
 class InventStep(StepBase):
     """Mentors invent quiz questions of their own; approved ones become a draft pack."""
 
-    kind: Literal["invent"]
-    prompt: Text = Field(description="What to invent, e.g. a question for 4th graders about safe sharing")
+    model_config = schema_title(
+        "Keksi tehtävä (invent)",
+        "Tukioppilaat keksivät puhelimilla omia visakysymyksiä; hyväksytyt voi ladata paketin luonnokseksi",
+    )
+
+    kind: Literal["invent"] = Field(
+        description="Vaiheen laji. invent = keksi tehtävä: oppilaat keksivät omia visakysymyksiä, ja ohjaaja "
+        "lataa hyväksytyt paketin luonnokseksi",
+        examples=["invent"],
+    )
+    prompt: Text = Field(
+        description="Mitä keksitään: ohje valkokankaalla ja puhelimissa",
+        examples=["Keksi nelosluokkalaisille kysymys turvallisesta jakamisesta."],
+    )
 
 
 class Idea(ActionModel):
@@ -46,6 +58,17 @@ class InventState:
 class Invent(Activity[InventStep, InventState]):
     kind = "invent"
     config = InventStep
+    snippet = {
+        "label": "Keksi tehtävä (invent)",
+        "description": "Oppilaat keksivät visakysymyksiä; hyväksytyt saat ladattua paketin luonnokseksi",
+        "body": {
+            "id": "keksi",
+            "kind": "invent",
+            "title": "Keksi tehtävä",
+            "minutes": 10,
+            "prompt": "Keksi nelosluokkalaisille kysymys turvallisesta jakamisesta.",
+        },
+    }
     # docs/protocol.md's table of this kind's view fields (python3 -m workshops.protocol_doc)
     view_doc = """
 | field | `host_view` | `screen_view` | `pupil_view` | `own_view` | meaning |

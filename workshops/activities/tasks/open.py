@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field
 
 from ..base import ActionModel, Rejected, Says
-from ..text import Text, as_map
+from ..text import Text, as_map, schema_title
 from .base import TaskKind, TaskState, TaskStep
 
 _WORD = re.compile(r"[\w'-]+", re.UNICODE)
@@ -44,9 +44,25 @@ def clean_text(text: str, limit: int) -> str | None:
 class OpenStep(TaskStep):
     """An open answer. Answers reach the projector only once the facilitator approves them."""
 
-    kind: Literal["open"]
-    question: Text
-    max_length: int = Field(default=140, ge=10, le=300)
+    model_config = schema_title(
+        "Avoin vastaus (open)", "Oppilaat kirjoittavat lyhyen vastauksen; valkokangas näyttää sen ohjaajan hyväksyttyä"
+    )
+
+    kind: Literal["open"] = Field(
+        description="Vaiheen laji. open = avoin vastaus: oppilaat kirjoittavat lyhyen tekstin, joka näkyy "
+        "valkokankaalla vasta, kun ohjaaja on hyväksynyt sen",
+        examples=["open"],
+    )
+    question: Text = Field(
+        description="Kysymys valkokankaalla ja puhelimissa", examples=["Mikä auttaa sinua rauhoittumaan illalla?"]
+    )
+    max_length: int = Field(
+        default=140,
+        ge=10,
+        le=300,
+        description="Vastauksen enimmäispituus merkkeinä (10–300, oletus 140)",
+        examples=[140],
+    )
 
 
 class OpenAnswer(ActionModel):
@@ -64,6 +80,17 @@ class Moderate(ActionModel):
 class Open(TaskKind):
     kind = "open"
     config = OpenStep
+    snippet = {
+        "label": "Avoin vastaus (open)",
+        "description": "Oppilaat kirjoittavat lyhyen vastauksen; hyväksyt sen ennen kuin se näkyy",
+        "body": {
+            "id": "ajatuksia",
+            "kind": "open",
+            "title": "Ajatuksia",
+            "minutes": 3,
+            "question": "Mikä auttaa sinua rauhoittumaan illalla?",
+        },
+    }
     # docs/protocol.md's table of this kind's view fields (python3 -m workshops.protocol_doc)
     view_doc = """
 | field | `host_view` | `screen_view` | `pupil_view` | `own_view` | meaning |

@@ -8,21 +8,44 @@ from typing import Literal
 from pydantic import Field, field_validator
 
 from ..base import ActionModel, Rejected
-from ..text import Id, Strict, Text, as_map, require_unique_ids
+from ..text import Id, Strict, Text, as_map, require_unique_ids, schema_title
 from .base import Ref, TaskKind, TaskStep
 
 
 class OrderItem(Strict):
-    id: Id
-    text: Text
+    model_config = schema_title("Järjestettävä kohta (items)", "Kohta, jonka oppilas laittaa paikalleen")
+
+    id: Id = Field(description="Kohdan tunnus", examples=["kuvakaappaus"])
+    text: Text = Field(description="Kohdan teksti puhelimissa", examples=["Ota kuvakaappaus"])
 
 
 class OrderStep(TaskStep):
     """Put 3-8 items in the right order by tapping them in turn."""
 
-    kind: Literal["order"]
-    question: Text
-    items: list[OrderItem] = Field(min_length=3, max_length=8, description="The items in their RIGHT order")
+    model_config = schema_title(
+        "Järjestä oikeaan järjestykseen (order)", "Oppilas laittaa 3–8 kohtaa oikeaan järjestykseen napauttamalla"
+    )
+
+    kind: Literal["order"] = Field(
+        description="Vaiheen laji. order = järjestä: oppilas laittaa kohdat oikeaan järjestykseen napauttamalla",
+        examples=["order"],
+    )
+    question: Text = Field(
+        description="Tehtävä valkokankaalla ja puhelimissa",
+        examples=["Missä järjestyksessä toimit, kun saat ilkeän viestin?"],
+    )
+    items: list[OrderItem] = Field(
+        min_length=3,
+        max_length=8,
+        description="3–8 kohtaa OIKEASSA järjestyksessä: puhelimet sekoittavat ne",
+        examples=[
+            [
+                {"id": "kuvakaappaus", "text": "Ota kuvakaappaus"},
+                {"id": "esta", "text": "Estä lähettäjä"},
+                {"id": "kerro", "text": "Kerro aikuiselle"},
+            ]
+        ],
+    )
 
     @field_validator("items")
     @classmethod
@@ -44,6 +67,22 @@ def shown_order(step_id: str, ids: list[str]) -> list[str]:
 class Order(TaskKind):
     kind = "order"
     config = OrderStep
+    snippet = {
+        "label": "Järjestä (order)",
+        "description": "Kohdat laitetaan oikeaan järjestykseen; kirjoita ne oikeassa järjestyksessä",
+        "body": {
+            "id": "ilkea-viesti",
+            "kind": "order",
+            "title": "Ilkeä viesti",
+            "minutes": 3,
+            "question": "Missä järjestyksessä toimit, kun saat ilkeän viestin?",
+            "items": [
+                {"id": "kuvakaappaus", "text": "Ota kuvakaappaus"},
+                {"id": "esta", "text": "Estä lähettäjä"},
+                {"id": "kerro", "text": "Kerro aikuiselle"},
+            ],
+        },
+    }
     # docs/protocol.md's table of this kind's view fields (python3 -m workshops.protocol_doc)
     view_doc = """
 | field | `host_view` | `screen_view` | `pupil_view` | `own_view` | meaning |

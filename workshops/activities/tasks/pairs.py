@@ -15,29 +15,48 @@ from pydantic import Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from ..base import ActionModel, AuthorCheck, KindError, Rejected, Says
-from ..text import Id, Strict, Text, as_map, require_unique_ids
+from ..text import Id, Strict, Text, as_map, require_unique_ids, schema_title
 from .base import Ref, TaskKind, TaskStep
 from .order import shown_order
 
 
 class Pair(Strict):
-    id: Id
-    left: Text = Field(description="The item in the left column (e.g. a kind of online content: Mainos)")
+    model_config = schema_title("Pari (items)", "Vasemman ja oikean sarakkeen kohdat, jotka kuuluvat yhteen")
+
+    id: Id = Field(description="Parin tunnus", examples=["mainos"])
+    # The item in the left column (e.g. a kind of online content), and its partner on the right.
+    left: Text = Field(description="Vasemman sarakkeen kohta: lyhyt sana tai kaksi", examples=["Mainos"])
     right: Text = Field(
-        description="Its partner in the right column (e.g. what it tells you: Joku maksaa, että näet tämän.)"
+        description="Sen pari oikeassa sarakkeessa: yksi lyhyt lause", examples=["Joku maksaa, että näet tämän."]
     )
 
 
 class PairsStep(TaskStep):
     """Matching pairs: tap an item on the left, then its partner on the right."""
 
-    kind: Literal["pairs"]
-    question: Text = Field(description="The task on the projector and the phones, e.g. Yhdistä parit")
+    model_config = schema_title(
+        "Yhdistä parit (pairs)", "Oppilas yhdistää vasemman sarakkeen kohdat oikean sarakkeen pareihinsa"
+    )
+
+    kind: Literal["pairs"] = Field(
+        description="Vaiheen laji. pairs = yhdistä parit: vasemman ja oikean sarakkeen kohdat yhdistetään",
+        examples=["pairs"],
+    )
+    question: Text = Field(
+        description="Tehtävä valkokankaalla ja puhelimissa", examples=["Yhdistä parit: mitä kukin kertoo sinulle?"]
+    )
     # `items:`, as in sort and order steps.
     items: list[Pair] = Field(
         min_length=3,
         max_length=6,
-        description="3-6 pairs, each written as it belongs together; the phones show both columns scrambled",
+        description="3–6 paria OIKEIN yhdistettyinä: puhelimet sekoittavat molemmat sarakkeet",
+        examples=[
+            [
+                {"id": "mainos", "left": "Mainos", "right": "Joku maksaa, että näet tämän."},
+                {"id": "huhu", "left": "Huhu", "right": "Kukaan ei ole tarkistanut, onko tämä totta."},
+                {"id": "valeprofiili", "left": "Valeprofiili", "right": "Joku esittää olevansa joku toinen."},
+            ]
+        ],
     )
 
     @field_validator("items")
@@ -50,10 +69,11 @@ class PairsStep(TaskStep):
         same = same_text([(p.id, p.left, p.right) for p in self.items])
         if same:
             first, second, side = same
+            at = next(i for i, p in enumerate(self.items) if p.id == second)
             raise PydanticCustomError(
                 "pairs_same_text",
                 "pairs '{first}' and '{second}' have the same {side} text",
-                {"first": first, "second": second, "side": side},
+                {"first": first, "second": second, "side": side, "at": ("items", at, side)},
             )
         return self
 
@@ -82,20 +102,6 @@ def same_text(pairs: list[tuple[Any, Any, Any]]) -> tuple[str, str, str] | None:
     return None
 
 
-def _same_text_say(step: Mapping[str, Any]) -> str:
-    """`workshops check`'s words for `pairs_same_text`, from the step as written in the YAML."""
-    raw = step.get("items")
-    rows = [(p.get("id"), p.get("left"), p.get("right")) for p in raw if isinstance(p, Mapping)] if raw else []
-    same = same_text(rows)
-    if same is None:
-        return "two pairs have the same text, so a pupil could not tell them apart; write a different text for one"
-    first, second, side = same
-    return (
-        f"pairs {first!r} and {second!r} have the same `{side}:` text, so a pupil could not tell which one is meant; "
-        f"write a different `{side}:` text for one of them, or remove one of the pairs"
-    )
-
-
 def right_id(step_id: str, pair_id: str) -> str:
     """The id of a pair's right item in the views: capital letters from a hash, so it neither is
     nor contains any pair id (ids are lower case) and does not say which left item it belongs to."""
@@ -115,6 +121,22 @@ class PairsAnswer(ActionModel):
 class Pairs(TaskKind):
     kind = "pairs"
     config = PairsStep
+    snippet = {
+        "label": "Yhdistä parit (pairs)",
+        "description": "3–6 paria, jotka oppilas yhdistää; kirjoita parit oikein yhdistettyinä",
+        "body": {
+            "id": "sanakirja",
+            "kind": "pairs",
+            "title": "Digitutkijan sanakirja",
+            "minutes": 3,
+            "question": "Yhdistä parit. Mitä kukin kertoo sinulle?",
+            "items": [
+                {"id": "mainos", "left": "Mainos", "right": "Joku maksaa, että näet tämän."},
+                {"id": "huhu", "left": "Huhu", "right": "Kukaan ei ole tarkistanut, onko tämä totta."},
+                {"id": "valeprofiili", "left": "Valeprofiili", "right": "Joku esittää olevansa joku toinen."},
+            ],
+        },
+    }
     answer = PairsAnswer
     strings = {
         "pairs_hint": Says(
@@ -160,7 +182,18 @@ class Pairs(TaskKind):
             ),
         ),
     }
-    author_checks = {"pairs_same_text": AuthorCheck("items", _same_text_say)}
+    author_checks = {
+        "pairs_same_text": AuthorCheck(
+            Says(
+                en="pairs '{first}' and '{second}' have the same `{side}:` text, so a pupil could not tell which one "
+                "is meant; write a different `{side}:` text for one of them, or remove one of the pairs",
+                fi="pareilla '{first}' ja '{second}' on sama `{side}:`-teksti, joten oppilas ei voi tietää, kumpaa "
+                "tarkoitetaan; kirjoita toiselle eri `{side}:`-teksti, tai poista toinen pari",
+                sv="paren '{first}' och '{second}' har samma `{side}:`-text, så en elev kan inte veta vilket "
+                "som menas; skriv en annan `{side}:`-text för det ena, eller ta bort ett av paren",
+            ),
+        )
+    }
     view_doc = """
 | field | `host_view` | `screen_view` | `pupil_view` | `own_view` | meaning |
 | --- | --- | --- | --- | --- | --- |

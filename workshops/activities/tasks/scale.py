@@ -8,21 +8,39 @@ from typing import Literal
 from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
 
-from ..base import ActionModel, Rejected, Says
-from ..text import Text, as_map
+from ..base import ActionModel, AuthorCheck, Rejected, Says
+from ..text import Text, as_map, schema_title
 from .base import TaskKind, TaskStep
 
 
 class ScaleStep(TaskStep):
     """How much / how often: a scale of numbers or faces. No right answer."""
 
-    kind: Literal["scale"]
-    question: Text
-    min: int = Field(default=1, ge=0, le=1)
-    max: int = Field(default=5, ge=3, le=10)
-    style: Literal["numbers", "faces"] = Field(default="numbers", description="faces: emoji faces (for 3-5 steps)")
-    low: Text | None = Field(default=None, description="What the smallest value means")
-    high: Text | None = Field(default=None, description="What the biggest value means")
+    model_config = schema_title(
+        "Asteikko (scale)", "Kuinka paljon tai kuinka usein: vastaus numerona tai hymiönä. Ei oikeaa vastausta"
+    )
+
+    kind: Literal["scale"] = Field(
+        description="Vaiheen laji. scale = asteikko: vastaus numerona tai hymiönä kahden ääripään väliltä",
+        examples=["scale"],
+    )
+    question: Text = Field(
+        description="Kysymys valkokankaalla ja puhelimissa",
+        examples=["Kuinka paljon käytät somea koulupäivän jälkeen?"],
+    )
+    min: int = Field(default=1, ge=0, le=1, description="Asteikon pienin arvo: 0 tai 1 (oletus 1)", examples=[1])
+    max: int = Field(default=5, ge=3, le=10, description="Asteikon suurin arvo: 3–10 (oletus 5)", examples=[5])
+    style: Literal["numbers", "faces"] = Field(
+        default="numbers",
+        description="numbers = numerot, faces = hymiöt (kun asteikossa on enintään 5 porrasta)",
+        examples=["faces"],
+    )
+    low: Text | None = Field(
+        default=None, description="Mitä pienin arvo tarkoittaa, esim. ”ei yhtään”", examples=["en yhtään"]
+    )
+    high: Text | None = Field(
+        default=None, description="Mitä suurin arvo tarkoittaa, esim. ”tosi paljon”", examples=["tosi paljon"]
+    )
 
     @model_validator(mode="after")
     def _faces_fit(self) -> ScaleStep:
@@ -39,6 +57,30 @@ class ScaleAnswer(ActionModel):
 class Scale(TaskKind):
     kind = "scale"
     config = ScaleStep
+    snippet = {
+        "label": "Asteikko (scale)",
+        "description": "Kysymys, johon vastataan asteikolla 1–5; ei oikeaa vastausta",
+        "body": {
+            "id": "somen-kaytto",
+            "kind": "scale",
+            "title": "Somen käyttö",
+            "minutes": 2,
+            "question": "Kuinka paljon käytät somea koulupäivän jälkeen?",
+            "low": "en yhtään",
+            "high": "tosi paljon",
+        },
+    }
+    author_checks = {
+        "faces_scale": AuthorCheck(
+            Says(
+                en="a scale of faces has at most 5 steps: write e.g. min: 1 and max: 5, or `style: numbers`",
+                fi="kasvoasteikossa on enintään 5 askelta: kirjoita esim. min: 1 ja max: 5, tai `style: numbers`",
+                sv="en skala med ansikten har högst 5 steg: skriv t.ex. min: 1 och max: 5, eller `style: numbers`",
+            ),
+            "max",
+            value=True,
+        )
+    }
     # docs/protocol.md's table of this kind's view fields (python3 -m workshops.protocol_doc)
     view_doc = """
 | field | `host_view` | `screen_view` | `pupil_view` | `own_view` | meaning |

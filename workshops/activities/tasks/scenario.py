@@ -8,22 +8,45 @@ from typing import Literal
 from pydantic import Field, field_validator
 from pydantic_core import PydanticCustomError
 
-from ..base import ActionModel, Rejected, Says
-from ..text import RICH_TEXT_FORMATTING, Id, RichText, Strict, Text, as_map, require_unique_ids
+from ..base import ActionModel, AuthorCheck, Rejected, Says
+from ..text import RICH_TEXT_FORMATTING, Id, RichText, Strict, Text, as_map, require_unique_ids, schema_title
 from .base import Ref, TaskKind, TaskStep
 
 
 class Branch(Strict):
-    id: Id
-    text: Text = Field(description="The choice")
-    consequence: Text = Field(description="What happens next, shown right after choosing")
-    next: Id | None = Field(default=None, description="The id of the node the story goes on to (none: the end)")
+    model_config = schema_title("Tarinan valinta (choices)", "Valinta, sen seuraus ja mihin tarina jatkuu")
+
+    id: Id = Field(description="Valinnan tunnus", examples=["kerro"])
+    text: Text = Field(description="Valinta puhelimissa", examples=["Kerron aikuiselle"])
+    consequence: Text = Field(
+        description="Mitä seuraa: näytetään heti valinnan jälkeen", examples=["Aikuinen auttoi, ja kuva poistettiin."]
+    )
+    next: Id | None = Field(
+        default=None,
+        description="Seuraavan tilanteen `id`. Ilman tätä tarina loppuu tähän valintaan",
+        examples=["jatko"],
+    )
 
 
 class Node(Strict):
-    id: Id
-    text: RichText = Field(description="The situation at this point of the story. " + RICH_TEXT_FORMATTING)
-    choices: list[Branch] = Field(min_length=2, max_length=4)
+    model_config = schema_title("Tarinan tilanne (nodes)", "Tilanne tarinan kohdassa ja sen 2–4 valintaa")
+
+    id: Id = Field(description="Tilanteen tunnus. Valinnan `next` viittaa tähän", examples=["alku"])
+    text: RichText = Field(
+        description="Tilanne tässä kohtaa tarinaa. " + RICH_TEXT_FORMATTING,
+        examples=["Joku lähettää luokan chattiin ilkeän kuvan kaveristasi."],
+    )
+    choices: list[Branch] = Field(
+        min_length=2,
+        max_length=4,
+        description="2–4 valintaa, kullakin seuraus",
+        examples=[
+            [
+                {"id": "naura", "text": "Lähetän naurunaaman", "consequence": "Kaverille tuli paha mieli."},
+                {"id": "kerro", "text": "Kerron aikuiselle", "consequence": "Aikuinen auttoi."},
+            ]
+        ],
+    )
 
     @field_validator("choices")
     @classmethod
@@ -34,9 +57,30 @@ class Node(Strict):
 class ScenarioStep(TaskStep):
     """A story that branches: each choice has a consequence and may lead to another situation."""
 
-    kind: Literal["scenario"]
+    model_config = schema_title(
+        "Mitä tekisit? -tarina (scenario)", "Tarina haarautuu: jokaisella valinnalla on seuraus ja ehkä jatko"
+    )
+
+    kind: Literal["scenario"] = Field(
+        description="Vaiheen laji. scenario = mitä tekisit? -tarina, joka haarautuu valintojen mukaan",
+        examples=["scenario"],
+    )
     nodes: list[Node] = Field(
-        min_length=1, max_length=12, description="The story's situations; the first one starts it"
+        min_length=1,
+        max_length=12,
+        description="Tarinan tilanteet (1–12). Ensimmäinen aloittaa tarinan",
+        examples=[
+            [
+                {
+                    "id": "alku",
+                    "text": "Joku lähettää ilkeän viestin.",
+                    "choices": [
+                        {"id": "vastaa", "text": "Vastaan ilkeästi", "consequence": "Riita paheni."},
+                        {"id": "kerro", "text": "Kerron aikuiselle", "consequence": "Aikuinen auttoi."},
+                    ],
+                }
+            ]
+        ],
     )
 
     @field_validator("nodes")
@@ -44,13 +88,13 @@ class ScenarioStep(TaskStep):
     def _known_next(cls, nodes: list[Node]) -> list[Node]:
         require_unique_ids(nodes, "node")
         ids = [n.id for n in nodes]
-        for node in nodes:
-            for choice in node.choices:
+        for n, node in enumerate(nodes):
+            for c, choice in enumerate(node.choices):
                 if choice.next is not None and choice.next not in ids:
                     raise PydanticCustomError(
                         "unknown_node",
                         "choice '{choice}' goes on to the unknown node '{id}'; the nodes are: {known}",
-                        {"choice": choice.id, "id": choice.next, "known": ", ".join(ids)},
+                        {"choice": choice.id, "id": choice.next, "known": ids, "at": (n, "choices", c, "next")},
                     )
         return nodes
 
@@ -67,6 +111,63 @@ class ScenarioAnswer(ActionModel):
 class Scenario(TaskKind):
     kind = "scenario"
     config = ScenarioStep
+    snippet = {
+        "label": "Mitä tekisit? (scenario)",
+        "description": "Tarina, joka haarautuu valintojen mukaan",
+        "body": {
+            "id": "luokan-chatti",
+            "kind": "scenario",
+            "title": "Mitä tekisit?",
+            "minutes": 4,
+            "nodes": [
+                {
+                    "id": "alku",
+                    "text": "Joku lähettää luokan chattiin ilkeän kuvan kaveristasi.",
+                    "choices": [
+                        {
+                            "id": "naura",
+                            "text": "Lähetän naurunaaman",
+                            "consequence": "Kaverille tuli paha mieli, ja kuvaa jaettiin lisää.",
+                            "next": "jatko",
+                        },
+                        {
+                            "id": "kerro",
+                            "text": "Kerron aikuiselle",
+                            "consequence": "Aikuinen auttoi, ja kuva poistettiin.",
+                        },
+                    ],
+                },
+                {
+                    "id": "jatko",
+                    "text": "Kuva leviää, ja kaveri on seuraavana päivänä hiljainen.",
+                    "choices": [
+                        {
+                            "id": "viesti",
+                            "text": "Laitan kaverille oman viestin",
+                            "consequence": "Kaveri ilahtui, että joku välittää.",
+                        },
+                        {
+                            "id": "vaikene",
+                            "text": "En tee mitään",
+                            "consequence": "Kaveri jäi yksin, ja sinullekin jäi paha mieli.",
+                        },
+                    ],
+                },
+            ],
+        },
+    }
+    author_checks = {
+        "unknown_node": AuthorCheck(
+            Says(
+                en="choice '{choice}' goes on to the unknown node '{id}'; write one of the nodes' ids: {known}",
+                fi="valinta '{choice}' vie tuntemattomaan tilanteeseen '{id}'; kirjoita jonkin tilanteen tunnus: "
+                "{known}",
+                sv="valet '{choice}' leder till den okända situationen '{id}'; skriv id för en av situationerna: "
+                "{known}",
+            ),
+            value=True,
+        )
+    }
     # docs/protocol.md's table of this kind's view fields (python3 -m workshops.protocol_doc)
     view_doc = """
 | field | `host_view` | `screen_view` | `pupil_view` | `own_view` | meaning |

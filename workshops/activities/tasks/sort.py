@@ -7,29 +7,55 @@ from typing import Literal
 from pydantic import Field, field_validator
 from pydantic_core import PydanticCustomError
 
-from ..base import ActionModel, KindError, Rejected, Says
-from ..text import Id, Strict, Text, as_map, require_unique_ids
+from ..base import ActionModel, AuthorCheck, KindError, Rejected, Says
+from ..text import Id, Strict, Text, as_map, require_unique_ids, schema_title
 from .base import Ref, TaskKind, TaskStep, items_view
 
 
 class Category(Strict):
-    id: Id
-    text: Text
+    model_config = schema_title("Ryhmä (categories)", "Ryhmä, johon kortteja lajitellaan")
+
+    id: Id = Field(description="Ryhmän tunnus. Kortin `category` viittaa tähän", examples=["ok"])
+    text: Text = Field(description="Ryhmän nimi valkokankaalla ja puhelimissa", examples=["Turvallista jakaa"])
 
 
 class SortItem(Strict):
-    id: Id
-    text: Text
-    category: Id = Field(description="The id of the category this item belongs to")
+    model_config = schema_title("Lajiteltava kortti (items)", "Kortti ja ryhmä, johon se oikeasti kuuluu")
+
+    id: Id = Field(description="Kortin tunnus", examples=["salasana"])
+    text: Text = Field(description="Kortin teksti puhelimissa", examples=["Salasana"])
+    category: Id = Field(description="Ryhmä (`categories`-listan `id`), johon kortti oikeasti kuuluu", examples=["ei"])
 
 
 class SortStep(TaskStep):
     """Sort cards into 2-4 categories by tapping (no dragging needed)."""
 
-    kind: Literal["sort"]
-    question: Text
-    categories: list[Category] = Field(min_length=2, max_length=4)
-    items: list[SortItem] = Field(min_length=2, max_length=12)
+    model_config = schema_title("Lajittele (sort)", "Oppilas napauttaa jokaisen kortin oikeaan ryhmään")
+
+    kind: Literal["sort"] = Field(
+        description="Vaiheen laji. sort = lajittele: oppilas napauttaa jokaisen kortin oikeaan ryhmään",
+        examples=["sort"],
+    )
+    question: Text = Field(
+        description="Tehtävä valkokankaalla ja puhelimissa", examples=["Mitä netissä voi jakaa turvallisesti?"]
+    )
+    categories: list[Category] = Field(
+        min_length=2,
+        max_length=4,
+        description="2–4 ryhmää, joihin kortit lajitellaan, kullakin `id` ja `text`",
+        examples=[[{"id": "ok", "text": "Turvallista jakaa"}, {"id": "ei", "text": "Älä jaa"}]],
+    )
+    items: list[SortItem] = Field(
+        min_length=2,
+        max_length=12,
+        description="2–12 lajiteltavaa korttia, kullakin oikea ryhmä `category`",
+        examples=[
+            [
+                {"id": "etunimi", "text": "Etunimi", "category": "ok"},
+                {"id": "salasana", "text": "Salasana", "category": "ei"},
+            ]
+        ],
+    )
 
     @field_validator("categories")
     @classmethod
@@ -41,12 +67,12 @@ class SortStep(TaskStep):
     def _known_categories(cls, items: list[SortItem], info) -> list[SortItem]:
         require_unique_ids(items, "item")
         known = [c.id for c in info.data.get("categories") or []]
-        for item in items:
+        for i, item in enumerate(items):
             if known and item.category not in known:
                 raise PydanticCustomError(
                     "unknown_category",
                     "item '{item}' names the unknown category '{id}'; the categories are: {known}",
-                    {"item": item.id, "id": item.category, "known": ", ".join(known)},
+                    {"item": item.id, "id": item.category, "known": known, "at": (i, "category")},
                 )
         return items
 
@@ -59,6 +85,34 @@ class SortAnswer(ActionModel):
 class Sort(TaskKind):
     kind = "sort"
     config = SortStep
+    snippet = {
+        "label": "Lajittele (sort)",
+        "description": "Kortit lajitellaan ryhmiin napauttamalla",
+        "body": {
+            "id": "saako-jakaa",
+            "kind": "sort",
+            "title": "Saako jakaa?",
+            "minutes": 3,
+            "question": "Mitä netissä voi jakaa turvallisesti?",
+            "categories": [{"id": "ok", "text": "Turvallista jakaa"}, {"id": "ei", "text": "Älä jaa"}],
+            "items": [
+                {"id": "etunimi", "text": "Etunimi", "category": "ok"},
+                {"id": "salasana", "text": "Salasana", "category": "ei"},
+                {"id": "kotiosoite", "text": "Kotiosoite", "category": "ei"},
+                {"id": "lempiruoka", "text": "Lempiruoka", "category": "ok"},
+            ],
+        },
+    }
+    author_checks = {
+        "unknown_category": AuthorCheck(
+            Says(
+                en="item '{item}' names the unknown category '{id}'; write one of the categories: {known}",
+                fi="kohta '{item}' mainitsee tuntemattoman ryhmän '{id}'; kirjoita jokin ryhmistä: {known}",
+                sv="punkten '{item}' nämner den okända gruppen '{id}'; skriv en av grupperna: {known}",
+            ),
+            value=True,
+        )
+    }
     # docs/protocol.md's table of this kind's view fields (python3 -m workshops.protocol_doc)
     view_doc = """
 | field | `host_view` | `screen_view` | `pupil_view` | `own_view` | meaning |

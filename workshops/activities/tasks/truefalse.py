@@ -7,16 +7,29 @@ from typing import Literal
 from pydantic import Field
 
 from ..base import ActionModel, Says
-from ..text import Text, as_map
+from ..text import Text, as_map, schema_title
 from .base import TaskKind, TaskStep
 
 
 class TrueFalseStep(TaskStep):
     """Totta vai tarua: a statement that is true or false, with an explanation."""
 
-    kind: Literal["truefalse"]
-    statement: Text
-    answer: bool = Field(description="true if the statement is true")
+    model_config = schema_title(
+        "Totta vai tarua (truefalse)", "Väite, johon oppilaat vastaavat totta tai tarua; selitys paljastuksen jälkeen"
+    )
+
+    kind: Literal["truefalse"] = Field(
+        description="Vaiheen laji. truefalse = totta vai tarua: väite, johon vastataan totta tai tarua",
+        examples=["truefalse"],
+    )
+    statement: Text = Field(
+        description="Väite valkokankaalla ja puhelimissa",
+        examples=["Kaikki, mikä netissä näyttää uutiselta, on totta."],
+    )
+    answer: bool = Field(
+        description="true, jos väite on totta, false, jos tarua. Näkyy vasta, kun ohjaaja paljastaa vastauksen",
+        examples=[False],
+    )
 
 
 class TrueFalseAnswer(ActionModel):
@@ -27,6 +40,19 @@ class TrueFalseAnswer(ActionModel):
 class TrueFalse(TaskKind):
     kind = "truefalse"
     config = TrueFalseStep
+    snippet = {
+        "label": "Totta vai tarua (truefalse)",
+        "description": "Väite, johon vastataan totta tai tarua, ja selitys",
+        "body": {
+            "id": "totta-vai-tarua",
+            "kind": "truefalse",
+            "title": "Totta vai tarua?",
+            "minutes": 2,
+            "statement": "Kaikki, mikä netissä näyttää uutiselta, on totta.",
+            "answer": False,
+            "explanation": "Netissä on myös vääriä uutisia. Tarkista, kuka tiedon on kirjoittanut.",
+        },
+    }
     # docs/protocol.md's table of this kind's view fields (python3 -m workshops.protocol_doc)
     view_doc = """
 | field | `host_view` | `screen_view` | `pupil_view` | `own_view` | meaning |
