@@ -164,7 +164,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         logging.getLogger(__name__).info("deleted %d session(s) past the retention time", len(purged))
     if recovered:
         logging.getLogger(__name__).info("recovered %d session(s) from the journal", recovered)
-    from .web import register
+    from .web import register, rehearsing
 
     register(app, library, manager, journal)
+    rehearsing.resume(app)  # recovered rehearsals get their simulated pupils back
     return app

@@ -175,13 +175,17 @@ function renderPeople() {
   const own = h("label", { class: "check" }, h("input", { type: "checkbox", id: "own-nicks", checked: view.own_nicknames,
     onchange: (e) => command({ type: "own_nicknames", allowed: e.target.checked }) }), " ", t("own_nicks"));
   for (const seat of [...picked]) if (!active.some((p) => p.id === seat)) picked.delete(seat);
+  // A rehearsal's simulated pupils are marked (their answers never reach the report).
+  const simulated = new Set(view.rehearsal?.simulated || []);
   // One line a pupil, whatever the width: the nickname gives way (ending in "…"), the controls do not.
-  const row = (p) => h("li", { class: `pupil ${p.online ? "on" : "off"}`, "data-seat": p.id },
+  const row = (p) => h("li", { class: `pupil ${p.online ? "on" : "off"}${simulated.has(p.id) ? " simulated" : ""}`, "data-seat": p.id },
     h("input", { type: "checkbox", class: "pick", "aria-label": `${t("pick")}: ${p.nick}`, checked: picked.has(p.id),
       onchange: (e) => { if (e.target.checked) picked.add(p.id); else picked.delete(p.id); renderPeople(); } }),
     h("span", { class: "dot", title: p.online ? t("online") : t("offline") }),
     p.device === "team" ? h("img", { class: "device-icon", src: DEVICE_ICON, alt: t("team_device"), title: t("team_device"), width: 18, height: 18 }) : null,
     h("span", { class: "nick", title: p.nick }, p.nick),
+    simulated.has(p.id) ? h("span", { class: "sim", title: t("simulated") }, h("span", { "aria-hidden": "true" }, t("simulated_short")),
+      h("span", { class: "sr-only" }, t("simulated"))) : null,
     answered.has(p.id) ? h("span", { class: "tick", title: t("answered") }, "✓") : null,
     teams.length ? h("select", { class: "move", "aria-label": `${t("move_to")}: ${p.nick}`, onchange: (e) => command({ type: "move", seat: p.id, team: e.target.value || null }) },
       h("option", { value: "" }, "–"),

@@ -185,11 +185,15 @@ function newCid() {
 /** Server time offset: views carry server timestamps; clocks on phones drift. */
 export const clock = { offset: 0, now() { return Date.now() / 1000 + this.offset; } };
 
+/** A pack's preview sets `connect` (static/js/preview-frame.js): its page shows one view, connecting nowhere. */
+export const hooks = { connect: null };
+
 /**
  * Connect to the session. `handlers` maps view events to functions; each view is
  * passed on only if its revision is not older than the last one of that event.
  */
 export function connect(auth, handlers, { onStatus, onRefused } = {}) {
+  if (hooks.connect) return hooks.connect(handlers, { onStatus, onRefused });
   const socket = io({ auth, transports: ["websocket", "polling"], reconnectionDelayMax: 4000 });
   const lastRev = {};
   // A restarted server may count revisions from lower down: every connect starts afresh

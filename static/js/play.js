@@ -1,5 +1,5 @@
 // The pupil's phone: take a seat (or get it back), then render the views.
-import { boot, connect, h, t, tr, live, patch, statusLine, secondsLeft, clockText, errorText } from "./lib.js";
+import { boot, connect, hooks, h, t, tr, live, patch, statusLine, secondsLeft, clockText, errorText } from "./lib.js";
 import { loadKinds, kindOf } from "./kinds/index.js";
 
 const code = boot.code;
@@ -138,7 +138,7 @@ const kinds = await loadKinds(boot.kinds);
 let api = null;
 
 async function start() {
-  let token = localStorage.getItem(tokenKey);
+  let token = hooks.connect ? "preview" : localStorage.getItem(tokenKey); // a pack's preview takes no seat
   if (!token) {
     statusLine(status, "joining");
     const seat = await takeSeat();

@@ -88,6 +88,8 @@ class Fanout:
         view = views.host_view(live.state, live.online, sent.host_pupils[2])
         view["journal_failed"] = live.journal_failed
         view["qr_since"] = live.qr_since  # the facilitator's only: the console's connection doctor
+        if live.rehearsal is not None:  # the console marks the simulated pupils (docs/protocol.md)
+            view["rehearsal"] = {"pupils": live.rehearsal, "simulated": sorted(live.simulated)}
         return self.stamped(view)
 
     def common(self, live: Live) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from typing import Any
 
 from ..activities import Rejected
 from ..packs.models import Pack
-from . import actions, rules
+from . import actions, rehearsal, rules
 from .journal import Batch, Journal, JournalError
 from .keys import Keyring, new_code
 from .views import affected_seats
@@ -56,6 +56,11 @@ class Live:
     # actions of the open group (`batch`): only `submit` decides on it.
     head: rules.SessionState = field(init=False)
     batch: Batch | None = None
+    # A rehearsal (see sessions/rehearsal.py): its planned simulated pupils, None for a real
+    # session; the simulated seats; and its first state, which the report replays from.
+    rehearsal: int | None = None
+    simulated: set[str] = field(default_factory=set)
+    first: rules.SessionState | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         self.head = self.state
@@ -93,7 +98,8 @@ class SessionManager:
         self._lock = threading.Lock()
 
     # -- lifecycle ----------------------------------------------------------
-    def create(self, pack: Pack, own_nicknames: bool | None = None) -> Live:
+    def create(self, pack: Pack, own_nicknames: bool | None = None, rehearsal_pupils: int | None = None) -> Live:
+        """Start a session; with `rehearsal_pupils`, a rehearsal with that many simulated pupils."""
         with self._lock:
             code = new_code(set(self._sessions))
             sid = uuid.uuid4().hex
@@ -104,6 +110,9 @@ class SessionManager:
                 sid, code, pack.model_dump(mode="json", by_alias=True, exclude_none=True), seed, state.own_nicknames, at
             )
             live = Live(sid, code, state)
+            if rehearsal_pupils is not None:  # its first record makes it one, also after a restart
+                live.rehearsal, live.first = rehearsal.clamp_pupils(rehearsal_pupils), state
+                self._mark(live, rehearsal.rehearsal_record(live.rehearsal))
             self._sessions[code] = live
             return live
 
@@ -123,6 +132,13 @@ class SessionManager:
                 if rec.action == NO_OP:
                     if rec.cid:
                         live.seen[(rec.actor, rec.cid)] = live.state.rev
+                    continue
+                if rec.action is not None and rehearsal.is_mark(rec.action):
+                    planned, seat = rehearsal.read_mark(rec.action)
+                    if planned is not None:
+                        live.rehearsal, live.first = planned, live.first or state
+                    if seat is not None:
+                        live.simulated.add(seat)
                     continue
                 parsed = actions.parse(rec.actor, rec.action, pack) if rec.action is not None else None
                 if parsed is None or isinstance(parsed, Rejected):
@@ -248,13 +264,39 @@ class SessionManager:
         for key in [k for k, rev in live.seen.items() if rev > live.state.rev]:
             del live.seen[key]
 
-    def join(self, live: Live, lang: str = "fi", device: str = "phone", team: str | None = None) -> Outcome:
+    def join(
+        self, live: Live, lang: str = "fi", device: str = "phone", team: str | None = None, simulated: bool = False
+    ) -> Outcome:
         # A join does not wait for others to join its group: each waiting join would hold its
         # HTTP request, and a storm's peak memory grew by ~8 kB per pupil for little CPU.
         action: dict[str, Any] = {"type": "join", "lang": lang}
         if device != "phone":
             action |= {"device": device, "team": team}
-        return self.submit(live, "system", action, group=False)
+        outcome = self.submit(live, "system", action, group=False)
+        if simulated and outcome.ok and outcome.seat is not None:  # a rehearsal's simulated pupil
+            live.simulated.add(outcome.seat)
+            self._mark(live, rehearsal.simulated_record(outcome.seat))
+        return outcome
+
+    def _mark(self, live: Live, record: dict[str, Any]) -> None:
+        """Journal a rehearsal's mark (not an action: recovery reads it back); a lost one is only logged."""
+        with live.lock:
+            try:
+                batch = self.journal.stage(live.id, self.clock(), "system", None, record, after=live.batch)
+            except JournalError as exc:
+                log.error("session %s: could not journal a rehearsal mark: %s", live.code, exc)
+                return
+            live.batch = batch
+        try:
+            self.journal.commit(batch, wait_for_others=False)
+        except JournalError as exc:
+            log.error("session %s: could not journal a rehearsal mark: %s", live.code, exc)
+
+    def real_only(self, live: Live) -> rules.SessionState:
+        """A rehearsal as if only its real devices had taken part (its report); any other session as it is."""
+        if live.rehearsal is None or live.first is None:
+            return live.state
+        return rehearsal.without_simulated(live.first, self.journal.actions(live.id), live.simulated, live.state.rev)
 
     def due_timers(self) -> list[tuple[Live, Outcome]]:
         """Fire the `timer` action of every session whose step deadline has passed."""

@@ -33,10 +33,11 @@ def _security_headers(resp: Response) -> Response:
 
 def register(app: Flask, library: PackLibrary, manager: SessionManager, journal: Journal) -> None:
     """Bind the edge to a freshly made app: limits, the fanout of views, pages, handlers, timers."""
-    from . import assets, handshakes, live, printing
+    from . import assets, handshakes, live, preview, printing
     from .context import Kit, Limits
     from .guard import Guesses, Logins, RateLimiter
     from .pages import bp
+    from .schema_route import bp as schema_bp
 
     cfg = app.config
     per_address = cfg["JOIN_MISSES_PER_ADDRESS_PER_MINUTE"] or (300 if cfg.get("PROXY_HOPS") else 20)
@@ -57,6 +58,8 @@ def register(app: Flask, library: PackLibrary, manager: SessionManager, journal:
     live.register_actions(socketio.server)
     app.register_blueprint(bp)
     app.register_blueprint(printing.bp)
+    app.register_blueprint(schema_bp)
+    app.register_blueprint(preview.bp)
     assets.init_app(app)
     app.after_request(_security_headers)
     if app.config.get("TIMER_LOOP", True):

@@ -32,11 +32,14 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from ..activities import activity_for
 from ..activities.text import resolve
+from ..packs.loader import LoadResult
 from ..packs.models import Pack
 from ..packs.setup import Setup, SetupError, prepare
 from ..sessions import views
 from ..sessions.journal import JournalError
 from ..sessions.keys import normalise_code
+from ..sessions.rehearsal import DEFAULT_PUPILS, clamp_pupils
+from . import rehearsing
 from .context import join_url, kit, library, manager, public_base
 from .guard import CLIENT_COOKIE, NO_SESSION, is_local, log_failure, safe_next
 from .kinds import kind_assets, pack_kinds
@@ -177,8 +180,8 @@ def home():
         }
         for p in library().packs()
     ]
-    broken = [r.path.name for r in library().broken()]
-    stale = [r.path.name for r in library().stale()]
+    broken = [_first_problem(r, lang) for r in library().broken()]
+    stale = [_first_problem(r, lang) for r in library().stale()]
     sessions = [
         {
             "code": live.code,
@@ -186,6 +189,7 @@ def home():
             "pupils": len(live.state.active),
             "adults": live.state.pack.audience.adults,
             "ended": live.state.ended,
+            "rehearsal": live.rehearsal is not None,
         }
         for live in manager().all()
     ]
@@ -259,10 +263,21 @@ def create_session():
     prepared = prepare(pack, chosen)
     if isinstance(prepared, SetupError):
         abort(400)
-    live = manager().create(prepared)
+    pupils = _rehearsal_pupils() if request.form.get("rehearsal") else None
+    live = manager().create(prepared, rehearsal_pupils=pupils)
+    if pupils is not None:
+        rehearsing.start(current_app._get_current_object(), live)  # type: ignore[attr-defined]
     key = manager().keys.host_key(live.id)
     resp = redirect(url_for("pages.host", code=live.code))
     return _with_key_cookie(resp, live.code, "host", key)
+
+
+def _rehearsal_pupils() -> int:
+    """How many simulated pupils the home page's rehearsal asks for (its number field), within limits."""
+    try:
+        return clamp_pupils(int(request.form.get("simulated", DEFAULT_PUPILS)))
+    except ValueError:
+        return DEFAULT_PUPILS
 
 
 def _keyed_page(code: str, role: str):
@@ -309,6 +324,7 @@ def host(code: str):
         screen_url=url_for("pages.screen", code=live.code, k=manager().keys.screen_key(live.id)),
         retention_hours=f"{current_app.config['RETENTION_HOURS']:g}",
         print_url=url_for("printing.print_pack", pack_id=live.state.pack.id),
+        rehearsal=live.rehearsal,
     )
 
 
@@ -320,7 +336,14 @@ def screen(code: str):
     live, key = found
     # The wall speaks the session's language, whatever the laptop's browser prefers.
     with force_locale(live.state.pack.language):
-        return _keyed_template("screen.html", live, "screen", key, join_host=urlsplit(join_url(live.code)).netloc)
+        return _keyed_template(
+            "screen.html",
+            live,
+            "screen",
+            key,
+            join_host=urlsplit(join_url(live.code)).netloc,
+            rehearsal=live.rehearsal is not None,
+        )
 
 
 @bp.get("/join")
@@ -500,9 +523,11 @@ def report(code: str):
     if refusal is not None:
         return refusal
     live = found[0]
-    return _no_store(
-        make_response(render_template("report.html", report=views.report(live.state), strings=ui_strings()))
-    )
+    # A rehearsal's report counts only real devices: its simulated pupils' answers are left out.
+    report = views.report(manager().real_only(live))
+    if live.rehearsal is not None:
+        report["rehearsal"] = {"simulated": len(live.simulated)}
+    return _no_store(make_response(render_template("report.html", report=report, strings=ui_strings())))
 
 
 @bp.get("/export/<code>/<step_id>")
@@ -564,6 +589,17 @@ def accessibility():
 @bp.get("/healthz")
 def healthz():
     return jsonify(ok=True, sessions=len(manager().all()))
+
+
+def _first_problem(result: LoadResult, lang: str) -> dict[str, Any]:
+    """A broken pack on the home page: its name, its first error in the author's language, how many more."""
+    from .preview import shown_file
+
+    errors = result.errors or result.problems
+    first = errors[0] if errors else None
+    where = f"{shown_file(result, first.file)}:{first.line}:{first.col}" if first else ""
+    text = (f"{first.where}: " if first and first.where else "") + (first.text(lang) if first else "")
+    return {"name": result.path.name, "where": where, "text": text, "more": max(len(errors) - 1, 0)}
 
 
 def select_lang() -> str:

@@ -76,6 +76,8 @@ CONSOLE_ONLY = frozenset(
         "scan_no_camera",
         "scan_seen",
         "scan_use",
+        "simulated",
+        "simulated_short",
         "skip_step",
         "start",
         "station_leader",
@@ -142,6 +144,7 @@ def adult_strings() -> dict[str, str]:
             "Remove {n} participants from the session? You can let them back in from the list of removed participants."
         ),
         "pupils": _("Participants"),
+        "simulated": _("Simulated participant (rehearsal)"),
         "own_nicks": _("Participants may type their own nickname"),
         "talk_adult": _("I'd like to talk to the organiser"),
         "talk_sent": _("The organiser knows you'd like to talk, and will find a good moment for it."),
@@ -256,6 +259,9 @@ def kit_strings() -> dict[str, str]:
         "extend": _("+30 s"),
         "own_nicks": _("Pupils may type their own nickname"),
         "report": _("Report"),
+        # rehearsal mode: the console marks its simulated pupils
+        "simulated": _("Simulated pupil (rehearsal)"),
+        "simulated_short": _("sim."),
         # shared by the board game and the stations
         "not_playing": _("You are not in a team. Ask the facilitator."),
         "discuss": _("Let's talk about it"),
