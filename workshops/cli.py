@@ -75,31 +75,38 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 
 def _cmd_schema(args: argparse.Namespace) -> int:
-    from .packs.schema import SCHEMA_FILE, schema_text, shipped_schema_path
+    from .packs.schema import SCHEMA_FILES, schema_text, shipped_schema_path
 
     if args.print_path:
         # For an editor's `$schema=` line: the copy the kit ships (in a wheel too), not this folder's.
-        shipped = shipped_schema_path()
+        shipped = shipped_schema_path(args.lang or "fi")
         if not shipped.is_file():
             print(f"the kit's schema is missing: {shipped}", file=sys.stderr)
             return 1
         print(shipped)
         return 0
-    target = Path(args.output) if args.output else PROJECT_ROOT / "content" / SCHEMA_FILE
-    text = schema_text()
-    if args.check:
-        current = target.read_text(encoding="utf-8") if target.exists() else ""
-        if current != text:
-            print(f"{target} is stale: run `workshops schema`", file=sys.stderr)
-            return 1
-        print(f"{target} is up to date")
-        return 0
-    if str(target) == "-":
-        sys.stdout.write(text)
+    # -o writes one schema (Finnish unless --lang); otherwise both, or the one --lang names, in content/.
+    if args.output:
+        targets = [(Path(args.output), args.lang or "fi")]
     else:
-        target.write_text(text, encoding="utf-8")
-        print(f"wrote {target}")
-    return 0
+        langs = [args.lang] if args.lang else list(SCHEMA_FILES)
+        targets = [(PROJECT_ROOT / "content" / SCHEMA_FILES[lang], lang) for lang in langs]
+    stale = 0
+    for target, lang in targets:
+        text = schema_text(lang)
+        if args.check:
+            current = target.read_text(encoding="utf-8") if target.exists() else ""
+            if current != text:
+                print(f"{target} is stale: run `workshops schema`", file=sys.stderr)
+                stale += 1
+            else:
+                print(f"{target} is up to date")
+        elif str(target) == "-":
+            sys.stdout.write(text)
+        else:
+            target.write_text(text, encoding="utf-8")
+            print(f"wrote {target}")
+    return 1 if stale else 0
 
 
 def _cmd_new(args: argparse.Namespace) -> int:
@@ -230,10 +237,17 @@ def build_parser() -> argparse.ArgumentParser:
     migrate.set_defaults(func=_cmd_migrate)
 
     schema = sub.add_parser("schema", help="write the JSON Schema of packs (for editor autocompletion)")
-    schema.add_argument("-o", "--output", help="file to write, or - for stdout (default content/pack.schema.json)")
-    schema.add_argument("--check", action="store_true", help="fail if the file is not up to date")
+    schema.add_argument(
+        "-o",
+        "--output",
+        help="file to write, or - for stdout (default: content/pack.schema.json and content/pack.schema.sv.json)",
+    )
+    schema.add_argument("--check", action="store_true", help="fail if a file is not up to date")
     schema.add_argument(
         "--print-path", action="store_true", help="print where the kit's own schema file is (for `$schema=` lines)"
+    )
+    schema.add_argument(
+        "--lang", choices=["fi", "sv"], help="only the schema with Finnish (fi) or Swedish (sv) explanations"
     )
     schema.set_defaults(func=_cmd_schema)
 

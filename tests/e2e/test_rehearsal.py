@@ -46,6 +46,8 @@ def test_a_rehearsal_from_the_home_page_to_the_report(desktop, server):
     host = desktop.new_page()
     host.goto(server.url + "/")
     card = host.locator("article[data-pack=esittely]")
+    expect(card.locator("#rehearse-esittely")).to_be_hidden()  # folded away under "Rehearse alone"
+    card.locator("details.rehearse summary").click()
     expect(card.locator("#rehearse-esittely")).to_be_visible()
     card.locator("#simulated-esittely").fill(str(SIMULATED))
     card.locator("#rehearse-esittely").click()

@@ -83,3 +83,38 @@ def test_a_message_survives_copying() -> None:
     for twin in (copy.deepcopy(said), pickle.loads(pickle.dumps(said))):
         assert isinstance(twin, Msg)
         assert twin.render("sv") == said.render("sv")
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        "colon-in-text",
+        "colon-on-next-line",
+        "quote-inside-quotes",
+        "apostrophe-inside-quotes",
+        "missing-dash-at-list",
+        "tab-indent",
+        "syntax-error",
+    ],
+)
+def test_a_big_file_gets_the_same_explanation(case: str, tmp_path: Path) -> None:
+    """Shipped packs are 30-150 kB: a mistake in one is explained as in a small file, at its own line."""
+    source = (BAD / case / "pack.yaml").read_text(encoding="utf-8").split("\n")
+    padding = [f"# {'täytettä ' * 10}{n}" for n in range(600)]  # about 60 kB of comments
+    folder = tmp_path / case
+    folder.mkdir()
+    (folder / "pack.yaml").write_text("\n".join(source[:1] + padding + source[1:]), encoding="utf-8")
+    assert (folder / "pack.yaml").stat().st_size > 60_000
+    small, big = load_pack(BAD / case).problems, load_pack(folder).problems
+    said = [(p.line + len(padding), p.col, re.sub(r"\d+", "N", p.text("fi"))) for p in small]  # line numbers in it
+    assert said == [(p.line, p.col, re.sub(r"\d+", "N", p.text("fi"))) for p in big]
+
+
+@pytest.mark.parametrize(("guide", "lang"), [("OHJE.md", "fi"), ("HANDLEDNING.md", "sv")])
+def test_the_guides_quote_the_check_as_it_speaks(guide: str, lang: str) -> None:
+    """Each line a guide quotes from `workshops check` is a line it prints, in the guide's language."""
+    golden = {line for f in BAD.glob(f"*/expected.{lang}.txt") for line in f.read_text("utf-8").splitlines()}
+    text = (ROOT / "content" / guide).read_text(encoding="utf-8")
+    quoted = [line for line in text.splitlines() if line.startswith("tests/packs/bad/")]
+    assert len(quoted) >= 3
+    assert [line for line in quoted if line not in golden] == []

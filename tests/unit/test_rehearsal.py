@@ -16,8 +16,8 @@ import pytest
 from tests.conftest import ROOT
 from workshops.activities import REGISTRY, Rejected
 from workshops.packs import load_pack
-from workshops.sessions import actions, rehearsal, rules, views
-from workshops.sessions.journal import Journal
+from workshops.sessions import actions, rehearsal, rules
+from workshops.sessions.journal import Journal, JournalError
 from workshops.sessions.keys import Keyring
 from workshops.sessions.manager import SessionManager
 from workshops.sessions.rehearsal import Rehearsal
@@ -189,45 +189,35 @@ def test_simulated_seats_are_marked_and_survive_a_restart(tmp_path):
     assert len(back.state.pupils) == 4 and back.state.rev == live.state.rev  # the marks are not actions
 
 
-def test_the_report_state_leaves_simulated_answers_out(tmp_path):
+def test_a_simulated_seat_is_marked_in_its_own_join(tmp_path):
+    """The mark is part of the join action: no seat is ever journaled without it (nor the reverse)."""
+    clock = Clock()
+    journal = Journal(tmp_path / "j.sqlite3")
+    manager = SessionManager(journal, Keyring(b"k" * 32), clock)
+    live = manager.create(DEMO, rehearsal_pupils=5)
+    sim = manager.join(live, "fi", simulated=True).seat
+    real = manager.join(live, "sv").seat
+    joins = [r.action for r in journal.actions(live.id) if r.action and r.action.get("type") == "join"]
+    assert [(j["lang"], bool(j.get("simulated"))) for j in joins] == [("fi", True), ("sv", False)]
+    assert live.state.pupils[sim].simulated and not live.state.pupils[real].simulated
+
+
+def test_a_deleted_rehearsal_takes_no_mark_and_spoils_no_other_session(tmp_path):
     clock = Clock()
     manager = SessionManager(Journal(tmp_path / "j.sqlite3"), Keyring(b"k" * 32), clock)
+    other = manager.create(DEMO)
     live = manager.create(DEMO, rehearsal_pupils=5)
-    sims = [manager.join(live, "fi", simulated=True).seat for _ in range(5)]
-    real = manager.join(live, "fi").seat
-    assert manager.submit(live, "host", {"type": "teams", "count": 2}).ok
-    assert manager.submit(live, "host", {"type": "goto", "step": 1, "expect": -1}).ok
-    step = live.state.current
-    options = [o.id for o in step.options]
-    for seat in sims:
-        assert manager.submit(
-            live, seat, {"type": "act", "step": step.id, "action": {"type": "vote", "options": options[:1]}}
-        ).ok
-    vote = {"type": "act", "step": step.id, "action": {"type": "vote", "options": options[-1:]}}
-    assert manager.submit(live, real, vote).ok
-    assert manager.submit(live, "host", {"type": "act", "step": step.id, "action": {"type": "reveal"}}).ok
-    clock.now += 60
-
-    everyone = views.report(live.state)["steps"][1]["summary"]
-    assert everyone["answered"] == 6  # the session itself counts them all...
-    only_real = manager.real_only(live)
-    report = views.report(only_real)
-    summary = report["steps"][1]["summary"]
-    assert summary["answered"] == 1 and summary["total"] == 1  # ...its report only the real phone
-    assert summary["counts"] == {o: int(o == options[-1]) for o in options}
-    assert report["pupils"] == 1 and report["teams"] == 2
-    assert only_real.teams == live.state.teams and only_real.pupils[real].team == live.state.pupils[real].team
-    assert only_real.rev == live.state.rev  # every left-out action kept its revision
-    assert manager.real_only(manager.create(DEMO)) is not None  # a real session is its own report
+    manager.delete(live)
+    with pytest.raises(JournalError):
+        manager._mark(live, rehearsal.rehearsal_record(5))
+    assert manager.join(other, "fi").ok  # the open group was not lost with a foreign-key failure
 
 
 def test_marks_are_not_actions():
     mark = rehearsal.rehearsal_record(25)
-    assert rehearsal.is_mark(mark) and rehearsal.read_mark(mark) == (25, None)
-    seat = rehearsal.simulated_record("p3")
-    assert rehearsal.is_mark(seat) and rehearsal.read_mark(seat) == (None, "p3")
+    assert rehearsal.is_mark(mark) and rehearsal.read_mark(mark) == 25
     assert isinstance(actions.parse("system", mark, DEMO), Rejected)
-    assert not rehearsal.is_mark({"type": "join", "lang": "fi"})
+    assert not rehearsal.is_mark({"type": "join", "lang": "fi", "simulated": True})
 
 
 def test_the_plan_imports_no_clock_or_web():

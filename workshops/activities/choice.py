@@ -234,7 +234,7 @@ class Choice(OpenCloseReveal, Activity[ChoiceStep, ChoiceState]):
             Says(
                 en="this step is a quiz (mode: quiz) but has no `answer:`; add `answer:` with the id of the right "
                 "option (the options are: {ids})",
-                fi="tämä askel on tietovisa (mode: quiz), mutta siltä puuttuu `answer:`; lisää `answer:` ja oikean "
+                fi="tämä vaihe on tietovisa (mode: quiz), mutta siltä puuttuu `answer:`; lisää `answer:` ja oikean "
                 "vaihtoehdon tunnus (vaihtoehdot ovat: {ids})",
                 sv="det här steget är en frågesport (mode: quiz) men saknar `answer:`; lägg till `answer:` med id för "
                 "rätt alternativ (alternativen är: {ids})",
@@ -246,7 +246,7 @@ class Choice(OpenCloseReveal, Activity[ChoiceStep, ChoiceState]):
             Says(
                 en="a poll has no right answer: remove `answer:`, or add `mode: quiz` to make this step a quiz",
                 fi="kyselyssä ei ole oikeaa vastausta: poista `answer:`, tai lisää `mode: quiz`, "
-                "jos askel on tietovisa",
+                "jos vaihe on tietovisa",
                 sv="en enkät har inget rätt svar: ta bort `answer:`, eller lägg till `mode: quiz` om steget är en "
                 "frågesport",
             ),
@@ -255,7 +255,7 @@ class Choice(OpenCloseReveal, Activity[ChoiceStep, ChoiceState]):
         "answers_need_multiple": AuthorCheck(
             Says(
                 en="several right answers need `multiple: true`: add it to this step, or keep only one answer",
-                fi="useampi oikea vastaus vaatii kohdan `multiple: true`: lisää se tähän askeleeseen, tai jätä vain "
+                fi="useampi oikea vastaus vaatii kohdan `multiple: true`: lisää se tähän vaiheeseen, tai jätä vain "
                 "yksi vastaus",
                 sv="flera rätta svar kräver `multiple: true`: lägg till det i steget, eller behåll bara ett svar",
             ),

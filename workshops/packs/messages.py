@@ -110,8 +110,6 @@ def choose_language(flag: str | None = None, environ: Mapping[str, str] | None =
             code = part.split("_")[0].split(".")[0].lower()
             if code in LANGUAGES:
                 return code
-            if code == "se":  # Northern Sami's code, often typed for Swedish; Swedish is the nearest we have
-                continue
     return DEFAULT
 
 
@@ -122,8 +120,8 @@ MESSAGES: dict[str, Says] = {
     "check.warning": Says(en="warning", fi="varoitus", sv="varning"),
     "check.ok": Says(
         en="ok: {file} ({steps} steps)",
-        fi="ok: {file} ({steps} askelta)",
-        sv="ok: {file} ({steps} steg)",
+        fi="ok: {file} (vaiheita: {steps})",
+        sv="ok: {file} (steg: {steps})",
     ),
     "check.summary": Says(
         en="{errors} error(s), {warnings} warning(s) in {packs} pack(s)",
@@ -261,7 +259,7 @@ MESSAGES: dict[str, Says] = {
         fi="'{key}' annetaan tässä uudestaan (ensin rivillä {first}): alkaako tästä uusi kohta? Aloita se silloin "
         "viivalla: `- {key}: {value}`, samaan kohtaan kuin rivin {dash} `- `. Jos ei, jätä vain yksi '{key}'",
         sv="'{key}' anges här igen (först på rad {first}): börjar en ny punkt på den här raden? Börja den då "
-        "med ett streck: `- {key}: {value}`, i linje med `- ` på rad {dash}. Om inte, behåll bara en '{key}'",
+        "med ett streck: `- {key}: {value}`, i linje med `- ` på rad {dash}. Om inte, behåll bara en rad med '{key}'",
     ),
     "yaml.number_too_long": Says(
         en="this number is too long; if it is text, put it in quotes",
@@ -501,7 +499,7 @@ MESSAGES: dict[str, Says] = {
         sv="det obligatoriska fältet '{key}'{what} saknas; lägg till `{key}:` {container}",
     ),
     "container.pack": Says(en="the pack", fi="pakettiin", sv="i paketet"),
-    "container.step": Says(en="this step", fi="tähän askeleeseen", sv="i det här steget"),
+    "container.step": Says(en="this step", fi="tähän vaiheeseen", sv="i det här steget"),
     "container.item": Says(
         en="this item of `{list}`", fi="tähän listan `{list}` kohtaan", sv="i den här punkten i `{list}`"
     ),
@@ -519,12 +517,12 @@ MESSAGES: dict[str, Says] = {
     ),
     "kind.not_text": Says(
         en="expected the step's kind, got {got}; write one of: {kinds}",
-        fi="tähän kuuluu askeleen laji, nyt on {got}; kirjoita jokin näistä: {kinds}",
+        fi="tähän kuuluu vaiheen laji, nyt on {got}; kirjoita jokin näistä: {kinds}",
         sv="här ska stegets typ stå, nu står {got}; skriv en av: {kinds}",
     ),
     "kind.unknown": Says(
         en="unknown step kind '{kind}'; {hint}: {kinds}",
-        fi="tuntematon askeleen laji '{kind}'; {hint}: {kinds}",
+        fi="tuntematon vaiheen laji '{kind}'; {hint}: {kinds}",
         sv="okänd stegtyp '{kind}'; {hint}: {kinds}",
     ),
     "kind.did_you_mean": Says(
@@ -535,7 +533,7 @@ MESSAGES: dict[str, Says] = {
     "kind.the_kinds": Says(en="the kinds are", fi="lajit ovat", sv="typerna är"),
     "kind.missing": Says(
         en="this step has no `kind:`; add `kind:` with one of: {kinds}",
-        fi="tältä askeleelta puuttuu `kind:`; lisää `kind:` ja jokin näistä: {kinds}",
+        fi="tältä vaiheelta puuttuu `kind:`; lisää `kind:` ja jokin näistä: {kinds}",
         sv="det här steget saknar `kind:`; lägg till `kind:` med en av: {kinds}",
     ),
     "value.expected": Says(
@@ -584,7 +582,7 @@ MESSAGES: dict[str, Says] = {
     ),
     "step.not_map": Says(
         en="each step must be a map of fields (id:, kind:, title: ...), got {got}",
-        fi="jokaisen askeleen pitää olla joukko kenttiä (id:, kind:, title: ...), nyt on {got}",
+        fi="jokaisen vaiheen pitää olla joukko kenttiä (id:, kind:, title: ...), nyt on {got}",
         sv="varje steg måste vara en samling fält (id:, kind:, title: ...), nu står {got}",
     ),
     "value.one_of": Says(
@@ -607,7 +605,7 @@ MESSAGES: dict[str, Says] = {
     ),
     "list.too_short_steps": Says(
         en="needs at least {n} step(s), but has {actual}",
-        fi="askelia pitää olla vähintään {n}, nyt niitä on {actual}",
+        fi="vaiheita pitää olla vähintään {n}, nyt niitä on {actual}",
         sv="det behövs minst {n} steg, nu finns {actual}",
     ),
     "list.too_short": Says(
@@ -714,7 +712,7 @@ MESSAGES: dict[str, Says] = {
         fi="tunnus '{id}' on jo käytössä rivillä {first} ({what}); jokainen tarvitsee oman tunnuksen",
         sv="id '{id}' används redan på rad {first} ({what}); var och en behöver ett eget id",
     ),
-    "what.step": Says(en="step", fi="askel", sv="steg"),
+    "what.step": Says(en="step", fi="vaihe", sv="steg"),
     "what.option": Says(en="option", fi="vaihtoehto", sv="alternativ"),
     "what.station": Says(en="station", fi="rasti", sv="station"),
     "what.item": Says(en="item", fi="kohta", sv="punkt"),
@@ -763,8 +761,8 @@ MESSAGES: dict[str, Says] = {
     "pack.minutes": Says(
         en="the agenda's steps plan {planned} minutes in all, but the pack says {minutes}; "
         "change `minutes:` or the steps' minutes so that they agree",
-        fi="askelten minuutit ovat yhteensä {planned}, mutta paketissa lukee {minutes}; "
-        "muuta kohtaa `minutes:` tai askelten minuutteja niin, että ne täsmäävät",
+        fi="vaiheiden minuutit ovat yhteensä {planned}, mutta paketissa lukee {minutes}; "
+        "muuta kohtaa `minutes:` tai vaiheiden minuutteja niin, että ne täsmäävät",
         sv="stegen planerar {planned} minuter sammanlagt, men paketet säger {minutes}; "
         "ändra `minutes:` eller stegens minuter så att de stämmer",
     ),
@@ -873,7 +871,7 @@ MESSAGES: dict[str, Says] = {
         "or use one this pack knows: {known}",
         fi="tuntematon paikkamerkki {{{name}}}: {hint}määrittele se kohdassa `placeholders:` (id, label ja default), "
         "tai käytä jotakin paketin tuntemaa: {known}",
-        sv="okänd platshållare {{{name}}}: {hint}deklarera den under `placeholders:` (id, label och default), "
+        sv="okänd platshållare {{{name}}}: {hint}ange den under `placeholders:` (id, label och default), "
         "eller använd en som paketet känner till: {known}",
     ),
     "placeholder.did_you_mean": Says(

@@ -21,6 +21,7 @@ class Join(ActionModel):
         default="phone", description='"team": a school device one team shares, answering for the team'
     )
     team: TeamId | None = Field(default=None, description="a team device's team (its per-team QR code names it)")
+    simulated: bool = Field(default=False, description="a rehearsal's simulated pupil (only the server's own joins)")
 
 
 class Reroll(ActionModel):

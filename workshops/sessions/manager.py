@@ -8,6 +8,7 @@ Flask or Socket.IO: the web layer turns its outcomes into messages.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import secrets
 import threading
@@ -57,10 +58,9 @@ class Live:
     head: rules.SessionState = field(init=False)
     batch: Batch | None = None
     # A rehearsal (see sessions/rehearsal.py): its planned simulated pupils, None for a real
-    # session; the simulated seats; and its first state, which the report replays from.
+    # session; and its simulated seats (each marked in its own join, so also after a restart).
     rehearsal: int | None = None
     simulated: set[str] = field(default_factory=set)
-    first: rules.SessionState | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         self.head = self.state
@@ -111,8 +111,14 @@ class SessionManager:
             )
             live = Live(sid, code, state)
             if rehearsal_pupils is not None:  # its first record makes it one, also after a restart
-                live.rehearsal, live.first = rehearsal.clamp_pupils(rehearsal_pupils), state
-                self._mark(live, rehearsal.rehearsal_record(live.rehearsal))
+                live.rehearsal = rehearsal.clamp_pupils(rehearsal_pupils)
+                try:
+                    self._mark(live, rehearsal.rehearsal_record(live.rehearsal))
+                except JournalError:
+                    # Not a rehearsal without its mark: its simulated pupils would count as real.
+                    with contextlib.suppress(JournalError):
+                        self.journal.delete_session(sid)
+                    raise
             self._sessions[code] = live
             return live
 
@@ -134,11 +140,7 @@ class SessionManager:
                         live.seen[(rec.actor, rec.cid)] = live.state.rev
                     continue
                 if rec.action is not None and rehearsal.is_mark(rec.action):
-                    planned, seat = rehearsal.read_mark(rec.action)
-                    if planned is not None:
-                        live.rehearsal, live.first = planned, live.first or state
-                    if seat is not None:
-                        live.simulated.add(seat)
+                    live.rehearsal = rehearsal.read_mark(rec.action)
                     continue
                 parsed = actions.parse(rec.actor, rec.action, pack) if rec.action is not None else None
                 if parsed is None or isinstance(parsed, Rejected):
@@ -152,6 +154,7 @@ class SessionManager:
                 if rec.cid:
                     live.seen[(rec.actor, rec.cid)] = result.rev
             live.head = live.state
+            live.simulated = {pid for pid, pupil in live.state.pupils.items() if pupil.simulated}
             if skipped:
                 log.warning("session %s: skipped %d unreadable journal record(s)", row.code, skipped)
             self._sessions[row.code] = live
@@ -272,31 +275,21 @@ class SessionManager:
         action: dict[str, Any] = {"type": "join", "lang": lang}
         if device != "phone":
             action |= {"device": device, "team": team}
+        if simulated:  # a rehearsal's simulated pupil: marked in its own join, so never without the mark
+            action["simulated"] = True
         outcome = self.submit(live, "system", action, group=False)
-        if simulated and outcome.ok and outcome.seat is not None:  # a rehearsal's simulated pupil
+        if simulated and outcome.ok and outcome.seat is not None:
             live.simulated.add(outcome.seat)
-            self._mark(live, rehearsal.simulated_record(outcome.seat))
         return outcome
 
     def _mark(self, live: Live, record: dict[str, Any]) -> None:
-        """Journal a rehearsal's mark (not an action: recovery reads it back); a lost one is only logged."""
+        """Journal a rehearsal's mark (not an action: recovery reads it back); raise JournalError if lost."""
         with live.lock:
-            try:
-                batch = self.journal.stage(live.id, self.clock(), "system", None, record, after=live.batch)
-            except JournalError as exc:
-                log.error("session %s: could not journal a rehearsal mark: %s", live.code, exc)
-                return
+            if live.deleted:  # its rows are gone: a record now would fail the whole open group
+                raise JournalError("the session was deleted")
+            batch = self.journal.stage(live.id, self.clock(), "system", None, record, after=live.batch)
             live.batch = batch
-        try:
-            self.journal.commit(batch, wait_for_others=False)
-        except JournalError as exc:
-            log.error("session %s: could not journal a rehearsal mark: %s", live.code, exc)
-
-    def real_only(self, live: Live) -> rules.SessionState:
-        """A rehearsal as if only its real devices had taken part (its report); any other session as it is."""
-        if live.rehearsal is None or live.first is None:
-            return live.state
-        return rehearsal.without_simulated(live.first, self.journal.actions(live.id), live.simulated, live.state.rev)
+        self.journal.commit(batch, wait_for_others=False)
 
     def due_timers(self) -> list[tuple[Live, Outcome]]:
         """Fire the `timer` action of every session whose step deadline has passed."""

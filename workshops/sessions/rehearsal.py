@@ -10,9 +10,9 @@ What a simulated pupil sends is always one of its step kind's own `sample_moves`
 legal pupil actions), checked against the pure rules first, so a rehearsal exercises every kind
 end to end through the public protocol.
 
-Also here: the journal's rehearsal marks (which session is a rehearsal, which seats are
-simulated; read back on recovery) and `without_simulated`, the session replayed as if only the
-real devices had answered, for the report.
+Also here: the journal's rehearsal mark (which session is a rehearsal; read back on recovery).
+Each simulated seat is marked in its own join action (`simulated: true`), so it is never there
+without its mark. A rehearsal's report shows no results: its answers are not a class's.
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ import heapq
 import math
 import random
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
-from typing import Any, Protocol
+from dataclasses import dataclass, field
+from typing import Any
 
 from ..activities import REGISTRY, Rejected
 from . import actions, rules
@@ -68,7 +68,6 @@ RETRY_SECONDS = 5.0
 # Records without a `type`: no version of the action models takes them for an action, and replay
 # reads them back (see SessionManager.recover). The first record of a rehearsal names it one.
 _REHEARSAL = "rehearsal"
-_SIMULATED = "simulated"
 
 
 def rehearsal_record(pupils: int) -> dict[str, Any]:
@@ -76,23 +75,17 @@ def rehearsal_record(pupils: int) -> dict[str, Any]:
     return {_REHEARSAL: {"pupils": pupils}}
 
 
-def simulated_record(seat: str) -> dict[str, Any]:
-    """The journal record that marks a seat as simulated."""
-    return {_SIMULATED: seat}
-
-
 def is_mark(record: Mapping[str, Any]) -> bool:
-    """Whether a journal record is a rehearsal mark rather than an action."""
-    return "type" not in record and (_REHEARSAL in record or _SIMULATED in record)
+    """Whether a journal record is a rehearsal's mark rather than an action."""
+    return "type" not in record and _REHEARSAL in record
 
 
-def read_mark(record: Mapping[str, Any]) -> tuple[int | None, str | None]:
-    """A mark's content: (the rehearsal's planned pupils, None) or (None, a simulated seat)."""
+def read_mark(record: Mapping[str, Any]) -> int | None:
+    """The rehearsal's planned simulated pupils, from its mark."""
     planned = record.get(_REHEARSAL)
     if isinstance(planned, Mapping) and isinstance(planned.get("pupils"), int):
-        return clamp_pupils(planned["pupils"]), None
-    seat = record.get(_SIMULATED)
-    return None, seat if isinstance(seat, str) else None
+        return clamp_pupils(planned["pupils"])
+    return None
 
 
 def clamp_pupils(count: int) -> int:
@@ -356,46 +349,3 @@ class Rehearsal:
                 now + 0.7 * self.delay(step.kind, step.minutes, intent.task), intent.seat, intent.key, intent.task, True
             )
         return move
-
-
-# -- the report: the session as if only real devices had answered --------------------------------------
-class Record(Protocol):
-    """A journal record as the journal reads it back (read-only)."""
-
-    @property
-    def at(self) -> float: ...
-
-    @property
-    def actor(self) -> str: ...
-
-    @property
-    def action(self) -> dict[str, Any] | None: ...
-
-
-def without_simulated(
-    start: rules.SessionState, records: Iterable[Record], simulated: set[str], until: int | None = None
-) -> rules.SessionState:
-    """Replay a rehearsal's journal without its simulated pupils' actions; they end up removed.
-
-    A left-out action still takes its revision, so everything else (a team split, a dealt card,
-    a drawn chance) draws the same random numbers as in the session itself. The facilitator's
-    commands and entries and the real devices' answers count; what fails without the simulated
-    ones (a moderation of a simulated answer) is left out too. `until`: the saved revision.
-    """
-    state = start
-    for rec in records:
-        if until is not None and state.rev >= until:
-            break  # the rest is still being saved: the report shows what is saved
-        action = rec.action
-        if action is None or "type" not in action:  # an unreadable record, a no-op or a mark
-            continue
-        result: rules.SessionState | Rejected = state
-        if rec.actor not in simulated:
-            parsed = actions.parse(rec.actor, action, state.pack)
-            if not isinstance(parsed, Rejected):
-                result = rules.apply(state, rec.actor, parsed, rec.at)
-        if isinstance(result, Rejected) or result is state:
-            result = replace(state, rev=state.rev + 1, last_at=max(rec.at, state.last_at))
-        state = result
-    pupils = {pid: replace(p, kicked=True, team=None) if pid in simulated else p for pid, p in state.pupils.items()}
-    return replace(state, pupils=pupils)

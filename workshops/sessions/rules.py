@@ -53,6 +53,7 @@ class Pupil:
     pending: str | None = None  # a typed nickname waiting for the facilitator's approval
     mentor: bool = False
     device: Literal["phone", "team"] = "phone"  # "team": a school device one team shares
+    simulated: bool = False  # a rehearsal's simulated pupil (sessions/rehearsal.py): never in a report
 
     def seat(self) -> Seat:
         # Made once per pupil value: a session with 2,000 pupils asks for them on every move.
@@ -392,7 +393,7 @@ def _system(state: SessionState, action: BaseModel, at: float) -> SessionState |
         seat_id = f"p{state.next_seat}"
         nick = nicknames.generate(_rng(state), _index(state.pupils).nicks, state.pack.language)
         team = (action.team or _team_for_device(state)) if action.device == "team" else _smallest_team(state)
-        pupil = Pupil(seat_id, nick, team, action.lang, device=action.device)
+        pupil = Pupil(seat_id, nick, team, action.lang, device=action.device, simulated=action.simulated)
         pupils = {**state.pupils, seat_id: pupil}
         _with_newcomer(state.pupils, pupils, pupil)
         return replace(state, pupils=pupils, next_seat=state.next_seat + 1)

@@ -523,10 +523,12 @@ def report(code: str):
     if refusal is not None:
         return refusal
     live = found[0]
-    # A rehearsal's report counts only real devices: its simulated pupils' answers are left out.
-    report = views.report(manager().real_only(live))
+    report = views.report(live.state)
     if live.rehearsal is not None:
-        report["rehearsal"] = {"simulated": len(live.simulated)}
+        # A rehearsal's answers are simulated (a real phone that joined was part of the rehearsal):
+        # its report keeps the timing the facilitator rehearsed, and no result, count or team.
+        report |= {"rehearsal": True, "pupils": 0, "teams": 0}
+        report["steps"] = [s | {"summary": {}} for s in report["steps"]]
     return _no_store(make_response(render_template("report.html", report=report, strings=ui_strings())))
 
 
@@ -536,6 +538,9 @@ def export_step(code: str, step_id: str):
     found, refusal = _with_key(code)
     if refusal is not None:
         return refusal
+    if found[0].rehearsal is not None:  # simulated pupils' ideas are not a class's draft pack
+        message = _("This was a rehearsal: its answers are simulated, so there is nothing to download.")
+        return render_template("error.html", title=_("Rehearsal"), message=message, strings=ui_strings()), 409
     state = found[0].state
     step = next((s for s in state.pack.agenda if s.id == step_id), None)
     if step is None or step.id not in state.activities:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import os
 import random
+import secrets
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -52,6 +53,8 @@ class Driver:
     plan: Rehearsal
     stopped: bool = False
     sent: int = 0  # simulated answers sent (their client ids)
+    joined: int = 0  # simulated pupils sent to join (their languages)
+    prefix: str = field(default_factory=lambda: secrets.token_hex(4))  # this driver's client ids
     refused: dict[str, int] = field(default_factory=dict)  # refusal code -> how often (a race with the facilitator)
 
     def _kit(self) -> Kit:
@@ -69,9 +72,8 @@ class Driver:
             return False
         manager = self._kit().manager
         now = manager.clock()
-        lang = live.state.pack.language if live.state.pack.language in ("fi", "sv", "en") else "fi"
         for _ in range(self.plan.joins_due(now)):
-            outcome = manager.join(live, lang, simulated=True)
+            outcome = manager.join(live, self.language(live), simulated=True)
             if not outcome.ok or outcome.seat is None:
                 continue  # locked or full: that pupil stays home
             self.plan.joined(outcome.seat)
@@ -81,10 +83,18 @@ class Driver:
             self.send(live, seat, action)
         return True
 
+    def language(self, live: Live) -> str:
+        """The next simulated pupil's language: a bilingual pack gets phones in each, every third in the second."""
+        langs = [lang for lang in live.state.pack.languages if lang in ("fi", "sv", "en")] or ["fi"]
+        self.joined += 1
+        return langs[1] if len(langs) > 1 and self.joined % 3 == 0 else langs[0]
+
     def send(self, live: Live, seat: str, action: dict[str, Any]) -> None:
         """Send one simulated pupil's action as a phone's `pupil` event would arrive."""
         self.sent += 1
-        env = Envelope.model_validate({"cid": f"sim-{self.sent}", "action": action})
+        # A prefix of this driver's own: after a restart the count starts again, and an id a seat
+        # used before would be taken for a retry of that answer and dropped.
+        env = Envelope.model_validate({"cid": f"sim-{self.prefix}-{self.sent}", "action": action})
         outcome = self._kit().manager.submit(live, seat, env.action, env.cid)
         if outcome.ok:
             broadcast(live, outcome)
@@ -111,7 +121,16 @@ class Driver:
             drivers(self.app).pop(self.code, None)
 
     def stop(self) -> None:
+        """Stop the simulated pupils: they go quiet and are no longer shown online."""
+        if self.stopped:
+            return
         self.stopped = True
+        live = self._live()
+        if live is not None:
+            manager = self._kit().manager
+            for seat in list(live.simulated):
+                while seat in live.online:
+                    manager.disconnected(live, seat)
 
 
 def drivers(app: Flask) -> dict[str, Driver]:

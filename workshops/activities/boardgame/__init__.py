@@ -57,7 +57,7 @@ class BoardGame(Activity[BoardGameStep, GameState]):
                 en="unknown meter '{id}'; declare it under `meters:` first, or write one of: {names}",
                 fi="tuntematon mittari '{id}'; määrittele se ensin kohdassa `meters:`, "
                 "tai kirjoita jokin näistä: {names}",
-                sv="okänd mätare '{id}'; deklarera '{id}' först under `meters:`, eller skriv en av: {names}",
+                sv="okänd mätare '{id}'; ange '{id}' först under `meters:`, eller skriv en av: {names}",
             ),
         ),
         "unknown_flag": AuthorCheck(
@@ -65,7 +65,7 @@ class BoardGame(Activity[BoardGameStep, GameState]):
                 en="unknown flag '{id}'; declare it under `flags:` first, or write one of: {names}",
                 fi="tuntematon merkki '{id}'; määrittele se ensin kohdassa `flags:`, "
                 "tai kirjoita jokin näistä: {names}",
-                sv="okänd flagga '{id}'; deklarera '{id}' först under `flags:`, eller skriv en av: {names}",
+                sv="okänd flagga '{id}'; ange '{id}' först under `flags:`, eller skriv en av: {names}",
             ),
         ),
         "unknown_section": AuthorCheck(
@@ -73,7 +73,7 @@ class BoardGame(Activity[BoardGameStep, GameState]):
                 en="unknown section '{id}'; declare it under `sections:` first, or write one of: {names}",
                 fi="tuntematon osio '{id}'; määrittele se ensin kohdassa `sections:`, "
                 "tai kirjoita jokin näistä: {names}",
-                sv="okänt avsnitt '{id}'; deklarera '{id}' först under `sections:`, eller skriv en av: {names}",
+                sv="okänt avsnitt '{id}'; ange '{id}' först under `sections:`, eller skriv en av: {names}",
             ),
         ),
         "unknown_effect": AuthorCheck(

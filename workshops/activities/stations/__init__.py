@@ -142,7 +142,7 @@ class Stations(Activity[StationsStep, StationsState]):
             Says(
                 en="station '{station}' has the `ways` task: list its options under the step's `ways:` "
                 "or the station's own `ways:`",
-                fi="rastilla '{station}' on `ways`-tehtävä: luettele sen vaihtoehdot askeleen kohtaan `ways:` "
+                fi="rastilla '{station}' on `ways`-tehtävä: luettele sen vaihtoehdot vaiheen kohtaan `ways:` "
                 "tai rastin omaan kohtaan `ways:`",
                 sv="stationen '{station}' har uppgiften `ways`: lista dess alternativ under stegets `ways:` "
                 "eller stationens egen `ways:`",
