@@ -20,17 +20,19 @@ for (const box of document.querySelectorAll(".scaler")) {
   new ResizeObserver(fit).observe(box);
 }
 
-const KEY = "workshops:preview-focus";
+// Keyboard focus comes back to the control used, on the page it opened: carried in the
+// address's fragment (nothing is stored in the browser: docs/data-map.md).
 document.addEventListener("click", (e) => {
   const link = e.target.closest?.("a[data-focus]");
-  if (link) sessionStorage.setItem(KEY, link.dataset.focus);
+  if (link) link.hash = `focus=${link.dataset.focus}`;
 });
 const list = document.getElementById("step-list");
 const current = list?.querySelector("[aria-current]");
 // The chosen step in view in its list (the list scrolls on its own beside the frames).
 if (current) list.parentElement.scrollTop = current.offsetTop - list.parentElement.clientHeight / 3;
-const was = sessionStorage.getItem(KEY);
-sessionStorage.removeItem(KEY);
+const hashed = location.hash.startsWith("#focus=") ? location.hash.slice(7) : "";
+const was = /^[\w-]+$/.test(hashed) ? hashed : "";  // a name of the page's own, never a selector from the address
+if (was) history.replaceState(null, "", location.pathname + location.search);
 if (was) {
   const again = was === "step" || was === "moment"
     ? document.querySelector(`[data-focus="${was}"][aria-current]`)

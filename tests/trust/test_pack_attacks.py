@@ -212,7 +212,7 @@ class Tried:
 def _check(folders: list[Path]) -> tuple[subprocess.CompletedProcess, float]:
     start = time.perf_counter()
     run = subprocess.run(
-        [sys.executable, "-m", "workshops.cli", "check", "-q", *map(str, folders)],
+        [sys.executable, "-m", "workshops.cli", "check", "-q", "--lang", "en", *map(str, folders)],
         cwd=ROOT,
         capture_output=True,
         text=True,

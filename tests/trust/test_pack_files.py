@@ -167,7 +167,7 @@ def test_a_fifo_in_a_pack_is_refused_and_never_opened(tmp_path: Path, make_serve
 
 def _check(*paths: Path) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "workshops.cli", "check", *map(str, paths)],
+        [sys.executable, "-m", "workshops.cli", "check", "--lang", "en", *map(str, paths)],
         cwd=ROOT,
         capture_output=True,
         text=True,
