@@ -18,7 +18,8 @@ from .config import DEFAULTS, SHARE, default_data_dir
 from .extensions import babel, socketio
 from .packs import PackLibrary
 from .sessions import nicknames
-from .sessions.journal import Journal
+from .sessions.journal import Journal, JournalError
+from .sessions.journaling import SessionJournal
 from .sessions.keys import Keyring, load_secret
 from .sessions.manager import SessionManager
 from .web import live as _handlers  # noqa: F401  - registers Socket.IO handlers before any init_app
@@ -82,6 +83,29 @@ def _host_names(app: Flask) -> set[str]:
 
 class DataDirError(Exception):
     """The data folder cannot hold the journal: the kit must not start and pretend to save."""
+
+
+class DatabaseError(Exception):
+    """The database named by DATABASE_URL cannot hold the journal: the kit must not start."""
+
+
+def _open_database(url: str, run_blocking: Any = None) -> SessionJournal:
+    """The PostgreSQL journal at `url`; `run_blocking` runs its database calls (see pgjournal)."""
+    if urlsplit(url).scheme not in ("postgresql", "postgres"):
+        raise DatabaseError("--database takes a PostgreSQL address: postgresql://user@host/database")
+    try:
+        from .sessions.pgjournal import PgJournal, url_problem
+    except ImportError:  # psycopg, or its libpq, is missing
+        raise DatabaseError(
+            "A PostgreSQL journal needs the kit's postgres extra: python3 -m pip install 'workshops[postgres]'"
+        ) from None
+    problem = url_problem(url)
+    if problem:
+        raise DatabaseError(f"--database: {problem}")
+    try:
+        return PgJournal(url, run_blocking=run_blocking)
+    except JournalError as exc:
+        raise DatabaseError(f"Cannot open the journal in the database: {exc}") from None
 
 
 def _check_writable(data_dir: Path) -> None:
@@ -153,10 +177,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     # folder that has one wins (an organisation's own list replaces the shipped one).
     lists = [r / nicknames.BLOCKLIST_FILE for r in roots if (r / nicknames.BLOCKLIST_FILE).is_file()]
     nicknames.load_blocklist(lists[-1] if lists else None)
-    try:
-        journal = Journal(data_dir / "journal.sqlite3")
-    except sqlite3.Error as exc:
-        raise DataDirError(f"Cannot open the journal in {data_dir}: {exc}") from None
+    journal: SessionJournal
+    if app.config.get("DATABASE_URL"):
+        journal = _open_database(str(app.config["DATABASE_URL"]), app.config.get("RUN_BLOCKING"))
+    else:
+        try:
+            journal = Journal(data_dir / "journal.sqlite3")
+        except sqlite3.Error as exc:
+            raise DataDirError(f"Cannot open the journal in {data_dir}: {exc}") from None
     manager = SessionManager(journal, Keyring(secret), clock=app.config.get("CLOCK") or time.time)
     recovered = manager.recover()
     purged = manager.purge(app.config["RETENTION_HOURS"] * 3600)

@@ -39,6 +39,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         keep_hours=args.keep_hours,
         allowed_hosts=tuple(args.allow_host),
         accessibility_contact=args.accessibility_contact,
+        database=args.database,
     )
 
 
@@ -163,6 +164,16 @@ def _contact_address(text: str) -> str:
     return value
 
 
+def _database_url(text: str) -> str:
+    """A PostgreSQL address for the journal (the SQLite file in --data-dir is the default)."""
+    if not text.lower().startswith(("postgresql://", "postgres://")):
+        raise argparse.ArgumentTypeError(
+            "give a PostgreSQL address, e.g. postgresql://workshops@db.example.fi/workshops"
+            " (leave --database out to keep the journal in the data folder)"
+        )
+    return text
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="workshops", description="Live classroom workshop kit.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -171,6 +182,13 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="0.0.0.0", help="address to listen on (default 0.0.0.0: the whole network)")
     serve.add_argument("--port", type=int, default=5000, help="port (default 5000)")
     serve.add_argument("--data-dir", help=f"where the journal and the secret key live (default {default_data_dir()})")
+    serve.add_argument(
+        "--database",
+        type=_database_url,
+        metavar="URL",
+        help="keep the journal in PostgreSQL, e.g. postgresql://workshops@db.example.fi/workshops (needs the "
+        "[postgres] extra; a password is better in ~/.pgpass or PGPASSWORD than here); default: SQLite in --data-dir",
+    )
     serve.add_argument(
         "--content",
         action="append",

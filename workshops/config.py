@@ -24,6 +24,9 @@ DEFAULTS = {
     # Folders of packs, later ones adding packs or replacing those of the same id: a path or a list.
     "CONTENT_DIR": SHIPPED_CONTENT,
     "DATA_DIR": None,  # default_data_dir() unless set
+    # Where sessions are journaled: None, the SQLite file in DATA_DIR; or a PostgreSQL database,
+    # postgresql://user@host/db (needs the [postgres] extra; see docs/architecture.md).
+    "DATABASE_URL": None,
     "ASYNC_MODE": "threading",
     # Where phones reach the kit, e.g. http://192.168.1.20:5000; None: the request's own host.
     "PUBLIC_URL": None,

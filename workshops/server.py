@@ -199,6 +199,7 @@ def serve(
     keep_hours: float | None = None,
     allowed_hosts: tuple[str, ...] = (),
     accessibility_contact: str | None = None,
+    database: str | None = None,
 ) -> int:
     if proxy_hops and not password:
         # Behind a proxy every request looks like it comes from the proxy, often 127.0.0.1, and
@@ -232,7 +233,7 @@ def serve(
     log = logging.getLogger("workshops")
     max_connections = _raise_file_limit(log)
 
-    from .app import DataDirError, create_app
+    from .app import DatabaseError, DataDirError, create_app
     from .extensions import socketio
     from .web.qr import qr_text
 
@@ -255,6 +256,9 @@ def serve(
         settings["RETENTION_HOURS"] = keep_hours
     if accessibility_contact:
         settings["ACCESSIBILITY_CONTACT"] = accessibility_contact
+    if database:
+        settings["DATABASE_URL"] = database
+        settings["RUN_BLOCKING"] = blocking_runner(async_mode)
     try:
         app = create_app(settings)
     except DataDirError as exc:
@@ -268,6 +272,10 @@ def serve(
         print("Valitse kansio, johon voit kirjoittaa: workshops serve --data-dir <kansio>", file=sys.stderr)
         print(f"{exc}. Nothing would be saved, so the kit does not start.", file=sys.stderr)
         print("Choose a folder you can write to: workshops serve --data-dir <folder>", file=sys.stderr)
+        return 2
+    except DatabaseError as exc:
+        print("Tietokantaan ei voi tallentaa, joten työpajapakki ei käynnisty.", file=sys.stderr)
+        print(f"{exc}. Nothing would be saved, so the kit does not start.", file=sys.stderr)
         return 2
     try:
         # Bound before anything says the kit is running: a port in use is reported first.
@@ -300,6 +308,11 @@ def serve(
         print()
     packs = content_dir if isinstance(content_dir, list) else [content_dir]
     print(f"  Data: {data_dir}   Packs: {', '.join(str(p) for p in packs)}")
+    if database:
+        from urllib.parse import urlsplit
+
+        where = urlsplit(database)  # never the password
+        print(f"  Journal: PostgreSQL {where.hostname or 'local socket'}{where.path}")
     print(f"  Session data is deleted {app.config['RETENTION_HOURS']:g} h after a session's last action.")
     print("  Stop with Ctrl+C. Sessions go on where they were after a restart.")
     print()
@@ -330,6 +343,21 @@ def serve(
     except KeyboardInterrupt:
         journal.close()
     return 0
+
+
+def blocking_runner(async_mode: str):
+    """How the PostgreSQL journal runs its database calls under this async mode.
+
+    psycopg 3 waits for the server in C code (libpq and its own wait function): under eventlet that
+    would stop every greenlet until the database answers, so each call runs in eventlet's pool of OS
+    threads (tpool) while the hub goes on. psycopg itself makes gevent's patched waits cooperative,
+    and threads need nothing: the call runs where it is made.
+    """
+    if async_mode == "eventlet":
+        from eventlet import tpool
+
+        return tpool.execute
+    return None
 
 
 def _firewall_lines(host: str, port: int, proxy_hops: int) -> list[str]:

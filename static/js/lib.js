@@ -194,7 +194,9 @@ export const hooks = { connect: null };
  */
 export function connect(auth, handlers, { onStatus, onRefused } = {}) {
   if (hooks.connect) return hooks.connect(handlers, { onStatus, onRefused });
-  const socket = io({ auth, transports: ["websocket", "polling"], reconnectionDelayMax: 4000 });
+  // The code also goes in the address (`?code=`) of every request, WebSocket or long-polling:
+  // a proxy in front of several workers routes each class to its own (docs/deploy.md).
+  const socket = io({ auth, query: { code: auth.code }, transports: ["websocket", "polling"], reconnectionDelayMax: 4000 });
   const lastRev = {};
   // A restarted server may count revisions from lower down: every connect starts afresh
   // (the server sends full views right after it).

@@ -161,6 +161,17 @@ class Journal:
         finally:
             self._lock.release()
 
+    def ping(self, timeout: float = 2.0) -> bool:
+        """Whether the journal answers a trivial query within `timeout` seconds (`/readyz`)."""
+        if not self._lock.acquire(timeout=timeout):
+            return False
+        try:
+            return not self._closed and self._db.execute("SELECT 1").fetchone() == (1,)
+        except sqlite3.Error:
+            return False
+        finally:
+            self._lock.release()
+
     def create_session(
         self, sid: str, code: str, pack: dict[str, Any], seed: int, own_nicknames: bool, at: float
     ) -> None:

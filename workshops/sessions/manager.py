@@ -23,7 +23,8 @@ from typing import Any
 from ..activities import Rejected
 from ..packs.models import Pack
 from . import actions, rehearsal, rules
-from .journal import Batch, Journal, JournalError
+from .journal import Batch, JournalError
+from .journaling import SessionJournal
 from .keys import Keyring, new_code
 from .views import affected_seats
 
@@ -90,7 +91,7 @@ def _saved(live: Live, state: rules.SessionState) -> None:
 
 
 class SessionManager:
-    def __init__(self, journal: Journal, keyring: Keyring, clock: Callable[[], float] = time.time):
+    def __init__(self, journal: SessionJournal, keyring: Keyring, clock: Callable[[], float] = time.time):
         self.journal = journal
         self.keys = keyring
         self.clock = clock

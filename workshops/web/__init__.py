@@ -7,7 +7,7 @@ from flask import Flask, Response, request
 from ..extensions import socketio
 from ..packs import PackLibrary
 from ..sessions.fanout import Fanout
-from ..sessions.journal import Journal
+from ..sessions.journaling import SessionJournal
 from ..sessions.manager import SessionManager
 
 # The pages load nothing from any other host; inline scripts are not needed either.
@@ -31,11 +31,12 @@ def _security_headers(resp: Response) -> Response:
     return resp
 
 
-def register(app: Flask, library: PackLibrary, manager: SessionManager, journal: Journal) -> None:
+def register(app: Flask, library: PackLibrary, manager: SessionManager, journal: SessionJournal) -> None:
     """Bind the edge to a freshly made app: limits, the fanout of views, pages, handlers, timers."""
     from . import assets, handshakes, live, preview, printing
     from .context import Kit, Limits
     from .guard import Guesses, Logins, RateLimiter
+    from .health import bp as health_bp
     from .pages import bp
     from .schema_route import bp as schema_bp
 
@@ -56,6 +57,7 @@ def register(app: Flask, library: PackLibrary, manager: SessionManager, journal:
     )
     app.extensions["workshops"] = Kit(library, manager, journal, limits, fanout)
     live.register_actions(socketio.server)
+    app.register_blueprint(health_bp)
     app.register_blueprint(bp)
     app.register_blueprint(printing.bp)
     app.register_blueprint(schema_bp)

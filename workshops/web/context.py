@@ -8,7 +8,7 @@ from flask import current_app, request
 
 from ..packs import PackLibrary
 from ..sessions.fanout import Fanout
-from ..sessions.journal import Journal
+from ..sessions.journaling import SessionJournal
 from ..sessions.manager import SessionManager
 from .guard import Guesses, Logins, RateLimiter
 
@@ -29,7 +29,7 @@ class Kit:
 
     library: PackLibrary
     manager: SessionManager
-    journal: Journal
+    journal: SessionJournal
     limits: Limits
     fanout: Fanout
 

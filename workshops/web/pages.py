@@ -591,11 +591,6 @@ def accessibility():
     return render_template("accessibility.html", strings=ui_strings(), contact=_accessibility_contact())
 
 
-@bp.get("/healthz")
-def healthz():
-    return jsonify(ok=True, sessions=len(manager().all()))
-
-
 def _first_problem(result: LoadResult, lang: str) -> dict[str, Any]:
     """A broken pack on the home page: its name, its first error in the author's language, how many more."""
     from .preview import shown_file

@@ -1,0 +1,55 @@
+"""What the manager and the server need of a journal, whichever database keeps it.
+
+Two journals keep this contract: `journal.Journal` (SQLite, a laptop's file, the default) and
+`pgjournal.PgJournal` (PostgreSQL, a district server). Both hand out `journal.Batch` objects and
+raise `journal.JournalError`, so the manager does not know which one it writes to.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any, Protocol
+
+from .journal import ActionRow, Batch, SessionRow
+
+
+class SessionJournal(Protocol):
+    """Sessions and their accepted actions, saved before anyone is told they happened."""
+
+    @property
+    def scrub_owed(self) -> bool:
+        """Whether a deletion's clean-up (SQLite's log truncation, PostgreSQL's VACUUM) is still
+        to be done: `checkpoint` retries it."""
+        ...
+
+    def ping(self, timeout: float = 2.0) -> bool:
+        """Whether the journal answers a trivial query within about `timeout` seconds (`/readyz`)."""
+        ...
+
+    def create_session(
+        self, sid: str, code: str, pack: dict[str, Any], seed: int, own_nicknames: bool, at: float
+    ) -> None: ...
+
+    def stage(
+        self,
+        sid: str,
+        at: float,
+        actor: str,
+        cid: str | None,
+        action: dict[str, Any],
+        ends: bool = False,
+        after: Batch | None = None,
+        saved: Callable[[], None] | None = None,
+    ) -> Batch: ...
+
+    def commit(self, batch: Batch, wait_for_others: bool = True) -> None: ...
+
+    def checkpoint(self) -> None: ...
+
+    def delete_session(self, sid: str) -> None: ...
+
+    def sessions(self, open_only: bool = True) -> list[SessionRow]: ...
+
+    def actions(self, sid: str) -> Iterator[ActionRow]: ...
+
+    def close(self) -> None: ...
