@@ -7,6 +7,7 @@ import os
 import socket
 import sqlite3
 import time
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -24,6 +25,7 @@ from .sessions.keys import Keyring, load_secret
 from .sessions.manager import SessionManager
 from .web import live as _handlers  # noqa: F401  - registers Socket.IO handlers before any init_app
 from .web.guard import HostCheck, quiet_library_loggers
+from .web.health import SocketCode
 from .web.wire import ViewPacket
 
 
@@ -168,6 +170,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
 
     hops = int(app.config.get("PROXY_HOPS") or 0)
+    # Socket.IO answers name their session for the proxy too (X-Workshops-Code, web/health.py).
+    app.wsgi_app = SocketCode(app.wsgi_app, lambda: app.extensions["workshops"].manager)  # type: ignore[method-assign]
     app.wsgi_app = HostCheck(app.wsgi_app, _host_names(app), hops)  # type: ignore[method-assign]
 
     content = app.config["CONTENT_DIR"]
@@ -186,7 +190,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         except sqlite3.Error as exc:
             raise DataDirError(f"Cannot open the journal in {data_dir}: {exc}") from None
     manager = SessionManager(journal, Keyring(secret), clock=app.config.get("CLOCK") or time.time)
-    recovered = manager.recover()
+    # One process and its own file: every session is rebuilt now. A database several workers
+    # share: none is, each is taken over when a request first names it (docs/architecture.md).
+    recovered = 0 if manager.shared else manager.recover()
     purged = manager.purge(app.config["RETENTION_HOURS"] * 3600)
     if purged:
         logging.getLogger(__name__).info("deleted %d session(s) past the retention time", len(purged))
@@ -196,4 +202,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     register(app, library, manager, journal)
     rehearsing.resume(app)  # recovered rehearsals get their simulated pupils back
+    manager.adopted = partial(_adopted, app)  # and so do rehearsals taken over
     return app
+
+
+def _adopted(app: Flask, live: Any) -> None:
+    """A session this worker has just taken over: a rehearsal gets its simulated pupils back."""
+    if live.rehearsal is not None and not live.state.ended:
+        from .web import rehearsing
+
+        with app.app_context():
+            rehearsing.start(app, live, resumed=True)

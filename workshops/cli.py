@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -27,20 +28,33 @@ def _cmd_serve(args: argparse.Namespace) -> int:
             return 2
     from .server import serve  # imports eventlet: only here
 
+    from_environment = _password_from_environment()  # taken out of the environment either way
     return serve(
         host=args.host,
         port=args.port,
         data_dir=Path(args.data_dir) if args.data_dir else default_data_dir(),
         content_dir=[SHIPPED_CONTENT, *extra],
         public_url=args.public_url,
-        password=args.password,
+        password=args.password or from_environment,
         async_mode=args.async_mode,
         proxy_hops=args.behind_proxy,
         keep_hours=args.keep_hours,
         allowed_hosts=tuple(args.allow_host),
         accessibility_contact=args.accessibility_contact,
         database=args.database,
+        log_format=args.log_format,
     )
+
+
+#: where `workshops serve` reads the facilitator password when --password is not given: a
+#: systemd EnvironmentFile readable by root only, say, so that it is not on the command line,
+#: which every user of the machine can read (`ps`)
+PASSWORD_VARIABLE = "WORKSHOPS_PASSWORD"
+
+
+def _password_from_environment() -> str | None:
+    # Taken out of the environment as it is read: no program the kit starts inherits it.
+    return os.environ.pop(PASSWORD_VARIABLE, None) or None
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
@@ -199,7 +213,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--public-url", help="address phones use, e.g. https://kit.example.fi (default: this machine's LAN address)"
     )
-    serve.add_argument("--password", help="facilitator password: lets other machines start sessions (hosted installs)")
+    serve.add_argument(
+        "--password",
+        help="facilitator password: lets other machines start sessions (hosted installs); "
+        f"default: the {PASSWORD_VARIABLE} environment variable, which keeps it off the command line",
+    )
     serve.add_argument(
         "--behind-proxy",
         type=int,
@@ -227,6 +245,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="ADDRESS",
         help="the organisation's e-mail or web address for accessibility feedback, shown in the "
         "accessibility statement at /accessibility (default: none; readers are asked to tell the facilitator)",
+    )
+    serve.add_argument(
+        "--log-format",
+        choices=["text", "json"],
+        default="text",
+        help="the log on standard error: a line of text per event (default), or one JSON object per line "
+        "(time, level, logger, message and the event's fields) for a log collector",
     )
     serve.add_argument(
         "--async-mode",

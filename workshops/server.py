@@ -13,6 +13,8 @@ import socket
 import sys
 from pathlib import Path
 
+from .logs import setup as setup_log
+
 # A join storm of a whole school event arrives within seconds: a deep accept queue, and
 # room for every phone, the projectors and the facilitators' tabs at once.
 BACKLOG = 2048
@@ -200,6 +202,7 @@ def serve(
     allowed_hosts: tuple[str, ...] = (),
     accessibility_contact: str | None = None,
     database: str | None = None,
+    log_format: str = "text",
 ) -> int:
     if proxy_hops and not password:
         # Behind a proxy every request looks like it comes from the proxy, often 127.0.0.1, and
@@ -229,13 +232,12 @@ def serve(
             print('--async-mode gevent needs gevent: python3 -m pip install -e ".[gevent]"', file=sys.stderr)
             return 2
         monkey.patch_all()
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    setup_log(log_format)
     log = logging.getLogger("workshops")
     max_connections = _raise_file_limit(log)
 
     from .app import DatabaseError, DataDirError, create_app
     from .extensions import socketio
-    from .web.qr import qr_text
 
     lan = lan_address()
     shown_port = "" if port == 80 else f":{port}"
@@ -294,29 +296,10 @@ def serve(
         if host in ("0.0.0.0", "::", "", "127.0.0.1")
         else f"http://{host}{shown_port}/"
     )
-    print()
-    print("  Työpajapakki on käynnissä · Workshop kit is running")
-    print(f"  Ohjaaja (tällä koneella) · Facilitator (this computer): {local}")
-    if public_url:
-        print(f"  Puhelimet samassa verkossa · Phones on the same Wi-Fi: {public_url}/join")
-        print()
-        print(qr_text(f"{public_url}/join"))
+    if log_format == "json":
+        _log_start(log, app, local, public_url, data_dir, database, firewall_lines)
     else:
-        print("  No network address found: phones can join only once this computer is on a network.")
-    if firewall_lines:
-        print("\n".join(firewall_lines))
-        print()
-    packs = content_dir if isinstance(content_dir, list) else [content_dir]
-    print(f"  Data: {data_dir}   Packs: {', '.join(str(p) for p in packs)}")
-    if database:
-        from urllib.parse import urlsplit
-
-        where = urlsplit(database)  # never the password
-        print(f"  Journal: PostgreSQL {where.hostname or 'local socket'}{where.path}")
-    print(f"  Session data is deleted {app.config['RETENTION_HOURS']:g} h after a session's last action.")
-    print("  Stop with Ctrl+C. Sessions go on where they were after a restart.")
-    print()
-    sys.stdout.flush()
+        _print_banner(app, local, public_url, data_dir, content_dir, database, firewall_lines)
     try:
         if async_mode == "eventlet":
             import eventlet.wsgi
@@ -343,6 +326,57 @@ def serve(
     except KeyboardInterrupt:
         journal.close()
     return 0
+
+
+def _print_banner(app, local: str, public_url, data_dir: Path, content_dir, database, firewall_lines) -> None:
+    """The start-up lines a facilitator reads: the addresses, the join QR code, where data lives."""
+    from .web.qr import qr_text
+
+    print()
+    print("  Työpajapakki on käynnissä · Workshop kit is running")
+    print(f"  Ohjaaja (tällä koneella) · Facilitator (this computer): {local}")
+    if public_url:
+        print(f"  Puhelimet samassa verkossa · Phones on the same Wi-Fi: {public_url}/join")
+        print()
+        print(qr_text(f"{public_url}/join"))
+    else:
+        print("  No network address found: phones can join only once this computer is on a network.")
+    if firewall_lines:
+        print("\n".join(firewall_lines))
+        print()
+    packs = content_dir if isinstance(content_dir, list) else [content_dir]
+    print(f"  Data: {data_dir}   Packs: {', '.join(str(p) for p in packs)}")
+    if database:
+        from urllib.parse import urlsplit
+
+        where = urlsplit(database)  # never the password
+        print(f"  Journal: PostgreSQL {where.hostname or 'local socket'}{where.path}")
+    print(f"  Session data is deleted {app.config['RETENTION_HOURS']:g} h after a session's last action.")
+    print("  Stop with Ctrl+C. Sessions go on where they were after a restart.")
+    print()
+    sys.stdout.flush()
+
+
+def _log_start(log: logging.Logger, app, local: str, public_url, data_dir: Path, database, firewall_lines) -> None:
+    """The banner as one log record (`--log-format json`): a server's log holds only records."""
+    journal = "sqlite"
+    if database:
+        from urllib.parse import urlsplit
+
+        where = urlsplit(database)  # never the user or the password
+        journal = f"postgresql {where.hostname or 'local socket'}{where.path}"
+    log.info(
+        "running",
+        extra={
+            "local_url": local,
+            "public_url": public_url,
+            "data_dir": str(data_dir),
+            "journal": journal,
+            "retention_hours": app.config["RETENTION_HOURS"],
+        },
+    )
+    if firewall_lines:
+        log.warning("\n".join(line.strip() for line in firewall_lines if line.strip()))
 
 
 def blocking_runner(async_mode: str):

@@ -52,7 +52,10 @@ def kill(cluster, journal: PgJournal) -> None:
 def test_opening_applies_the_migrations_once(database_url):
     PgJournal(database_url).close()
     PgJournal(database_url).close()
-    assert rows(database_url, "SELECT version, name FROM schema_version") == [(1, "0001_journal.sql")]
+    assert rows(database_url, "SELECT version, name FROM schema_version ORDER BY 1") == [
+        (1, "0001_journal.sql"),
+        (2, "0002_owner_epoch.sql"),
+    ]
     tables = rows(database_url, "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1")
     assert tables == [("actions",), ("schema_version",), ("sessions",)]
     assert rows(database_url, "SELECT 1 FROM pg_indexes WHERE indexname = 'actions_by_session'") == [(1,)]
@@ -78,13 +81,13 @@ def test_workers_starting_together_migrate_once(database_url):
     for j in opened:
         j.close()
     assert failed == [] and len(opened) == 4
-    assert rows(database_url, "SELECT version FROM schema_version") == [(1,)]
+    assert rows(database_url, "SELECT version FROM schema_version ORDER BY 1") == [(1,), (2,)]
 
 
 def test_a_database_from_a_newer_kit_is_refused(database_url):
     PgJournal(database_url).close()
     with psycopg.connect(database_url, autocommit=True) as db:
-        db.execute("INSERT INTO schema_version (version, name) VALUES (2, '0002_future.sql')")
+        db.execute("INSERT INTO schema_version (version, name) VALUES (99, '0099_future.sql')")
     with pytest.raises(JournalError, match="newer than this kit"):
         PgJournal(database_url)
 

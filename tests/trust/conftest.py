@@ -198,6 +198,26 @@ def server(tmp_path):
     srv.stop()
 
 
+@pytest.fixture(params=["text", "json"])
+def log_server(request, make_server):
+    """A server logging in each format of `--log-format` (the log-cleanliness tests run on both)."""
+    srv = make_server(args=("--log-format", request.param))
+    srv.log_format = request.param
+    return srv
+
+
+def json_log_lines(lines: list[str]) -> list[dict[str, Any]]:
+    """Each non-empty line of a `--log-format json` server's output as its JSON object: every
+    line must be one (the start-up banner is a record there too)."""
+    events = []
+    for line in lines:
+        if line.strip():
+            event = json.loads(line)
+            assert isinstance(event, dict) and {"time", "level", "logger", "message"} <= set(event), line
+            events.append(event)
+    return events
+
+
 @pytest.fixture
 def make_server(tmp_path):
     """Build servers with their own options; each is stopped at the end of the test."""

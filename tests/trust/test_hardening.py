@@ -19,7 +19,7 @@ import pytest
 import requests
 import websocket
 
-from .conftest import ROOT, Client, Room, ServerProcess, wait_until
+from .conftest import ROOT, Client, Room, ServerProcess, json_log_lines, wait_until
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 HOSTED = ("--password", "sala-sana", "--behind-proxy", "1")
@@ -334,7 +334,8 @@ def test_the_language_switch_redirects_only_within_the_site(server, ledger, targ
 
 
 # -- 8. the log ------------------------------------------------------------------------------------------------
-def test_garbage_and_tls_on_the_http_port_log_no_address_and_no_bytes(server, networks, ledger):
+def test_garbage_and_tls_on_the_http_port_log_no_address_and_no_bytes(log_server, networks, ledger):
+    server = log_server
     net = networks(server.port, source="127.0.0.44")
     mark = len(server.lines)
     tls_hello = bytes.fromhex("16030100c4010000c00303") + b"\x8a\x9bSECRETBYTES" + b"\x00" * 40
@@ -348,6 +349,8 @@ def test_garbage_and_tls_on_the_http_port_log_no_address_and_no_bytes(server, ne
     new = log_lines_since(server, mark)
     assert len(new) <= 3, new
     assert not any("127.0.0" in line or "SECRETBYTES" in line or "\\x" in line for line in new), new
+    if server.log_format == "json":
+        assert all(e["message"] == "refused a malformed HTTP request" for e in json_log_lines(new)), new
 
 
 # -- 10. cookies and caching ----------------------------------------------------------------------------
@@ -398,7 +401,8 @@ def test_plain_http_on_the_laptop_sends_no_hsts(server):
 
 
 # -- 12. malformed packets ----------------------------------------------------------------------------------
-def test_malformed_socket_packets_log_one_line_without_their_contents(server, rooms, ledger):
+def test_malformed_socket_packets_log_one_line_without_their_contents(log_server, rooms, ledger):
+    server = log_server
     room = rooms(server)
     token = room.seat().json()["token"]
     ws = websocket.create_connection(
@@ -428,6 +432,8 @@ def test_malformed_socket_packets_log_one_line_without_their_contents(server, ro
     assert len(new) <= len(packets), new
     assert not any("Traceback" in line or "SECRETBYTES" in line or "99999" in line for line in new), new
     assert not any(line.startswith("  File ") for line in new), new
+    if server.log_format == "json":
+        assert all(e["level"] in ("WARNING", "ERROR") for e in json_log_lines(new)), new
     # The phone's seat still works.
     assert room.phone(token=token).connected
 

@@ -7,7 +7,7 @@ import re
 
 import requests
 
-from .conftest import act, goto, wait_until
+from .conftest import act, goto, json_log_lines, wait_until
 
 SECRET_NICK = "Salainen Siili"
 SECRET_TEXT = "Minun salaisuuteni on että pelkään pimeää"
@@ -39,7 +39,8 @@ def _a_session_with_pupil_text(server, rooms, via: str | None = None):
     return room, host, phones, step
 
 
-def test_the_logs_hold_no_addresses_keys_tokens_or_pupil_text(server, rooms, networks, ledger):
+def test_the_logs_hold_no_addresses_keys_tokens_or_pupil_text(log_server, rooms, networks, ledger):
+    server = log_server
     school_wifi = networks(server.port, source="127.0.0.77")
     room, host, phones, _step = _a_session_with_pupil_text(server, rooms, via=school_wifi.url)
     tokens = [phone.auth["token"] for phone in phones]
@@ -56,6 +57,9 @@ def test_the_logs_hold_no_addresses_keys_tokens_or_pupil_text(server, rooms, net
     for secret in ("127.0.0.77", room.host_key, room.screen_key, SECRET_NICK, SECRET_TEXT, *tokens):
         assert secret not in log, f"{secret[:12]}… in the server log"
     assert (server.data_dir / "secret.key").read_bytes().hex() not in log
+    if server.log_format == "json":  # every line one JSON object, the restart's records included
+        events = json_log_lines(server.lines)
+        assert sum(e["message"] == "running" for e in events) == 2
 
 
 def test_delete_session_data_erases_it_at_once_from_memory_and_disk(server, rooms, ledger):

@@ -3,12 +3,15 @@
 Two journals keep this contract: `journal.Journal` (SQLite, a laptop's file, the default) and
 `pgjournal.PgJournal` (PostgreSQL, a district server). Both hand out `journal.Batch` objects and
 raise `journal.JournalError`, so the manager does not know which one it writes to.
+
+`SharedJournal` is the PostgreSQL journal's more: several workers share it, and each session is
+owned by the one worker that holds its lease (docs/architecture.md, "Ownership and takeover").
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from .journal import ActionRow, Batch, SessionRow
 
@@ -53,3 +56,37 @@ class SessionJournal(Protocol):
     def actions(self, sid: str) -> Iterator[ActionRow]: ...
 
     def close(self) -> None: ...
+
+
+@runtime_checkable
+class SharedJournal(SessionJournal, Protocol):
+    """A journal several workers share: a worker writes only to the sessions it holds.
+
+    `create_session` holds the new session at once. Staging, ending or deleting a session this
+    worker does not hold (never took, or another worker has taken over since) raises
+    JournalError, and nothing of it is written.
+    """
+
+    def holds(self, sid: str) -> bool:
+        """Whether this worker still holds the session (no database call)."""
+        ...
+
+    def claim(self, code: str) -> SessionRow | None:
+        """Take over the session with this code, to replay it: None if there is none, or
+        another worker holds it."""
+        ...
+
+    def take(self, sid: str) -> bool:
+        """Take over a session by its id: whether this worker holds it now."""
+        ...
+
+    def release(self, sid: str) -> None: ...
+
+    def renew(self, force: bool = False) -> set[str]:
+        """Keep the leases alive (called often; cheap when nothing is due): the sessions found
+        taken over by another worker since the last call."""
+        ...
+
+    def expired(self, cutoff: float) -> list[tuple[str, str]]:
+        """(id, code) of every session, held or not, with nothing newer than `cutoff`."""
+        ...

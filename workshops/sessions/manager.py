@@ -4,6 +4,12 @@ The manager is the only place that owns live state. It applies one action at a
 time per session (a lock each), writes the journal before returning success,
 and rebuilds every session from the journal on start-up. It knows nothing of
 Flask or Socket.IO: the web layer turns its outcomes into messages.
+
+On a journal several workers share (PostgreSQL, `SharedJournal`) the manager holds only the
+sessions this worker owns: those it made, and those it took over when a request named one
+it did not hold (`get`), replaying it from the journal then. Nothing is replayed at start.
+A session another worker has taken over is let go the moment the journal says so (a refused
+write, or `keep_leases`). See docs/architecture.md, "Ownership and takeover".
 """
 
 from __future__ import annotations
@@ -23,9 +29,9 @@ from typing import Any
 from ..activities import Rejected
 from ..packs.models import Pack
 from . import actions, rehearsal, rules
-from .journal import Batch, JournalError
-from .journaling import SessionJournal
-from .keys import Keyring, new_code
+from .journal import Batch, JournalError, SessionRow
+from .journaling import SessionJournal, SharedJournal
+from .keys import CODE_ALPHABET, CODE_LENGTH, Keyring, new_code
 from .views import affected_seats
 
 log = logging.getLogger(__name__)
@@ -35,6 +41,11 @@ log = logging.getLogger(__name__)
 # of it after a newer action is a duplicate, not applied again. It has no `type`, so no
 # version of the action models takes it for an action; replay recognises it and applies nothing.
 NO_OP = {"no_op": True}
+# A code whose session could not be taken over (no such session, or another worker holds it)
+# is not asked about again for this long: a class reconnecting at once asks the database once.
+_REFUSED_FOR = 1.0
+# How long a request waits for another request's takeover of the same session.
+_CLAIM_WAIT = 30.0
 
 
 @dataclass
@@ -84,6 +95,9 @@ class Outcome:
         return {"ok": False, "error": self.error, "message": self.message, "rev": self.rev}
 
 
+_CODE_LETTERS = frozenset(CODE_ALPHABET)
+
+
 def _saved(live: Live, state: rules.SessionState) -> None:
     # Called by the journal as the group commits: the session's last action in it.
     if state.rev > live.state.rev:
@@ -97,6 +111,17 @@ class SessionManager:
         self.clock = clock
         self._sessions: dict[str, Live] = {}
         self._lock = threading.Lock()
+        # Shared journal only: takeovers under way (code -> set when done), codes refused lately.
+        self._shared: SharedJournal | None = journal if isinstance(journal, SharedJournal) else None
+        self._claims: dict[str, threading.Event] = {}
+        self._refused: dict[str, float] = {}
+        # Called with each session taken over (the web layer restarts a rehearsal's pupils).
+        self.adopted: Callable[[Live], None] | None = None
+
+    @property
+    def shared(self) -> bool:
+        """Whether the journal is shared by several workers (sessions are held, taken over lazily)."""
+        return self._shared is not None
 
     # -- lifecycle ----------------------------------------------------------
     def create(self, pack: Pack, own_nicknames: bool | None = None, rehearsal_pupils: int | None = None) -> Live:
@@ -124,46 +149,136 @@ class SessionManager:
             return live
 
     def recover(self) -> int:
-        """Rebuild every journaled session by replaying its actions; return how many."""
+        """Rebuild every journaled session by replaying its actions; return how many.
+
+        On a shared journal, only the sessions no other worker holds, each taken over first
+        (`workshops serve` does not call this then: sessions are taken over when asked for).
+        """
         count = 0
         for row in self.journal.sessions(open_only=False):
-            try:
-                pack = Pack.model_validate(row.pack, context={})
-            except Exception:  # a snapshot no later version of the models accepts
-                log.warning("session %s: its pack snapshot no longer validates; not recovered", row.code)
+            if self._shared is not None and not self._shared.take(row.id):
                 continue
-            state = rules.new_session(pack, row.seed, row.created_at, row.own_nicknames)
-            live = Live(row.id, row.code, state)
-            skipped = 0
-            for rec in self.journal.actions(row.id):
-                if rec.action == NO_OP:
-                    if rec.cid:
-                        live.seen[(rec.actor, rec.cid)] = live.state.rev
-                    continue
-                if rec.action is not None and rehearsal.is_mark(rec.action):
-                    live.rehearsal = rehearsal.read_mark(rec.action)
-                    continue
-                parsed = actions.parse(rec.actor, rec.action, pack) if rec.action is not None else None
-                if parsed is None or isinstance(parsed, Rejected):
-                    skipped += 1
-                    continue
-                result = rules.apply(live.state, rec.actor, parsed, rec.at)
-                if isinstance(result, Rejected):
-                    skipped += 1
-                    continue
-                live.state = result
-                if rec.cid:
-                    live.seen[(rec.actor, rec.cid)] = result.rev
-            live.head = live.state
-            live.simulated = {pid for pid, pupil in live.state.pupils.items() if pupil.simulated}
-            if skipped:
-                log.warning("session %s: skipped %d unreadable journal record(s)", row.code, skipped)
+            live = self._replay(row)
+            if live is None:
+                if self._shared is not None:
+                    self._shared.release(row.id)
+                continue
             self._sessions[row.code] = live
             count += 1
         return count
 
+    def _replay(self, row: SessionRow) -> Live | None:
+        """A journaled session rebuilt by replaying its actions; None if its pack no longer validates."""
+        try:
+            pack = Pack.model_validate(row.pack, context={})
+        except Exception:  # a snapshot no later version of the models accepts
+            log.warning("session %s: its pack snapshot no longer validates; not recovered", row.code)
+            return None
+        state = rules.new_session(pack, row.seed, row.created_at, row.own_nicknames)
+        live = Live(row.id, row.code, state)
+        skipped = 0
+        for rec in self.journal.actions(row.id):
+            if rec.action == NO_OP:
+                if rec.cid:
+                    live.seen[(rec.actor, rec.cid)] = live.state.rev
+                continue
+            if rec.action is not None and rehearsal.is_mark(rec.action):
+                live.rehearsal = rehearsal.read_mark(rec.action)
+                continue
+            parsed = actions.parse(rec.actor, rec.action, pack) if rec.action is not None else None
+            if parsed is None or isinstance(parsed, Rejected):
+                skipped += 1
+                continue
+            result = rules.apply(live.state, rec.actor, parsed, rec.at)
+            if isinstance(result, Rejected):
+                skipped += 1
+                continue
+            live.state = result
+            if rec.cid:
+                live.seen[(rec.actor, rec.cid)] = result.rev
+        live.head = live.state
+        live.simulated = {pid for pid, pupil in live.state.pupils.items() if pupil.simulated}
+        if skipped:
+            log.warning("session %s: skipped %d unreadable journal record(s)", row.code, skipped)
+        return live
+
     def get(self, code: str) -> Live | None:
-        return self._sessions.get(code)
+        """The session with this code, if this worker holds it. On a shared journal a code this
+        worker does not hold is taken over from the journal if no other worker holds it."""
+        live = self._sessions.get(code)
+        if live is None and self._shared is not None:
+            return self._take_over(code)
+        return live
+
+    def _take_over(self, code: str) -> Live | None:
+        if len(code) != CODE_LENGTH or not set(code) <= _CODE_LETTERS:
+            return None  # no session has such a code: no need to ask the database
+        if self._refused.get(code, 0.0) > time.monotonic():
+            return None
+        with self._lock:
+            live = self._sessions.get(code)
+            if live is not None:
+                return live
+            claim = self._claims.get(code)
+            mine = claim is None
+            if claim is None:
+                claim = self._claims[code] = threading.Event()
+        if not mine:  # another request is taking it over: its outcome is ours
+            claim.wait(_CLAIM_WAIT)
+            return self._sessions.get(code)
+        try:
+            live = self._claim(code)
+        finally:
+            with self._lock:
+                self._claims.pop(code, None)
+            claim.set()
+        if live is None:
+            now = time.monotonic()
+            if len(self._refused) > 10_000:
+                self._refused = {c: t for c, t in self._refused.items() if t > now}
+            self._refused[code] = now + _REFUSED_FOR
+        return live
+
+    def _claim(self, code: str) -> Live | None:
+        assert self._shared is not None
+        try:
+            row = self._shared.claim(code)
+        except JournalError as exc:
+            log.error("session %s: could not take it over: %s", code, exc)
+            return None
+        if row is None:
+            return None  # no such session, or another worker holds it (the proxy will route there)
+        live = self._replay(row)
+        if live is None:
+            self._shared.release(row.id)
+            return None
+        with self._lock:
+            self._sessions[row.code] = live
+        self._refused.pop(code, None)
+        log.info("session %s: taken over from the journal (rev %d)", code, live.state.rev)
+        if self.adopted is not None:
+            self.adopted(live)
+        return live
+
+    def _let_go(self, live: Live) -> None:
+        """Forget a session another worker has taken over: nothing of it is written here again."""
+        with self._lock:
+            if self._sessions.get(live.code) is live:
+                del self._sessions[live.code]
+            else:
+                return
+        log.warning("session %s: taken over by another worker; let go here", live.code)
+
+    def keep_leases(self, force: bool = False) -> None:
+        """Keep this worker's leases (shared journal; the timer loop, through `due_timers`), and
+        let go the sessions another worker has taken over."""
+        if self._shared is None:
+            return
+        lost = self._shared.renew(force)
+        if lost:
+            for live in self.all():
+                if live.id in lost:
+                    self._let_go(live)
 
     def all(self) -> list[Live]:
         return list(self._sessions.values())
@@ -250,6 +365,8 @@ class SessionManager:
         return Outcome(True, result.rev, affected=affected_seats(result, actor, parsed.type), seat=seat), batch
 
     def _not_saved(self, live: Live, exc: JournalError) -> Outcome:
+        if self._shared is not None and not self._shared.holds(live.id):
+            self._let_go(live)  # another worker took it over: this worker's view of it is stale
         live.journal_failed = True
         log.error("session %s: journal write failed: %s", live.code, exc)
         return Outcome(False, live.state.rev, "not_saved", "The server could not save this. Try again.")
@@ -293,7 +410,9 @@ class SessionManager:
         self.journal.commit(batch, wait_for_others=False)
 
     def due_timers(self) -> list[tuple[Live, Outcome]]:
-        """Fire the `timer` action of every session whose step deadline has passed."""
+        """Fire the `timer` action of every session whose step deadline has passed (of the
+        sessions this worker holds: on a shared journal, its leases are kept first)."""
+        self.keep_leases()
         now = self.clock()
         fired = []
         for live in self.all():
@@ -308,7 +427,12 @@ class SessionManager:
     def delete(self, live: Live) -> None:
         """Erase a session now: its journal records, its state, its code (raises JournalError)."""
         with live.lock:
-            self.journal.delete_session(live.id)
+            try:
+                self.journal.delete_session(live.id)
+            except JournalError:
+                if self._shared is not None and not self._shared.holds(live.id):
+                    self._let_go(live)  # another worker's now, and theirs to delete
+                raise
             live.deleted = True
             self._sessions.pop(live.code, None)
         if self.journal.scrub_owed:
@@ -319,7 +443,12 @@ class SessionManager:
             )
 
     def purge(self, keep_seconds: float) -> list[Live]:
-        """Delete the sessions that ended, or saw no action, more than `keep_seconds` ago."""
+        """Delete the sessions that ended, or saw no action, more than `keep_seconds` ago.
+
+        Returns the ones this worker held. On a shared journal it also deletes those that no
+        worker holds (their worker stopped): any worker may, and two that try at once take turns
+        on the session's lease; a session another worker holds is that worker's to delete.
+        """
         cutoff = self.clock() - keep_seconds
         gone = []
         for live in self.all():
@@ -330,7 +459,26 @@ class SessionManager:
                     log.error("session %s: could not delete its data: %s", live.code, exc)
                     continue
                 gone.append(live)
+        if self._shared is not None:
+            self._purge_unheld(self._shared, cutoff)
         return gone
+
+    def _purge_unheld(self, shared: SharedJournal, cutoff: float) -> None:
+        try:
+            expired = shared.expired(cutoff)
+        except JournalError as exc:
+            log.error("could not list the sessions past the retention time: %s", exc)
+            return
+        held = {live.id for live in self.all()}
+        for sid, code in expired:
+            if sid in held:
+                continue
+            try:
+                if shared.take(sid):
+                    shared.delete_session(sid)
+                    log.info("session %s: deleted, past the retention time (no worker held it)", code)
+            except JournalError as exc:
+                log.error("session %s: could not delete its data: %s", code, exc)
 
     # -- presence (not journaled: it is not part of the workshop) -------------
     def connected(self, live: Live, seat: str) -> None:

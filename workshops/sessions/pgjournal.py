@@ -25,14 +25,28 @@ What differs, because the database is a server at the end of a network connectio
 - A lost connection is opened again by the next operation, never by the one that found it lost:
   that one fails, as a full disk fails SQLite's.
 - Error messages keep only PostgreSQL's primary message: its DETAIL may quote a row (a pupil's text).
+
+Ownership (docs/architecture.md, "Ownership and takeover"): several workers share the database,
+and each session has exactly one writer. A worker holds a session while it holds the session's
+lease, a session-level advisory lock (`lease_key`) on a third connection kept for leases: a dead
+worker's connection closes and its locks go with it, and the server closes a lease connection
+that stays idle for LEASE_TIMEOUT seconds (`idle_session_timeout`), so a hung or paused worker,
+whose timer loop no longer `renew`s, loses its leases too. Taking a session (`create_session`,
+`claim`, `take`) adds one to its `epoch` in the sessions table, and every group, end and
+deletion first locks the session's row (FOR SHARE / FOR UPDATE) and checks the epoch its worker
+took: a worker that was taken over can never write again, even if its lease connection is
+still open. The row lock matters: a takeover's UPDATE of the epoch waits for a group already
+past its check, and replays only after it, so nothing acknowledged is missing from the replay.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import re
 import threading
+import time
 from collections.abc import Callable, Iterator
 from importlib import resources
 from typing import Any, TypeVar
@@ -69,8 +83,35 @@ _RESOLVE_TRIES = 40
 _MIGRATION_LOCK = 0x776F726B73686F70  # "workshop"
 _MIGRATION_FILE = re.compile(r"(\d{4})_[a-z0-9_]+\.sql")
 
+#: Seconds a lease connection may stay idle before the server closes it and its leases go: how
+#: long a hung worker (its event loop stuck, the process paused) keeps its sessions from being
+#: taken over. `renew` (the timer loop) sends a trivial query four times as often.
+LEASE_TIMEOUT = 10.0
+# How long a takeover waits for the session's row (a group of the old owner on its way).
+_TAKEOVER_LOCK_TIMEOUT = "2s"
+# The writing connection: a transaction left open (a worker paused in the middle of a group)
+# is rolled back by the server after this long, so it cannot hold a session's row for ever.
+_IDLE_IN_TRANSACTION = "10s"
+_NOT_HELD = "this worker does not hold the session: another worker has taken it over"
+
 _INSERT_ACTION = "INSERT INTO actions (session_id, at, actor, cid, action) VALUES (%s, %s, %s, %s, %s)"
-_END_SESSION = "UPDATE sessions SET ended_at = %s WHERE id = %s"
+_END_SESSION = "UPDATE sessions SET ended_at = %s WHERE id = %s AND epoch = %s"
+_LOCK_SESSIONS = "SELECT id, epoch FROM sessions WHERE id = ANY(%s) ORDER BY id FOR SHARE"
+_SESSION_COLUMNS = "id, code, pack_id, pack, seed, own_nicknames, created_at, ended_at"
+
+
+def lease_key(sid: str) -> int:
+    """The advisory lock key of a session's lease: a 64-bit BLAKE2b hash of its id, signed.
+
+    Two sessions may share a key (a chance of about n²/2^65 among n open sessions): then they
+    share a lease (one worker can hold both; neither can be taken while the other is held),
+    but never get two writers, because writes are fenced by the epoch, not by the lock. The
+    key is never the migrations' lock. The database should be the kit's own: another program's
+    advisory locks share the key space.
+    """
+    digest = hashlib.blake2b(sid.encode(), digest_size=8, person=b"workshops-lease").digest()
+    key = int.from_bytes(digest, "big", signed=True)
+    return key ^ 1 if key == _MIGRATION_LOCK else key
 
 
 def url_problem(url: str) -> str | None:
@@ -117,26 +158,39 @@ def _call(fn: Callable[..., T], *args: Any) -> T:
     return fn(*args)
 
 
+def _session_row(r: tuple[Any, ...]) -> SessionRow:
+    return SessionRow(r[0], r[1], r[2], json.loads(r[3]), int(r[4]), bool(r[5]), r[6], r[7])
+
+
 class _Lost(Exception):
     """A group's transaction did not commit (its message is the database's)."""
+
+
+class _Fenced(Exception):
+    """Sessions whose epoch is no longer the one this worker took: another worker owns them."""
+
+    def __init__(self, sids: set[str]):
+        super().__init__(_NOT_HELD)
+        self.sids = sids
 
 
 class _Group(Batch):
     """A batch and the rows it will write: one transaction, committed or lost together."""
 
-    __slots__ = ("ends", "rows")
+    __slots__ = ("checks", "ends", "rows")
 
     def __init__(self) -> None:
         super().__init__()
         self.rows: list[tuple[str, float, str, str | None, str]] = []
-        self.ends: list[tuple[float, str]] = []
+        self.ends: list[tuple[float, str, int]] = []
+        self.checks: set[tuple[str, int]] = set()  # (session, the epoch its rows were staged under)
 
 
 class PgJournal:
     """The journal in a PostgreSQL database (see the module's notes); opening it applies the
     schema's migrations. `run_blocking(fn, *args)` runs each call into the database."""
 
-    def __init__(self, url: str, run_blocking: Callable[..., Any] | None = None):
+    def __init__(self, url: str, run_blocking: Callable[..., Any] | None = None, lease_timeout: float = LEASE_TIMEOUT):
         problem = url_problem(url)
         if problem:
             raise JournalError(problem)
@@ -152,6 +206,17 @@ class PgJournal:
         self._db: psycopg.Connection[Any] | None = None  # writes and reads: only with the turn
         self._maintenance: psycopg.Connection[Any] | None = None  # VACUUM: only with _vacuuming
         self._vacuuming = threading.Lock()
+        # Leases: the connection that holds them (only with _leasing), the sessions held and
+        # the epoch each was taken with (_held, under _lock), the advisory locks held on the
+        # current lease connection (_locked, only with _leasing), and sessions found taken
+        # over since `renew` last said so (_lost, under _lock).
+        self._lease_timeout = lease_timeout
+        self._lease: psycopg.Connection[Any] | None = None
+        self._leasing = threading.Lock()
+        self._held: dict[str, int] = {}
+        self._locked: dict[str, int] = {}
+        self._lost: set[str] = set()
+        self._renewed = time.monotonic()
         try:
             with self._exclusive():
                 self._run(self._migrate)
@@ -187,7 +252,14 @@ class PgJournal:
     def _connection(self) -> psycopg.Connection[Any]:
         """The writing connection, opened again if it was lost (the caller has the turn)."""
         if self._db is None or self._db.closed:
-            self._db = self._connect()
+            db = self._connect()
+            try:
+                db.execute(f"SET idle_in_transaction_session_timeout = '{_IDLE_IN_TRANSACTION}'")
+            except psycopg.Error as exc:
+                with contextlib.suppress(Exception):
+                    db.close()
+                raise JournalError(f"cannot reach the database: {_message(exc)}") from None
+            self._db = db
         return self._db
 
     def _connect(self) -> psycopg.Connection[Any]:
@@ -255,18 +327,212 @@ class PgJournal:
             return set()
         return {v for (v,) in db.execute("SELECT version FROM schema_version").fetchall()}
 
+    # -- leases: which worker owns a session (see the module's notes) -----------------------
+    def holds(self, sid: str) -> bool:
+        """Whether this worker holds the session: it made or took it, and nobody has taken it since."""
+        return sid in self._held
+
+    def claim(self, code: str) -> SessionRow | None:
+        """Take over the session with this code: its row if this worker holds it now (its lease
+        taken, its epoch one more, to be replayed), None if there is no such session or another
+        worker holds its lease (or a group of that worker holds its row for over 2 s)."""
+        found = self._leased(self._claim_blocking, code, hold=lambda f: (f[0].id, f[1]) if f else None)
+        return found[0] if found is not None else None
+
+    def take(self, sid: str) -> bool:
+        """Take over a session by its id (as `claim`): whether this worker holds it now."""
+
+        def hold(epoch: int | None) -> tuple[str, int] | None:
+            return (sid, epoch) if epoch is not None else None
+
+        return self._leased(self._take_blocking, sid, hold=hold) is not None
+
+    def release(self, sid: str) -> None:
+        """Let another worker take the session (it was deleted here, or its replay failed)."""
+        with self._lock:
+            self._held.pop(sid, None)
+        with self._leasing:
+            key = self._locked.pop(sid, None)
+            if key is not None and self._lease is not None and not self._closed:
+                self._run(self._unlock, self._lease, key)
+
+    def renew(self, force: bool = False) -> set[str]:
+        """Keep this worker's leases; return the sessions found taken over since the last call.
+
+        The server's timer loop calls it on every tick; every LEASE_TIMEOUT / 4 seconds it sends
+        a trivial query on the lease connection, so that the server does not close it as idle.
+        A lease connection found lost is opened again and every held session's lock taken again,
+        checking its epoch: a session another worker took meanwhile is lost, and so is one whose
+        lock another worker holds now. While the database cannot be reached, nothing is lost here
+        (writes fail meanwhile, and nothing acknowledged is lost)."""
+        now = time.monotonic()
+        due = force or now - self._renewed >= self._lease_timeout / 4
+        if due and not self._closed and self._held:
+            self._renewed = now
+            with contextlib.suppress(JournalError):
+                self._leased(self._heartbeat)
+        with self._lock:
+            lost, self._lost = self._lost, set()
+        return lost
+
+    def expired(self, cutoff: float) -> list[tuple[str, str]]:
+        """(id, code) of the sessions whose last action (or start) is older than `cutoff`,
+        held by any worker or none: the purge takes those nobody holds and deletes them."""
+        return self._leased(self._expired_blocking, cutoff)
+
+    def _leased(self, fn: Callable[..., T], *args: Any, hold: Callable[[T], tuple[str, int] | None] | None = None) -> T:
+        """`fn(lease connection, *args)` in the database thread, with the lease connection; if that
+        connection turns out lost, once more on a new one (its locks taken again first).
+        `hold(result)` names the session now held and its epoch, if any: recorded before another
+        operation can open a new lease connection (which takes the held sessions' locks again)."""
+        with self._leasing:
+            if self._closed:
+                raise JournalError("the journal is closed")
+            with self._lock:
+                held = dict(self._held)
+            result, lost = self._run(self._on_lease, held, fn, *args)
+            with self._lock:
+                self._let_go(lost)
+                taken = hold(result) if hold is not None else None
+                if taken is not None:
+                    self._held[taken[0]] = taken[1]
+        return result
+
+    def _on_lease(self, held: dict[str, int], fn: Callable[..., T], *args: Any) -> tuple[T, set[str]]:
+        lease, lost = self._lease_connection(held)
+        try:
+            return fn(lease, *args), lost
+        except psycopg.Error as exc:
+            if not (lease.closed or lease.broken):
+                raise JournalError(_message(exc)) from None
+        # Closed by the server (idle too long, restarted) or cut: its locks went with it.
+        self._drop_lease()
+        lease, more = self._lease_connection(held)
+        try:
+            return fn(lease, *args), lost | more
+        except psycopg.Error as exc:
+            if lease.closed or lease.broken:
+                self._drop_lease()
+            raise JournalError(_message(exc)) from None
+
+    def _lease_connection(self, held: dict[str, int]) -> tuple[psycopg.Connection[Any], set[str]]:
+        """The lease connection, and the held sessions lost if it had to be opened again."""
+        lease = self._lease
+        if lease is not None and not lease.closed and not lease.broken:
+            return lease, set()
+        self._drop_lease()
+        lease = self._connect()
+        self._lease = lease
+        try:
+            if lease.info.server_version >= 140000:  # idle_session_timeout is PostgreSQL 14's
+                lease.execute(f"SET idle_session_timeout = {int(self._lease_timeout * 1000)}")
+            return lease, self._relock(lease, held)
+        except psycopg.Error as exc:
+            self._drop_lease()
+            raise JournalError(f"cannot reach the database: {_message(exc)}") from None
+
+    def _relock(self, lease: psycopg.Connection[Any], held: dict[str, int]) -> set[str]:
+        """Take the locks of the held sessions again on a new lease connection; those another
+        worker holds, or took (a new epoch) or deleted meanwhile, are lost."""
+        lost = set()
+        for sid, epoch in held.items():
+            key = lease_key(sid)
+            if not self._try_lock(lease, key):
+                lost.add(sid)
+                continue
+            row = lease.execute("SELECT epoch FROM sessions WHERE id = %s", (sid,)).fetchone()
+            if row is None or row[0] != epoch:
+                self._unlock(lease, key)
+                lost.add(sid)
+                continue
+            self._locked[sid] = key
+        return lost
+
+    def _drop_lease(self) -> None:
+        lease, self._lease = self._lease, None
+        self._locked.clear()
+        if lease is not None:
+            with contextlib.suppress(Exception):
+                lease.close()
+
+    @staticmethod
+    def _try_lock(lease: psycopg.Connection[Any], key: int) -> bool:
+        row = lease.execute("SELECT pg_try_advisory_lock(%s)", (key,)).fetchone()
+        return bool(row and row[0])
+
+    @staticmethod
+    def _unlock(lease: psycopg.Connection[Any], key: int) -> None:
+        with contextlib.suppress(psycopg.Error):
+            lease.execute("SELECT pg_advisory_unlock(%s)", (key,))
+
+    def _take_blocking(self, lease: psycopg.Connection[Any], sid: str) -> int | None:
+        """Lock the session's lease and add one to its epoch: the new epoch, or None."""
+        key = lease_key(sid)
+        locked_now = sid not in self._locked
+        if locked_now and not self._try_lock(lease, key):
+            return None  # another worker's lease (or a session that shares its key)
+        try:
+            with lease.transaction():
+                lease.execute(f"SET LOCAL lock_timeout = '{_TAKEOVER_LOCK_TIMEOUT}'")
+                row = lease.execute(
+                    "UPDATE sessions SET epoch = epoch + 1 WHERE id = %s RETURNING epoch", (sid,)
+                ).fetchone()
+        except psycopg.errors.LockNotAvailable:
+            row = None  # the old owner's group holds the row: not now
+        except psycopg.Error:
+            if locked_now and not (lease.closed or lease.broken):
+                self._unlock(lease, key)
+            raise
+        if row is None:  # deleted meanwhile, or not now
+            if locked_now:
+                self._unlock(lease, key)
+            return None
+        self._locked[sid] = key
+        return int(row[0])
+
+    def _claim_blocking(self, lease: psycopg.Connection[Any], code: str) -> tuple[SessionRow, int] | None:
+        found = lease.execute(f"SELECT {_SESSION_COLUMNS} FROM sessions WHERE code = %s", (code,)).fetchone()
+        if found is None:
+            return None
+        row = _session_row(found)
+        epoch = self._take_blocking(lease, row.id)
+        return (row, epoch) if epoch is not None else None
+
+    @staticmethod
+    def _heartbeat(lease: psycopg.Connection[Any]) -> None:
+        lease.execute("SELECT 1")
+
+    @staticmethod
+    def _expired_blocking(lease: psycopg.Connection[Any], cutoff: float) -> list[tuple[str, str]]:
+        rows = lease.execute(
+            "SELECT s.id, s.code FROM sessions s WHERE greatest(s.created_at, s.ended_at, "
+            "(SELECT max(a.at) FROM actions a WHERE a.session_id = s.id)) < %s ORDER BY s.created_at",
+            (cutoff,),
+        ).fetchall()
+        return [(sid, code) for sid, code in rows]
+
     # -- sessions and actions --------------------------------------------------------------
     def create_session(
         self, sid: str, code: str, pack: dict[str, Any], seed: int, own_nicknames: bool, at: float
     ) -> None:
+        """Save a new session and take its lease at once (epoch 1): this worker holds it."""
         row = (sid, code, pack["id"], json.dumps(pack, ensure_ascii=False), seed, own_nicknames, at)
-        with self._exclusive():
-            self._run(
-                self._execute,
-                "INSERT INTO sessions (id, code, pack_id, pack, seed, own_nicknames, created_at) "
-                "VALUES (%s, %s, %s, %s, %s, %s, %s)",
+        self._leased(self._create_blocking, sid, row, hold=lambda _none: (sid, 1))
+
+    def _create_blocking(self, lease: psycopg.Connection[Any], sid: str, row: tuple[Any, ...]) -> None:
+        key = lease_key(sid)
+        if not self._try_lock(lease, key):
+            raise JournalError("another worker holds a lease with this session's key: try again")
+        try:
+            lease.execute(
+                "INSERT INTO sessions (id, code, pack_id, pack, seed, own_nicknames, created_at, epoch) "
+                "VALUES (%s, %s, %s, %s, %s, %s, %s, 1)",
                 row,
             )
+        except psycopg.Error:
+            self._unlock(lease, key)
+            raise
+        self._locked[sid] = key
 
     def stage(
         self,
@@ -290,14 +556,18 @@ class PgJournal:
                 raise JournalError("the journal is closed")
             if after is not None and after.failed:
                 raise JournalError(f"an earlier action was not saved: {after.error}")
+            epoch = self._held.get(sid)
+            if epoch is None:
+                raise JournalError(_NOT_HELD)
             group = self._open
             if group is None or group.size >= GROUP_SIZE:
                 if group is not None:
                     self._sealed.append(group)
                 group = self._open = _Group()
             group.rows.append((sid, at, actor, cid, text))
+            group.checks.add((sid, epoch))
             if ends:
-                group.ends.append((at, sid))
+                group.ends.append((at, sid, epoch))
             group.size += 1
             if saved is not None:
                 group.on_commit[sid] = saved
@@ -334,7 +604,7 @@ class PgJournal:
         if not groups:
             return
         try:
-            written, error = self._run(self._write, groups)
+            written, error, fenced = self._run(self._write, groups)
         except BaseException as exc:  # the thread pool failed, or a greenlet was killed: never acknowledged
             written, error = 0, _message(exc)
             with self._lock:
@@ -347,6 +617,7 @@ class PgJournal:
                 callbacks, group.on_commit = group.on_commit, {}
                 for saved in callbacks.values():
                     saved()
+            self._let_go(fenced)
             if error is None:
                 return
             # The lost group, the groups after it, and those staged meanwhile: any of them may
@@ -361,15 +632,25 @@ class PgJournal:
     def _lose(group: Batch, error: str) -> None:
         group.error, group.done, group.on_commit = error, True, {}
 
-    def _write(self, groups: list[_Group]) -> tuple[int, str | None]:
+    def _let_go(self, sids: set[str]) -> None:
+        """Forget sessions another worker has taken over (the caller holds _lock): no more
+        staging for them, and `renew` reports them. Their advisory locks went with the lease
+        connection they were on, or `release` lets them go."""
+        for sid in sids:
+            self._held.pop(sid, None)
+        self._lost |= sids
+
+    def _write(self, groups: list[_Group]) -> tuple[int, str | None, set[str]]:
         """Commit each group in its own transaction, in order, until one is lost: how many
-        were committed, and why the next one was lost (blocking)."""
+        were committed, why the next one was lost, and the sessions found taken over (blocking)."""
         for written, group in enumerate(groups):
             try:
                 self._commit_group(group)
+            except _Fenced as exc:
+                return written, str(exc), exc.sids
             except (_Lost, JournalError) as exc:
-                return written, str(exc)
-        return len(groups), None
+                return written, str(exc), set()
+        return len(groups), None, set()
 
     def _commit_group(self, group: _Group) -> None:
         db = self._connection()
@@ -379,6 +660,14 @@ class PgJournal:
             db.execute("BEGIN")
             row = db.execute("SELECT pg_current_xact_id()::text").fetchone()
             xid = row[0] if row else None
+            # Each session's row, locked until COMMIT, must still have the epoch its rows were
+            # staged under: a takeover's UPDATE waits for this transaction, or this one sees it.
+            sids = sorted({sid for sid, _ in group.checks})
+            found = dict(db.execute(_LOCK_SESSIONS, (sids,)).fetchall())
+            fenced = {sid for sid, epoch in group.checks if found.get(sid) != epoch}
+            if fenced:
+                db.execute("ROLLBACK")
+                raise _Fenced(fenced)
             with db.cursor() as cur:
                 cur.executemany(_INSERT_ACTION, group.rows)
                 if group.ends:
@@ -417,15 +706,30 @@ class PgJournal:
     def delete_session(self, sid: str) -> None:
         """Erase a session and its actions in one transaction, then VACUUM both tables, so no
         version of its rows stays in them (see docs/security.md for what VACUUM cannot reach)."""
+        with self._lock:
+            epoch = self._held.get(sid)
+        if epoch is None:
+            raise JournalError(_NOT_HELD)
         with self._exclusive():
             self._write_staged()  # nothing of the session may be written after its deletion
-            self._run(self._delete, sid)
+            try:
+                self._run(self._delete, sid, epoch)
+            except _Fenced as exc:
+                with self._lock:
+                    self._let_go(exc.sids)
+                raise JournalError(str(exc)) from None
+        self.release(sid)
         self._vacuum()
 
-    def _delete(self, sid: str) -> None:
+    def _delete(self, sid: str, epoch: int) -> None:
         db = self._connection()
         try:
             with db.transaction():
+                row = db.execute("SELECT epoch FROM sessions WHERE id = %s FOR UPDATE", (sid,)).fetchone()
+                if row is None:
+                    return  # deleted already (another worker's purge): nothing of it is left
+                if row[0] != epoch:
+                    raise _Fenced({sid})
                 db.execute("DELETE FROM actions WHERE session_id = %s", (sid,))
                 db.execute("DELETE FROM sessions WHERE id = %s", (sid,))
         except psycopg.Error as exc:
@@ -464,12 +768,12 @@ class PgJournal:
             return False
 
     def sessions(self, open_only: bool = True) -> list[SessionRow]:
-        sql = "SELECT id, code, pack_id, pack, seed, own_nicknames, created_at, ended_at FROM sessions"
+        sql = f"SELECT {_SESSION_COLUMNS} FROM sessions"
         if open_only:
             sql += " WHERE ended_at IS NULL"
         with self._exclusive():
             rows = self._run(self._execute, sql + " ORDER BY created_at, id")
-        return [SessionRow(r[0], r[1], r[2], json.loads(r[3]), int(r[4]), bool(r[5]), r[6], r[7]) for r in rows]
+        return [_session_row(r) for r in rows]
 
     def actions(self, sid: str) -> Iterator[ActionRow]:
         with self._exclusive():
@@ -497,11 +801,22 @@ class PgJournal:
             self._write_staged()
         finally:
             with self._vacuuming:
-                self._run(self._close_connections)
+                leasing = self._leasing.acquire(timeout=_CLOSE_WAIT)
+                try:
+                    self._run(self._close_connections)
+                finally:
+                    if leasing:
+                        self._leasing.release()
             self._release_turn()
 
     def _close_connections(self) -> None:
         self._drop()
+        if self._lease is not None and not self._lease.closed:
+            # Its leases would go with it, but only once the server has noticed the connection
+            # closed: let them go now, so another worker can take the sessions at once.
+            with contextlib.suppress(psycopg.Error):
+                self._lease.execute("SELECT pg_advisory_unlock_all()")
+        self._drop_lease()
         maintenance, self._maintenance = self._maintenance, None
         if maintenance is not None:
             with contextlib.suppress(Exception):

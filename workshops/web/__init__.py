@@ -33,7 +33,7 @@ def _security_headers(resp: Response) -> Response:
 
 def register(app: Flask, library: PackLibrary, manager: SessionManager, journal: SessionJournal) -> None:
     """Bind the edge to a freshly made app: limits, the fanout of views, pages, handlers, timers."""
-    from . import assets, handshakes, live, preview, printing
+    from . import assets, handshakes, live, metrics, preview, printing
     from .context import Kit, Limits
     from .guard import Guesses, Logins, RateLimiter
     from .health import bp as health_bp
@@ -56,6 +56,7 @@ def register(app: Flask, library: PackLibrary, manager: SessionManager, journal:
         coalesce_seconds=cfg["VIEW_COALESCE_SECONDS"],
     )
     app.extensions["workshops"] = Kit(library, manager, journal, limits, fanout)
+    metrics.init_app(app, manager, journal)  # /metrics; counts actions and times commits from now on
     live.register_actions(socketio.server)
     app.register_blueprint(health_bp)
     app.register_blueprint(bp)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 import ipaddress
 import logging
 import os
@@ -59,6 +60,13 @@ def is_local(addr: str | None) -> bool:
         return ipaddress.ip_address(addr.split("%")[0]).is_loopback
     except ValueError:
         return False
+
+
+def same_secret(given: str, expected: str) -> bool:
+    """Whether a password someone gave is the facilitator's: in constant time (for its length),
+    so the time an answer takes does not tell how much of a guess was right. The login form
+    and /metrics (HTTP Basic or a bearer token) compare with this."""
+    return hmac.compare_digest(given.encode(), expected.encode())
 
 
 # A browser's own guess budget (see Guesses): a random id, kept in memory only, linked to nobody.

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import hmac
 import json
 import re
 import secrets
@@ -41,7 +40,7 @@ from ..sessions.keys import normalise_code
 from ..sessions.rehearsal import DEFAULT_PUPILS, clamp_pupils
 from . import rehearsing
 from .context import join_url, kit, library, manager, public_base
-from .guard import CLIENT_COOKIE, NO_SESSION, is_local, log_failure, safe_next
+from .guard import CLIENT_COOKIE, NO_SESSION, is_local, log_failure, safe_next, same_secret
 from .kinds import kind_assets, pack_kinds
 from .live import broadcast, close_session
 from .qr import qr_svg
@@ -207,7 +206,7 @@ def login():
     if _limiter("logins").blocked(address):
         return render_template("login.html", strings=ui_strings(), error=_("Too many tries. Wait a minute.")), 429
     given = request.form.get("password", "")
-    if expected and hmac.compare_digest(given.encode(), str(expected).encode()):
+    if expected and same_secret(given, str(expected)):
         session["facilitator"] = _password_mark(str(expected))
         return redirect(url_for("pages.home"))
     _limiter("logins").failed(address)
