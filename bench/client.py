@@ -74,6 +74,10 @@ class Hub:
         self.per_event: dict[str, list[int]] = {}  # event -> [count, bytes]
         self.sampling = False
         self.samples: dict[str, list] = {}  # event -> [seen, [raw frames]]: a reservoir per event
+        # As static/js/lib.js connects: the session code in the Socket.IO URL's query too, which
+        # a proxy routes by (bench/cluster.py); off for the single-server runs, as they always were.
+        self.code_in_query = False
+        self.cookie = ""  # the facilitator's login cookie, for a kit started with --password
 
     def take_samples(self) -> dict[str, list[bytes]]:
         out = {k: v[1] for k, v in self.samples.items()}
@@ -83,10 +87,11 @@ class Hub:
     def counters(self) -> tuple[int, int, dict[str, tuple[int, int]]]:
         return self.frames, self.bytes, {k: (v[0], v[1]) for k, v in self.per_event.items()}
 
-    def _request(self) -> bytes:
+    def _request(self, code: str | None = None) -> bytes:
         key = base64.b64encode(os.urandom(16)).decode()
+        query = f"code={code}&" if code and self.code_in_query else ""
         return (
-            f"GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\n"
+            f"GET /socket.io/?{query}EIO=4&transport=websocket HTTP/1.1\r\n"
             f"Host: {self.host}:{self.port}\r\n"
             f"Upgrade: websocket\r\nConnection: Upgrade\r\n"
             f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n"
@@ -125,6 +130,7 @@ class SioClient(asyncio.Protocol):
         self.close_reason: str | None = None  # what the server or network did: for a drop's diagnosis
         self._closing = False
         self._auth = b"{}"
+        self._code: str | None = None
         self._buf = bytearray()
         self._upgraded = False
         self._frag: bytearray | None = None
@@ -137,6 +143,7 @@ class SioClient(asyncio.Protocol):
     async def connect(self, auth: dict[str, Any], timeout: float = 30.0) -> SioClient:
         loop = asyncio.get_running_loop()
         self._auth = _dumps(auth)
+        self._code = auth.get("code")
         self._opened = loop.create_future()
         self._buf = bytearray()
         self._upgraded = False
@@ -148,7 +155,7 @@ class SioClient(asyncio.Protocol):
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = transport  # type: ignore[assignment]
-        transport.write(self.hub._request())  # type: ignore[attr-defined]
+        transport.write(self.hub._request(self._code))  # type: ignore[attr-defined]
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.closed = True

@@ -3,6 +3,7 @@
     python3 -m bench.run                          # every scenario, 300/1,000/2,000 pupils, eventlet
     python3 -m bench.run --scenario big --pupils 2000 --async-mode gevent
     python3 -m bench.run --quick --out /tmp/bench.json   # the smoke size: a few dozen pupils
+    python3 -m bench.run --cluster 2 --out /tmp/cluster.json  # classes through HAProxy on PostgreSQL
 
 Each measured server (`workshops serve`, and the bare Flask-SocketIO baseline of
 bench/baseline.py beside it) runs as its own process on 127.0.0.1, pinned to core 0; this
@@ -21,6 +22,11 @@ from VmRSS; delivered messages are counted on the clients (every WebSocket messa
 received). The baseline gets, per phase, the kit's own message sizes (POST /bench/sizes), so
 both send the same number and size of messages and the ratios kit/baseline compare the
 cost of the kit's work per message and per action on the same machine in the same run.
+
+`--cluster N` (bench/cluster.py) runs `classes` on one SQLite worker and then through HAProxy on
+N workers sharing a throwaway PostgreSQL, and reports CPU per action summed over the workers
+(PostgreSQL's and HAProxy's apart), the latency the proxy adds to a console's view, the balance
+of sessions over the workers and the takeover after `kill -9` of a worker.
 """
 
 from __future__ import annotations
@@ -42,6 +48,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 import uuid
 from pathlib import Path
@@ -255,6 +262,8 @@ class Server:
         profile: Path | None = None,
         wire: str = "default",
         profile_rate: int = 200,
+        extra: tuple[str, ...] = (),
+        cores: set[int] | None = None,
     ):
         self.kind = kind
         self.async_mode = async_mode
@@ -270,10 +279,13 @@ class Server:
         self.proc: subprocess.Popen | None = None
         self.spy: subprocess.Popen | None = None
         self.log_path = work / f"{kind}-{self.port}.log"
+        self.extra = extra  # more `workshops serve` options (bench/cluster.py: --database, --password ...)
+        self.cores = cores  # the cores to pin to, when pinned (default: core 0)
+        self.data_dir = work / f"data-{self.port}"
 
     def command(self) -> list[str]:
         if self.kind == "kit":
-            data = self.work / f"data-{self.port}"
+            data = self.data_dir
             return [
                 sys.executable,
                 "-m",
@@ -289,6 +301,7 @@ class Server:
                 str(self.content),
                 "--async-mode",
                 self.async_mode,
+                *self.extra,
             ]
         return [
             sys.executable,
@@ -307,10 +320,11 @@ class Server:
     def start(self, timeout: float = 60) -> None:
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         pin = self.pin
+        cores = self.cores or {0}
 
         def child() -> None:
             if pin:
-                os.sched_setaffinity(0, {0})
+                os.sched_setaffinity(0, cores)
 
         self.log = open(self.log_path, "wb")  # noqa: SIM115 - closed in stop()
         self.proc = subprocess.Popen(
@@ -354,24 +368,14 @@ class Server:
 
     def cpu(self) -> float:
         """Seconds of CPU the server's threads have used (schedstat, ns; falls back to stat ticks)."""
-        pid = self.proc.pid
-        total = 0
-        try:
-            for task in os.listdir(f"/proc/{pid}/task"):
-                with open(f"/proc/{pid}/task/{task}/schedstat") as f:
-                    total += int(f.read().split()[0])
-            if total:
-                return total / 1e9
-        except (OSError, ValueError, IndexError):
-            pass
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return process_cpu(self.proc.pid)
+
+    def extra_cpu(self) -> dict[str, float]:
+        """CPU of other processes a phase is charged with, by name (a cluster's PostgreSQL, HAProxy)."""
+        return {}
 
     def rss_kb(self) -> int:
-        for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-        return 0
+        return process_rss_kb(self.proc.pid)
 
     def alive(self) -> bool:
         return self.proc is not None and self.proc.poll() is None
@@ -394,6 +398,28 @@ class Server:
                 self.proc.wait(10)
         self.log.close()
         return profile
+
+
+def process_cpu(pid: int) -> float:
+    """Seconds of CPU a process's threads have used (schedstat, ns; falls back to stat ticks)."""
+    total = 0
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/schedstat") as f:
+                total += int(f.read().split()[0])
+        if total:
+            return total / 1e9
+    except (OSError, ValueError, IndexError):
+        pass
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def process_rss_kb(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
 
 
 def summarise_profile(path: Path, top: int = 25) -> dict[str, Any] | None:
@@ -433,6 +459,7 @@ class Meter:
     def start(self) -> Meter:
         self.t0 = now()
         self.cpu0 = self.server.cpu()
+        self.extra0 = self.server.extra_cpu()
         self.me0 = time.process_time()
         self.frames0, self.bytes0, self.ev0 = self.hub.counters()
         self.net0 = listen_drops()
@@ -441,6 +468,7 @@ class Meter:
 
     def stop(self, actions: int, busy_until: float | None = None) -> dict[str, Any]:
         cpu = self.server.cpu() - self.cpu0
+        extra = {k: v - self.extra0.get(k, 0.0) for k, v in self.server.extra_cpu().items()}
         frames, nbytes, ev = self.hub.counters()
         msgs = frames - self.frames0
         net = listen_drops()
@@ -464,6 +492,8 @@ class Meter:
             "server_cpu_s": round(cpu, 4),
             "server_cpu_per_msg_us": round(cpu / msgs * 1e6, 1) if msgs else None,
             "server_cpu_per_action_us": round(cpu / actions * 1e6, 1) if actions else None,
+            **{f"{k}_cpu_s": round(v, 4) for k, v in extra.items()},
+            **{f"{k}_cpu_per_action_us": round(v / actions * 1e6, 1) for k, v in extra.items() if actions},
             "loadgen_cpu_s": round(time.process_time() - self.me0, 3),
             "listen_overflows": net["overflows"] - self.net0["overflows"],
         }
@@ -485,6 +515,25 @@ async def set_sizes(hub: Hub, sizes: dict[str, Any] | None) -> None:
 
 
 # -- the people ------------------------------------------------------------------------------------
+def login_header(hub: Hub) -> dict[str, str]:
+    return {"Cookie": hub.cookie} if hub.cookie else {}
+
+
+async def login(hub: Hub, password: str) -> None:
+    """Log in as the facilitator (a kit started with --password); the cookie goes on hub.cookie."""
+    status, headers, body = await http(
+        hub,
+        "POST",
+        "/login",
+        urllib.parse.urlencode({"password": password}).encode(),
+        {"Content-Type": "application/x-www-form-urlencoded", "Origin": hub.url},
+    )
+    cookies = [line.split(";", 1)[0].strip() for line in headers.get("set-cookie", "").split("\n") if line.strip()]
+    if status != 302 or not cookies:
+        raise RuntimeError(f"could not log in: {status} {body[:200]!r}")
+    hub.cookie = "; ".join(cookies)
+
+
 class Room:
     """A session as the facilitator starts it: its code, the host and the projector connected."""
 
@@ -492,6 +541,7 @@ class Room:
         self.hub = hub
         self.pack = pack
         self.code = ""
+        self.host_key = ""
         self.host = SioClient(hub)
         self.screen = SioClient(hub, record=False)
 
@@ -502,7 +552,7 @@ class Room:
             "POST",
             "/sessions",
             f"pack={self.pack}".encode(),
-            {"Content-Type": "application/x-www-form-urlencoded", "Origin": hub.url},
+            {"Content-Type": "application/x-www-form-urlencoded", "Origin": hub.url, **login_header(hub)},
         )
         m = re.search(r"/host/(\w+)", headers.get("location", ""))
         if status != 302 or not m:
@@ -511,8 +561,8 @@ class Room:
         cookie = re.search(rf"host_{self.code}=([^;\s]+)", headers.get("set-cookie", ""))
         if not cookie:
             raise RuntimeError("no host cookie")
-        host_key = cookie.group(1).strip('"')
-        cookies = {"Cookie": f"host_{self.code}={host_key}"}
+        host_key = self.host_key = cookie.group(1).strip('"')
+        cookies = {"Cookie": "; ".join(c for c in (hub.cookie, f"host_{self.code}={host_key}") if c)}
         status, _h, page = await http(hub, "GET", f"/host/{self.code}", headers=cookies)
         screen = re.search(rb"/screen/\w+\?k=([\w-]+)", page)
         if not screen:
@@ -828,12 +878,15 @@ async def classes(
     game_index: int,
     game_id: str,
     out: dict[str, Any],
+    hub: Hub | None = None,
 ) -> dict[str, Any]:
-    hub = Hub(server.host, server.port)
+    """`hub`: where the clients connect, when not straight to `server` (bench/cluster.py: the proxy)."""
+    hub = hub or Hub(server.host, server.port)
     hub.sampling = server.kind == "kit" and opts.baseline_payload == "copied"
     phases = out.setdefault("phases", {})
     limit = opts.timeout
     rooms = [await Room(hub, GAME_PACK).open() for _ in range(opts.classes)]
+    out["_codes"] = [r.code for r in rooms]
     await settle(opts.settle)
     gc.collect()
     rss0 = server.rss_kb()
@@ -1021,6 +1074,7 @@ def run_one(
         result["error"] = f"{type(exc).__name__}: {exc}"
         result["server_log"] = server.tail(2000)
     finally:
+        result.pop("_codes", None)
         result["server_alive"] = server.alive()
         profile_summary = server.stop()
         notes = [ln for ln in server.tail(200_000).splitlines() if re.search(r"WARNING|ERROR|Traceback|Error", ln)]
@@ -1299,6 +1353,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile-baseline", action="store_true", help="with --profile: the baseline too")
     parser.add_argument("--profile-rate", type=int, default=200, help="with --profile: samples per second (200)")
     parser.add_argument("--out", metavar="FILE.json", help="write the results as JSON")
+    parser.add_argument(
+        "--cluster",
+        type=int,
+        default=0,
+        metavar="N",
+        help="the district server: `classes` through HAProxy on PostgreSQL with N workers, beside one "
+        "SQLite worker; CPU per action, the proxy's latency, balance and takeover (bench/cluster.py)",
+    )
+    parser.add_argument("--latency-classes", type=int, default=4, help="with --cluster: consoles timed")
+    parser.add_argument("--latency-rounds", type=int, default=50, help="with --cluster: actions per console and path")
+    parser.add_argument(
+        "--takeover-classes", type=int, default=0, help="with --cluster: classes in the takeover (default --classes)"
+    )
     opts = parser.parse_args(argv)
 
     scenarios = ["big", "reconnect", "classes"] if opts.scenario == "all" else opts.scenario.split(",")
@@ -1313,12 +1380,19 @@ def main(argv: list[str] | None = None) -> int:
         opts.join_spread = 0.3
         opts.settle = 0.15
         opts.timeout = min(opts.timeout, 30.0)
+        opts.latency_classes, opts.latency_rounds = 2, 10
+    opts.takeover_classes = opts.takeover_classes or opts.classes
+    if opts.cluster:
+        if opts.cluster < 1:
+            parser.error("--cluster needs at least one worker")
+        opts.scenarios = scenarios = ["classes"]
     modes = [m for m in opts.async_mode.split(",") if m]
 
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     if opts.pin and cores < 2:
         print("one core only: the server and the load generator share it (not pinned)", flush=True)
         opts.pin = False
+    opts.all_cores = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else set()
     if opts.pin:
         os.sched_setaffinity(0, {1})
     _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
@@ -1357,6 +1431,12 @@ def main(argv: list[str] | None = None) -> int:
         for mode in modes:
             opts.mode = mode
             print(f"== {mode} ==", flush=True)
+            if opts.cluster:
+                from . import cluster  # the tests' PostgreSQL and HAProxy helpers: only when asked for
+
+                if not cluster.run(opts, work, content, game, report):
+                    report["cluster_failed"] = True
+                continue
             plan: list[tuple[str, int]] = []
             if "big" in scenarios or "reconnect" in scenarios:
                 plan += [("big", n) for n in sizes_n]
@@ -1373,7 +1453,7 @@ def main(argv: list[str] | None = None) -> int:
                         ph.pop("_samples", None)
                     report["runs"].append(base)
                     kit["ratio"] = ratios(kit, base)
-    report["targets"] = verdicts(report["runs"])
+    report["targets"] = verdicts(report["runs"]) + report.pop("cluster_targets", [])
     report["seconds"] = round(time.time() - started, 1)
     text = table(report)
     print()
@@ -1382,7 +1462,7 @@ def main(argv: list[str] | None = None) -> int:
     if opts.out:
         Path(opts.out).write_text(json.dumps(report, indent=1, default=str), encoding="utf-8")
         print(f"\nwrote {opts.out}")
-    return 0 if all(r.get("completed") for r in report["runs"]) else 1
+    return 0 if all(r.get("completed") for r in report["runs"]) and not report.get("cluster_failed") else 1
 
 
 if __name__ == "__main__":
