@@ -4,12 +4,18 @@ One invocation measures, on this machine:
 
 1. the reference: one `workshops serve` on SQLite (pinned to core 0, as every bench run), the
    `classes` scenario straight to it;
-2. the cluster: a throwaway PostgreSQL (tests/cluster/conftest.py's), N workers on it
+2. the same cluster on SQLite: N workers behind the same HAProxy, pinned the same way, each on
+   its own SQLite file (every flag of the cluster's but `--database`), the same scenario: the
+   cluster's topology with no PostgreSQL at all;
+3. the cluster: a throwaway PostgreSQL (tests/cluster/conftest.py's), N workers on it
    (`--database … --behind-proxy 1 --password …`, one secret, as docs/deploy.md says) and
    Debian's HAProxy with the shipped deploy/haproxy.cfg (tests/cluster/test_routing.py's
    Proxy), the same `classes` scenario through the proxy, every client from 127.0.0.1;
-3. (a) server CPU per action summed over the workers against the reference, PostgreSQL's and
-   HAProxy's own CPU per action beside it (schedstat of their processes);
+4. (a) server CPU per action summed over the workers: against the same N workers on SQLite
+   (2.: what PostgreSQL adds, the goal) and against the reference (1.: reported, no goal: on a
+   2-core machine it mostly measures where N workers, HAProxy and the load generator share the
+   cores, see docs/performance.md); PostgreSQL's and HAProxy's own CPU per action beside it
+   (schedstat of their processes);
    (b) the latency HAProxy adds to a facilitator's view: a console's action to its new
    `host_view`, through the proxy and straight to the owning worker, one action at a time;
    (c) the balance of the classes' sessions over the workers (the proxy's table);
@@ -64,7 +70,7 @@ from .run import (
 PASSWORD = "bench-cluster-password"
 
 GOALS = {
-    "cpu_per_action_ratio": 1.25,  # workers' CPU per action, cluster / one SQLite worker
+    "cpu_per_action_ratio": 1.25,  # workers' CPU per action, cluster / the same workers on SQLite
     "proxy_added_p95_ms": 5.0,  # a facilitator's view, through HAProxy minus direct, p95
     "balance": 1.5,  # sessions per worker, max / min
     "takeover_s": 5.0,  # kill -9 -> every phone of its sessions back in its seat
@@ -134,18 +140,23 @@ def tree_cpu(root: int) -> float:
 
 
 class Farm:
-    """PostgreSQL, N workers and HAProxy; to bench/run.py's Meter, one server (CPU summed over workers)."""
+    """PostgreSQL, N workers and HAProxy; to bench/run.py's Meter, one server (CPU summed over workers).
+
+    `database=False`: the same N workers behind the same proxy, each on its own SQLite file."""
 
     kind = "kit"
 
-    def __init__(self, n: int, opts: argparse.Namespace, work: Path, content: Path):
+    def __init__(self, n: int, opts: argparse.Namespace, work: Path, content: Path, database: bool = True):
         self.cores = opts.all_cores
         ordered = sorted(self.cores)
-        with all_cores(self.cores):
-            self.pg = Postgres()
-        with self.pg.admin() as db:
-            db.execute("CREATE DATABASE bench")
-        self.database = self.pg.url("bench")
+        self.pg: Postgres | None = None
+        self.database: str | None = None
+        if database:
+            with all_cores(self.cores):
+                self.pg = Postgres()
+            with self.pg.admin() as db:
+                db.execute("CREATE DATABASE bench")
+            self.database = self.pg.url("bench")
         secret = secrets.token_bytes(32)
         self.workers: dict[str, Server] = {}
         self.pinning: dict[str, Any] = {}
@@ -165,8 +176,7 @@ class Farm:
         self.host, self.port = "127.0.0.1", self.proxy.port
         for worker in self.workers.values():
             worker.extra = (
-                "--database",
-                self.database,
+                *(("--database", self.database) if self.database else ()),
                 "--behind-proxy",
                 "1",
                 "--password",
@@ -188,14 +198,19 @@ class Farm:
         hub.code_in_query = True
         return hub
 
-    def postmaster(self) -> int:
+    def postmaster(self) -> int | None:
+        if self.pg is None:
+            return None
         return int((self.pg.data / "postmaster.pid").read_text().split()[0])
 
     def cpu(self) -> float:
         return sum(w.cpu() for w in self.workers.values() if w.alive())
 
     def extra_cpu(self) -> dict[str, float]:
-        out = {"postgres": tree_cpu(self.postmaster()), "haproxy": process_cpu(self.proxy.procs[-1].pid)}
+        out = {"haproxy": process_cpu(self.proxy.procs[-1].pid)}
+        postmaster = self.postmaster()
+        if postmaster is not None:
+            out["postgres"] = tree_cpu(postmaster)
         for name, w in self.workers.items():
             if w.alive():
                 out[f"worker_{name}"] = w.cpu()
@@ -209,7 +224,8 @@ class Farm:
             if worker.proc is not None:
                 worker.stop()
         self.proxy.stop()
-        self.pg.stop()
+        if self.pg is not None:
+            self.pg.stop()
 
 
 def _clean(result: dict[str, Any]) -> None:
@@ -416,6 +432,7 @@ async def takeover(farm: Farm, opts: argparse.Namespace) -> dict[str, Any]:
         else:
             resent["failed"] += 1
     cids = [votes[id(p)][0] for p in live]
+    assert farm.database is not None
     rows = await asyncio.to_thread(journaled, farm.database, cids)
     lost_at_kill = [c for c in acked_at_kill if rows.get(c, 0) != 1]
     lost = [c for c in acked if rows.get(c, 0) != 1]
@@ -458,12 +475,20 @@ def verdict_rows(c: dict[str, Any], pupils: int, mode: str) -> list[dict[str, An
 
     n = c["workers"]
     a = c.get("cpu") or {}
-    r = a.get("workers_vs_reference_per_action")
+    r = a.get("workers_vs_sqlite_workers_per_action")
     add(
-        f"cluster of {n}: workers' CPU per action vs one SQLite worker",
+        f"cluster of {n}: workers' CPU per action vs the same {n} workers on SQLite",
         r,
         GOALS["cpu_per_action_ratio"],
         None if r is None else r <= GOALS["cpu_per_action_ratio"],
+        "x",
+    )
+    # Reported beside it, no longer the goal: on 2 cores it mostly measures where the processes sit.
+    add(
+        f"cluster of {n}: workers' CPU per action vs one SQLite worker",
+        a.get("workers_vs_reference_per_action"),
+        GOALS["cpu_per_action_ratio"],
+        None,
         "x",
     )
     b = ((c.get("latency") or {}).get("added") or {}).get("p95_ms")
@@ -503,7 +528,7 @@ def verdict_rows(c: dict[str, Any], pupils: int, mode: str) -> list[dict[str, An
 
 
 def run(opts: argparse.Namespace, work: Path, content: Path, game: tuple[int, str], report: dict[str, Any]) -> bool:
-    """Both runs and the four figures; appends the runs to report["runs"], the rest to report["cluster"]."""
+    """The three runs and the four figures; appends the runs to report["runs"], the rest to report["cluster"]."""
     n = opts.cluster
     out: dict[str, Any] = {"workers": n, "goals": GOALS, "password_login": True, "socketio_code_in_query": True}
     report["cluster"] = out
@@ -518,7 +543,18 @@ def run(opts: argparse.Namespace, work: Path, content: Path, game: tuple[int, st
         ref = run_classes(ref_server, hub, "kit-sqlite", opts, game)
     finally:
         ref_server.stop()
+    ref.pop("_codes", None)
     report["runs"].append(ref)
+
+    # The same topology without PostgreSQL: what the figure against it leaves is PostgreSQL's part.
+    same = Farm(n, opts, work, content, database=False)
+    try:
+        same.start()
+        on_sqlite = run_classes(same, same.hub(), f"kit-sqlite-cluster-{n}", opts, game)
+        on_sqlite.pop("_codes", None)
+    finally:
+        same.stop()
+    report["runs"].append(on_sqlite)
 
     farm = Farm(n, opts, work, content)
     out["pinning"] = {"reference": [0] if opts.pin else "not pinned", **farm.pinning}
@@ -526,15 +562,17 @@ def run(opts: argparse.Namespace, work: Path, content: Path, game: tuple[int, st
         farm.start()
         got = run_classes(farm, farm.hub(), f"kit-cluster-{n}", opts, game)
         codes = got.pop("_codes", None) or []
-        ref.pop("_codes", None)
         report["runs"].append(got)
-        ok = bool(ref.get("completed") and got.get("completed"))
+        ok = bool(ref.get("completed") and on_sqlite.get("completed") and got.get("completed"))
         # (a) CPU per action
-        if ref.get("completed") and got.get("completed"):
+        if ok:
             rat = ratios(got, ref)
             got["ratio"] = rat
+            like = ratios(got, on_sqlite)
+            on_sqlite["ratio"] = ratios(on_sqlite, ref)
             acts = sum(ph.get("actions") or 0 for ph in got["phases"].values())
             ref_acts = sum(ph.get("actions") or 0 for ph in ref["phases"].values())
+            same_acts = sum(ph.get("actions") or 0 for ph in on_sqlite["phases"].values())
 
             def per_act(run: dict[str, Any], key: str, actions: int) -> float | None:
                 total = sum(ph.get(key) or 0.0 for ph in run["phases"].values())
@@ -545,11 +583,14 @@ def run(opts: argparse.Namespace, work: Path, content: Path, game: tuple[int, st
             hap_us = per_act(got, "haproxy_cpu_s", acts)
             ref_us = per_act(ref, "server_cpu_s", ref_acts)
             out["cpu"] = {
-                "actions": [acts, ref_acts],
+                "actions": [acts, same_acts, ref_acts],
                 "reference_us_per_action": ref_us,
+                "sqlite_workers_us_per_action": per_act(on_sqlite, "server_cpu_s", same_acts),
                 "workers_us_per_action": workers_us,
                 "postgres_us_per_action": pg_us,
                 "haproxy_us_per_action": hap_us,
+                "workers_vs_sqlite_workers_per_action": (like.get("overall") or {}).get("per_action"),
+                "sqlite_workers_vs_reference_per_action": (on_sqlite["ratio"].get("overall") or {}).get("per_action"),
                 "workers_vs_reference_per_action": (rat.get("overall") or {}).get("per_action"),
                 "with_postgres_vs_reference": round((workers_us + pg_us) / ref_us, 2)
                 if ref_us and workers_us is not None and pg_us is not None
@@ -558,6 +599,7 @@ def run(opts: argparse.Namespace, work: Path, content: Path, game: tuple[int, st
                 if ref_us and workers_us is not None and pg_us is not None and hap_us is not None
                 else None,
                 "per_phase": rat,
+                "per_phase_vs_sqlite_workers": like,
                 "per_worker_cpu_s": {
                     name: round(sum(ph.get(f"worker_{name}_cpu_s") or 0.0 for ph in got["phases"].values()), 3)
                     for name in farm.workers
@@ -607,8 +649,10 @@ def json_line(out: dict[str, Any]) -> str:
     c = out.get("balance") or {}
     d = out.get("takeover") or {}
     return (
-        f"CPU/action workers {a.get('workers_vs_reference_per_action')}x "
-        f"(+PostgreSQL {a.get('with_postgres_vs_reference')}x); "
+        f"CPU/action workers {a.get('workers_vs_sqlite_workers_per_action')}x the same workers on SQLite, "
+        f"{a.get('workers_vs_reference_per_action')}x one SQLite worker "
+        f"(SQLite workers {a.get('sqlite_workers_vs_reference_per_action')}x, "
+        f"+PostgreSQL {a.get('with_postgres_vs_reference')}x); "
         f"proxy adds p95 {b.get('p95_ms')} ms; balance {c.get('sessions_per_worker')}; "
         f"takeover {d.get('all_back_s')} s, lost {d.get('lost_acked')} of {d.get('acked_in_all')} acked"
     )

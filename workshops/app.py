@@ -23,6 +23,7 @@ from .sessions.journal import Journal, JournalError
 from .sessions.journaling import SessionJournal
 from .sessions.keys import Keyring, load_secret
 from .sessions.manager import SessionManager
+from .sessions.statstore import StatError, open_store, recorder
 from .web import live as _handlers  # noqa: F401  - registers Socket.IO handlers before any init_app
 from .web.guard import HostCheck, quiet_library_loggers
 from .web.health import SocketCode
@@ -189,7 +190,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
             journal = Journal(data_dir / "journal.sqlite3")
         except sqlite3.Error as exc:
             raise DataDirError(f"Cannot open the journal in {data_dir}: {exc}") from None
+    try:  # the statistics: a file of their own beside the journal, or the database's table
+        stats = open_store(data_dir, app.config.get("DATABASE_URL"), app.config.get("RUN_BLOCKING"))
+    except StatError as exc:
+        journal.close()
+        raise (DatabaseError if app.config.get("DATABASE_URL") else DataDirError)(str(exc)) from None
     manager = SessionManager(journal, Keyring(secret), clock=app.config.get("CLOCK") or time.time)
+    manager.on_closing = recorder(stats)  # before the purge below: it writes the records first
     # One process and its own file: every session is rebuilt now. A database several workers
     # share: none is, each is taken over when a request first names it (docs/architecture.md).
     recovered = 0 if manager.shared else manager.recover()
@@ -200,7 +207,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         logging.getLogger(__name__).info("recovered %d session(s) from the journal", recovered)
     from .web import register, rehearsing
 
-    register(app, library, manager, journal)
+    register(app, library, manager, journal, stats)
     rehearsing.resume(app)  # recovered rehearsals get their simulated pupils back
     manager.adopted = partial(_adopted, app)  # and so do rehearsals taken over
     return app

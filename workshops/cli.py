@@ -154,6 +154,44 @@ def _cmd_migrate(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def _cmd_stats(args: argparse.Namespace) -> int:
+    """Count the statistics records, or delete those of sessions before a day (docs/data-map.md)."""
+    from .sessions.journal import JournalError
+    from .sessions.statstore import StatError, open_store
+
+    try:
+        if args.database:  # the journal's migrations make the table (as when the server starts)
+            from .sessions.pgjournal import PgJournal
+
+            PgJournal(args.database).close()
+        store = open_store(Path(args.data_dir) if args.data_dir else default_data_dir(), args.database)
+    except (JournalError, StatError, ImportError) as exc:
+        print(f"cannot open the statistics: {exc}", file=sys.stderr)
+        return 1
+    try:
+        if args.delete_before:
+            gone = store.delete_before(args.delete_before)
+            print(f"deleted {gone} statistics record(s) of sessions before {args.delete_before}")
+        records = store.all()
+        first, last = (records[0]["date"], records[-1]["date"]) if records else ("-", "-")
+        print(f"{len(records)} statistics record(s), {first} to {last}")
+    except StatError as exc:
+        print(f"cannot use the statistics: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        store.close()
+    return 0
+
+
+def _day(text: str) -> str:
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"give a day as YYYY-MM-DD, e.g. 2026-01-01, not {text!r}") from None
+
+
 def _positive_hours(text: str) -> float:
     try:
         hours = float(text)
@@ -302,6 +340,16 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("--ages", help="the age group, e.g. 11-16, or aikuiset for adults (default 13-15)")
     new.add_argument("--sv", action="store_true", help="translate the pack into Swedish too")
     new.set_defaults(func=_cmd_new)
+
+    stats = sub.add_parser(
+        "stats", help="count the statistics records, or delete old ones (they hold no pupil data: docs/data-map.md)"
+    )
+    stats.add_argument("--data-dir", help=f"the kit's data folder (default {default_data_dir()})")
+    stats.add_argument("--database", type=_database_url, help="the district server's PostgreSQL database instead")
+    stats.add_argument(
+        "--delete-before", type=_day, metavar="YYYY-MM-DD", help="delete the records of sessions before this day"
+    )
+    stats.set_defaults(func=_cmd_stats)
     return parser
 
 

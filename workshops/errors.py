@@ -101,6 +101,14 @@ ERRORS: dict[str, ErrorCode] = {
     ),
     # -- nicknames ---------------------------------------------------------------------------------------
     "lobby_only": ErrorCode((ACK,), "`reroll` and `rename` are taken only in the lobby."),
+    "not_paced": ErrorCode(
+        (ACK,), "`page` in a session the facilitator leads, or `pace` for a pack that lists no `self_paced` steps."
+    ),
+    "paced": ErrorCode(
+        (ACK,),
+        "A command a self-paced session has no use for: moving between steps, teams, station leaders, "
+        "a step's own commands (its results are aggregates); or `pace` once the session has begun.",
+    ),
     "own_nicknames_off": ErrorCode((ACK,), "`rename` while typed nicknames are not allowed."),
     "nick_empty": ErrorCode((ACK,), "The typed nickname has no letter or digit left after clean-up."),
     "nick_taken": ErrorCode(

@@ -95,9 +95,42 @@ function nav() {
   return h("div", { class: "controls nav" }, buttons);
 }
 
+/** One self-paced step's totals: counts per option, or per point of a scale; never who answered. */
+function pacedResult(step, lang) {
+  const summary = step.summary;
+  if (step.answered === null) return null;
+  if (!summary) return h("p", { class: "muted" }, t("paced_waiting", { n: step.answered, quorum: view.paced.quorum }));
+  const rows = summary.counts && step.options.length
+    ? step.options.map((o) => [tr(o.text, lang), summary.counts[o.id] ?? 0])
+    : (summary.results?.counts || []).map((n, i) => [String((summary.results.min ?? 1) + i), n]);
+  return h("div", {}, h("p", {}, t("paced_answered", { n: step.answered })),
+    rows.length ? h("ul", { class: "bars" }, rows.map(([label, n]) => h("li", {}, `${label}: `, h("strong", {}, String(n))))) : null);
+}
+
+/** A self-paced session: how many joined and finished, each step's totals, the poster. */
+function renderPaced(lang) {
+  const p = view.paced;
+  // The last day to answer: the period ends at the midnight after it, in Finland.
+  const until = new Date((p.until - 1) * 1000).toLocaleDateString(document.documentElement.lang || undefined,
+    { dateStyle: "medium", timeZone: "Europe/Helsinki" });
+  patch(stage, h("p", { class: "step-count" }, t("paced_open_until", { date: until })),
+    h("h1", {}, tr(view.pack.title, lang)),
+    h("p", { class: "lead", id: "paced-counts" }, t("paced_joined", { n: p.joined }), " · ", t("paced_finished", { n: p.finished })),
+    h("div", { class: "controls" },
+      h("a", { class: "btn primary", id: "poster", href: boot.poster_url, target: "_blank", rel: "noopener" }, t("poster")),
+      h("a", { class: "btn", href: boot.report_url }, t("report")),
+      h("button", { class: "btn quiet", id: "end", onclick: () => confirm(t("end_confirm")) && command({ type: "end" }) }, t("end"))),
+    h("table", { class: "paced-steps" },
+      h("thead", {}, h("tr", {}, h("th", { scope: "col" }, t("step")), h("th", { scope: "col" }, t("paced_here")),
+        h("th", { scope: "col" }, t("results")))),
+      h("tbody", {}, p.steps.map((s, i) => h("tr", { "data-step": s.id }, h("td", {}, tr(s.title, lang)),
+        h("td", {}, String(p.on_page[i])), h("td", {}, pacedResult(s, lang)))))));
+}
+
 function renderStage() {
   const lang = view.language;
   answered = new Set();
+  if (view.phase === "paced") return renderPaced(lang);
   if (view.phase === "lobby") {
     patch(stage, h("p", { class: "step-count" }, t("lobby")), h("h1", {}, tr(view.pack.title, lang)),
       h("p", { class: "lead" }, t("pupils_joined", { n: view.pupils.filter((p) => !p.kicked).length })),
@@ -120,6 +153,7 @@ function renderStage() {
 }
 
 function renderNotes() {
+  if (view.phase === "paced") return patch(notes, h("h2", {}, t("notes")), h("p", {}, t("paced_hint", { quorum: view.paced.quorum })));
   patch(notes, h("h2", {}, t("notes")),
     view.notes ? h("div", { class: "notes rich" }, rich(tr(view.notes, view.language))) : h("p", { class: "muted" }, t("no_notes")));
 }
@@ -131,6 +165,8 @@ function fmt(seconds) {
 }
 
 function renderPlan() {
+  plan.hidden = view.phase === "paced"; // nobody keeps time: each goes at their own pace
+  if (plan.hidden) return;
   const now = clock.now();
   const cur = view.step ? view.step.index : -1;
   let plannedBefore = 0;
@@ -164,6 +200,8 @@ function renderPlan() {
 function renderPeople() {
   // Station leaders matter only in packs with stations; elsewhere the button would crowd the list.
   const hasStations = view.agenda.some((s) => s.kind === "stations");
+  // A self-paced session has no teams, and nobody would approve a typed nickname.
+  const paced = view.phase === "paced";
   const active = view.pupils.filter((p) => !p.kicked);
   const teams = view.teams;
   const teamBar = h("div", { class: "row" },
@@ -240,7 +278,7 @@ function renderPeople() {
         h("button", { class: "btn tiny", onclick: () => command({ type: "talk_seen", seat: r.id }) }, t("seen")))))) : null,
     h("details", { class: "roster", open: rosterOpen, ontoggle: (e) => { rosterOpen = e.currentTarget.open; } },
       h("summary", {}, h("h2", {}, t("pupils"), ` (${active.length})`), view.locked ? h("span", { class: "badge" }, t("locked")) : null),
-      h("div", { class: "roster-tools" }, lock, own, teamBar), teamCodes, bulk, list,
+      h("div", { class: "roster-tools" }, lock, paced ? null : own, paced ? null : teamBar), teamCodes, bulk, list,
       kicked.length ? h("details", { class: "removed" }, h("summary", {}, t("removed_list", { n: kicked.length })),
         h("ul", { class: "pupils" }, kicked.map((p) => h("li", {}, p.nick, " ",
           h("button", { class: "btn tiny", onclick: () => command({ type: "readmit", seat: p.id }) }, t("readmit")))))) : null));

@@ -12,6 +12,7 @@ let refused = null;
 let draftNick = ""; // what the pupil is typing survives re-renders
 let shownStep = null; // the step the page shows, to open a new one at its top
 let shownPhase = null; // the step's phase, to announce a reveal once
+let paced = null; // paced.js, once a view says the session is self-paced
 const announcer = document.getElementById("announce");
 
 /** Tell a screen reader what changed, in one short sentence (never the whole screen). */
@@ -96,6 +97,11 @@ function render() {
   talkButton();
   if (own.removed) return showMessage(t("removed"), { retry: true });
   if (common.phase === "ended") return showMessage(t("ended"), { help: true });
+  if (common.phase === "paced") {
+    // A self-paced session's page (paced.js), loaded only by the phones of such a session.
+    if (!paced) return void import("./paced.js").then((m) => { paced = m; render(); });
+    return paced.renderPage({ main, common, own, kinds, send: (action) => api.send("pupil", action), showStep, showMessage, render });
+  }
   if (common.phase === "lobby") {
     if (own.device === "team") {
       return patch(main, h("p", { class: "big-prompt" }, t("wait_start")), h("p", { class: "hint" }, t("team_device_hint")));
@@ -113,24 +119,35 @@ function render() {
     lang: boot.lang, packLang: common.language, packId: common.pack.id, stepId: step.id, teams: common.teams, rerender: render,
     send: (action) => api.send("pupil", action),
   });
-  // Another step is another page: built afresh, so nothing typed in the last one (a field with
-  // the same id, focused) can move into it.
-  if (step.id !== shownStep) main.replaceChildren(el);
-  else patch(main, el);
   const phase = common.activity?.phase ?? null;
-  // A new step opens at its top (its question first); a view of the same step keeps the place.
-  if (step.id !== shownStep) {
-    window.scrollTo(0, 0);
-    const question = main.querySelector(".question, .situation, .card-title, .big-prompt");
-    announce([tr(step.title, boot.lang, common.language), question?.innerText].filter(Boolean).join(". "));
-  } else if (phase === "revealed" && shownPhase !== "revealed") {
+  const same = step.id === shownStep;
+  showStep(step, el);
+  if (same && phase === "revealed" && shownPhase !== "revealed") {
     // The result first ("Oikein!", "Sinun vastauksesi"), then why; read a moment later, when this
     // pupil's own view (which says whether they were right) has arrived too.
     setTimeout(() => announce([main.querySelector(".verdict"), main.querySelector(".explanation")]
       .map((e) => e?.innerText).filter(Boolean).join(" ")), 400);
   }
-  shownStep = step.id;
   shownPhase = phase;
+}
+
+/** Show a step's page. Another step is another page: built afresh, so nothing typed in the last
+ * one (a field with the same id, focused) can move into it; it opens at its top, its question
+ * read out. A view of the same step is patched in and keeps the place. */
+function showStep(step, el) {
+  if (step === null) {
+    shownStep = null;
+    return patch(main, el);
+  }
+  if (step.id !== shownStep) {
+    main.replaceChildren(el);
+    window.scrollTo(0, 0);
+    const question = main.querySelector(".question, .situation, .card-title, .big-prompt");
+    announce([tr(step.title, boot.lang, common.language), question?.innerText].filter(Boolean).join(". "));
+  } else {
+    patch(main, el);
+  }
+  shownStep = step.id;
 }
 
 // The kinds this session's pack uses, loaded before the first view can arrive.

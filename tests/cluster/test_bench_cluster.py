@@ -1,12 +1,13 @@
 """The district benchmark at its smoke size: proves `bench.run --cluster` works, says nothing about speed.
 
-`python3 -m bench.run --quick --cluster 2` runs the `classes` scenario on one SQLite worker and
-then through Debian's HAProxy on two workers sharing a throwaway PostgreSQL (the helpers of
-tests/cluster), times a console's view through the proxy and directly, and kills a worker with
-SIGKILL mid-vote. This test checks that every figure is there and that nothing was lost: every
-pupil joined, every view and acknowledgement arrived, every phone of the killed worker's classes
-came back to its own seat and every acknowledged vote is in the journal once. The goals (CPU ratio,
-latency, balance, takeover time) are the benchmark's report, not assertions here.
+`python3 -m bench.run --quick --cluster 2` runs the `classes` scenario on one SQLite worker, then
+through Debian's HAProxy on two workers each on its own SQLite file, then through it on two workers
+sharing a throwaway PostgreSQL (the helpers of tests/cluster), times a console's view through the
+proxy and directly, and kills a worker with SIGKILL mid-vote. This test checks that every figure
+is there and that nothing was lost: every pupil joined, every view and acknowledgement arrived,
+every phone of the killed worker's classes came back to its own seat and every acknowledged vote
+is in the journal once. The goals (CPU ratio, latency, balance, takeover time) are the
+benchmark's report, not assertions here.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ def test_bench_quick_cluster_reports_every_figure(tmp_path):
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     report = json.loads(out.read_text(encoding="utf-8"))
 
-    assert [r["server"] for r in report["runs"]] == ["kit-sqlite", "kit-cluster-2"]
+    assert [r["server"] for r in report["runs"]] == ["kit-sqlite", "kit-sqlite-cluster-2", "kit-cluster-2"]
     for run in report["runs"]:
         assert run["completed"], (run["server"], run.get("error"))
         assert run["joined"] == run["pupils"] > 0 and run["dropped"] == 0, run["server"]
@@ -44,16 +45,26 @@ def test_bench_quick_cluster_reports_every_figure(tmp_path):
         assert set(run["phases"]) == {"join", "setup", "rounds"}
         for phase in run["phases"].values():
             assert phase["actions"] > 0 and phase["server_cpu_s"] > 0
-    for phase in report["runs"][1]["phases"].values():
+    for phase in report["runs"][1]["phases"].values():  # the same two workers on SQLite: no PostgreSQL
+        assert "postgres_cpu_s" not in phase
+        for key in ("haproxy_cpu_s", "worker_w1_cpu_s", "worker_w2_cpu_s"):
+            assert key in phase, key
+    for phase in report["runs"][2]["phases"].values():
         for key in ("postgres_cpu_s", "haproxy_cpu_s", "worker_w1_cpu_s", "worker_w2_cpu_s"):
             assert key in phase, key
 
     cluster = report["cluster"]
     assert cluster["workers"] == 2 and set(cluster["pinning"]) >= {"reference", "w1", "w2"}
     cpu = cluster["cpu"]
-    for key in ("reference_us_per_action", "workers_us_per_action", "postgres_us_per_action"):
+    for key in ("reference_us_per_action", "sqlite_workers_us_per_action", "workers_us_per_action"):
         assert cpu[key] > 0, key
-    assert cpu["workers_vs_reference_per_action"] > 0
+    assert cpu["postgres_us_per_action"] > 0
+    for key in (
+        "workers_vs_sqlite_workers_per_action",
+        "sqlite_workers_vs_reference_per_action",
+        "workers_vs_reference_per_action",
+    ):
+        assert cpu[key] > 0, key
     latency = cluster["latency"]
     assert latency["through_proxy"]["n"] == latency["direct_to_owner"]["n"] > 0
     assert latency["added"]["p95_ms"] is not None
@@ -68,4 +79,4 @@ def test_bench_quick_cluster_reports_every_figure(tmp_path):
     assert takeover["resent"]["failed"] == 0
 
     names = [t["target"] for t in report["targets"]]
-    assert sum("cluster of 2" in name for name in names) == 5
+    assert sum("cluster of 2" in name for name in names) == 6  # the five goals and one figure beside them

@@ -51,23 +51,33 @@ class FlakySqlite:
 
 class FlakyPg:
     """The PostgreSQL journal's connection, with COMMITs that fail on request: the server rolls
-    the transaction back and says its disk is full."""
+    the transaction back and says its disk is full. (A group's statements go to libpq,
+    `pgconn.exec_`: that is where its COMMIT is caught.)"""
 
     def __init__(self, db: Any):
         self.db = db
         self.fail_commits = 0
-
-    def execute(self, sql: Any, *args: Any, **kwargs: Any) -> Any:
-        if sql == "COMMIT" and self.fail_commits:
-            import psycopg
-
-            self.fail_commits -= 1
-            self.db.execute("ROLLBACK")
-            raise psycopg.errors.DiskFull("could not extend file: No space left on device")
-        return self.db.execute(sql, *args, **kwargs)
+        self.pgconn = _FlakyLibpq(self, db.pgconn)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.db, name)
+
+
+class _FlakyLibpq:
+    def __init__(self, flaky: FlakyPg, real: Any):
+        self.flaky, self.real = flaky, real
+
+    def exec_(self, sql: bytes) -> Any:
+        if sql == b"COMMIT" and self.flaky.fail_commits:
+            import psycopg
+
+            self.flaky.fail_commits -= 1
+            self.real.exec_(b"ROLLBACK")
+            raise psycopg.errors.DiskFull("could not extend file: No space left on device")
+        return self.real.exec_(sql)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.real, name)
 
 
 class SqliteBackend:
@@ -160,6 +170,20 @@ def test_a_lost_group_is_an_error_for_everyone_in_it_and_the_next_one_starts_cle
         journal.stage("s1", 3.0, "p1", "c", {"type": "reroll"}, after=batch)
     journal.commit(journal.stage("s1", 4.0, "p9", "d", {"type": "reroll"}))
     assert saved_rows(backend) == [("p9", "d")]
+
+
+def test_each_commit_tells_its_observer_how_long_it_waited_and_whether_it_failed(journal, backend):
+    told: list[tuple[float, bool]] = []
+    journal.on_commit_waited = lambda seconds, failed: told.append((seconds, failed))
+    first = journal.stage("s1", 1.0, "p1", "a", {"type": "reroll"})
+    journal.commit(first)
+    journal.commit(first)  # already saved: returns at once, and is told all the same
+    backend.flaky(journal).fail_commits = 1
+    with pytest.raises(JournalError):
+        journal.commit(journal.stage("s1", 2.0, "p2", "b", {"type": "reroll"}))
+    assert [failed for _, failed in told] == [False, False, True]
+    assert all(0.0 <= seconds < 10.0 for seconds, _ in told)
+    assert saved_rows(backend) == [("p1", "a")]
 
 
 def test_on_commit_runs_the_last_per_session_and_not_for_a_lost_group(journal, backend):

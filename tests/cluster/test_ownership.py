@@ -224,23 +224,33 @@ def test_a_paused_worker_loses_its_lease_and_is_fenced_when_it_resumes(workers, 
 
 class PauseBeforeCommit:
     """A journal's writing connection that stops before its next COMMIT until opened: the group
-    is past its epoch check and holds the session's row."""
+    is past its epoch check and holds the session's row. (A group's statements go to libpq,
+    `pgconn.exec_`: that is where its COMMIT is caught.)"""
 
     def __init__(self, db: Any):
         self.db = db
         self.armed = False
         self.reached = threading.Event()
         self.opened = threading.Event()
-
-    def execute(self, sql: Any, *args: Any, **kwargs: Any) -> Any:
-        if sql == "COMMIT" and self.armed:
-            self.armed = False
-            self.reached.set()
-            self.opened.wait(30)
-        return self.db.execute(sql, *args, **kwargs)
+        self.pgconn = _PausingLibpq(self, db.pgconn)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.db, name)
+
+
+class _PausingLibpq:
+    def __init__(self, pause: PauseBeforeCommit, real: Any):
+        self.pause, self.real = pause, real
+
+    def exec_(self, sql: bytes) -> Any:
+        if sql == b"COMMIT" and self.pause.armed:
+            self.pause.armed = False
+            self.pause.reached.set()
+            self.pause.opened.wait(30)
+        return self.real.exec_(sql)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.real, name)
 
 
 def test_a_takeover_waits_for_a_group_already_past_its_check_and_replays_it(workers, cluster, database_url, demo_pack):

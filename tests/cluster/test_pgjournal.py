@@ -55,9 +55,10 @@ def test_opening_applies_the_migrations_once(database_url):
     assert rows(database_url, "SELECT version, name FROM schema_version ORDER BY 1") == [
         (1, "0001_journal.sql"),
         (2, "0002_owner_epoch.sql"),
+        (3, "0003_statistics.sql"),
     ]
     tables = rows(database_url, "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1")
-    assert tables == [("actions",), ("schema_version",), ("sessions",)]
+    assert tables == [("actions",), ("schema_version",), ("sessions",), ("statistics",)]
     assert rows(database_url, "SELECT 1 FROM pg_indexes WHERE indexname = 'actions_by_session'") == [(1,)]
 
 
@@ -81,7 +82,7 @@ def test_workers_starting_together_migrate_once(database_url):
     for j in opened:
         j.close()
     assert failed == [] and len(opened) == 4
-    assert rows(database_url, "SELECT version FROM schema_version ORDER BY 1") == [(1,), (2,)]
+    assert rows(database_url, "SELECT version FROM schema_version ORDER BY 1") == [(1,), (2,), (3,)]
 
 
 def test_a_database_from_a_newer_kit_is_refused(database_url):
@@ -133,30 +134,46 @@ def test_through_the_manager_a_lost_connection_is_not_saved_and_a_retry_is_saved
 
 class CommitThenCut:
     """The journal's connection: its COMMIT reaches the server, then the connection is cut before
-    the answer arrives (or, with `before`, the connection is cut before COMMIT is sent)."""
+    the answer arrives (or, with `before`, the connection is cut before COMMIT is sent).
+
+    A group's statements go to libpq (`pgconn.exec_`), so that is where COMMIT is caught."""
 
     def __init__(self, db: Any, cluster: Any, before: bool = False):
         self.db, self.cluster, self.before = db, cluster, before
+        self.pgconn = _LibpqCommitThenCut(self)
+        self.committed = 0  # COMMITs that reached the server
 
-    def execute(self, sql: Any, *args: Any, **kwargs: Any) -> Any:
-        if sql != "COMMIT":
-            return self.db.execute(sql, *args, **kwargs)
-        if not self.before:
-            self.db.execute("COMMIT")
+    def cut(self) -> None:
         with self.cluster.admin() as admin:
             admin.execute("SELECT pg_terminate_backend(%s, 5000)", (self.db.info.backend_pid,))
-        return self.db.execute("SELECT 1")  # the client finds its connection gone
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.db, name)
 
 
+class _LibpqCommitThenCut:
+    def __init__(self, fake: CommitThenCut):
+        self.fake, self.real = fake, fake.db.pgconn
+
+    def exec_(self, sql: bytes) -> Any:
+        if sql != b"COMMIT":
+            return self.real.exec_(sql)
+        if not self.fake.before:
+            assert self.real.exec_(b"COMMIT").status == psycopg.pq.ExecStatus.COMMAND_OK
+            self.fake.committed += 1
+        self.fake.cut()
+        return self.real.exec_(b"SELECT 1")  # the client finds its connection gone
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.real, name)
+
+
 def test_a_commit_whose_answer_was_lost_is_found_committed(journal, cluster, database_url):
     journal._connection()
-    journal._db = CommitThenCut(journal._db, cluster)
+    journal._db = fake = CommitThenCut(journal._db, cluster)
     batch = journal.stage("s1", 1.0, "p1", "a", {"type": "reroll"})
     journal.commit(batch)  # pg_xact_status on a new connection: committed
-    assert batch.done and not batch.failed
+    assert fake.committed == 1 and batch.done and not batch.failed
     assert rows(database_url, "SELECT cid FROM actions") == [("a",)]
 
 
@@ -177,6 +194,18 @@ def test_error_messages_never_quote_a_row(journal, database_url):
     assert "not-null" in str(caught.value) and MARKER not in str(caught.value)
     journal.commit(journal.stage("s1", 2.0, "p1", "b", {"type": "reroll"}))  # the next group is fine
     assert rows(database_url, "SELECT cid FROM actions") == [("b",)]
+
+
+def test_text_the_database_cannot_take_fails_its_own_action_not_its_group(journal, database_url):
+    # NUL would end the C string libpq sends; a lone surrogate is no UTF-8: both come from a phone's JSON.
+    batch = journal.stage("s1", 1.0, "p1", "a", {"type": "reroll"})
+    with pytest.raises(JournalError):
+        journal.stage("s1", 2.0, "p2", "b\x00", {"type": "reroll"})
+    with pytest.raises(JournalError):
+        journal.stage("s1", 3.0, "p3", "c", {"type": "rename", "nick": "\ud800"})
+    journal.commit(batch)
+    assert not batch.failed
+    assert rows(database_url, "SELECT cid FROM actions") == [("a",)]
 
 
 # -- grouping -----------------------------------------------------------------------------------

@@ -79,6 +79,8 @@ class Proxy:
         replacements = [
             ("bind :80 ", f"bind 127.0.0.1:{self.port} "),
             ("/run/haproxy/admin.sock", str(self.admin_path)),
+            # The local peer (the table's hand-over on a reload): a port of this HAProxy's own.
+            ("127.0.0.1:5100 ", f"127.0.0.1:{free_port()} "),
             # HAProxy runs as whoever runs the tests: no chroot, no change of user.
             ("    chroot /var/lib/haproxy\n", ""),
             ("    user haproxy\n", ""),

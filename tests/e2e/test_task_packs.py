@@ -3,6 +3,8 @@ and at every state of every step the projector fits its wall and the phone its p
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -14,7 +16,7 @@ pytestmark = pytest.mark.browser
 
 PACKS = [
     p
-    for p in ("esittely", "digitutkijat", "digitutkijat-tukioppilaat")
+    for p in ("esittely", "digitutkijat", "digitutkijat-tukioppilaat", "hyvinvointipuntari")
     if (ROOT / "content" / p / "pack.yaml").exists()
 ]
 
@@ -65,6 +67,13 @@ def answer(phone, kind: str, n: int) -> bool:
         if not choices.count() or choices.first.is_disabled():
             return False
         choices.first.tap()
+    elif kind == "barometer":
+        # A face under every statement, each phone its own: a tap sends that statement's face alone.
+        statements = phone.locator(".baro-statement")
+        for i in range(statements.count()):
+            statements.nth(i).locator("button.baro-btn").nth((i + n) % 3).tap()
+            expect(statements.nth(i).locator("button.baro-btn[aria-pressed=true]")).to_have_count(1)
+        expect(phone.locator(".answer-msg")).to_have_text(re.compile("Kiitos|Tack|Thank"))
     elif kind == "invent":
         phone.locator("#idea-question").fill("Saako salasanan kertoa kaverille?")
         phone.locator(".idea-option").nth(0).fill("Saa")
@@ -129,6 +138,11 @@ def test_phones_answer_every_kind_of_task_and_the_projector_fits_every_step(desk
                 expect(pupils[0].locator(".spot").first).to_be_visible()
             if kind in ("truefalse", "sort", "order", "pairs"):
                 expect(pupils[0].locator(".verdict")).to_be_visible()
+            if kind == "barometer":  # a bar per statement, its counts on the console only
+                rows = pupils[0].locator(".baro-statement").count()
+                expect(screen.locator(".baro-row .baro-bar")).to_have_count(rows)
+                expect(screen.locator(".baro-counts")).to_have_count(0)
+                expect(host.locator(".baro-counts")).to_have_count(rows)
             if kind == "pairs":  # the projector shows every right pair
                 rows = pupils[0].locator("button[data-left]").count()
                 expect(screen.locator(".pairs-solution .pairs-row")).to_have_count(rows)
@@ -140,13 +154,15 @@ def test_phones_answer_every_kind_of_task_and_the_projector_fits_every_step(desk
     expect(screen.locator("#step .big-prompt")).to_be_visible()
     wall.look("ended")
 
-    expected = {"truefalse", "scale", "open", "sort", "order", "scenario", "choice"}
+    expected = {"truefalse", "scale", "open", "sort", "order", "scenario", "choice", "barometer"}
     if pack_id == "digitutkijat":
         expected |= {"hotspot", "pairs"}
     elif pack_id == "digitutkijat-tukioppilaat":
         expected |= {"invent"}
+    elif pack_id == "hyvinvointipuntari":  # the parents' barometer: faces, polls and one wish
+        expected = {"scale", "choice", "open"}
     else:
-        expected = {"choice"}
+        expected = {"choice", "barometer"}
     assert expected <= kinds_done, expected - kinds_done
     problems = wall.problems + phone_issues
     assert not problems, "\n".join(problems)

@@ -35,6 +35,7 @@ AGENDA = [
     ("jai-yksin", "open"),
     ("fiilis-loppu", "scale"),
     ("apua", "slide"),
+    ("barometri", "barometer"),  # the closing barometer, from content/_shared/barometri.yaml
 ]
 
 

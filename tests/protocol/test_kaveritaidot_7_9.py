@@ -38,6 +38,7 @@ AGENDA = [
     ("meidan-luokka", "choice", True),
     ("mita-jai-mieleen", "scale", True),
     ("kenelle-kertoa", "slide", False),
+    ("barometri", "barometer", False),  # the closing barometer, from content/_shared/barometri.yaml
 ]
 STATIONS = ["kuva-chatissa", "potkut-pelista", "uusi-luokalla", "vitsi-jatkuu"]
 # The stations that ask a second rating question (`prompts: rate_second`).

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import re
 import shutil
+import sqlite3
 
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
@@ -158,7 +159,44 @@ def test_each_app_has_its_own_registry_and_keeps_its_journal(make_app, tmp_path)
     Classroom(first).pupil()
     assert accepted(scrape(first.test_client()), "system") == 1
     assert accepted(scrape(second.test_client()), "system") == 0
-    assert type(first.extensions["workshops"].journal) is Journal  # timed on the instance, not replaced
+    assert type(first.extensions["workshops"].journal) is Journal  # observed, not replaced
+
+
+class FullDisk:
+    """The SQLite journal's connection, whose COMMITs fail as on a full disk."""
+
+    def __init__(self, db):
+        self.db = db
+
+    def execute(self, sql, *args):
+        if sql == "COMMIT":
+            self.db.execute("ROLLBACK")
+            raise sqlite3.OperationalError("database or disk is full")
+        return self.db.execute(sql, *args)
+
+    def __getattr__(self, name):
+        return getattr(self.db, name)
+
+
+def test_a_lost_commit_is_timed_and_counted_and_its_action_is_not(app, classroom: Classroom):
+    kit = app.extensions["workshops"]
+    # Counted through the manager's and the journal's observer hooks: no method is replaced.
+    assert "submit" not in vars(kit.manager) and "commit" not in vars(kit.journal)
+    client = app.test_client()
+    host = classroom.host()
+    before = scrape(client)
+    kit.journal._db = FullDisk(kit.journal._db)
+    assert goto(host, 0, -1)["error"] == "not_saved"
+    kit.journal._db = kit.journal._db.db
+    assert goto(host, 0, -1)["ok"]
+    after = scrape(client)
+    assert (
+        value(after, "workshops_journal_commit_failures_total")
+        - value(before, "workshops_journal_commit_failures_total")
+        == 1
+    )
+    assert commits(after) - commits(before) == 2  # the lost commit is timed too
+    assert accepted(after, "host") - accepted(before, "host") == 1
 
 
 # -- who may read it ---------------------------------------------------------------------------------------

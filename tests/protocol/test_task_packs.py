@@ -13,6 +13,7 @@ PACKS = shipped_or_fixture(
     ("minitehtavat", ROOT / "tests" / "packs" / "good" / "minitehtavat"),
     ("digitutkijat", ROOT / "content" / "digitutkijat"),
     ("digitutkijat-tukioppilaat", ROOT / "content" / "digitutkijat-tukioppilaat"),
+    ("hyvinvointipuntari", ROOT / "content" / "hyvinvointipuntari"),
 )
 
 

@@ -1,5 +1,8 @@
 """Faults survived, nothing lost: kill -9 mid-action, torn and unwritable journals, a cut network,
-sleeping and moving phones, two facilitator tabs at once. All against a real server process."""
+sleeping and moving phones, two facilitator tabs at once. All against a real server process.
+
+Those a district server meets too run on three workers behind HAProxy as well, unchanged
+(tests/cluster/test_cluster_faults.py; the kill -9 bursts as takeovers in test_takeover.py)."""
 
 from __future__ import annotations
 
@@ -7,76 +10,18 @@ import os
 import resource
 import threading
 import time
-import uuid
 from typing import Any
 
+import pytest
+
+from .bursts import Burst, check_journal
 from .conftest import Client, act, goto, step_of, wait_until
 
 
 # -- kill -9 in the middle of a burst of actions ----------------------------------------------------
-class Burst:
-    """Send many actions at once from many clients, and remember what was acknowledged."""
-
-    def __init__(self) -> None:
-        self.items: list[tuple[Client, str, dict[str, Any], str]] = []  # client, event, action, cid
-        self.acks: list[Any] = []
-
-    def add(self, client: Client, event: str, action: dict[str, Any]) -> None:
-        self.items.append((client, event, action, uuid.uuid4().hex))
-
-    def fire_and_kill(self, server, kill_after: int) -> None:
-        """Send everything at the same moment; kill -9 the server when `kill_after` acks are in."""
-        self.acks = [None] * len(self.items)
-        start = threading.Barrier(len(self.items) + 1)
-
-        def run(i: int) -> None:
-            client, event, action, cid = self.items[i]
-            start.wait()
-            try:
-                self.acks[i] = client.send(event, action, cid=cid, timeout=4)
-            except Exception as exc:  # the server died before answering
-                self.acks[i] = exc
-
-        threads = [threading.Thread(target=run, args=(i,), daemon=True) for i in range(len(self.items))]
-        for t in threads:
-            t.start()
-        start.wait()
-        wait_until(lambda: sum(isinstance(a, dict) for a in self.acks) >= kill_after, 20, "the first acknowledgements")
-        server.kill9()
-        for t in threads:
-            t.join(15)
-
-    def acknowledged(self) -> list[tuple[Client, str, dict[str, Any], str]]:
-        pairs = zip(self.items, self.acks, strict=True)
-        return [item for item, ack in pairs if isinstance(ack, dict) and ack.get("ok")]
-
-    def retry_all(self) -> list[dict[str, Any]]:
-        """Every client sends its action again with the same id, as a page does after a reconnect."""
-        out = []
-        for (client, event, action, cid), before in zip(self.items, self.acks, strict=True):
-            client.wait_connected()
-            again = client.send(event, action, cid=cid)
-            assert again["ok"], again
-            if isinstance(before, dict) and before.get("ok"):
-                assert again.get("duplicate"), f"an acknowledged action was applied twice: {action}"
-            out.append(again)
-        return out
-
-
 def restart(server, ledger, what: str) -> None:
     ledger.fault(what)
     server.start()
-
-
-def check_journal(server, burst: Burst, ledger, what: str, retried: bool = False) -> None:
-    """Every acknowledged action is journaled exactly once; after the retries, every action is."""
-    rows = server.journal_rows("SELECT cid, count(*) FROM actions WHERE cid IS NOT NULL GROUP BY cid")
-    cids = {row[0]: row[1] for row in rows}
-    lost = [cid for _c, _e, _a, cid in burst.acknowledged() if cids.get(cid) != 1]
-    ledger.loss(what, len(lost))
-    assert lost == []
-    counts = [cids.get(cid, 0) for _c, _e, _a, cid in burst.items]
-    assert all(n == 1 for n in counts) if retried else all(n <= 1 for n in counts), counts
 
 
 def test_kill9_in_the_middle_of_a_vote(server, rooms, ledger):
@@ -238,22 +183,42 @@ def test_a_torn_log_frame_leaves_a_server_that_starts_with_everything_before_it(
     assert _vote(phones[2], "pirtea")["ok"]
 
 
-def test_a_full_disk_gives_an_error_never_a_false_success(server, rooms, ledger):
+class FullDisk:
+    """The journal cannot be written: no file of the server's may grow by a byte."""
+
+    what = "journal cannot be written (disk full)"
+
+    def __init__(self, server: Any):
+        self.pid = server.proc.pid
+
+    def fail(self) -> None:
+        resource.prlimit(self.pid, resource.RLIMIT_FSIZE, (0, resource.RLIM_INFINITY))
+
+    def repair(self) -> None:
+        resource.prlimit(self.pid, resource.RLIMIT_FSIZE, (resource.RLIM_INFINITY, resource.RLIM_INFINITY))
+
+
+@pytest.fixture
+def unwritable(server) -> FullDisk:
+    """How the journal stops taking writes and comes back (tests/cluster: the database out of reach)."""
+    return FullDisk(server)
+
+
+def test_a_full_disk_gives_an_error_never_a_false_success(server, rooms, ledger, unwritable):
     room = rooms(server)
     host = room.host()
     phones = room.phones(3)
     goto(host, "fiilis")
     assert _vote(phones[0])["ok"]
     before = server.action_count()
-    # The disk fills up: no file of the server's may grow by a byte.
-    resource.prlimit(server.proc.pid, resource.RLIMIT_FSIZE, (0, resource.RLIM_INFINITY))
-    ledger.fault("journal cannot be written (disk full)")
+    unwritable.fail()
+    ledger.fault(unwritable.what)
     refused = [_vote(phone, cid=f"full-{i}") for i, phone in enumerate(phones[1:])]
     assert [a["error"] for a in refused] == ["not_saved", "not_saved"]
     view = host.wait_view("host_view", lambda v: v.get("journal_failed"))
     assert view["activity"]["counts"]["ok"] == 1  # nothing unsaved reached the state
     # Space again: the same actions, retried, are saved once.
-    resource.prlimit(server.proc.pid, resource.RLIMIT_FSIZE, (resource.RLIM_INFINITY, resource.RLIM_INFINITY))
+    unwritable.repair()
     for i, phone in enumerate(phones[1:]):
         ack = _vote(phone, cid=f"full-{i}")
         assert ack["ok"] and not ack.get("duplicate"), ack

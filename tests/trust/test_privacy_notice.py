@@ -78,9 +78,9 @@ def test_notice_in_each_language_has_both_parts(client, which):
     assert retention in _text(adults), (which, "retention missing from the school part")
     # The school part says who is responsible, what is kept and where.
     for needle in {
-        "fi": ("Rekisterinpitäjä", "journal.sqlite3", "IP-osoitteita"),
-        "sv": ("Personuppgiftsansvarig", "journal.sqlite3", "IP-adresser"),
-        "en": ("controller", "journal.sqlite3", "IP addresses"),
+        "fi": ("Rekisterinpitäjä", "journal.sqlite3", "IP-osoitteita", "Tilastot", "statistics.sqlite3", "&lt;5"),
+        "sv": ("Personuppgiftsansvarig", "journal.sqlite3", "IP-adresser", "Statistik", "statistics.sqlite3", "&lt;5"),
+        "en": ("controller", "journal.sqlite3", "IP addresses", "Statistics", "statistics.sqlite3", "&lt;5"),
     }[lang]:
         assert needle in adults, (which, needle)
 

@@ -84,6 +84,9 @@ def test_media_covers_every_kind_of_image_field(tmp_path: Path) -> None:
         result = load_pack(folder)
         assert result.ok, _lines(result)
         agenda += [step.model_dump(mode="json", by_alias=True, exclude_none=True) for step in result.pack.agenda]
+    # Every pack ends with its closing barometer, and a pack may have one only, as its last step.
+    barometers = [step for step in agenda if step["kind"] == "barometer"]
+    agenda = [step for step in agenda if step["kind"] != "barometer"] + barometers[:1]
     for i, step in enumerate(agenda):
         step["id"] = f"s{i}"
 

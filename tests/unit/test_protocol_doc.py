@@ -135,7 +135,8 @@ ALIASES: dict[str, dict[str, str]] = {
 
 # Values whose form the doc gives by reference to another field (an entered answer is stored as
 # the kind's `mine` is), not field by field again.
-OPAQUE = {"entered_answers[].value", "entered_answers[].own", "team_own{}"}
+# A self-paced step's `summary` is its kind's own `summary()`, the report's (no view of its own).
+OPAQUE = {"entered_answers[].value", "entered_answers[].own", "team_own{}", "paced.steps[].summary"}
 
 
 def documented_fields() -> dict[str, dict[str, set[str]]]:
@@ -270,31 +271,82 @@ def played_views(name: str, seeds: int = 3, moves: int = 30):
                 yield kind, "own_view", views.pupil_own(state, seat) | {"server_time": at}
 
 
+def paced_views(name: str, participants: int = 6):
+    """Every view of a self-paced session of a pack that lists `self_paced` steps: participants
+    join, answer each page with one of its kind's sample moves (or not) and turn the pages."""
+    pack = PACKS[name]
+    if not pack.self_paced:
+        return
+    rng = random.Random(name)
+    at = 1_800_000_000.0
+    state = rules.new_session(pack, 7, at)
+
+    def step(actor: str, payload: dict[str, Any]) -> bool:
+        nonlocal state, at
+        at += rng.choice([1, 20, 3600])
+        parsed = actions.parse(actor, payload, state.pack)
+        result = parsed if isinstance(parsed, Rejected) else rules.apply(state, actor, parsed, at)
+        if isinstance(result, Rejected) or result is state:
+            return False
+        state = result
+        return True
+
+    assert step("system", {"type": "pace", "until": at + 7 * 86400})
+    for _ in range(participants):
+        step("system", {"type": "join", "lang": rng.choice(["fi", "sv"])})
+    for page in range(len(state.paced) + 1):
+        for seat in state.pupils:
+            current = state.paced_step(seat)
+            if current is not None and rng.random() < 0.8:
+                kind = REGISTRY[current.kind]
+                ctx = state.ctx(at)
+                moves = kind.sample_moves(current, state.activities[current.id], state.pupils[seat].seat(), ctx)
+                if moves:
+                    step(seat, {"type": "act", "step": current.id, "action": rng.choice(moves)})
+            step(seat, {"type": "page", "to": page + 1})
+            edge = {"journal_failed": False, "qr_since": None, "server_time": at}
+            yield None, "host_view", views.host_view(state, set(state.pupils)) | edge
+            yield None, "screen_view", views.screen_view(state) | {"server_time": at}
+            yield None, "pupil_view", views.pupil_common(state) | {"server_time": at}
+            own = views.pupil_own(state, seat) | {"server_time": at}
+            yield own.get("head", {}).get("kind"), "own_view", own
+    step("system", {"type": "timer", "step": rules.PERIOD})
+    yield None, "host_view", views.host_view(state) | {"journal_failed": False, "qr_since": None, "server_time": at}
+
+
+# Packs only a self-paced session plays here (the shipped ones are played both ways).
+PACED_ONLY = tuple(name for name, pack in PACKS.items() if pack.self_paced and name not in SHIPPED)
+
+
 @pytest.fixture(scope="module")
 def plays() -> tuple[dict[str, dict[str, list[str]]], dict[tuple[str, str], set[str]]]:
     """Every shipped pack played: the undocumented fields per pack, and the documented ones met."""
     docs = documented_fields()
     missing: dict[str, dict[str, list[str]]] = {}
     seen: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for name in SHIPPED:
+    for name in (*SHIPPED, *PACED_ONLY):
         found: dict[str, set[str]] = defaultdict(set)
-        for kind, event, view in played_views(name):
-            top = {k: v for k, v in view.items() if k != "activity"}
+        led = played_views(name) if name in SHIPPED else ()
+        for kind, event, view in (*led, *paced_views(name)):
+            top = {k: v for k, v in view.items() if k not in ("activity", "view")}
             found[f"top {event}"] |= undocumented(top, docs["top"][event], {}, seen[("top", event)])
-            if "activity" in view:
-                seen[("top", event)].add("activity")
-            if kind is not None and "activity" in view:
-                scope = docs[kind][event] | (docs["tasks"][event] if kind in TASKS else set())
-                met: set[str] = set()
-                found[f"{kind} {event}"] |= undocumented(view["activity"], scope, ALIASES.get(kind, {}), met)
-                seen[(kind, event)] |= met
-                if kind in TASKS:
-                    seen[("tasks", event)] |= met
+            # A self-paced page's own view carries its step's pupil_view part as `view`.
+            parts = [("activity", event), ("view", "pupil_view")]
+            for field, as_event in parts:
+                if field in view:
+                    seen[("top", event)].add(field)
+                if kind is not None and field in view:
+                    scope = docs[kind][as_event] | (docs["tasks"][as_event] if kind in TASKS else set())
+                    met: set[str] = set()
+                    found[f"{kind} {as_event}"] |= undocumented(view[field], scope, ALIASES.get(kind, {}), met)
+                    seen[(kind, as_event)] |= met
+                    if kind in TASKS:
+                        seen[("tasks", as_event)] |= met
         missing[name] = {where: sorted(paths) for where, paths in found.items() if paths}
     return missing, seen
 
 
-@pytest.mark.parametrize("name", SHIPPED)
+@pytest.mark.parametrize("name", (*SHIPPED, *PACED_ONLY))
 def test_every_view_field_of_a_played_pack_is_documented(plays, name):
     missing, _seen = plays
     assert missing[name] == {}, "describe these view fields in docs/protocol.md (## Views to clients)"

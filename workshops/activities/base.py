@@ -229,9 +229,17 @@ class Activity(Generic[C, S]):
     #: `defaultSnippets`): `label`, `description` and a complete Finnish step as `body`, which
     #: tests/unit/test_schema_fi.py loads into a pack so that it never rots
     snippet: ClassVar[Mapping[str, Any]] = {}
+    #: whether a self-paced session (each participant at their own pace, no facilitator driving,
+    #: no projector) may use steps of this kind: only kinds a person answers alone, with no
+    #: facilitator's reveal and no team (a pack's `self_paced` list is checked against this)
+    paced: ClassVar[bool] = False
 
     def setup(self, step: C, ctx: Ctx) -> S:
         return None  # type: ignore[return-value]
+
+    def paced_setup(self, step: C, ctx: Ctx) -> S:
+        """Set the step up for a self-paced session: open for answers for the whole period."""
+        return self.setup(step, ctx)
 
     def pupil_move(self, step: C, state: S, seat: Seat, action: Any, ctx: Ctx) -> S | Rejected:
         return Rejected("unknown_action", "This step takes no answers.")
@@ -333,6 +341,10 @@ class OpenCloseReveal:
 
     def closes(self, step: Any, ctx: Ctx) -> float | None:
         return ctx.now + step.timer if step.timer else None
+
+    def paced_setup(self, step: Any, ctx: Ctx) -> Any:
+        """Open for the whole period: a step's `timer` is for a class answering together."""
+        return replace(self.setup(step, ctx), phase="open", closes_at=None)  # type: ignore[attr-defined]
 
     def answering_open(self, state: Any, ctx: Ctx) -> bool:
         return state.phase == "open" and (state.closes_at is None or ctx.now < state.closes_at)

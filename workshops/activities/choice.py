@@ -155,6 +155,7 @@ def _option_ids(step: Mapping[str, Any]) -> dict[str, Any]:
 
 class Choice(OpenCloseReveal, Activity[ChoiceStep, ChoiceState]):
     kind = "choice"
+    paced = True  # a self-paced session may use it (Activity.paced)
     config = ChoiceStep
     snippet = {
         "label": "Kysely (choice)",

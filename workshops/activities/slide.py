@@ -41,6 +41,7 @@ class SlideStep(StepBase):
 
 class Slide(Activity[SlideStep, None]):
     kind = "slide"
+    paced = True  # a self-paced session may use it (Activity.paced)
     config = SlideStep
     # docs/protocol.md's table of this kind's view fields (python3 -m workshops.protocol_doc)
     view_doc = """

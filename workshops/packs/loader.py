@@ -24,7 +24,17 @@ from ..config import SHIPPED_CONTENT
 from .messages import MESSAGES, ByLang, Lang, Msg
 from .models import Pack
 from .setup import MAX_VALUE, Setup, SetupError, prepare
-from .shared import HELP, expand_includes, fill, help_dirs, load_help, shared_dirs, strings, unknown_placeholders
+from .shared import (
+    HELP,
+    add_barometer,
+    expand_includes,
+    fill,
+    help_dirs,
+    load_help,
+    shared_dirs,
+    strings,
+    unknown_placeholders,
+)
 from .yamlsafe import MAX_BYTES, Located, Mark, Problem, YamlError, describe, load_yaml, nodes_along
 
 PACK_FILE = "pack.yaml"
@@ -126,7 +136,7 @@ def _walk_annotation(tp: Any, step: Any, value: Any) -> Any:
         for arg in typing.get_args(tp):
             if isinstance(arg, type) and issubclass(arg, BaseModel):
                 kind = arg.model_fields.get("kind")
-                if kind is not None and typing.get_args(kind.annotation) == (step,):
+                if (kind is not None and typing.get_args(kind.annotation) == (step,)) or arg.__name__ == step:
                     return arg
         for arg in typing.get_args(tp):
             inner = _walk_annotation(arg, step, value)
@@ -171,12 +181,17 @@ _SCALAR_BRANCHES = {"str", "int", "float", "bool", "none", "constrained-str", "c
 
 def _is_branch(step: Any) -> bool:
     """Is this location element the name of a union member pydantic tried ('str', 'list[constrained-str]')?"""
-    return isinstance(step, str) and (step in _SCALAR_BRANCHES or "[" in step)
+    return isinstance(step, str) and (step in _SCALAR_BRANCHES or "[" in step or _is_model(step))
+
+
+def _is_model(branch: str) -> bool:
+    """A model's class name as a union member ('BarometerLine' in `bool | BarometerLine`): pack keys are lower case."""
+    return branch[:1].isupper() and branch.isidentifier()
 
 
 def _fits(branch: str, node: Any) -> bool:
     """Does the value have the shape of the union member pydantic tried?"""
-    if branch.startswith("dict["):
+    if branch.startswith("dict[") or _is_model(branch):
         return isinstance(node, dict)
     if branch.startswith(("list[", "tuple[", "set[")):
         return isinstance(node, list)
@@ -467,7 +482,19 @@ def _listed(value: Any) -> Any:
 _TEXT_CHECKS = {"unknown_language", "missing_translation", "image_missing", "empty_text", "image_path", "image_type"}
 # The models' own cross-field checks, by their PydanticCustomError type.
 # The kinds' own (AUTHOR_CHECKS) are worded by each kind's module.
-_MODEL_CHECKS = {"id_reused", "unknown_option", "ages_reversed", "ages_missing", "placeholder_reserved", *AUTHOR_CHECKS}
+_MODEL_CHECKS = {
+    "id_reused",
+    "unknown_option",
+    "ages_reversed",
+    "ages_missing",
+    "placeholder_reserved",
+    "paced_unknown",
+    "paced_kind",
+    "paced_team",
+    "paced_twice",
+    "barometer_not_last",
+    *AUTHOR_CHECKS,
+}
 
 
 def problems_from_validation(
@@ -518,12 +545,20 @@ def _warnings(pack: Pack, located: Located, file: str, source: list[str] | None 
     planned = sum(step.minutes for step in pack.agenda)
     if abs(planned - pack.minutes) > 0.01:
         mark = located.mark(("minutes",))
+        # The closing barometer's minutes count too: say so, or an author who added the one
+        # line looks for the missing minutes among their own steps.
+        barometer = sum(step.minutes for step in pack.agenda if step.kind == "barometer")
+        said = (
+            Msg("pack.minutes_barometer", planned=f"{planned:g}", minutes=pack.minutes, barometer=f"{barometer:g}")
+            if barometer
+            else Msg("pack.minutes", planned=f"{planned:g}", minutes=pack.minutes)
+        )
         problems.append(
             Problem(
                 file,
                 mark.line,
                 mark.col,
-                Msg("pack.minutes", planned=f"{planned:g}", minutes=pack.minutes),
+                said,
                 "minutes",
                 severity="warning",
             )
@@ -856,7 +891,9 @@ def _placeholders_fit(pack: Pack, located: Located, file: str) -> list[Problem]:
 
 def _shared_pieces(located: Located, folder: Path, file: str, lang: str, roots: list[Path]) -> list[Problem]:
     """Bring in the `include:` pieces and the help lines' texts; name what cannot be found."""
-    problems = expand_includes(located, shared_dirs(folder, roots, SHIPPED_CONTENT), file)
+    dirs = shared_dirs(folder, roots, SHIPPED_CONTENT)
+    # The closing barometer joins before the placeholders are checked and filled: its texts name {apu.…}.
+    problems = expand_includes(located, dirs, file) or add_barometer(located, dirs, file, _languages(located.data))
     if problems:
         return problems
     help_lines = load_help(help_dirs(roots, SHIPPED_CONTENT))

@@ -730,6 +730,7 @@ MESSAGES: dict[str, Says] = {
     "what.flag": Says(en="flag", fi="merkki", sv="flagga"),
     "what.section": Says(en="section", fi="osio", sv="avsnitt"),
     "what.line": Says(en="line", fi="apunumero", sv="hjälplinje"),
+    "what.statement": Says(en="statement", fi="väittämä", sv="påstående"),
     "unknown_option": Says(
         en="unknown option id '{id}'; the options are: {known}",
         fi="tuntematon vaihtoehdon tunnus '{id}'; vaihtoehdot ovat: {known}",
@@ -744,6 +745,31 @@ MESSAGES: dict[str, Says] = {
         en="max_age ({max_age}) is smaller than min_age ({min_age}); swap them",
         fi="max_age ({max_age}) on pienempi kuin min_age ({min_age}); vaihda ne päittäin",
         sv="max_age ({max_age}) är mindre än min_age ({min_age}); byt plats på dem",
+    ),
+    "paced_unknown": Says(
+        en="self_paced names the step '{id}', which is not in the agenda; write one of the steps' ids: {known}",
+        fi="self_paced-listassa on vaihe '{id}', jota ei ole vaiheissa (agenda); kirjoita jonkin vaiheen tunnus: "
+        "{known}",
+        sv="self_paced nämner steget '{id}', som inte finns bland stegen (agenda); skriv id för ett av stegen: {known}",
+    ),
+    "paced_kind": Says(
+        en="the step '{id}' is a {kind}, which nobody can do at their own pace; self_paced can list these kinds: "
+        "{kinds}",
+        fi="vaihe '{id}' on lajia {kind}, jota ei voi tehdä omaan tahtiin; self_paced-listaan käyvät lajit: {kinds}",
+        sv="steget '{id}' är av typen {kind}, som ingen kan göra i egen takt; i self_paced passar typerna: {kinds}",
+    ),
+    "paced_team": Says(
+        en="the step '{id}' is answered by teams, and a self-paced session has no teams: write `answer_by: "
+        "individual` in the step, or leave it out of self_paced",
+        fi="vaiheeseen '{id}' vastataan tiimeinä, eikä omaan tahtiin tehdyssä työpajassa ole tiimejä: kirjoita "
+        "vaiheeseen `answer_by: individual` tai jätä se pois self_paced-listasta",
+        sv="steget '{id}' besvaras i lag, och i egen takt finns inga lag: skriv `answer_by: individual` i steget, "
+        "eller lämna det utanför self_paced",
+    ),
+    "paced_twice": Says(
+        en="self_paced names the step '{id}' twice; name each step once",
+        fi="self_paced-listassa on vaihe '{id}' kahdesti; mainitse kukin vaihe kerran",
+        sv="self_paced nämner steget '{id}' två gånger; nämn varje steg en gång",
     ),
     "placeholder_reserved": Says(
         en="{{apu}} is the shared help lines' placeholder; choose another id",
@@ -765,6 +791,57 @@ MESSAGES: dict[str, Says] = {
         "muuta kohtaa `minutes:` tai vaiheiden minuutteja niin, että ne täsmäävät",
         sv="stegen planerar {planned} minuter sammanlagt, men paketet säger {minutes}; "
         "ändra `minutes:` eller stegens minuter så att de stämmer",
+    ),
+    "pack.minutes_barometer": Says(
+        en="the agenda's steps plan {planned} minutes in all, {barometer} of them for the closing barometer, but the "
+        "pack says {minutes}; make room for the barometer by shortening other steps, or change `minutes:`, so that "
+        "they agree",
+        fi="vaiheiden minuutit ovat yhteensä {planned}, joista loppubarometri vie {barometer}, mutta paketissa lukee "
+        "{minutes}; tee barometrille tilaa lyhentämällä muita vaiheita tai muuta kohtaa `minutes:` niin, että ne "
+        "täsmäävät",
+        sv="stegen planerar {planned} minuter sammanlagt, varav slutbarometern tar {barometer}, men paketet säger "
+        "{minutes}; gör plats för barometern genom att korta andra steg, eller ändra `minutes:`, så att de stämmer",
+    ),
+    # -- the closing barometer (`barometer: true`, _shared/barometri.yaml) -----------------------
+    "barometer.twice": Says(
+        en="the pack has `barometer: true` and its own barometer step as well; keep one: remove this step, or remove "
+        "the `barometer:` line to keep your own statements",
+        fi="paketissa on rivi `barometer: true` ja lisäksi oma barometrivaihe; pidä vain toinen: poista tämä vaihe, "
+        "tai poista `barometer:`-rivi, jos haluat pitää omat väittämäsi",
+        sv="paketet har raden `barometer: true` och dessutom ett eget barometersteg; behåll bara det ena: ta bort det "
+        "här steget, eller ta bort raden `barometer:` om du vill behålla dina egna påståenden",
+    ),
+    "barometer.no_file": Says(
+        en="the closing barometer's statements are missing: there is no _shared/barometri.yaml, not even the kit's "
+        "own; install the kit again, or remove the `barometer:` line",
+        fi="loppubarometrin väittämät puuttuvat: tiedostoa _shared/barometri.yaml ei löydy, ei edes pakin omaa; "
+        "asenna pakki uudelleen tai poista `barometer:`-rivi",
+        sv="slutbarometerns påståenden saknas: filen _shared/barometri.yaml finns inte, inte ens verkstadslådans "
+        "egen; installera verkstadslådan på nytt eller ta bort raden `barometer:`",
+    ),
+    "barometer.bad_file": Says(
+        en="this file needs `step:` (the barometer step's fields) and `{group}:` with a list `statements:`; compare "
+        "it with the kit's own content/_shared/barometri.yaml",
+        fi="tiedostossa pitää olla `step:` (barometrivaiheen kentät) ja `{group}:`, jossa on lista `statements:`; "
+        "vertaa sitä pakin omaan tiedostoon content/_shared/barometri.yaml",
+        sv="filen behöver `step:` (barometerstegets fält) och `{group}:` med listan `statements:`; jämför den med "
+        "verkstadslådans egen content/_shared/barometri.yaml",
+    ),
+    "barometer.extra_id": Says(
+        en="a standard statement already has the id '{id}'; give your own statement another id (the standard ones "
+        "are: {known})",
+        fi="tavallisella väittämällä on jo tunnus '{id}'; anna omalle väittämällesi toinen tunnus (tavalliset ovat: "
+        "{known})",
+        sv="ett standardpåstående har redan id:t '{id}'; ge ditt eget påstående ett annat id (standardpåståendena "
+        "är: {known})",
+    ),
+    "barometer_not_last": Says(
+        en="the closing barometer '{id}' must be the last step; move the steps after it before it, or write "
+        "`barometer: true` at the pack's top level in place of this step: the kit puts it last",
+        fi="loppubarometrin '{id}' pitää olla viimeinen vaihe; siirrä sen jälkeiset vaiheet sen eteen, tai kirjoita "
+        "tämän vaiheen sijaan paketin ylätasolle `barometer: true`, niin pakki lisää sen viimeiseksi",
+        sv="slutbarometern '{id}' måste vara det sista steget; flytta stegen efter den före den, eller skriv "
+        "`barometer: true` på paketets översta nivå i stället för det här steget, så lägger verkstadslådan den sist",
     ),
     # -- line breaks --------------------------------------------------------------------------
     "breaks.plain": Says(
@@ -803,6 +880,11 @@ MESSAGES: dict[str, Says] = {
         en="write the name of a file in the _shared folder without .yaml, e.g. `include: apu-dia`",
         fi="kirjoita _shared-kansion tiedoston nimi ilman päätettä .yaml, esim. `include: apu-dia`",
         sv="skriv namnet på en fil i mappen _shared utan .yaml, t.ex. `include: apu-dia`",
+    ),
+    "shared.barometer_file": Says(
+        en="barometri.yaml holds the closing barometer: write `barometer: true` at the pack's top level instead",
+        fi="barometri.yaml sisältää loppubarometrin: kirjoita sen sijaan paketin ylätasolle `barometer: true`",
+        sv="barometri.yaml innehåller slutbarometern: skriv `barometer: true` på paketets översta nivå i stället",
     ),
     "shared.help_file": Says(
         en="apu.yaml holds the help lines: write {{apu}} in a text instead",

@@ -8,6 +8,7 @@ from pydantic import Field, PrivateAttr, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from ..activities import REGISTRY, StepBase
+from ..activities.tasks.barometer import Statement
 from ..activities.text import Id, Image, Strict, Text, image_names, require_unique_ids, schema_title
 
 if TYPE_CHECKING:
@@ -22,6 +23,11 @@ else:
         Union[tuple(a.config for a in REGISTRY.values())],  # noqa: UP007 - built from the registry
         Field(discriminator="kind"),
     ]
+
+
+def paced_kinds() -> list[str]:
+    """The kinds of step a self-paced session may use (`Activity.paced`)."""
+    return sorted(kind for kind, activity in REGISTRY.items() if activity.paced)
 
 
 class Audience(Strict):
@@ -98,6 +104,21 @@ class SessionDefaults(Strict):
     )
 
 
+class BarometerLine(Strict):
+    """The closing barometer with the pack's own statement after the standard ones."""
+
+    model_config = schema_title(
+        "Loppubarometri omalla väittämällä (barometer)",
+        "Loppubarometri ja paketin oma väittämä tavallisten väittämien jälkeen",
+    )
+
+    extra: Statement | None = Field(
+        default=None,
+        description="Paketin oma väittämä tavallisten jälkeen: `id` ja `text`",
+        examples=[{"id": "pelit", "text": "Haluan puhua peleistä kotona."}],
+    )
+
+
 class Pack(Strict):
     """A workshop: its facts for the home page and its agenda of steps."""
 
@@ -156,11 +177,27 @@ class Pack(Strict):
         "tekstiin {tunnus}",
         examples=[[{"id": "kuraattori", "label": "Koulun kuraattorin nimi", "default": "kuraattori"}]],
     )
+    barometer: bool | BarometerLine = Field(
+        default=False,
+        description="true: työpajan loppuun tulee loppubarometri, lyhyt nimetön palaute kolmella naamalla. Väittämät "
+        "tulevat tiedostosta _shared/barometri.yaml, ja barometri on aina viimeinen vaihe. Sen minuutit lasketaan "
+        "mukaan `minutes`-kestoon. `extra`: paketin oma väittämä",
+        examples=[True, {"extra": {"id": "pelit", "text": "Haluan puhua peleistä kotona."}}],
+    )
     agenda: list[Step] = Field(
         min_length=1,
         description="Työpajan vaiheet järjestyksessä, vähintään yksi. Tyhjällä `- `-rivillä Ctrl + välilyönti "
         "tarjoaa valmiin vaiheen jokaisesta lajista",
         examples=[[{"id": "tervetuloa", "kind": "slide", "title": "Tervetuloa!", "minutes": 2}]],
+    )
+
+    self_paced: list[Id] = Field(
+        default_factory=list,
+        description="Vaiheet, joihin vastataan omaan tahtiin, kun ohjaaja avaa työpajan itsenäisesti täytettäväksi "
+        "(esim. kysely QR-julisteesta perhekahvilassa): vaiheiden tunnukset järjestyksessä. Lajit: slide, choice, "
+        "truefalse, scale, open, sort, order, barometer; ei tiimivastauksia. Tyhjä: pakettia ei voi avata omaan "
+        "tahtiin",
+        examples=[["tervetuloa", "arki", "toive", "kiitos"]],
     )
 
     model_config = (
@@ -175,6 +212,50 @@ class Pack(Strict):
     @classmethod
     def _unique_steps(cls, agenda: list[Any]) -> list[Any]:
         return require_unique_ids(agenda, "step")
+
+    @model_validator(mode="after")
+    def _paced_steps(self) -> Pack:
+        steps = {step.id: step for step in self.agenda}
+        for i, step_id in enumerate(self.self_paced):
+            step = steps.get(step_id)
+            if step is None:
+                raise PydanticCustomError(
+                    "paced_unknown",
+                    "self_paced names the step '{id}', which is not in the agenda; the steps are: {known}",
+                    {"id": step_id, "known": list(steps), "at": ("self_paced", i)},
+                )
+            if not REGISTRY[step.kind].paced:
+                raise PydanticCustomError(
+                    "paced_kind",
+                    "the step '{id}' is a {kind}, which a self-paced session cannot use; those are: {kinds}",
+                    {"id": step_id, "kind": step.kind, "kinds": paced_kinds(), "at": ("self_paced", i)},
+                )
+            if getattr(step, "answer_by", "individual") == "team":
+                raise PydanticCustomError(
+                    "paced_team",
+                    "the step '{id}' is answered by teams; a self-paced session has no teams",
+                    {"id": step_id, "at": ("self_paced", i)},
+                )
+            if step_id in self.self_paced[:i]:
+                raise PydanticCustomError(
+                    "paced_twice",
+                    "self_paced names the step '{id}' twice; name each step once",
+                    {"id": step_id, "at": ("self_paced", i)},
+                )
+        return self
+
+    @model_validator(mode="after")
+    def _barometer_last(self) -> Pack:
+        # Nothing may follow the closing barometer: the pack's line puts it last, and a step
+        # written by hand must be last too.
+        for i, step in enumerate(self.agenda[:-1]):
+            if step.kind == "barometer":
+                raise PydanticCustomError(
+                    "barometer_not_last",
+                    "the closing barometer '{id}' must be the last step",
+                    {"id": step.id, "at": ("agenda", i)},
+                )
+        return self
 
     @field_validator("placeholders")
     @classmethod
@@ -199,4 +280,4 @@ class Pack(Strict):
 
 
 Kind = Literal[tuple(REGISTRY)]  # type: ignore[valid-type]
-__all__ = ["Audience", "Id", "Kind", "Pack", "Placeholder", "SessionDefaults", "Step"]
+__all__ = ["Audience", "BarometerLine", "Id", "Kind", "Pack", "Placeholder", "SessionDefaults", "Step"]

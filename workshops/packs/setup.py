@@ -63,6 +63,8 @@ def prepare(pack: Pack, setup: Setup) -> Pack | SetupError:
         return pack
     data = pack.model_dump(mode="json", by_alias=True, exclude_none=True)
     data["agenda"] = [step for step in data["agenda"] if step["id"] not in setup.leave_out]
+    if "self_paced" in data:
+        data["self_paced"] = [step_id for step_id in data["self_paced"] if step_id not in setup.leave_out]
     data = fill(data, pack.language, lookup)
     # The session's language leads: the projector and the console notes speak it, and the
     # other languages stay for phones that ask for them.

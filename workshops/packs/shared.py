@@ -23,6 +23,7 @@ from typing import Any
 
 from pydantic import Field, ValidationError
 
+from ..activities.tasks.barometer import Statement
 from ..activities.text import LANGUAGE_NAMES, Id, Strict, Text, resolve
 from .messages import Msg
 from .yamlsafe import MAX_BYTES, Located, Mark, Problem, YamlError, describe, load_yaml
@@ -30,6 +31,8 @@ from .yamlsafe import MAX_BYTES, Located, Mark, Problem, YamlError, describe, lo
 SHARED = "_shared"
 HELP_FILE = "apu.yaml"
 HELP = "apu"  # the placeholder of the whole list; `apu.<id>` names one line
+#: the closing barometer's standard step and statements (`barometer: true` in a pack)
+BAROMETER_FILE = "barometri.yaml"
 MAX_INCLUDE_DEPTH = 4  # a piece may include pieces; deeper is a loop or a mistake
 MAX_INCLUDES = 200  # includes in one pack, pieces' own included
 
@@ -200,6 +203,9 @@ def expand_includes(located: Located, dirs: list[Path], file: str) -> list[Probl
         if name == HELP:
             problems.append(_at(mark, file, Msg("shared.help_file"), said))
             return None
+        if f"{name}.yaml" == BAROMETER_FILE:
+            problems.append(_at(mark, file, Msg("shared.barometer_file"), said))
+            return None
         if name in chain or len(chain) >= MAX_INCLUDE_DEPTH:
             if name not in loops:
                 loops.add(name)
@@ -243,9 +249,80 @@ def expand_includes(located: Located, dirs: list[Path], file: str) -> list[Probl
     return problems
 
 
+# -- the closing barometer ------------------------------------------------------------
+
+
+def add_barometer(located: Located, dirs: list[Path], file: str, languages: list[str]) -> list[Problem]:
+    """Append the closing barometer that the pack's `barometer:` asks for as its last step, in place.
+
+    The step is `_shared/barometri.yaml`'s `step` with the statements for the pack's audience
+    (`pupils`, or `adults` for a pack with `audience: adults: true`) and the pack's own `extra`
+    statement after them. Its values keep their positions in the shared file, the extra its own
+    in the pack, so a problem in either points where it can be fixed.
+    """
+    data = located.data
+    line, agenda = data.get("barometer"), data.get("agenda")
+    if not (line is True or isinstance(line, dict)) or not isinstance(agenda, list):
+        return []  # no barometer, or a value the pack model words
+    own = next((i for i, s in enumerate(agenda) if isinstance(s, dict) and s.get("kind") == "barometer"), None)
+    if own is not None:
+        where = describe(("agenda", own), data)
+        return [_at(located.mark(("agenda", own, "kind")), file, Msg("barometer.twice"), where)]
+    path = _find(dirs, BAROMETER_FILE)
+    if path is None:
+        return [_at(located.key_mark(("barometer",)), file, Msg("barometer.no_file"), "barometer")]
+    raw = read_shared(path)
+    if isinstance(raw, str):
+        return [Problem(str(path), 1, 1, Msg("shared.unreadable", name=path.name, why=raw))]
+    try:
+        piece = load_yaml(raw, str(path))
+    except YamlError as exc:
+        return [exc.problem]
+    audience = data.get("audience")
+    group = "adults" if isinstance(audience, dict) and audience.get("adults") is True else "pupils"
+    body = piece.data
+    if not (
+        isinstance(body, dict)
+        and isinstance(body.get("step"), dict)
+        and isinstance(body.get(group), dict)
+        and isinstance(body[group].get("statements"), list)
+    ):
+        return [Problem(str(path), 1, 1, Msg("barometer.bad_file", group=group))]
+    statements = body[group]["statements"]
+    extra = line.get("extra") if isinstance(line, dict) else None
+    try:
+        Statement.model_validate(extra, context={"languages": languages})
+    except ValidationError:
+        extra = None  # the pack model names what is wrong with it where the author wrote it, once
+    ids = [s.get("id") for s in statements if isinstance(s, dict)]
+    if isinstance(extra, dict) and extra.get("id") in ids:
+        mark = located.mark(("barometer", "extra", "id"))
+        said = Msg("barometer.extra_id", id=extra["id"], known=ids)
+        return [_at(mark, file, said, "barometer.extra.id")]
+    at = ("agenda", len(agenda))
+    # Where each value came from: the shared file's step and group, the pack's own statement.
+    for source in ("step", group):
+        for sub, pos in piece.values.items():
+            if sub[:1] == (source,):
+                located.values[at + sub[1:]] = replace(pos, file=str(path))
+        for sub, pos in piece.keys.items():
+            if sub[:1] == (source,) and len(sub) > 1:
+                located.keys[at + sub[1:]] = replace(pos, file=str(path))
+    located.values[at] = replace(piece.mark(("step",)), file=str(path))
+    if extra is not None:
+        mine = ("barometer", "extra")
+        into = at + ("statements", len(statements))
+        for table in (located.values, located.keys):
+            for sub, pos in list(table.items()):
+                if sub[:2] == mine:
+                    table[into + sub[2:]] = pos
+    agenda.append({**body["step"], **body[group], "statements": [*statements, *([extra] if extra is not None else [])]})
+    return []
+
+
 def pieces(dirs: list[Path]) -> list[str]:
     """The names of the shared pieces one can include (the help lines' file is not one)."""
-    found = {p.stem for d in dirs if d.is_dir() for p in d.glob("*.yaml") if p.name != HELP_FILE}
+    found = {p.stem for d in dirs if d.is_dir() for p in d.glob("*.yaml") if p.name not in (HELP_FILE, BAROMETER_FILE)}
     return sorted(found)
 
 

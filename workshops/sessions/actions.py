@@ -112,15 +112,29 @@ class End(ActionModel):
 
 class Timer(ActionModel):
     type: Literal["timer"]
-    step: str = Field(max_length=40)
+    step: str = Field(max_length=40, description="the running step's id; `\"period\"`: a self-paced session's end")
 
 
-PupilAction = Annotated[Reroll | Rename | SetLang | Talk | Act, Field(discriminator="type")]
+class Pace(ActionModel):
+    """Open the session self-paced until `until` (the server's own action, when it is made)."""
+
+    type: Literal["pace"]
+    until: float = Field(gt=0, description="when the period ends (seconds since 1970)")
+
+
+class Page(ActionModel):
+    """A participant of a self-paced session turns to the next or the previous page."""
+
+    type: Literal["page"]
+    to: int = Field(ge=0, le=999, description="the page to show: the one after or before the page shown now")
+
+
+PupilAction = Annotated[Reroll | Rename | SetLang | Talk | Act | Page, Field(discriminator="type")]
 HostAction = Annotated[
     Lock | Kick | Remove | MakeTeams | MoveTeam | Goto | OwnNicknames | ApproveNick | Mentor | TalkSeen | End | Act,
     Field(discriminator="type"),
 ]
-SystemAction = Annotated[Join | Timer, Field(discriminator="type")]
+SystemAction = Annotated[Join | Timer | Pace, Field(discriminator="type")]
 
 _ADAPTERS: dict[str, TypeAdapter[Any]] = {
     "pupil": TypeAdapter(PupilAction),

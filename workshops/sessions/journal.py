@@ -93,6 +93,27 @@ class Batch:
         return self.error is not None
 
 
+def timed_commit(
+    commit: Callable[[Batch, bool], None],
+    batch: Batch,
+    wait_for_others: bool,
+    observer: Callable[[float, bool], None] | None,
+) -> None:
+    """`commit(batch, wait_for_others)`, then `observer(seconds it waited, whether it failed)`."""
+    if observer is None:
+        commit(batch, wait_for_others)
+        return
+    started = time.perf_counter()
+    failed = False
+    try:
+        commit(batch, wait_for_others)
+    except Exception:
+        failed = True
+        raise
+    finally:
+        observer(time.perf_counter() - started, failed)
+
+
 def _let_others_run() -> None:
     # Under eventlet or gevent a green sleep: every handler already woken by this burst adds
     # its action to the open transaction before the first of them commits it. With threads,
@@ -113,6 +134,8 @@ class Journal:
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
         self._open: Batch | None = None  # the transaction actions are being added to
+        # Called after each `commit` with the seconds it waited and whether it failed (web/metrics.py).
+        self.on_commit_waited: Callable[[float, bool], None] | None = None
         self._closed = False
         # A deletion's truncating checkpoint has not succeeded yet (a reader held the file):
         # the deleted text may still be in the write-ahead log. Retried by `checkpoint`.
@@ -239,6 +262,9 @@ class Journal:
 
         `wait_for_others=False`: commit what is staged now, without letting others add theirs.
         """
+        timed_commit(self._commit, batch, wait_for_others, self.on_commit_waited)
+
+    def _commit(self, batch: Batch, wait_for_others: bool) -> None:
         if not batch.done:
             if wait_for_others and batch.size < GROUP_SIZE:
                 _let_others_run()

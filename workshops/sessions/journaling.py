@@ -19,6 +19,9 @@ from .journal import ActionRow, Batch, SessionRow
 class SessionJournal(Protocol):
     """Sessions and their accepted actions, saved before anyone is told they happened."""
 
+    #: Called after each `commit` with the seconds it waited and whether it failed (None: nobody).
+    on_commit_waited: Callable[[float, bool], None] | None
+
     @property
     def scrub_owed(self) -> bool:
         """Whether a deletion's clean-up (SQLite's log truncation, PostgreSQL's VACUUM) is still

@@ -9,7 +9,8 @@ On a journal several workers share (PostgreSQL, `SharedJournal`) the manager hol
 sessions this worker owns: those it made, and those it took over when a request named one
 it did not hold (`get`), replaying it from the journal then. Nothing is replayed at start.
 A session another worker has taken over is let go the moment the journal says so (a refused
-write, or `keep_leases`). See docs/architecture.md, "Ownership and takeover".
+write, or `keep_leases`), and one another worker asks for is handed over to it (`hand_over`,
+sessions/handover.py). See docs/architecture.md, "Ownership and takeover".
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from typing import Any
 
 from ..activities import Rejected
 from ..packs.models import Pack
-from . import actions, rehearsal, rules
+from . import actions, handover, rehearsal, rules, statistics
 from .journal import Batch, JournalError, SessionRow
 from .journaling import SessionJournal, SharedJournal
 from .keys import CODE_ALPHABET, CODE_LENGTH, Keyring, new_code
@@ -73,6 +74,11 @@ class Live:
     # session; and its simulated seats (each marked in its own join, so also after a restart).
     rehearsal: int | None = None
     simulated: set[str] = field(default_factory=set)
+    # Statistics (sessions/statistics.py): the record's random id and the facilitator's labels, both
+    # journaled in the session's statistics mark; `recorded`: its record was written when it ended.
+    stats_id: str | None = None
+    labels: dict[str, str] = field(default_factory=dict)
+    recorded: bool = False
 
     def __post_init__(self) -> None:
         self.head = self.state
@@ -117,6 +123,22 @@ class SessionManager:
         self._refused: dict[str, float] = {}
         # Called with each session taken over (the web layer restarts a rehearsal's pupils).
         self.adopted: Callable[[Live], None] | None = None
+        # Called with each action `submit` accepted (saved, or found to change nothing; not a
+        # duplicate), with its actor and outcome: web/metrics.py counts them.
+        self.on_accepted: Callable[[Live, str, Outcome], None] | None = None
+        # Called when this worker lets a session go to another (handed over on request, or found
+        # taken over): the web layer closes its connections, which reconnect through the proxy.
+        self.moved_away: Callable[[Live], None] | None = None
+        # Hand-overs on request (sessions/handover.py): the journal that carries the requests,
+        # the rules against ping-pong, and the codes a request is told "one moment" for (until when).
+        self._handover = journal if isinstance(journal, handover.HandoverJournal) else None
+        self.handovers = handover.Handovers()
+        self._moving: dict[str, float] = {}
+        # Called with a session that has just ended, and with one about to be deleted (the
+        # facilitator's deletion, the retention purge): its statistics record is written then
+        # (statstore.recorder). False: not written, tried again before the deletion. A deletion goes
+        # on whatever it does.
+        self.on_closing: Callable[[Live], bool | None] | None = None
 
     @property
     def shared(self) -> bool:
@@ -124,8 +146,18 @@ class SessionManager:
         return self._shared is not None
 
     # -- lifecycle ----------------------------------------------------------
-    def create(self, pack: Pack, own_nicknames: bool | None = None, rehearsal_pupils: int | None = None) -> Live:
-        """Start a session; with `rehearsal_pupils`, a rehearsal with that many simulated pupils."""
+    def create(
+        self,
+        pack: Pack,
+        own_nicknames: bool | None = None,
+        rehearsal_pupils: int | None = None,
+        labels: dict[str, str] | None = None,
+    ) -> Live:
+        """Start a session; with `rehearsal_pupils`, a rehearsal with that many simulated pupils.
+
+        `labels`: the facilitator's labels for the statistics (place, grade, district), kept with
+        a random statistics id in the session's statistics mark. A rehearsal has neither.
+        """
         with self._lock:
             code = new_code(set(self._sessions))
             sid = uuid.uuid4().hex
@@ -142,6 +174,15 @@ class SessionManager:
                     self._mark(live, rehearsal.rehearsal_record(live.rehearsal))
                 except JournalError:
                     # Not a rehearsal without its mark: its simulated pupils would count as real.
+                    with contextlib.suppress(JournalError):
+                        self.journal.delete_session(sid)
+                    raise
+            else:  # its statistics mark: the record's id and labels, also after a restart or takeover
+                live.stats_id = secrets.token_hex(16)
+                live.labels = statistics.clean_labels(labels or {})
+                try:
+                    self._mark(live, statistics.mark(live.stats_id, live.labels))
+                except JournalError:
                     with contextlib.suppress(JournalError):
                         self.journal.delete_session(sid)
                     raise
@@ -185,6 +226,9 @@ class SessionManager:
             if rec.action is not None and rehearsal.is_mark(rec.action):
                 live.rehearsal = rehearsal.read_mark(rec.action)
                 continue
+            if rec.action is not None and statistics.is_mark(rec.action):
+                live.stats_id, live.labels = statistics.read_mark(rec.action)
+                continue
             parsed = actions.parse(rec.actor, rec.action, pack) if rec.action is not None else None
             if parsed is None or isinstance(parsed, Rejected):
                 skipped += 1
@@ -202,18 +246,41 @@ class SessionManager:
             log.warning("session %s: skipped %d unreadable journal record(s)", row.code, skipped)
         return live
 
-    def get(self, code: str) -> Live | None:
+    def get(self, code: str, ask: bool = False) -> Live | None:
         """The session with this code, if this worker holds it. On a shared journal a code this
-        worker does not hold is taken over from the journal if no other worker holds it."""
+        worker does not hold is taken over from the journal if no other worker holds it.
+
+        `ask`: the request was routed here by the proxy, so the class belongs here now. If another
+        worker holds the session, it is asked to hand it over, and this waits a few seconds for
+        that (sessions/handover.py); None if it did not happen in time, and `moving(code)` then
+        says that the session exists and is on its way."""
         live = self._sessions.get(code)
         if live is None and self._shared is not None:
-            return self._take_over(code)
+            return self._take_over(code, ask)
         return live
 
-    def _take_over(self, code: str) -> Live | None:
+    def moving(self, code: str) -> bool:
+        """Whether the session with this code was found held by another worker (or being handed
+        over) a moment ago: a request for it is told to come back in a moment, not that there is
+        no such session."""
+        return self._moving.get(code, 0.0) > time.monotonic()
+
+    def _mark_moving(self, code: str) -> None:
+        now = time.monotonic()
+        if len(self._moving) > 10_000:
+            self._moving = {c: t for c, t in self._moving.items() if t > now}
+        self._moving[code] = now + handover.QUIET
+
+    def _take_over(self, code: str, ask: bool = False) -> Live | None:
         if len(code) != CODE_LENGTH or not set(code) <= _CODE_LETTERS:
             return None  # no session has such a code: no need to ask the database
-        if self._refused.get(code, 0.0) > time.monotonic():
+        if not self.handovers.may_take(code):  # handed over a moment ago: not pulled back by its own stragglers
+            self._mark_moving(code)
+            return None
+        # A code refused a moment ago is not asked about again, unless this request may ask for
+        # the session: a refusal without asking (a look at this worker's own port) must not
+        # hold up the class's first request routed here.
+        if self._refused.get(code, 0.0) > time.monotonic() and not (ask and self.moving(code)):
             return None
         with self._lock:
             live = self._sessions.get(code)
@@ -227,7 +294,7 @@ class SessionManager:
             claim.wait(_CLAIM_WAIT)
             return self._sessions.get(code)
         try:
-            live = self._claim(code)
+            live = self._claim(code, ask)
         finally:
             with self._lock:
                 self._claims.pop(code, None)
@@ -239,39 +306,98 @@ class SessionManager:
             self._refused[code] = now + _REFUSED_FOR
         return live
 
-    def _claim(self, code: str) -> Live | None:
+    def _claim(self, code: str, ask: bool = False) -> Live | None:
         assert self._shared is not None
         try:
-            row = self._shared.claim(code)
+            row, handed = self._claim_row(code, ask)
         except JournalError as exc:
             log.error("session %s: could not take it over: %s", code, exc)
             return None
         if row is None:
             return None  # no such session, or another worker holds it (the proxy will route there)
-        live = self._replay(row)
+        try:
+            live = self._replay(row)
+        except JournalError as exc:  # its actions could not be read: another request tries again
+            log.error("session %s: could not replay it: %s", code, exc)
+            live = None
         if live is None:
             self._shared.release(row.id)
             return None
         with self._lock:
             self._sessions[row.code] = live
         self._refused.pop(code, None)
-        log.info("session %s: taken over from the journal (rev %d)", code, live.state.rev)
+        self._moving.pop(code, None)
+        if handed:
+            self.handovers.received(row.id)
+        how = "handed over by its worker" if handed else "from the journal"
+        log.info("session %s: taken over %s (rev %d)", code, how, live.state.rev)
         if self.adopted is not None:
             self.adopted(live)
         return live
 
+    def _claim_row(self, code: str, ask: bool) -> tuple[SessionRow | None, bool]:
+        """The session's row if this worker takes it over now, and whether its worker handed it
+        over on this worker's request (sessions/handover.py); raises JournalError."""
+        assert self._shared is not None
+        if self._handover is None:
+            return self._shared.claim(code), False
+        ask = ask and self.handovers.may_ask(code)
+        start = time.monotonic()
+        asked: float | None = None  # when the owner was last asked
+        while True:
+            now = time.monotonic()
+            again = ask and (asked is None or now - asked >= handover.ASK_AGAIN)
+            found = self._handover.claim_or_ask(code, again)
+            if not isinstance(found, bool):
+                return found, asked is not None
+            if not found:
+                return None, False  # no such session
+            self._mark_moving(code)  # another worker holds it
+            if not ask or now - start >= handover.WAIT:
+                return None, False
+            asked = now if again else asked
+            time.sleep(handover.POLL)  # the owner hears the request within a tick of its timer loop
+
     def _let_go(self, live: Live) -> None:
-        """Forget a session another worker has taken over: nothing of it is written here again."""
+        """Forget a session another worker has taken over: nothing of it is written here again,
+        and its connections are closed, so that they reconnect through the proxy."""
         with self._lock:
             if self._sessions.get(live.code) is live:
                 del self._sessions[live.code]
             else:
                 return
+        self._mark_moving(live.code)
         log.warning("session %s: taken over by another worker; let go here", live.code)
+        if self.moved_away is not None:
+            self.moved_away(live)
+
+    def hand_over(self, live: Live) -> None:
+        """Let a session go to the worker that asked for it (sessions/handover.py): its
+        connections closed first, so that no new answer arrives over them, then its open group of
+        answers committed, its copy dropped and its lease released; the other worker takes it over
+        with everything acknowledged here, and the closed connections reconnect to it."""
+        assert self._shared is not None
+        if self.moved_away is not None:
+            self.moved_away(live)
+        with live.lock:
+            with self._lock:
+                if self._sessions.get(live.code) is not live:
+                    return
+                del self._sessions[live.code]
+            self.handovers.gave(live.code)
+            self._mark_moving(live.code)
+            batch = live.batch
+        if batch is not None:
+            with contextlib.suppress(JournalError):  # a lost group's waiters are told: nothing of it was acknowledged
+                self.journal.commit(batch, wait_for_others=False)
+        self._shared.release(live.id)
+        log.info("session %s: handed over to the worker that asked for it (rev %d)", live.code, live.state.rev)
+        if self.moved_away is not None:
+            self.moved_away(live)  # and any connection made meanwhile
 
     def keep_leases(self, force: bool = False) -> None:
-        """Keep this worker's leases (shared journal; the timer loop, through `due_timers`), and
-        let go the sessions another worker has taken over."""
+        """Keep this worker's leases (shared journal; the timer loop, through `due_timers`), let
+        go the sessions another worker has taken over, and hand over those another worker asked for."""
         if self._shared is None:
             return
         lost = self._shared.renew(force)
@@ -279,6 +405,11 @@ class SessionManager:
             for live in self.all():
                 if live.id in lost:
                     self._let_go(live)
+        if self._handover is not None:
+            asked = self._handover.handover_requests()
+            for live in self.all():
+                if live.id in asked and self.handovers.may_give(live.id):
+                    self.hand_over(live)
 
     def all(self) -> list[Live]:
         return list(self._sessions.values())
@@ -310,7 +441,23 @@ class SessionManager:
             return Outcome(False, live.state.rev, "not_found", "No workshop with that code.")
         if wait is not None and outcome.ok and outcome.changed:
             live.journal_failed = False
+        if live.state.ended and not live.recorded:  # saved as ended: its statistics now
+            self._closing(live)
+        if outcome.ok and not outcome.duplicate and self.on_accepted is not None:
+            self.on_accepted(live, actor, outcome)
         return outcome
+
+    def _closing(self, live: Live) -> None:
+        """Hand a session that ended, or is about to be deleted, to `on_closing` (its statistics)."""
+        live.recorded = True  # first: an answer of the same moment does not start a second one
+        if self.on_closing is not None:
+            try:
+                done = self.on_closing(live)
+            except Exception as exc:  # never in the way of an answer or a deletion; no pupil data logged
+                log.error("session %s: its statistics failed: %s", live.code, type(exc).__name__)
+                done = False
+            if done is False:
+                live.recorded = False
 
     def _decide(self, live: Live, actor: str, payload: Any, cid: str | None) -> tuple[Outcome, Batch | None]:
         """Decide on `head` (the caller holds the lock): the outcome, and the group to wait for."""
@@ -416,16 +563,24 @@ class SessionManager:
         now = self.clock()
         fired = []
         for live in self.all():
-            deadline = live.state.deadline()
-            step = live.state.current
-            if deadline is not None and step is not None and now >= deadline:
-                outcome = self.submit(live, "system", {"type": "timer", "step": step.id})
+            due = live.state.timer_due(now)
+            if due is not None:
+                outcome = self.submit(live, "system", due)
                 if outcome.ok:
                     fired.append((live, outcome))
         return fired
 
+    def open_paced(self, live: Live, until: float) -> Outcome:
+        """Open a new session self-paced until `until`: its first action, so a replay opens it too."""
+        return self.submit(live, "system", {"type": "pace", "until": until}, group=False)
+
     def delete(self, live: Live) -> None:
-        """Erase a session now: its journal records, its state, its code (raises JournalError)."""
+        """Erase a session now: its journal records, its state, its code (raises JournalError).
+
+        Its statistics record is written first, if it was not when the session ended.
+        """
+        if not live.recorded:
+            self._closing(live)
         with live.lock:
             try:
                 self.journal.delete_session(live.id)
@@ -452,7 +607,8 @@ class SessionManager:
         cutoff = self.clock() - keep_seconds
         gone = []
         for live in self.all():
-            if live.state.last_at < cutoff:
+            # A self-paced session is kept while it is open, however long nobody answers.
+            if max(live.state.last_at, live.state.until or 0.0) < cutoff:
                 try:
                     self.delete(live)
                 except JournalError as exc:
@@ -470,15 +626,33 @@ class SessionManager:
             log.error("could not list the sessions past the retention time: %s", exc)
             return
         held = {live.id for live in self.all()}
+        held_codes = {live.code for live in self.all()}
         for sid, code in expired:
-            if sid in held:
+            if sid in held or code in held_codes:
                 continue
             try:
-                if shared.take(sid):
+                row = shared.claim(code)  # its lease taken, to replay it for its statistics first
+                if row is not None and row.id != sid:  # the code is another session's now
+                    shared.release(row.id)
+                    row = None
+                if row is not None:
+                    self._close_unheld(row)
                     shared.delete_session(sid)
                     log.info("session %s: deleted, past the retention time (no worker held it)", code)
             except JournalError as exc:
                 log.error("session %s: could not delete its data: %s", code, exc)
+
+    def _close_unheld(self, row: SessionRow) -> None:
+        """A session no worker held, about to be purged: replayed, and handed to `on_closing`."""
+        if self.on_closing is None:
+            return
+        try:
+            live = self._replay(row)
+        except Exception as exc:  # a replay that fails must not keep the data past its time
+            log.error("session %s: could not be replayed for its statistics: %s", row.code, type(exc).__name__)
+            return
+        if live is not None:
+            self._closing(live)
 
     # -- presence (not journaled: it is not part of the workshop) -------------
     def connected(self, live: Live, seat: str) -> None:

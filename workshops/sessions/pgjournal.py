@@ -37,11 +37,14 @@ deletion first locks the session's row (FOR SHARE / FOR UPDATE) and checks the e
 took: a worker that was taken over can never write again, even if its lease connection is
 still open. The row lock matters: a takeover's UPDATE of the epoch waits for a group already
 past its check, and replays only after it, so nothing acknowledged is missing from the replay.
+The lease connection also LISTENs for other workers' requests to hand a session over
+(`claim_or_ask`, `handover_requests`: sessions/handover.py).
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import re
@@ -53,10 +56,12 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import psycopg
+from psycopg import pq
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 from psycopg.pq import TransactionStatus
 
 from . import journal as _journal
+from .handover import CHANNEL as _HANDOVER_CHANNEL
 from .journal import GROUP_SIZE, ActionRow, Batch, JournalError, SessionRow
 
 T = TypeVar("T")
@@ -94,9 +99,13 @@ _TAKEOVER_LOCK_TIMEOUT = "2s"
 _IDLE_IN_TRANSACTION = "10s"
 _NOT_HELD = "this worker does not hold the session: another worker has taken it over"
 
-_INSERT_ACTION = "INSERT INTO actions (session_id, at, actor, cid, action) VALUES (%s, %s, %s, %s, %s)"
-_END_SESSION = "UPDATE sessions SET ended_at = %s WHERE id = %s AND epoch = %s"
-_LOCK_SESSIONS = "SELECT id, epoch FROM sessions WHERE id = ANY(%s) ORDER BY id FOR SHARE"
+# A group's statements go to libpq itself (`pq.PGconn.exec_prepared`, blocking, in the database
+# thread): psycopg's cursors, their wait loops and `executemany`'s work per row cost a worker
+# more CPU per group than everything else the group needed (docs/performance.md, the district
+# server). Each is prepared once per connection, for each number of sessions or rows it takes.
+_END_SESSION = b"UPDATE sessions SET ended_at = $1 WHERE id = $2 AND epoch = $3"
+_RESULT_OK = (pq.ExecStatus.COMMAND_OK, pq.ExecStatus.TUPLES_OK)
+_NUL_TEXT = "PostgreSQL text fields cannot contain NUL (0x00) bytes"  # psycopg's words for the same
 _SESSION_COLUMNS = "id, code, pack_id, pack, seed, own_nicknames, created_at, ended_at"
 
 
@@ -162,6 +171,44 @@ def _session_row(r: tuple[Any, ...]) -> SessionRow:
     return SessionRow(r[0], r[1], r[2], json.loads(r[3]), int(r[4]), bool(r[5]), r[6], r[7])
 
 
+def _checked(result: pq.abc.PGresult) -> pq.abc.PGresult:
+    """The result of a statement that succeeded; else its error, as psycopg raises it."""
+    if result.status in _RESULT_OK:
+        return result
+    raise psycopg.errors.error_from_result(result, encoding="utf-8")
+
+
+@functools.cache
+def _lock_sessions(n: int) -> bytes:
+    """Lock n sessions' rows until COMMIT: their epochs, and the transaction's id beside each."""
+    ids = ", ".join(f"${i}" for i in range(1, n + 1))
+    return (
+        f"SELECT id, epoch, pg_current_xact_id()::text FROM sessions WHERE id IN ({ids}) ORDER BY id FOR SHARE"
+    ).encode()
+
+
+@functools.cache
+def _insert_actions(n: int) -> bytes:
+    """Insert n actions in one statement, in the order given (their seq follows it)."""
+    rows = ", ".join(f"(${5 * i + 1}, ${5 * i + 2}, ${5 * i + 3}, ${5 * i + 4}, ${5 * i + 5})" for i in range(n))
+    return f"INSERT INTO actions (session_id, at, actor, cid, action) VALUES {rows}".encode()
+
+
+def _text(value: str | None) -> bytes | None:
+    """A text parameter as libpq takes it, in the writing connection's encoding (UTF-8).
+
+    Checked when its action is staged, so that text the database cannot take fails that action
+    alone, not its whole group: NUL (it would end a C string) and lone surrogates."""
+    if value is None:
+        return None
+    if "\x00" in value:
+        raise JournalError(_NUL_TEXT)
+    try:
+        return value.encode()
+    except UnicodeEncodeError:
+        raise JournalError("the text is not valid Unicode") from None
+
+
 class _Lost(Exception):
     """A group's transaction did not commit (its message is the database's)."""
 
@@ -181,7 +228,7 @@ class _Group(Batch):
 
     def __init__(self) -> None:
         super().__init__()
-        self.rows: list[tuple[str, float, str, str | None, str]] = []
+        self.rows: list[bytes | None] = []  # the INSERT's parameters: five per action
         self.ends: list[tuple[float, str, int]] = []
         self.checks: set[tuple[str, int]] = set()  # (session, the epoch its rows were staged under)
 
@@ -204,6 +251,9 @@ class PgJournal:
         self._closed = False
         self._scrub_owed = False
         self._db: psycopg.Connection[Any] | None = None  # writes and reads: only with the turn
+        self._prepared: dict[bytes, bytes] = {}  # a group's statements prepared on _db: SQL -> name
+        # Called after each `commit` with the seconds it waited and whether it failed (web/metrics.py).
+        self.on_commit_waited: Callable[[float, bool], None] | None = None
         self._maintenance: psycopg.Connection[Any] | None = None  # VACUUM: only with _vacuuming
         self._vacuuming = threading.Lock()
         # Leases: the connection that holds them (only with _leasing), the sessions held and
@@ -217,6 +267,9 @@ class PgJournal:
         self._locked: dict[str, int] = {}
         self._lost: set[str] = set()
         self._renewed = time.monotonic()
+        # Ids of sessions other workers asked for (sessions/handover.py), heard on the lease
+        # connection: added in the database thread, taken by `handover_requests` (only with _leasing).
+        self._asked: set[str] = set()
         try:
             with self._exclusive():
                 self._run(self._migrate)
@@ -255,11 +308,12 @@ class PgJournal:
             db = self._connect()
             try:
                 db.execute(f"SET idle_in_transaction_session_timeout = '{_IDLE_IN_TRANSACTION}'")
+                db.execute("SET client_encoding = 'UTF8'")  # what a group's text is staged in
             except psycopg.Error as exc:
                 with contextlib.suppress(Exception):
                     db.close()
                 raise JournalError(f"cannot reach the database: {_message(exc)}") from None
-            self._db = db
+            self._db, self._prepared = db, {}
         return self._db
 
     def _connect(self) -> psycopg.Connection[Any]:
@@ -338,6 +392,30 @@ class PgJournal:
         worker holds its lease (or a group of that worker holds its row for over 2 s)."""
         found = self._leased(self._claim_blocking, code, hold=lambda f: (f[0].id, f[1]) if f else None)
         return found[0] if found is not None else None
+
+    def claim_or_ask(self, code: str, ask: bool = True) -> SessionRow | bool:
+        """Take over the session with this code, as `claim`: its row if this worker holds it now.
+        If another worker holds it: True, and with `ask` that worker is asked to hand it over
+        (a NOTIFY on the hand-over channel, which every worker LISTENs to on its lease connection:
+        sessions/handover.py). False if there is no such session."""
+
+        def hold(found: tuple[SessionRow, int] | bool) -> tuple[str, int] | None:
+            return (found[0].id, found[1]) if isinstance(found, tuple) else None
+
+        found = self._leased(self._claim_or_ask_blocking, code, ask, hold=hold)
+        return found[0] if isinstance(found, tuple) else found
+
+    def handover_requests(self) -> set[str]:
+        """The sessions this worker holds that another worker has asked for since the last call:
+        the notifications heard on the lease connection, read without a query (a closed lease
+        connection is left to `renew`, which opens it again and LISTENs again). Read even while
+        nothing is held: a listener that never reads holds up the server's notification queue."""
+        with self._leasing:
+            if self._lease is not None and not self._closed:
+                self._run(self._hear, self._lease)
+            asked, self._asked = self._asked, set()
+        with self._lock:
+            return {sid for sid in asked if sid in self._held}
 
     def take(self, sid: str) -> bool:
         """Take over a session by its id (as `claim`): whether this worker holds it now."""
@@ -426,6 +504,10 @@ class PgJournal:
         try:
             if lease.info.server_version >= 140000:  # idle_session_timeout is PostgreSQL 14's
                 lease.execute(f"SET idle_session_timeout = {int(self._lease_timeout * 1000)}")
+            # Hand-over requests (sessions/handover.py): heard while any query runs on this
+            # connection, and read between queries by `handover_requests`.
+            lease.add_notify_handler(self._heard)
+            lease.execute(f"LISTEN {_HANDOVER_CHANNEL}")
             return lease, self._relock(lease, held)
         except psycopg.Error as exc:
             self._drop_lease()
@@ -498,6 +580,39 @@ class PgJournal:
         epoch = self._take_blocking(lease, row.id)
         return (row, epoch) if epoch is not None else None
 
+    def _claim_or_ask_blocking(
+        self, lease: psycopg.Connection[Any], code: str, ask: bool
+    ) -> tuple[SessionRow, int] | bool:
+        found = lease.execute(f"SELECT {_SESSION_COLUMNS} FROM sessions WHERE code = %s", (code,)).fetchone()
+        if found is None:
+            return False
+        row = _session_row(found)
+        epoch = self._take_blocking(lease, row.id)
+        if epoch is not None:
+            return row, epoch
+        # Held by another worker (or its row is busy for a moment, or it was deleted just now:
+        # then nobody hears this, and the next try finds out).
+        if ask:
+            lease.execute("SELECT pg_notify(%s, %s)", (_HANDOVER_CHANNEL, row.id))
+        return True
+
+    def _heard(self, notify: psycopg.Notify) -> None:
+        # In the database thread, during a query of the lease connection (with _leasing).
+        if notify.channel == _HANDOVER_CHANNEL:
+            self._asked.add(notify.payload)
+
+    def _hear(self, lease: psycopg.Connection[Any]) -> None:
+        """Read the notifications that arrived since the last query, without sending one: libpq's
+        socket is non-blocking, so this never waits for the server."""
+        pgconn = lease.pgconn
+        try:
+            pgconn.consume_input()
+        except psycopg.Error:
+            return  # closed or cut: `renew` finds out, and opens a new lease connection
+        while (notify := pgconn.notifies()) is not None:
+            if notify.relname.decode() == _HANDOVER_CHANNEL:
+                self._asked.add(notify.extra.decode())
+
     @staticmethod
     def _heartbeat(lease: psycopg.Connection[Any]) -> None:
         lease.execute("SELECT 1")
@@ -551,6 +666,7 @@ class PgJournal:
         the group is committed; a full group is sealed, and its first waiter writes it.
         """
         text = json.dumps(action, ensure_ascii=False, separators=(",", ":"))
+        row = (_text(sid), repr(float(at)).encode(), _text(actor), _text(cid), _text(text))
         with self._lock:
             if self._closed:
                 raise JournalError("the journal is closed")
@@ -564,7 +680,7 @@ class PgJournal:
                 if group is not None:
                     self._sealed.append(group)
                 group = self._open = _Group()
-            group.rows.append((sid, at, actor, cid, text))
+            group.rows += row
             group.checks.add((sid, epoch))
             if ends:
                 group.ends.append((at, sid, epoch))
@@ -578,6 +694,9 @@ class PgJournal:
 
         `wait_for_others=False`: write what is staged now, without letting others add theirs.
         """
+        _journal.timed_commit(self._commit, batch, wait_for_others, self.on_commit_waited)
+
+    def _commit(self, batch: Batch, wait_for_others: bool) -> None:
         if not batch.done:
             if wait_for_others and batch.size < GROUP_SIZE:
                 _journal._let_others_run()  # the SQLite journal's yield (tests replace it there)
@@ -653,33 +772,55 @@ class PgJournal:
         return len(groups), None, set()
 
     def _commit_group(self, group: _Group) -> None:
+        """One group in one transaction: BEGIN, lock and check its sessions, one INSERT of all its
+        actions (and an UPDATE per end), COMMIT. Four round trips, each one call into libpq (and
+        one more the first time a statement is prepared on the connection)."""
         db = self._connection()
+        conn = db.pgconn
         xid: str | None = None
         committing = False
         try:
-            db.execute("BEGIN")
-            row = db.execute("SELECT pg_current_xact_id()::text").fetchone()
-            xid = row[0] if row else None
+            self._statement(conn, b"BEGIN")
             # Each session's row, locked until COMMIT, must still have the epoch its rows were
             # staged under: a takeover's UPDATE waits for this transaction, or this one sees it.
             sids = sorted({sid for sid, _ in group.checks})
-            found = dict(db.execute(_LOCK_SESSIONS, (sids,)).fetchall())
+            locked = self._statement(conn, _lock_sessions(len(sids)), [sid.encode() for sid in sids])
+            found: dict[str, int] = {}
+            for i in range(locked.ntuples):
+                sid_value, epoch_value, xid_value = (locked.get_value(i, c) or b"" for c in range(3))
+                found[sid_value.decode()] = int(epoch_value)
+                xid = xid_value.decode()
             fenced = {sid for sid, epoch in group.checks if found.get(sid) != epoch}
             if fenced:
-                db.execute("ROLLBACK")
+                self._statement(conn, b"ROLLBACK")
                 raise _Fenced(fenced)
-            with db.cursor() as cur:
-                cur.executemany(_INSERT_ACTION, group.rows)
-                if group.ends:
-                    cur.executemany(_END_SESSION, group.ends)
+            self._statement(conn, _insert_actions(group.size), group.rows)
+            for at, sid, epoch in group.ends:
+                self._statement(conn, _END_SESSION, [repr(float(at)).encode(), sid.encode(), b"%d" % epoch])
             committing = True
-            db.execute("COMMIT")
+            self._statement(conn, b"COMMIT")
         except psycopg.Error as exc:
             lost_connection = db.closed or db.broken
             self._recover(db)
             if committing and lost_connection and xid is not None and self._committed(xid):
                 return  # only the answer to COMMIT was lost
             raise _Lost(_message(exc)) from None
+
+    def _statement(self, conn: pq.abc.PGconn, sql: bytes, params: list[bytes | None] | None = None) -> pq.abc.PGresult:
+        """Run one statement of a group on the writing connection and wait for it (blocking:
+        libpq's own wait, without the interpreter lock); its result, or its error raised. A
+        statement with parameters is prepared on the connection the first time."""
+        if params is None:
+            result = conn.exec_(sql)
+        else:
+            name = self._prepared.get(sql)
+            if name is None:
+                name = b"workshops_%d" % len(self._prepared)
+                _checked(conn.prepare(name, sql))
+                self._prepared[sql] = name
+            # None is NULL, as in exec_params; psycopg's type stub of exec_prepared leaves it out.
+            result = conn.exec_prepared(name, params)  # type: ignore[arg-type]
+        return _checked(result)
 
     def _committed(self, xid: str) -> bool:
         """Whether the transaction `xid`, whose connection was lost during COMMIT, committed."""

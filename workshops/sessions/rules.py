@@ -16,7 +16,7 @@ from typing import Any, Literal
 from pydantic import BaseModel
 
 from ..activities import REGISTRY, Ctx, Rejected, Seat
-from ..activities.base import team_index
+from ..activities.base import team_index, timer_due
 from ..identity_cache import IdentityCache
 from ..packs.models import Pack
 from . import nicknames
@@ -32,6 +32,8 @@ from .actions import (
     Mentor,
     MoveTeam,
     OwnNicknames,
+    Pace,
+    Page,
     Remove,
     Rename,
     Reroll,
@@ -136,6 +138,11 @@ class SessionState:
     ended: bool = False
     last_at: float = 0.0
     talk: dict[str, float] = field(default_factory=dict)  # seat -> when it asked to talk to an adult
+    # A self-paced session (issue #20): the agenda indices its participants go through, each at
+    # their own pace, until `until`; `progress` is each seat's page (len(paced): finished).
+    paced: tuple[int, ...] = ()
+    until: float | None = None
+    progress: dict[str, int] = field(default_factory=dict)
 
     @property
     def current(self):
@@ -155,10 +162,37 @@ class SessionState:
         )
 
     def deadline(self) -> float | None:
+        if self.paced:
+            return None if self.ended else self.until
         step = self.current
         if step is None or self.ended or step.id not in self.activities:
             return None
         return REGISTRY[step.kind].deadline(step, self.activities[step.id])
+
+    def timer_due(self, now: float) -> dict[str, str] | None:
+        """The `timer` action due at `now`, if any: the running step's, or a period's end."""
+        deadline = self.deadline()
+        if deadline is None or now < deadline:
+            return None
+        if self.paced:
+            return {"type": "timer", "step": PERIOD}
+        step = self.current
+        return {"type": "timer", "step": step.id} if step is not None else None
+
+    def page_of(self, seat: str) -> int:
+        """A self-paced participant's page: 0 at the start, len(paced) once finished."""
+        return self.progress.get(seat, 0)
+
+    def paced_step(self, seat: str) -> Any:
+        """The step a self-paced participant is on, or None (finished, or not self-paced)."""
+        page = self.page_of(seat)
+        return self.pack.agenda[self.paced[page]] if page < len(self.paced) else None
+
+
+#: the `timer` action's step that ends a self-paced session's period
+PERIOD = "period"
+#: how many may join a self-paced session: open for weeks at a meeting place, not one class
+PACED_MAX = 2000
 
 
 def new_session(pack: Pack, seed: int, at: float, own_nicknames: bool | None = None) -> SessionState:
@@ -277,11 +311,25 @@ def _pupil(state: SessionState, action: BaseModel, pupil: Pupil, at: float) -> S
         return replace(state, talk={**state.talk, pupil.id: at})
     if isinstance(action, ActParsed):
         return _act(state, action, at, pupil)
+    if isinstance(action, Page):
+        return _turn(state, pupil, action.to)
     return Rejected("unknown_action", "That command is not allowed here.")
 
 
+def _turn(state: SessionState, pupil: Pupil, to: int) -> SessionState | Rejected:
+    """A self-paced participant's next or previous page (a double tap is stale, not two pages)."""
+    if not state.paced:
+        return Rejected("not_paced", "This workshop is led by the facilitator, not at your own pace.")
+    page = state.page_of(pupil.id)
+    if to == page:
+        return state
+    if abs(to - page) != 1 or to > len(state.paced):
+        return Rejected("stale", "The page has moved on; the view has been refreshed.")
+    return replace(state, progress={**state.progress, pupil.id: to})
+
+
 def _act(state: SessionState, action: ActParsed, at: float, pupil: Pupil | None) -> SessionState | Rejected:
-    step = state.current
+    step = state.current if not state.paced or pupil is None else state.paced_step(pupil.id)
     if step is None or step.id != action.step:
         return Rejected("not_current", "That step is not running now.")
     kind = REGISTRY[step.kind]
@@ -296,7 +344,14 @@ def _act(state: SessionState, action: ActParsed, at: float, pupil: Pupil | None)
     return _evolve(state, activities={**state.activities, step.id: result})
 
 
+# What a facilitator cannot do in a self-paced session: nobody drives its steps, it has no
+# teams and no station leaders, and its results are aggregates once enough have answered.
+_NOT_PACED = (Goto, MakeTeams, MoveTeam, Mentor, ActParsed)
+
+
 def _host(state: SessionState, action: BaseModel, at: float) -> SessionState | Rejected:
+    if state.paced and isinstance(action, _NOT_PACED):
+        return Rejected("paced", "Everyone goes at their own pace in this session: that is not possible here.")
     if isinstance(action, Goto):
         if action.expect != state.step:
             return Rejected("stale", "Someone else moved the workshop on; the view has been refreshed.")
@@ -397,6 +452,13 @@ def _system(state: SessionState, action: BaseModel, at: float) -> SessionState |
         pupils = {**state.pupils, seat_id: pupil}
         _with_newcomer(state.pupils, pupils, pupil)
         return replace(state, pupils=pupils, next_seat=state.next_seat + 1)
+    if isinstance(action, Pace):
+        return _pace(state, action.until, at)
+    if isinstance(action, Timer) and state.paced:
+        if action.step != PERIOD:
+            return Rejected("not_current", "That step is not running now.")
+        refused = timer_due(state.until, at)
+        return refused or replace(state, ended=True, locked=True)
     if isinstance(action, Timer):
         step = state.current
         if step is None or step.id != action.step:
@@ -406,6 +468,25 @@ def _system(state: SessionState, action: BaseModel, at: float) -> SessionState |
             return result
         return replace(state, activities={**state.activities, step.id: result})
     return Rejected("unknown_action", "That command is not allowed here.")
+
+
+def _pace(state: SessionState, until: float, at: float) -> SessionState | Rejected:
+    """Open a new session self-paced: every step its pack lists is set up, open for the period."""
+    if not state.pack.self_paced:
+        return Rejected("not_paced", "This workshop is led by the facilitator, not at your own pace.")
+    if state.paced or state.step >= 0 or state.pupils:
+        return Rejected("paced", "Everyone goes at their own pace in this session: that is not possible here.")
+    if until <= at:
+        return Rejected("bad_payload", "Invalid message: until: the period must end after it starts")
+    index = {step.id: i for i, step in enumerate(state.pack.agenda)}
+    paced = tuple(index[step_id] for step_id in state.pack.self_paced)
+    ctx = state.ctx(at)
+    activities = dict(state.activities)
+    for i in paced:
+        step = state.pack.agenda[i]
+        activities[step.id] = REGISTRY[step.kind].paced_setup(step, ctx)
+    # No projector shows a nickname, and nobody approves one: own nicknames stay off.
+    return replace(state, paced=paced, until=until, activities=activities, own_nicknames=False, max_pupils=PACED_MAX)
 
 
 def apply(state: SessionState, actor: str, action: BaseModel, at: float) -> SessionState | Rejected:

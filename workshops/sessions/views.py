@@ -69,18 +69,33 @@ def _scores(state: SessionState) -> dict[str, int]:
     return scores
 
 
+#: a self-paced session shows a step's results only once this many have answered it: fewer
+#: could be told apart (issue #20: "results appear as aggregates only, and only once at least
+#: 5 have answered")
+PACED_QUORUM = 5
+
+
+def _phase(state: SessionState) -> str:
+    if state.ended:
+        return "ended"
+    if state.paced:
+        return "paced"
+    return "lobby" if state.step < 0 else "step"
+
+
 def _base(state: SessionState) -> dict[str, Any]:
     pack = state.pack
     return {
         "rev": state.rev,
         "pack": {"id": pack.id, "title": as_map(pack.title, pack.language), "language": pack.language},
         "language": pack.language,
-        "phase": "ended" if state.ended else ("lobby" if state.step < 0 else "step"),
+        "phase": _phase(state),
         "step": _step_head(state),
         "steps_total": len(pack.agenda),
         "locked": state.locked,
         "teams": _teams(state),
         "scores": _scores(state),
+        "paced": {"until": state.until, "pages": len(state.paced)} if state.paced else None,
     }
 
 
@@ -127,11 +142,52 @@ def host_view(
         for i, s in enumerate(pack.agenda)
     ]
     view["planned_minutes"] = pack.minutes
+    if state.paced:
+        view["paced"] = paced_progress(state)
     step = state.current
     if step is not None:
         view["notes"] = as_map(step.notes, pack.language)
         view["activity"] = REGISTRY[step.kind].host_view(step, state.activities.get(step.id), ctx)
     return view
+
+
+def paced_progress(state: SessionState) -> dict[str, Any]:
+    """A self-paced session for its facilitator: how many are where, and each step's results
+    as totals once PACED_QUORUM have answered it; never who answered what."""
+    ctx = state.ctx(state.last_at)
+    pages = len(state.paced)
+    on_page = [0] * (pages + 1)
+    for seat in state.active:
+        on_page[min(state.page_of(seat), pages)] += 1
+    steps = []
+    for i in state.paced:
+        step = state.pack.agenda[i]
+        summary = REGISTRY[step.kind].summary(step, state.activities.get(step.id), ctx)
+        answered = summary.get("answered")
+        shown = answered is None or answered >= PACED_QUORUM
+        steps.append(
+            {
+                "id": step.id,
+                "kind": step.kind,
+                "title": as_map(step.title, state.pack.language),
+                "answered": answered,
+                "summary": summary if shown else None,
+                "options": _options(step, state.pack.language),
+            }
+        )
+    return {
+        "until": state.until,
+        "pages": pages,
+        "joined": len(state.active),
+        "finished": on_page[pages],
+        "on_page": on_page[:pages],
+        "quorum": PACED_QUORUM,
+        "steps": steps,
+    }
+
+
+def _options(step: Any, language: str) -> list[dict[str, Any]]:
+    return [{"id": o.id, "text": as_map(o.text, language)} for o in getattr(step, "options", [])]
 
 
 _NICKS: IdentityCache[list[dict[str, Any]]] = IdentityCache()
@@ -182,11 +238,35 @@ def pupil_own(state: SessionState, seat_id: str) -> dict[str, Any]:
         "device": pupil.device,
         "talk": pupil.id in state.talk,
     }
+    if state.paced:
+        return own | _paced_own(state, pupil.id)
     step = state.current
     if step is not None:
         ctx = state.ctx(state.last_at)
         own["step"] = step.id  # the common view may arrive first: this says which step `activity` belongs to
         own["activity"] = REGISTRY[step.kind].pupil_own(step, state.activities.get(step.id), pupil.seat(), ctx)
+    return own
+
+
+def _paced_own(state: SessionState, seat_id: str) -> dict[str, Any]:
+    """A self-paced participant's page: the step's view and their own answer, in one view (each
+    participant is on a page of their own, so no view is shared)."""
+    page = state.page_of(seat_id)
+    own: dict[str, Any] = {"page": page, "pages": len(state.paced)}
+    step = state.paced_step(seat_id)
+    if step is not None:
+        ctx = state.ctx(state.last_at)
+        data = state.activities.get(step.id)
+        kind = REGISTRY[step.kind]
+        own["step"] = step.id
+        own["head"] = {
+            "index": state.paced[page],
+            "id": step.id,
+            "kind": step.kind,
+            "title": as_map(step.title, state.pack.language),
+        }
+        own["view"] = kind.pupil_view(step, data, ctx)
+        own["activity"] = kind.pupil_own(step, data, state.pupils[seat_id].seat(), ctx)
     return own
 
 
@@ -223,6 +303,8 @@ def report(state: SessionState) -> dict[str, Any]:
         minutes = sum(((r.ended_at or state.last_at) - r.started_at) for r in runs) / 60
         data = state.activities.get(step.id)
         summary = REGISTRY[step.kind].summary(step, data, ctx) if step.id in state.activities else {}
+        if state.paced and summary.get("answered", PACED_QUORUM) < PACED_QUORUM:
+            summary = {"answered": summary["answered"], "below_quorum": True}
         steps.append(
             {
                 "id": step.id,
@@ -230,11 +312,9 @@ def report(state: SessionState) -> dict[str, Any]:
                 "title": as_map(step.title, state.pack.language),
                 "planned": step.minutes,
                 "actual": round(minutes, 1),
-                "visited": bool(runs),
+                "visited": bool(runs) or i in state.paced,
                 "summary": summary,
-                "options": [
-                    {"id": o.id, "text": as_map(o.text, state.pack.language)} for o in getattr(step, "options", [])
-                ],
+                "options": _options(step, state.pack.language),
             }
         )
     return {
@@ -245,4 +325,5 @@ def report(state: SessionState) -> dict[str, Any]:
         "teams": len(state.teams),
         "steps": steps,
         "ended": state.ended,
+        "paced": bool(state.paced),
     }

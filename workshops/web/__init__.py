@@ -9,6 +9,7 @@ from ..packs import PackLibrary
 from ..sessions.fanout import Fanout
 from ..sessions.journaling import SessionJournal
 from ..sessions.manager import SessionManager
+from ..sessions.statstore import StatStore
 
 # The pages load nothing from any other host; inline scripts are not needed either.
 CSP = (
@@ -31,7 +32,9 @@ def _security_headers(resp: Response) -> Response:
     return resp
 
 
-def register(app: Flask, library: PackLibrary, manager: SessionManager, journal: SessionJournal) -> None:
+def register(
+    app: Flask, library: PackLibrary, manager: SessionManager, journal: SessionJournal, stats: StatStore
+) -> None:
     """Bind the edge to a freshly made app: limits, the fanout of views, pages, handlers, timers."""
     from . import assets, handshakes, live, metrics, preview, printing
     from .context import Kit, Limits
@@ -39,6 +42,7 @@ def register(app: Flask, library: PackLibrary, manager: SessionManager, journal:
     from .health import bp as health_bp
     from .pages import bp
     from .schema_route import bp as schema_bp
+    from .stats import bp as stats_bp
 
     cfg = app.config
     per_address = cfg["JOIN_MISSES_PER_ADDRESS_PER_MINUTE"] or (300 if cfg.get("PROXY_HOPS") else 20)
@@ -55,7 +59,7 @@ def register(app: Flask, library: PackLibrary, manager: SessionManager, journal:
         sleep=socketio.sleep,
         coalesce_seconds=cfg["VIEW_COALESCE_SECONDS"],
     )
-    app.extensions["workshops"] = Kit(library, manager, journal, limits, fanout)
+    app.extensions["workshops"] = Kit(library, manager, journal, limits, fanout, stats)
     metrics.init_app(app, manager, journal)  # /metrics; counts actions and times commits from now on
     live.register_actions(socketio.server)
     app.register_blueprint(health_bp)
@@ -63,6 +67,7 @@ def register(app: Flask, library: PackLibrary, manager: SessionManager, journal:
     app.register_blueprint(printing.bp)
     app.register_blueprint(schema_bp)
     app.register_blueprint(preview.bp)
+    app.register_blueprint(stats_bp)  # /stats: the statistics page, its exports and import
     assets.init_app(app)
     app.after_request(_security_headers)
     if app.config.get("TIMER_LOOP", True):

@@ -10,6 +10,7 @@ from ..packs import PackLibrary
 from ..sessions.fanout import Fanout
 from ..sessions.journaling import SessionJournal
 from ..sessions.manager import SessionManager
+from ..sessions.statstore import StatStore
 from .guard import Guesses, Logins, RateLimiter
 
 
@@ -32,6 +33,7 @@ class Kit:
     journal: SessionJournal
     limits: Limits
     fanout: Fanout
+    stats: StatStore  # the statistics records (sessions/statstore.py)
 
 
 def kit() -> Kit:

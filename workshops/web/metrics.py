@@ -13,16 +13,13 @@ of a few fixed words, so nothing here is a pupil's data and the series stay few.
 Everything comes from the app's own objects when Prometheus asks (sessions, connections,
 rehearsals, packs), except two things that happen between scrapes: accepted actions (a counter
 per kind of actor) and the journal's commits (a histogram of how long an accepted action waited
-for its group to be saved). Both are counted by wrapping one method of this app's manager and
-journal (`instrument`), not inside them: the journals' own code stays as it is.
+for its group to be saved). Both are counted by the observer hooks of this app's manager
+(`on_accepted`) and journal (`on_commit_waited`), which call back with what happened.
 """
 
 from __future__ import annotations
 
-import functools
-import time
 from collections.abc import Iterator
-from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, request
 from prometheus_client import (
@@ -90,6 +87,16 @@ class Metrics:
     def text(self) -> bytes:
         return generate_latest(self.registry)
 
+    def accepted_action(self, live: Live, actor: str, outcome: Outcome) -> None:
+        """Count an action the manager accepted, under its kind of actor (`on_accepted`)."""
+        self.accepted[_actor_kind(live, actor)].inc()
+
+    def commit_waited(self, seconds: float, failed: bool) -> None:
+        """Time how long a commit waited; count it if it failed (`on_commit_waited`)."""
+        if failed:
+            self.commit_failures.inc()
+        self.commit_seconds.observe(seconds)
+
 
 class _Now(Collector):
     """What holds now, read from the app's objects at each scrape."""
@@ -153,36 +160,11 @@ def _actor_kind(live: Live, actor: str) -> str:
 
 
 def instrument(metrics: Metrics, manager: SessionManager, journal: SessionJournal) -> None:
-    """Count accepted actions and time the journal's commits, around this app's own objects.
-
-    Each wraps the one method every accepted action passes through, on the instance (its
-    class, and every other app's objects, stay as they are): the manager's `submit` (joins,
-    timers and rehearsals call it too) and the journal's `commit`, whichever journal it is.
-    """
-    submit = manager.submit
-
-    @functools.wraps(submit)
-    def counted_submit(live: Live, actor: str, *args: Any, **kwargs: Any) -> Outcome:
-        outcome = submit(live, actor, *args, **kwargs)
-        if outcome.ok and not outcome.duplicate:
-            metrics.accepted[_actor_kind(live, actor)].inc()
-        return outcome
-
-    commit = journal.commit
-
-    @functools.wraps(commit)
-    def timed_commit(*args: Any, **kwargs: Any) -> None:
-        started = time.perf_counter()
-        try:
-            commit(*args, **kwargs)
-        except Exception:
-            metrics.commit_failures.inc()
-            raise
-        finally:
-            metrics.commit_seconds.observe(time.perf_counter() - started)
-
-    manager.submit = counted_submit  # type: ignore[method-assign]
-    journal.commit = timed_commit  # type: ignore[method-assign]
+    """Count accepted actions and time the journal's commits, through the observer hooks of
+    this app's manager (`submit`, which joins, timers and rehearsals call too) and journal
+    (`commit`, whichever journal it is). Nothing of theirs is replaced."""
+    manager.on_accepted = metrics.accepted_action
+    journal.on_commit_waited = metrics.commit_waited
 
 
 def init_app(app: Flask, manager: SessionManager, journal: SessionJournal) -> Metrics:

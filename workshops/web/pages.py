@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import hashlib
 import json
 import re
@@ -24,7 +26,7 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import force_locale, get_locale
+from flask_babel import force_locale, format_date, get_locale
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response as BaseResponse
@@ -34,11 +36,11 @@ from ..activities.text import resolve
 from ..packs.loader import LoadResult
 from ..packs.models import Pack
 from ..packs.setup import Setup, SetupError, prepare
-from ..sessions import views
+from ..sessions import statistics, views
 from ..sessions.journal import JournalError
 from ..sessions.keys import normalise_code
 from ..sessions.rehearsal import DEFAULT_PUPILS, clamp_pupils
-from . import rehearsing
+from . import paced, rehearsing
 from .context import join_url, kit, library, manager, public_base
 from .guard import CLIENT_COOKIE, NO_SESSION, is_local, log_failure, safe_next, same_secret
 from .kinds import kind_assets, pack_kinds
@@ -176,6 +178,7 @@ def home():
             "steps": len(p.agenda),
             "cover": p.cover,
             "setup": _setup_choices(p, lang),
+            "paced": len(p.self_paced),
         }
         for p in library().packs()
     ]
@@ -189,13 +192,27 @@ def home():
             "adults": live.state.pack.audience.adults,
             "ended": live.state.ended,
             "rehearsal": live.rehearsal is not None,
+            "paced": bool(live.state.paced),
         }
         for live in manager().all()
     ]
     deleted = request.args.get("deleted")
     deleted = normalise_code(deleted) if deleted else None
+    now = manager().clock()
+    dates = {  # the self-paced form's date field: from today to paced.MAX_DAYS ahead
+        "today": paced.today(now).isoformat(),
+        "default": paced.default_last_day(now).isoformat(),
+        "last": (paced.today(now) + dt.timedelta(days=paced.MAX_DAYS)).isoformat(),
+    }
     return render_template(
-        "home.html", packs=packs, broken=broken, stale=stale, sessions=sessions, strings=ui_strings(), deleted=deleted
+        "home.html",
+        packs=packs,
+        broken=broken,
+        stale=stale,
+        sessions=sessions,
+        strings=ui_strings(),
+        deleted=deleted,
+        paced_dates=dates,
     )
 
 
@@ -263,7 +280,18 @@ def create_session():
     if isinstance(prepared, SetupError):
         abort(400)
     pupils = _rehearsal_pupils() if request.form.get("rehearsal") else None
-    live = manager().create(prepared, rehearsal_pupils=pupils)
+    # The facilitator's labels for the statistics (a rehearsal keeps none): trimmed, 80 characters at most.
+    labels = statistics.clean_labels({k: request.form.get(f"stats_{k}", "")[:1000] for k in statistics.LABELS})
+    until = None
+    if request.form.get("paced") and pupils is None:
+        until = paced.until_from_form(request.form.get("until", ""), manager().clock())
+        if until is None or not prepared.self_paced:
+            abort(400)  # the home page's date field allows only today to MAX_DAYS ahead
+    live = manager().create(prepared, rehearsal_pupils=pupils, labels=labels if pupils is None else None)
+    if until is not None and not manager().open_paced(live, until).ok:
+        with contextlib.suppress(JournalError):
+            manager().delete(live)  # not a session the facilitator can lead instead: try again
+        abort(503)
     if pupils is not None:
         rehearsing.start(current_app._get_current_object(), live)  # type: ignore[attr-defined]
     key = manager().keys.host_key(live.id)
@@ -324,7 +352,46 @@ def host(code: str):
         retention_hours=f"{current_app.config['RETENTION_HOURS']:g}",
         print_url=url_for("printing.print_pack", pack_id=live.state.pack.id),
         rehearsal=live.rehearsal,
+        paced=bool(live.state.paced),
     )
+
+
+@bp.get("/poster/<code>")
+def poster(code: str):
+    """A self-paced session's poster: its QR code and a few words, printed for the wall of a café."""
+    found, response = _keyed_page(code, "host")
+    if response is not None:
+        return response
+    live, _key = found
+    state = live.state
+    if not state.paced:
+        return redirect(url_for("pages.host", code=live.code))
+    minutes = sum(state.pack.agenda[i].minutes for i in state.paced)
+    last_day = paced.today((state.until or 1.0) - 1)  # the period ends at the midnight after it
+    # Every language of the pack on one poster: a café's families read Finnish or Swedish.
+    texts = []
+    for lang in state.pack.languages:
+        with force_locale(lang):
+            texts.append(
+                {
+                    "lang": lang,
+                    "title": resolve(state.pack.title, lang, state.pack.language),
+                    "scan": _("Scan the code with your phone's camera and answer at your own pace."),
+                    "anonymous": _(
+                        "It takes about %(minutes)s minutes. Nobody asks for your name, and only totals of "
+                        "everyone's answers are shown.",
+                        minutes=f"{minutes:g}",
+                    ),
+                    "or": _(
+                        "Or open %(address)s and type the code %(code)s.",
+                        address=f"{public_base()}/join",
+                        code=live.code,
+                    ),
+                    "until": _("You can answer until %(date)s.", date=format_date(last_day, format="long")),
+                }
+            )
+    page = render_template("poster.html", code=live.code, texts=texts, strings=ui_strings())
+    return _no_store(make_response(page))
 
 
 @bp.get("/screen/<code>")

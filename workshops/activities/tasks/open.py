@@ -79,6 +79,7 @@ class Moderate(ActionModel):
 
 class Open(TaskKind):
     kind = "open"
+    paced = True  # a self-paced session may use it (Activity.paced)
     config = OpenStep
     snippet = {
         "label": "Avoin vastaus (open)",

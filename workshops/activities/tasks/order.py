@@ -66,6 +66,7 @@ def shown_order(step_id: str, ids: list[str]) -> list[str]:
 
 class Order(TaskKind):
     kind = "order"
+    paced = True  # a self-paced session may use it (Activity.paced)
     config = OrderStep
     snippet = {
         "label": "Järjestä (order)",

@@ -56,6 +56,7 @@ class ScaleAnswer(ActionModel):
 
 class Scale(TaskKind):
     kind = "scale"
+    paced = True  # a self-paced session may use it (Activity.paced)
     config = ScaleStep
     snippet = {
         "label": "Asteikko (scale)",

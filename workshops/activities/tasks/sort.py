@@ -84,6 +84,7 @@ class SortAnswer(ActionModel):
 
 class Sort(TaskKind):
     kind = "sort"
+    paced = True  # a self-paced session may use it (Activity.paced)
     config = SortStep
     snippet = {
         "label": "Lajittele (sort)",

@@ -39,6 +39,7 @@ class TrueFalseAnswer(ActionModel):
 
 class TrueFalse(TaskKind):
     kind = "truefalse"
+    paced = True  # a self-paced session may use it (Activity.paced)
     config = TrueFalseStep
     snippet = {
         "label": "Totta vai tarua (truefalse)",
