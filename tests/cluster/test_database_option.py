@@ -57,3 +57,17 @@ def test_serve_refuses_to_start_without_its_database(tmp_path, capsys):
     err = capsys.readouterr().err
     assert code == 2 and "does not start" in err and "cannot reach the database" in err
     assert "sekret" not in err
+
+
+def test_a_session_starts_at_the_first_try_after_the_database_restarted(make_app, database_url, cluster):
+    """The first use of the journal after PostgreSQL restarted finds its old connection gone; the
+    facilitator's press of *Start a session* must still open the console, not an error page."""
+    from tests.conftest import ORIGIN
+
+    app = make_app(DATABASE_URL=database_url)
+    client = app.test_client()
+    assert client.post("/sessions", data={"pack": "esittely"}, headers=ORIGIN).status_code == 302
+    cluster.restart()
+    resp = client.post("/sessions", data={"pack": "esittely"}, headers=ORIGIN)
+    assert resp.status_code == 302, resp.status_code
+    app.extensions["workshops"].journal.close()

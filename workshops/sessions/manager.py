@@ -158,6 +158,20 @@ class SessionManager:
         `labels`: the facilitator's labels for the statistics (place, grade, district), kept with
         a random statistics id in the session's statistics mark. A rehearsal has neither.
         """
+        try:
+            return self._create(pack, own_nicknames, rehearsal_pupils, labels)
+        except JournalError:
+            # Once more, on new connections: the first use of a PostgreSQL journal after its
+            # server restarted finds the old connection gone (a full disk fails again).
+            return self._create(pack, own_nicknames, rehearsal_pupils, labels)
+
+    def _create(
+        self,
+        pack: Pack,
+        own_nicknames: bool | None,
+        rehearsal_pupils: int | None,
+        labels: dict[str, str] | None,
+    ) -> Live:
         with self._lock:
             code = new_code(set(self._sessions))
             sid = uuid.uuid4().hex
