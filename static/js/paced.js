@@ -6,6 +6,10 @@ import { kindOf } from "./kinds/index.js";
 
 let turning = false; // a turn in flight: a double tap turns one page, not two
 
+// This page's own sheet, added once: the phones of a led session never fetch it.
+document.head.append(Object.assign(document.createElement("link"),
+  { rel: "stylesheet", href: new URL("../css/paced.css", import.meta.url).pathname }));
+
 async function turn(ctx, to) {
   if (turning) return;
   turning = true;

@@ -97,6 +97,9 @@ function render() {
   talkButton();
   if (own.removed) return showMessage(t("removed"), { retry: true });
   if (common.phase === "ended") return showMessage(t("ended"), { help: true });
+  // A later step's kind not here yet (see loadKinds): drawn as soon as it is.
+  const kind = common.phase === "paced" ? own.head?.kind : common.step?.kind;
+  if (kind && !kinds[kind] && boot.kinds.some((k) => k.kind === kind)) return void later();
   if (common.phase === "paced") {
     // A self-paced session's page (paced.js), loaded only by the phones of such a session.
     if (!paced) return void import("./paced.js").then((m) => { paced = m; render(); });
@@ -109,13 +112,12 @@ function render() {
     return patch(main, h("p", { class: "big-prompt" }, t("wait_start")), nickEditor());
   }
   const step = common.step;
-  const kind = kindOf(kinds, step.kind);
   // The id tells patch() that another step is another page, built afresh rather than morphed
   // from the last step's (only an element with the same id, a field being typed in, may stay).
   const el = h("section", { class: `activity kind-${step.kind}`, id: `step-${step.id}`, "data-step": step.id });
   // Views for a new step may arrive before this pupil's own view of it: never mix two steps.
   const mine = own.step === step.id ? own.activity || {} : {};
-  kind.pupil(el, common.activity || {}, mine, {
+  kindOf(kinds, step.kind).pupil(el, common.activity || {}, mine, {
     lang: boot.lang, packLang: common.language, packId: common.pack.id, stepId: step.id, teams: common.teams, rerender: render,
     send: (action) => api.send("pupil", action),
   });
@@ -131,9 +133,7 @@ function render() {
   shownPhase = phase;
 }
 
-/** Show a step's page. Another step is another page: built afresh, so nothing typed in the last
- * one (a field with the same id, focused) can move into it; it opens at its top, its question
- * read out. A view of the same step is patched in and keeps the place. */
+/** Show a step: another step afresh (nothing typed moves over), at its top, read out; the same one patched. */
 function showStep(step, el) {
   if (step === null) {
     shownStep = null;
@@ -150,8 +150,13 @@ function showStep(step, el) {
   shownStep = step.id;
 }
 
-// The kinds this session's pack uses, loaded before the first view can arrive.
+// The kinds of the first steps, loaded before the first view can arrive; the rest right after it.
 const kinds = await loadKinds(boot.kinds);
+let loadingLater = null;
+
+function later() {
+  loadingLater ??= loadKinds(boot.kinds, true, kinds).then(() => render());
+}
 let api = null;
 
 async function start() {
@@ -165,7 +170,7 @@ async function start() {
     token = seat.token;
   }
   api = connect({ code, role: "pupil", token }, {
-    pupil_view: (v) => { common = v; render(); },
+    pupil_view: (v) => { common = v; render(); setTimeout(later, 0); },
     own_view: (v) => {
       own = v;
       if (own.lang && own.lang !== boot.lang && !own.removed) api.send("pupil", { type: "lang", lang: boot.lang });

@@ -10,6 +10,7 @@ import pytest
 
 from tests.conftest import ROOT, Classroom
 from workshops.activities import REGISTRY
+from workshops.web.kinds import PHONE_FIRST_STEPS
 
 STATIC = ROOT / "static"
 KINDS_JS = STATIC / "js" / "kinds"
@@ -123,15 +124,21 @@ def test_host_screen_and_phone_pages_list_exactly_their_packs_kinds_with_version
                 assert room.http.get(entry["css"]).headers["ETag"] == f'"{css.group(1)}"'
             else:
                 assert entry["css"] is None, (name, entry)
+        # A phone loads the kinds of the pack's first steps at once, the others after its first
+        # view (kinds/index.js); the console and the projector every kind at once.
+        first = {step.kind for step in agenda[:PHONE_FIRST_STEPS]}
+        later = [k["kind"] for k in listed if k.get("later")]
+        assert later == ([k for k in kinds if k not in first] if name == "play" else []), name
+        now = [k for k in listed if not k.get("later")]
         # The stylesheets: kit.css first, then the page's own (the projector's, the console's),
-        # then the pack's kinds' own, and no other kind's.
+        # then the pack's kinds' own (a phone's later kinds' come with their modules), and no other kind's.
         assert re.fullmatch(r"/static/css/kit\.css\?v=\w+", page.styles[0]), name
         own = PAGE_CSS[name]
         if own:
             assert re.fullmatch(rf"/static/css/{own}\.css\?v=\w+", page.styles[1]), name
-        assert page.styles[1 + bool(own) :] == [k["css"] for k in listed if k["css"]], name
+        assert page.styles[1 + bool(own) :] == [k["css"] for k in now if k["css"]], name
         # Each module is fetched at once (the loader imports the very same addresses).
-        assert page.preloads == [k["js"] for k in listed], name
+        assert page.preloads == [k["js"] for k in now], name
         assert all(src.startswith("/static/") for src in page.scripts + page.preloads + page.styles), name
 
 
@@ -139,7 +146,8 @@ def test_a_kind_stylesheet_is_linked_only_where_its_kind_is_used(app):
     """A page links the stylesheets of its own pack's kinds and of no other kind."""
     room = Classroom(app)
     page = _page(room.http, f"/j/{room.code}")
-    kinds = {step.kind for step in room.live.state.pack.agenda}
+    # a phone's: the kinds of the first steps (the later ones come after its first view)
+    kinds = {step.kind for step in room.live.state.pack.agenda[:PHONE_FIRST_STEPS]}
     for kind in REGISTRY:
         linked = any(f"/css/kinds/{kind}.css" in href for href in page.styles)
         has_css = (STATIC / "css" / "kinds" / f"{kind}.css").is_file()

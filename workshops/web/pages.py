@@ -443,8 +443,10 @@ def play(code: str):
         code=live.code,
         pack_title=live.state.pack.title,
         pack_language=live.state.pack.language,
-        strings=phone_strings(live.state.pack.audience.adults, pack_kinds(live.state.pack)),
-        kinds=kind_assets(live.state.pack),
+        strings=phone_strings(
+            live.state.pack.audience.adults, pack_kinds(live.state.pack), paced=bool(live.state.pack.self_paced)
+        ),
+        kinds=kind_assets(live.state.pack, phone=True),
         **_device_args(),
     )
 

@@ -41,6 +41,7 @@ CONSOLE_ONLY = frozenset(
         "elapsed",
         "end",
         "end_confirm",
+        "err_paced",  # answered to the facilitator's commands only
         "kick",
         "kick_confirm",
         "leader_short",
@@ -102,13 +103,21 @@ CONSOLE_ONLY = frozenset(
 )
 
 
-def phone_strings(adults: bool = False, kinds: Iterable[str] | None = None) -> dict[str, str]:
+#: The words of a self-paced session's pages (static/js/paced.js): only a pack that can run so
+#: sends them to its phones.
+PACED_ONLY = frozenset(
+    {"pages", "page_of", "page_next", "page_back", "page_finish", "page_done", "page_done_hint", "err_not_paced"}
+)
+
+
+def phone_strings(adults: bool = False, kinds: Iterable[str] | None = None, paced: bool = True) -> dict[str, str]:
     """The strings a phone's page needs: the kit's but the console's own, and those of `kinds`
-    (the kinds of its session's pack; None: every kind)."""
+    (the kinds of its session's pack; None: every kind); a self-paced session's only if `paced`."""
     if kinds is None:
         return {k: v for k, v in ui_strings(adults).items() if k not in CONSOLE_ONLY}
     lang = str(get_locale() or "en")
-    strings = {k: v for k, v in kit_strings().items() if k not in CONSOLE_ONLY}
+    left_out = CONSOLE_ONLY if paced else CONSOLE_ONLY | PACED_ONLY
+    strings = {k: v for k, v in kit_strings().items() if k not in left_out}
     # task-base.js serves every kind that imports it (a choice's explanation, say): its strings too
     strings |= {key: says.get(lang) for key, says in TaskKind.__dict__.get("strings", {}).items()}
     for kind in kinds:

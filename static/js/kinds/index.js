@@ -16,10 +16,14 @@ export function unavailable(kind) {
   };
 }
 
-/** Import the listed kinds' modules, in parallel; return {kind: module}. */
-export async function loadKinds(list = []) {
+/** Import the listed kinds' modules (a phone's `later` ones only with `later`), in parallel, into
+ * `kinds` ({kind: module}); a later kind's stylesheet too. */
+export async function loadKinds(list = [], later = false, kinds = {}) {
+  list = list.filter((k) => !k.later === !later && !kinds[k.kind]);
+  for (const { css } of later ? list : []) {
+    if (css) document.head.append(Object.assign(document.createElement("link"), { rel: "stylesheet", href: css }));
+  }
   const results = await Promise.allSettled(list.map(({ js }) => import(js)));
-  const kinds = {};
   results.forEach((result, i) => {
     const { kind, js } = list[i];
     const missing = result.status === "fulfilled" ? RENDERERS.filter((r) => typeof result.value[r] !== "function") : [];
