@@ -7,31 +7,18 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import Server, accessible
+from tests.e2e.conftest import accessible
 from tests.e2e.test_task_packs import answer
 
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = os.environ.get("PACED_SHOTS")  # a folder: keep screenshots of the poster, a phone and the console
-
-
-@pytest.fixture
-def server(tmp_path):
-    """The kit's server with the small self-paced test pack as its only content."""
-    content = tmp_path / "content"
-    shutil.copytree(ROOT / "tests/packs/good/omaan-tahtiin", content / "omaan-tahtiin")
-    srv = Server(tmp_path / "data", "--content", str(content))
-    srv.data_dir.mkdir()
-    srv.start()
-    yield srv
-    srv.stop()
 
 
 def shot(page, name: str) -> None:
@@ -56,6 +43,8 @@ def go_through(phone, kinds: list[str], n: int, shoot: str | None = None) -> Non
     expect(phone.locator("#page-done")).to_be_visible()
 
 
+# The test packs, among them the small self-paced one (tests/packs/good/omaan-tahtiin).
+@pytest.mark.serve("--content", str(ROOT / "tests/packs/good"))
 def test_parents_answer_a_self_paced_survey_from_a_poster(desktop, phones, server):
     host = desktop.new_page()
     host.goto(server.url + "/")

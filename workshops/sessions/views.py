@@ -75,6 +75,11 @@ def _scores(state: SessionState) -> dict[str, int]:
 PACED_QUORUM = 5
 
 
+def _quorate(summary: dict[str, Any]) -> bool:
+    """Whether a self-paced step's totals may be shown: a step without answers, or enough of them."""
+    return summary.get("answered", PACED_QUORUM) >= PACED_QUORUM
+
+
 def _phase(state: SessionState) -> str:
     if state.ended:
         return "ended"
@@ -163,15 +168,13 @@ def paced_progress(state: SessionState) -> dict[str, Any]:
     for i in state.paced:
         step = state.pack.agenda[i]
         summary = REGISTRY[step.kind].summary(step, state.activities.get(step.id), ctx)
-        answered = summary.get("answered")
-        shown = answered is None or answered >= PACED_QUORUM
         steps.append(
             {
                 "id": step.id,
                 "kind": step.kind,
                 "title": as_map(step.title, state.pack.language),
-                "answered": answered,
-                "summary": summary if shown else None,
+                "answered": summary.get("answered"),
+                "summary": summary if _quorate(summary) else None,
                 "options": _options(step, state.pack.language),
             }
         )
@@ -303,7 +306,7 @@ def report(state: SessionState) -> dict[str, Any]:
         minutes = sum(((r.ended_at or state.last_at) - r.started_at) for r in runs) / 60
         data = state.activities.get(step.id)
         summary = REGISTRY[step.kind].summary(step, data, ctx) if step.id in state.activities else {}
-        if state.paced and summary.get("answered", PACED_QUORUM) < PACED_QUORUM:
+        if state.paced and not _quorate(summary):
             summary = {"answered": summary["answered"], "below_quorum": True}
         steps.append(
             {
