@@ -157,6 +157,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from flask_babel import get_locale
 
     app.jinja_env.globals["get_locale"] = get_locale
+    # `{% do rows.append(...) %}`: the report's macros build a chart's rows from a step's config.
+    app.jinja_env.add_extension("jinja2.ext.do")
     quiet_library_loggers()
     socketio.init_app(
         app,

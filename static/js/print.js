@@ -1,4 +1,5 @@
-// The print pages' one script (templates/print/pack.html): the Print button. The page is HTML
-// and print CSS (css/print.css); the CSP allows no inline handlers, hence this module.
+// The print pages' one script (templates/print/pack.html, templates/stats/print.html,
+// templates/report.html): the Print button. The page is HTML and print CSS; the CSP allows no
+// inline handlers, hence this module.
 const button = document.getElementById("print-now");
 if (button) button.addEventListener("click", () => window.print());

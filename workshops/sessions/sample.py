@@ -102,6 +102,26 @@ def sample_session(pack: Pack, index: int, moment: Moment, now: float) -> Sample
     return Sample(state, phones, now)
 
 
+def whole_session(pack: Pack, now: float, pupils: int = PUPILS) -> rules.SessionState:
+    """A whole workshop made up, ended at `now`: every step run for its planned minutes, to its results.
+
+    What a report of a real session shows, for its tests and for looking at it without a class.
+    """
+    planned = [step.minutes * 60 for step in pack.agenda]
+    at = now - sum(planned)
+    state = rules.new_session(pack, seed_of(pack), at - 60)
+    langs = pack.languages
+    for i in range(pupils):
+        state = _must(state, "system", {"type": "join", "lang": langs[i % len(langs)]}, at - 60)
+    if needs_teams(pack):
+        state = _must(state, "host", {"type": "teams", "count": TEAMS}, at - 30)
+    for i, minutes in enumerate(planned):
+        state = _must(state, "host", {"type": "goto", "step": i, "expect": i - 1}, at)
+        state = _results(_answers(state, at + 1), at + 2)
+        at += minutes
+    return _must(state, "host", {"type": "end"}, now)
+
+
 def moments(pack: Pack, index: int, now: float) -> list[Moment]:
     """The moments of a step that show something new: a slide has its start only."""
     shown: list[Moment] = []

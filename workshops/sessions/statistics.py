@@ -262,20 +262,6 @@ def _step(step: Any, shown: Mapping[str, Any], lang: str) -> dict[str, Any]:
     return item
 
 
-def _entered(state: SessionState, steps: list[dict[str, Any]]) -> int:
-    """The most answers the facilitator entered on one step of individual answers: pupils without a device.
-
-    Steps answered by teams (and the board game, the stations) count teams' answers, not people.
-    """
-    most = 0
-    for step, shown in zip(state.pack.agenda, steps, strict=True):
-        individual = getattr(step, "answer_by", None) == "individual"
-        entered = _count((shown["summary"] or {}).get("entered"))
-        if individual and entered is not None:
-            most = max(most, entered)
-    return most
-
-
 def _anything_entered(steps: list[dict[str, Any]]) -> bool:
     return any(_count((s["summary"] or {}).get("entered")) for s in steps)
 
@@ -296,12 +282,7 @@ def record_of(
     """
     shown = report(state)
     lang = state.pack.language
-    active = [p for p in state.active.values() if not p.simulated]
-    participants = {
-        "devices": sum(1 for p in active if p.device != "team"),
-        "team_devices": sum(1 for p in active if p.device == "team"),
-        "entered": _entered(state, shown["steps"]),
-    }
+    participants = dict(shown["participants"])
     if not any(participants.values()) and not _anything_entered(shown["steps"]):
         return None
     steps = [_step(step, s, lang) for step, s in zip(state.pack.agenda, shown["steps"], strict=True)]

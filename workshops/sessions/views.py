@@ -300,7 +300,7 @@ def affected_seats(state: SessionState, actor: str, action_type: str) -> set[str
 def report(state: SessionState) -> dict[str, Any]:
     """Aggregates per step for the facilitator's report: counts, never a row per pupil."""
     ctx = state.ctx(state.last_at)
-    steps = []
+    steps: list[dict[str, Any]] = []
     for i, step in enumerate(state.pack.agenda):
         runs = state.times.get(i, ())
         minutes = sum(((r.ended_at or state.last_at) - r.started_at) for r in runs) / 60
@@ -320,6 +320,8 @@ def report(state: SessionState) -> dict[str, Any]:
                 "options": _options(step, state.pack.language),
             }
         )
+    every_run = [r for times in state.times.values() for r in times]
+    people = [p for p in state.active.values() if not p.simulated]
     return {
         "pack": as_map(state.pack.title, state.pack.language),
         "language": state.pack.language,
@@ -329,4 +331,30 @@ def report(state: SessionState) -> dict[str, Any]:
         "steps": steps,
         "ended": state.ended,
         "paced": bool(state.paced),
+        # What the session was, as the printed report and the statistics record tell it.
+        "participants": {
+            "devices": sum(1 for p in people if p.device != "team"),
+            "team_devices": sum(1 for p in people if p.device == "team"),
+            "entered": most_entered(state.pack.agenda, steps),
+        },
+        "created_at": state.created_at,
+        "started_at": min((r.started_at for r in every_run), default=None),
+        "ended_at": max((r.ended_at or state.last_at for r in every_run), default=None),
+        "minutes": round(sum(s["actual"] for s in steps if s["visited"]), 1),
+        "planned": round(sum(s["planned"] for s in steps), 1),
+        "until": state.until,
+        "finished": sum(1 for seat in state.active if state.page_of(seat) >= len(state.paced)) if state.paced else None,
     }
+
+
+def most_entered(agenda: Any, steps: list[dict[str, Any]]) -> int:
+    """The most answers the facilitator entered on one step of individual answers: pupils without a device.
+
+    Steps answered by teams (and the board game, the stations) count teams' answers, not people.
+    """
+    most = 0
+    for step, shown in zip(agenda, steps, strict=True):
+        entered = (shown["summary"] or {}).get("entered")
+        if getattr(step, "answer_by", None) == "individual" and isinstance(entered, int) and entered > 0:
+            most = max(most, entered)
+    return most

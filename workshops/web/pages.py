@@ -36,7 +36,7 @@ from ..activities.text import resolve
 from ..packs.loader import LoadResult
 from ..packs.models import Pack
 from ..packs.setup import Setup, SetupError, prepare
-from ..sessions import statistics, views
+from ..sessions import statistics
 from ..sessions.journal import JournalError
 from ..sessions.keys import normalise_code
 from ..sessions.rehearsal import DEFAULT_PUPILS, clamp_pupils
@@ -587,17 +587,17 @@ def pack_media(pack_id: str, name: str):
 
 @bp.get("/report/<code>")
 def report(code: str):
+    """The session's report: a printable page of the workshop and its totals (web/report.py)."""
     found, refusal = _with_key(code)
     if refusal is not None:
         return refusal
+    from . import report as session_report  # it imports printing, which imports this module
+
     live = found[0]
-    report = views.report(live.state)
-    if live.rehearsal is not None:
-        # A rehearsal's answers are simulated (a real phone that joined was part of the rehearsal):
-        # its report keeps the timing the facilitator rehearsed, and no result, count or team.
-        report |= {"rehearsal": True, "pupils": 0, "teams": 0}
-        report["steps"] = [s | {"summary": {}} for s in report["steps"]]
-    return _no_store(make_response(render_template("report.html", report=report, strings=ui_strings())))
+    # A rehearsal's answers are simulated (a real phone that joined was part of the rehearsal):
+    # its report keeps the timing the facilitator rehearsed, and no result, count or team.
+    page = session_report.render(live, select_lang(), rehearsal=live.rehearsal is not None)
+    return _no_store(make_response(page))
 
 
 @bp.get("/export/<code>/<step_id>")
