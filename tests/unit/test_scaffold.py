@@ -49,6 +49,23 @@ def test_the_new_pack_passes_the_check(tmp_path: Path, swedish: bool, ages: str)
     assert not list(jsonschema.Draft202012Validator(schema).iter_errors(pack))
 
 
+@pytest.mark.parametrize("minutes", [10, 45, 90])
+def test_a_new_workshop_ends_with_the_closing_barometer(tmp_path: Path, minutes: int) -> None:
+    """Issue #20: every workshop closes with the standard barometer, one line in its pack."""
+    folder = tmp_path / "oma"
+    assert create(str(folder), title="Oma", minutes=str(minutes), ages="11-16") == 0
+    assert _clean(folder)["barometer"] is True
+    loaded = load_pack(folder).pack
+    assert loaded.agenda[-1].kind == "barometer"
+    assert sum(step.minutes for step in loaded.agenda) == minutes
+
+
+def test_a_very_short_pack_has_no_room_for_the_barometer(tmp_path: Path) -> None:
+    folder = tmp_path / "lyhyt"
+    assert create(str(folder), title="Lyhyt", minutes="5", ages="11-16") == 0
+    assert "barometer" not in _clean(folder)
+
+
 def test_the_first_line_names_the_schema(tmp_path: Path) -> None:
     """Under content/ (a schema beside the packs) the line is the packs' own; elsewhere the kit's copy."""
     (tmp_path / SCHEMA_FILE).write_text("{}", encoding="utf-8")

@@ -67,6 +67,15 @@ _BEFORE_LAST = (
     "# Lisää omat vaiheesi tähän yläpuolelle ja siirrä niille minuutteja viimeiseltä dialta:",
     "# vaiheiden minuuttien summan pitää olla sama kuin paketin minutes.",
 )
+#: the closing barometer's minutes (its step in content/_shared/barometri.yaml): a new pack of at
+#: least BAROMETER_FROM minutes ends with it, its minutes taken from the closing slide
+BAROMETER_MINUTES = 2
+BAROMETER_FROM = 10
+_BAROMETER = (
+    "# Loppubarometri: kolme nimetöntä kasvokysymystä viimeisenä vaiheena (OHJE.md, luku 10).",
+    f"# Se vie {BAROMETER_MINUTES} min, ja ne on laskettu mukaan paketin minuutteihin.",
+    "barometer: true",
+)
 
 # A speech bubble with three dots, drawn for this kit (never copied from the internet).
 COVER_SVG = """\
@@ -108,7 +117,8 @@ def pack_files(spec: NewPack, schema: str = f"../{SCHEMA_FILE}") -> dict[str, st
         fi, swedish = _TEXTS[key]
         return fi, swedish if sv else None
 
-    welcome, poll, rest = plan_minutes(spec.minutes)
+    closing = spec.minutes >= BAROMETER_FROM
+    welcome, poll, rest = plan_minutes(spec.minutes - (BAROMETER_MINUTES if closing else 0))
     audience = {"adults": True} if spec.ages is None else {"min_age": spec.ages[0], "max_age": spec.ages[1]}
     steps = [
         {
@@ -145,7 +155,8 @@ def pack_files(spec: NewPack, schema: str = f"../{SCHEMA_FILE}") -> dict[str, st
     lines = [f"# yaml-language-server: $schema={schema}", *_HEADER, f"id: {spec.id}"]
     lines += _field("title", (spec.title, spec.title_sv), "")
     lines += ["audience:", *(f"  {key}: {_scalar(value)}" for key, value in audience.items())]
-    lines += [f"minutes: {spec.minutes}", *(["translations: [sv]"] if sv else []), f"cover: {COVER}", "agenda:"]
+    lines += [f"minutes: {spec.minutes}", *(["translations: [sv]"] if sv else []), f"cover: {COVER}"]
+    lines += [*(_BAROMETER if closing else ()), "agenda:"]
     for step in steps:
         if step is steps[-1]:
             lines += [f"  {line}" for line in _BEFORE_LAST]
@@ -371,7 +382,10 @@ def _write(target: Path, files: dict[str, str]) -> int:
             print(f"  {name}  oli jo kansiossa, jätin sen ennalleen")
             continue
         path.write_text(text, encoding="utf-8")
-        print(f"  {name}  {_WROTE.get(name, '')}".rstrip())
+        said = _WROTE.get(name, "")
+        if name == PACK_FILE and "\nbarometer: true\n" in text:
+            said = "tervetulodia, fiiliskysely, loppudia ja loppubarometri valmiina"
+        print(f"  {name}  {said}".rstrip())
     print(
         "Seuraavaksi:\n"
         f"  1. Avaa {target / PACK_FILE} VS Codessa: Ctrl + välilyönti ehdottaa kenttiä ja valmiita vaiheita.\n"
