@@ -124,7 +124,14 @@ function renderPaced(lang) {
       h("thead", {}, h("tr", {}, h("th", { scope: "col" }, t("step")), h("th", { scope: "col" }, t("paced_here")),
         h("th", { scope: "col" }, t("results")))),
       h("tbody", {}, p.steps.map((s, i) => h("tr", { "data-step": s.id }, h("td", {}, tr(s.title, lang)),
-        h("td", {}, String(p.on_page[i])), h("td", {}, pacedResult(s, lang)))))));
+        h("td", {}, String(p.on_page[i])), h("td", {}, pacedResult(s, lang)))))),
+    // What a kind lets the facilitator do in a self-paced session (an open answer: approve the
+    // answers the report may show), once enough have answered; the kind draws it.
+    p.steps.filter((s) => Object.keys(s.console || {}).length && kindOf(kinds, s.kind).paced).map((s) => {
+      const el = h("section", { class: "paced-console", "data-step": s.id }, h("h2", {}, tr(s.title, lang)));
+      kindOf(kinds, s.kind).paced(el, s.console, { lang, packLang: lang, stepId: s.id, command });
+      return el;
+    }));
 }
 
 function renderStage() {

@@ -97,3 +97,34 @@ def test_parents_answer_a_self_paced_survey_from_a_poster(desktop, phones, serve
     expect(arki.locator("ul.bars")).to_have_count(0)
     shot(host, "console")
     accessible(host)
+
+    # Three more parents: five have answered, so the totals show, and the wishes come to the
+    # console (under aliases, no seat) for the facilitator to approve for the report.
+    for n in range(2, 5):
+        phone = phones("fi-FI")
+        phone.goto(f"{server.url}/j/{code}")
+        for i, kind in enumerate(kinds):
+            expect(phone.locator(".page-count")).to_have_text(re.compile(rf"^{i + 1}\s*/\s*4$"))
+            if kind == "open":
+                phone.locator("#open-answer").fill(f"Iltaryhmä isille {n}")
+                phone.locator("#send-open").tap()
+                expect(phone.locator(".answer-msg")).not_to_be_empty()
+            elif kind != "slide":
+                answer(phone, kind, n)
+            phone.locator("#page-next").tap()
+        expect(phone.locator("#page-done")).to_be_visible()
+    expect(arki.locator("ul.bars")).to_have_count(1)
+    wishes = host.locator(".paced-console[data-step=toive] li.line-item")
+    expect(wishes).to_have_count(5)
+    assert all(re.fullmatch(r"k[0-9a-f]{12}", v) for v in [w.get_attribute("data-voter") for w in wishes.all()])
+    wish = wishes.filter(has_text="Iltaryhmä isille 3")
+    wish.locator("button.approve-line").click()
+    expect(wish).to_have_class(re.compile(r"\bapproved\b"))
+    accessible(host)
+    shot(host, "console-wishes")
+
+    host.goto(f"{server.url}/report/{code}")
+    section = host.locator("#step-toive")
+    expect(section.locator("ul.approved li")).to_have_text(["Iltaryhmä isille 3"])
+    expect(host.locator("main")).not_to_contain_text("Iltaryhmä isille 2")
+    accessible(host)

@@ -4,6 +4,7 @@ their own pace, nobody drives, and the facilitator sees totals once enough have 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
@@ -217,16 +218,59 @@ def test_results_show_only_once_five_have_answered(pack):
     assert views.host_view(state)["paced"]["on_page"] == [0, 5, 0, 0]
 
 
+def _wish(state: rules.SessionState, seat: str, text: str) -> rules.SessionState:
+    for page in (1, 2, 3):
+        state = ok(state, seat, {"type": "page", "to": page})
+    return ok(state, seat, {"type": "act", "step": "toive", "action": {"type": "answer", "text": text}})
+
+
+def _console(state: rules.SessionState) -> dict[str, Any]:
+    return next(s for s in views.host_view(state)["paced"]["steps"] if s["id"] == "toive")["console"]
+
+
 def test_the_facilitators_view_of_a_self_paced_session_names_nobodys_answer(pack):
     state = opened(pack, participants=6)
-    for seat in list(state.pupils):
-        for page in (1, 2, 3):
-            state = ok(state, seat, {"type": "page", "to": page})
-        state = ok(state, seat, {"type": "act", "step": "toive", "action": {"type": "answer", "text": "Iltaryhmä"}})
+    for n, seat in enumerate(list(state.pupils)[:4]):
+        state = _wish(state, seat, f"Iltaryhmä {n}")
     paced = json.dumps(views.host_view(state)["paced"])
-    assert "Iltaryhmä" not in paced
+    assert "Iltaryhmä" not in paced  # four answers: not one text yet
+    assert _console(state) == {}
+    for n, seat in enumerate(list(state.pupils)[4:], start=4):
+        state = _wish(state, seat, f"Iltaryhmä {n}")
+    paced = json.dumps(views.host_view(state)["paced"])
+    # Six answers: their texts for the facilitator to approve for the report, and still no seat,
+    # in an order that is not the order people came in.
+    entries = _console(state)["entries"]
+    assert sorted(e["text"] for e in entries) == [f"Iltaryhmä {n}" for n in range(6)]
     assert not any(f'"{seat}"' in paced for seat in state.pupils)
+    assert all(re.fullmatch(r"k[0-9a-f]{12}", e["voter"]) for e in entries)
+    assert [e["voter"] for e in entries] == sorted(e["voter"] for e in entries)
     assert "activity" not in views.host_view(state)
+
+
+def test_the_facilitator_approves_a_wish_for_the_report_and_drives_nothing_else(pack):
+    state = opened(pack, participants=5)
+    for n, seat in enumerate(list(state.pupils)):
+        state = _wish(state, seat, f"Toive {n}")
+    entries = {e["text"]: e["voter"] for e in _console(state)["entries"]}
+    moderate = {"type": "moderate", "voter": entries["Toive 3"], "status": "approved", "text": "Toive 3!"}
+    state = ok(state, "host", {"type": "act", "step": "toive", "action": moderate})
+    hide = {"type": "moderate", "voter": entries["Toive 1"], "status": "hidden"}
+    state = ok(state, "host", {"type": "act", "step": "toive", "action": hide})
+    shown = next(s for s in views.report(state)["steps"] if s["id"] == "toive")["summary"]
+    assert shown["results"]["approved"] == ["Toive 3!"]
+    statuses = {e["text"]: e["status"] for e in _console(state)["entries"]}
+    assert statuses == {f"Toive {n}": "pending" for n in (0, 2, 4)} | {"Toive 1": "hidden", "Toive 3": "approved"}
+    # The aliases stay put as the session changes (the journal holds the alias a command named).
+    assert {e["text"]: e["voter"] for e in _console(state)["entries"]} == entries
+    # Still nothing that drives the session, and no alias made up.
+    for payload, code in (
+        ({"type": "act", "step": "toive", "action": {"type": "reveal"}}, "paced"),
+        ({"type": "act", "step": "arki", "action": {"type": "close"}}, "paced"),
+        ({"type": "act", "step": "toive", "action": {**hide, "voter": "k000000000000"}}, "no_line"),
+    ):
+        refused = play(state, "host", payload, T0 + 40)
+        assert isinstance(refused, Rejected) and refused.code == code, (payload, refused)
 
 
 # -- any order of joins, answers and page turns ---------------------------------------------

@@ -136,7 +136,13 @@ ALIASES: dict[str, dict[str, str]] = {
 # Values whose form the doc gives by reference to another field (an entered answer is stored as
 # the kind's `mine` is), not field by field again.
 # A self-paced step's `summary` is its kind's own `summary()`, the report's (no view of its own).
-OPAQUE = {"entered_answers[].value", "entered_answers[].own", "team_own{}", "paced.steps[].summary"}
+OPAQUE = {
+    "entered_answers[].value",
+    "entered_answers[].own",
+    "team_own{}",
+    "paced.steps[].summary",
+    "paced.steps[].console",
+}
 
 
 def documented_fields() -> dict[str, dict[str, set[str]]]:

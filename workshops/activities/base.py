@@ -233,6 +233,9 @@ class Activity(Generic[C, S]):
     #: no projector) may use steps of this kind: only kinds a person answers alone, with no
     #: facilitator's reveal and no team (a pack's `self_paced` list is checked against this)
     paced: ClassVar[bool] = False
+    #: the facilitator's commands a self-paced session still takes on a step of this kind (every
+    #: other step command is refused there: nobody drives it); an open answer's `moderate`
+    paced_commands: ClassVar[frozenset[str]] = frozenset()
 
     def setup(self, step: C, ctx: Ctx) -> S:
         return None  # type: ignore[return-value]
@@ -240,6 +243,11 @@ class Activity(Generic[C, S]):
     def paced_setup(self, step: C, ctx: Ctx) -> S:
         """Set the step up for a self-paced session: open for answers for the whole period."""
         return self.setup(step, ctx)
+
+    def paced_console(self, step: C, state: S, ctx: Ctx) -> dict[str, Any]:
+        """What a self-paced session's console shows of this step besides its totals, once enough
+        have answered (what its `paced_commands` act on); most kinds show nothing more."""
+        return {}
 
     def pupil_move(self, step: C, state: S, seat: Seat, action: Any, ctx: Ctx) -> S | Rejected:
         return Rejected("unknown_action", "This step takes no answers.")

@@ -329,7 +329,10 @@ def _turn(state: SessionState, pupil: Pupil, to: int) -> SessionState | Rejected
 
 
 def _act(state: SessionState, action: ActParsed, at: float, pupil: Pupil | None) -> SessionState | Rejected:
-    step = state.current if not state.paced or pupil is None else state.paced_step(pupil.id)
+    if not state.paced:
+        step = state.current
+    else:  # a participant's own page; the facilitator's command names its step
+        step = state.paced_step(pupil.id) if pupil is not None else _paced_by_id(state, action.step)
     if step is None or step.id != action.step:
         return Rejected("not_current", "That step is not running now.")
     kind = REGISTRY[step.kind]
@@ -349,8 +352,21 @@ def _act(state: SessionState, action: ActParsed, at: float, pupil: Pupil | None)
 _NOT_PACED = (Goto, MakeTeams, MoveTeam, Mentor, ActParsed)
 
 
+def _paced_by_id(state: SessionState, step_id: str) -> Any:
+    """The self-paced session's step of this id, or None (not one of its steps)."""
+    return next((state.pack.agenda[i] for i in state.paced if state.pack.agenda[i].id == step_id), None)
+
+
+def _paced_command(state: SessionState, action: BaseModel) -> bool:
+    """Whether a step command is one its kind still takes in a self-paced session (`paced_commands`)."""
+    if not isinstance(action, ActParsed):
+        return False
+    step = _paced_by_id(state, action.step)
+    return step is not None and getattr(action.action, "type", None) in REGISTRY[step.kind].paced_commands
+
+
 def _host(state: SessionState, action: BaseModel, at: float) -> SessionState | Rejected:
-    if state.paced and isinstance(action, _NOT_PACED):
+    if state.paced and isinstance(action, _NOT_PACED) and not _paced_command(state, action):
         return Rejected("paced", "Everyone goes at their own pace in this session: that is not possible here.")
     if isinstance(action, Goto):
         if action.expect != state.step:

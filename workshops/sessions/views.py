@@ -167,7 +167,8 @@ def paced_progress(state: SessionState) -> dict[str, Any]:
     steps = []
     for i in state.paced:
         step = state.pack.agenda[i]
-        summary = REGISTRY[step.kind].summary(step, state.activities.get(step.id), ctx)
+        kind, data = REGISTRY[step.kind], state.activities.get(step.id)
+        summary = kind.summary(step, data, ctx)
         steps.append(
             {
                 "id": step.id,
@@ -176,6 +177,9 @@ def paced_progress(state: SessionState) -> dict[str, Any]:
                 "answered": summary.get("answered"),
                 "summary": summary if _quorate(summary) else None,
                 "options": _options(step, state.pack.language),
+                # The answers a facilitator approves for the report (an open answer), in no order
+                # that tells who: only once the step's quorum has answered, like its totals.
+                "console": kind.paced_console(step, data, ctx) if _quorate(summary) else {},
             }
         )
     return {

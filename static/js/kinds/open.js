@@ -16,6 +16,23 @@ function fieldText(id) {
   return document.getElementById(id)?.value ?? "";
 }
 
+/** The facilitator's list of answers: each approved (as edited) or hidden. */
+const moderation = (a, ctx, cmd) => a.entries?.length ? h("section", { class: "moderation" }, h("h3", {}, t("moderate_answers")),
+  h("ul", {}, a.entries.map((e) => {
+    // The ids keep each line's field with its line while other answers come and go.
+    const key = `${ctx.stepId}:${e.voter}`;
+    const draft = edits.get(key);
+    const id = `edit-${ctx.stepId}-${e.voter}`;
+    return h("li", { class: `line-item ${e.status}`, id: `line-${ctx.stepId}-${e.voter}`, "data-voter": e.voter }, h("p", {}, e.text),
+      h("input", { class: "edit-line", id, maxlength: 300, "aria-label": t("edit_line"),
+        value: draft?.text === e.text ? draft.edit : e.shown ?? e.text,
+        oninput: (ev) => edits.set(key, { text: e.text, edit: ev.currentTarget.value }) }),
+      h("div", { class: "controls" },
+        // What is approved is what the field on the page says when the button is pressed.
+        h("button", { class: "btn tiny approve-line", onclick: () => cmd("moderate", { voter: e.voter, status: "approved", text: fieldText(id) })() }, t("approve")),
+        h("button", { class: "btn tiny quiet hide-line", onclick: cmd("moderate", { voter: e.voter, status: "hidden" }) }, t("hide"))));
+  }))) : null;
+
 export const { screen, host, pupil } = kind({
   prompt: (a, ctx) => h("p", { class: "question" }, text(a.question, ctx)),
   answer(el, a, own, ctx, { open: isOpen, send }) {
@@ -28,19 +45,8 @@ export const { screen, host, pupil } = kind({
   results: (a) => h("div", {}, cloud(a.results.words),
     a.results.approved.length ? h("ul", { class: "lines" }, a.results.approved.map((line) => h("li", { class: "line" }, line)))
       : h("p", { class: "muted" }, t("none_approved"))),
-  hostExtra: (a, ctx, cmd) => a.entries?.length ? h("section", { class: "moderation" }, h("h3", {}, t("moderate_answers")),
-    h("ul", {}, a.entries.map((e) => {
-      // The ids keep each line's field with its line while other answers come and go.
-      const key = `${ctx.stepId}:${e.voter}`;
-      const draft = edits.get(key);
-      const id = `edit-${e.voter}`;
-      return h("li", { class: `line-item ${e.status}`, id: `line-${e.voter}`, "data-voter": e.voter }, h("p", {}, e.text),
-        h("input", { class: "edit-line", id, maxlength: 300, "aria-label": t("edit_line"),
-          value: draft?.text === e.text ? draft.edit : e.shown ?? e.text,
-          oninput: (ev) => edits.set(key, { text: e.text, edit: ev.currentTarget.value }) }),
-        h("div", { class: "controls" },
-          // What is approved is what the field on the page says when the button is pressed.
-          h("button", { class: "btn tiny approve-line", onclick: () => cmd("moderate", { voter: e.voter, status: "approved", text: fieldText(id) })() }, t("approve")),
-          h("button", { class: "btn tiny quiet hide-line", onclick: cmd("moderate", { voter: e.voter, status: "hidden" }) }, t("hide"))));
-    }))) : null,
+  hostExtra: moderation,
 });
+
+/** A self-paced session's console (host.js renderPaced): the same list, approving for the report. */
+export const paced = (el, data, ctx) => add(el, moderation(data, ctx, (type, extra = {}) => () => ctx.command({ type: "act", step: ctx.stepId, action: { type, ...extra } })));

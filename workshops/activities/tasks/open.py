@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import Counter
 from dataclasses import replace
@@ -41,6 +42,12 @@ def clean_text(text: str, limit: int) -> str | None:
     return text if any(ch.isalnum() for ch in text) else None
 
 
+def _alias(voter: str, ctx: Any) -> str:
+    """An answer's name on a self-paced session's console: the same all session, not the seat."""
+    key = ctx.seed.split(":", 1)[0].encode()[:64]  # the session's seed, without the revision
+    return "k" + hashlib.blake2b(voter.encode(), key=key, digest_size=6).hexdigest()
+
+
 class OpenStep(TaskStep):
     """An open answer. Answers reach the projector only once the facilitator approves them."""
 
@@ -72,7 +79,8 @@ class OpenAnswer(ActionModel):
 
 class Moderate(ActionModel):
     type: Literal["moderate"]
-    voter: Annotated[str, Field(pattern=r"^(p\d{1,6}|t\d{1,2}|e\d{1,4})$")]
+    # A seat, team or entry; or (a self-paced session's console) an answer's alias, `paced_console`.
+    voter: Annotated[str, Field(pattern=r"^(p\d{1,6}|t\d{1,2}|e\d{1,4}|k[0-9a-f]{12})$")]
     status: Literal["approved", "hidden"]
     text: str | None = Field(default=None, max_length=600, description="the answer edited by the facilitator")
 
@@ -127,6 +135,8 @@ class Open(TaskKind):
     answer = OpenAnswer
     entry = "many"
     extra_host_actions = {"moderate": Moderate}
+    # Self-paced (a café's wishes): the facilitator approves what the report may show.
+    paced_commands = frozenset({"moderate"})
 
     def _entered(self, state, key):
         # The facilitator typed it from what a pupil said: it is approved as it stands.
@@ -147,13 +157,16 @@ class Open(TaskKind):
         return replace(result, extra={**result.extra, "moderation": moderation})
 
     def host_move_extra(self, step, state, action, ctx):
-        if action.type != "moderate" or action.voter not in state.answers:
+        voter = action.voter
+        if voter.startswith("k"):  # an alias from a self-paced session's console
+            voter = next((v for v in state.answers if _alias(v, ctx) == voter), "")
+        if action.type != "moderate" or voter not in state.answers:
             return Rejected("no_line", "There is no such answer.")
-        shown = clean_text(action.text, step.max_length) if action.text is not None else state.answers[action.voter]
+        shown = clean_text(action.text, step.max_length) if action.text is not None else state.answers[voter]
         if action.status == "approved" and shown is None:
             return Rejected("line_empty", "The edited answer is empty.")
         entry = {"status": action.status, "shown": shown if action.status == "approved" else None}
-        moderation = {**state.extra.get("moderation", {}), action.voter: entry}
+        moderation = {**state.extra.get("moderation", {}), voter: entry}
         return replace(state, extra={**state.extra, "moderation": moderation})
 
     def approved(self, state: TaskState) -> list[str]:
@@ -174,17 +187,28 @@ class Open(TaskKind):
 
     def host_view(self, step, state, ctx):
         view = super().host_view(step, state, ctx)
+        view["entries"] = self._entries(state, [(v, v) for v in sorted(state.answers)])
+        return view
+
+    def paced_console(self, step, state, ctx):
+        # Nobody's seat: each answer under an alias (a keyed hash with the session's seed), in the
+        # aliases' order, not the seats' (p1, p2… is the order people came in). A row stays put
+        # as new answers arrive; `moderate` takes the alias.
+        aliases = {_alias(v, ctx): v for v in state.answers}
+        return {"entries": self._entries(state, [(a, aliases[a]) for a in sorted(aliases)])}
+
+    def _entries(self, state: TaskState, voters: list[tuple[str, str]]) -> list[dict[str, Any]]:
+        """The answers for moderation: (the name the console uses, the voter) each."""
         moderation = state.extra.get("moderation", {})
-        view["entries"] = [
+        return [
             {
-                "voter": v,
-                "text": text,
+                "voter": shown_as,
+                "text": state.answers[v],
                 "status": moderation.get(v, {}).get("status", "pending"),
                 "shown": moderation.get(v, {}).get("shown"),
             }
-            for v, text in sorted(state.answers.items())
+            for shown_as, v in voters
         ]
-        return view
 
     # -- for tests and bots: what the views hide until the reveal, and sample moves ------------
     # The projector shows the approved answers before the reveal: no right answer to hide there.
