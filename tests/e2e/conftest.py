@@ -16,6 +16,8 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from typing import ClassVar
+from urllib.parse import urljoin
 
 import pytest
 
@@ -118,17 +120,28 @@ def browser():
 class Watch:
     """Fails the test on any page error, console error, request to another host, or axe violation."""
 
+    # The Watch of each context it attached to, by the context's id: a helper that opens another
+    # window (open_screen) attaches it to the same test's Watch.
+    _by_context: ClassVar[dict[int, Watch]] = {}
+
     def __init__(self, base: str):
         self.base = base
         self.problems: list[str] = []
         self.allowed: list[str] = []
         self.contexts: list = []
+        self.owned: list = []  # contexts opened by a helper, closed with the Watch
+
+    @classmethod
+    def of(cls, context) -> Watch:
+        return cls._by_context[id(context)]
 
     def allow(self, text: str) -> None:
         """Accept console messages containing `text` (e.g. a refusal the test provokes)."""
         self.allowed.append(text)
 
-    def attach(self, context):
+    def attach(self, context, close: bool = False):
+        """Watch a context's pages; `close`: close it when the test ends (a helper opened it)."""
+
         def route(route):
             url = route.request.url
             if url.startswith(self.base) or url.startswith("data:") or url.startswith("blob:"):
@@ -143,7 +156,18 @@ class Watch:
         context.add_init_script(path=str(AXE))
         context.add_init_script(path=str(AXE_RUNNER))
         self.contexts.append(context)
+        Watch._by_context[id(context)] = self
+        if close:
+            self.owned.append(context)
         return context
+
+    def close(self) -> None:
+        """Check and close the contexts helpers opened; forget every context of this test."""
+        for context in self.owned:
+            self.flush(context)
+            context.close()
+        for context in self.contexts:
+            Watch._by_context.pop(id(context), None)
 
     @staticmethod
     def _seen(key: str) -> bool:
@@ -183,6 +207,7 @@ class Watch:
 def watch(server):
     w = Watch(server.url)
     yield w
+    w.close()
     w.check()
 
 
@@ -238,11 +263,21 @@ def start_session(desktop, server, pack_id: str):
 
 
 def open_screen(host):
-    """Open the projector screen from the host console, as the facilitator does."""
-    with host.expect_popup() as popup:
-        host.locator("#open-screen").click()
-    screen = popup.value
-    screen.wait_for_load_state()
+    """Open the projector screen at the console's *Open the projector screen* address, in a window
+    of its own: the projector is a second display beside the laptop's console.
+
+    Not a tab of the console's context: two pages of one context share a window in headless
+    Chromium, and the one behind gets about one animation frame a second while the other counts
+    down. Playwright waits for two frames before each press ("stable") and the wall checks wait for
+    two after each resize, so a pack's walk took minutes instead of seconds. test_demo_session
+    opens the screen by clicking the link, as a facilitator does.
+    """
+    href = host.locator("#open-screen").get_attribute("href")
+    watch = Watch.of(host.context)
+    own = host.context.browser.new_context(viewport=host.viewport_size, locale=host.evaluate("navigator.language"))
+    watch.attach(own, close=True)
+    screen = own.new_page()
+    screen.goto(urljoin(host.url, href))
     return screen
 
 

@@ -16,8 +16,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from tests.conftest import ROOT
 from tests.e2e.conftest import Server, next_step, open_screen
 from tests.e2e.test_projector_fit import Wall
+from workshops.packs import load_pack
 
 pytestmark = pytest.mark.browser
 
@@ -102,9 +104,11 @@ def test_a_rehearsal_from_the_home_page_to_the_report(desktop, server):
     note = host.locator("#rehearsal-note")
     expect(note).to_be_visible()
     # Only the timing the facilitator rehearsed: no pupil count, no team, no result for any step.
-    expect(host.locator(".facts")).to_have_count(0)
-    expect(host.locator("table.report .bars")).to_have_count(0)
-    results = host.locator("table.report tbody tr td:last-child")
-    expect(results.first).to_be_visible()
-    assert set(results.all_inner_texts()) == {"–"}
+    steps = host.locator("section.step-report")
+    expect(steps.first).to_be_visible()
+    assert steps.count() == len(load_pack(ROOT / "content" / "esittely").pack.agenda)
+    expect(host.locator("#facts")).not_to_contain_text("laite")  # no devices counted
+    expect(host.locator(".tally-table, .answered, .entered-note, .approved")).to_have_count(0)
+    for text in steps.all_inner_texts():  # each step: its title and its minutes, or not run
+        assert re.search(r"\d+(,\d)? min|Ei pidetty", text), text
     shot(host, "report")
