@@ -82,12 +82,7 @@ def sample_session(pack: Pack, index: int, moment: Moment, now: float) -> Sample
         raise SampleError(f"no step {index}")
     planned = [step.minutes * 60 for step in pack.agenda]
     began = now - sum(planned[:index])
-    state = rules.new_session(pack, seed_of(pack), began - 60)
-    langs = pack.languages
-    for i in range(PUPILS):
-        state = _must(state, "system", {"type": "join", "lang": langs[i % len(langs)]}, began - 60)
-    if needs_teams(pack):
-        state = _must(state, "host", {"type": "teams", "count": TEAMS}, began - 30)
+    state = _class(pack, began, PUPILS)
     at = began
     for i in range(index + 1):
         state = _must(state, "host", {"type": "goto", "step": i, "expect": i - 1}, min(at, now))
@@ -109,17 +104,24 @@ def whole_session(pack: Pack, now: float, pupils: int = PUPILS) -> rules.Session
     """
     planned = [step.minutes * 60 for step in pack.agenda]
     at = now - sum(planned)
-    state = rules.new_session(pack, seed_of(pack), at - 60)
-    langs = pack.languages
-    for i in range(pupils):
-        state = _must(state, "system", {"type": "join", "lang": langs[i % len(langs)]}, at - 60)
-    if needs_teams(pack):
-        state = _must(state, "host", {"type": "teams", "count": TEAMS}, at - 30)
+    state = _class(pack, at, pupils)
     for i, minutes in enumerate(planned):
         state = _must(state, "host", {"type": "goto", "step": i, "expect": i - 1}, at)
         state = _results(_answers(state, at + 1), at + 2)
         at += minutes
     return _must(state, "host", {"type": "end"}, now)
+
+
+def _class(pack: Pack, began: float, pupils: int) -> rules.SessionState:
+    """A new session with `pupils` made-up pupils joined a minute before `began`, in the pack's
+    languages by turns, and in teams if the pack has team steps."""
+    state = rules.new_session(pack, seed_of(pack), began - 60)
+    langs = pack.languages
+    for i in range(pupils):
+        state = _must(state, "system", {"type": "join", "lang": langs[i % len(langs)]}, began - 60)
+    if needs_teams(pack):
+        state = _must(state, "host", {"type": "teams", "count": TEAMS}, began - 30)
+    return state
 
 
 def moments(pack: Pack, index: int, now: float) -> list[Moment]:
