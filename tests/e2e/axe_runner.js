@@ -29,7 +29,13 @@
   async function check() {
     const key = stateKey();
     if (await window.__axeSeen(key)) return;
-    const result = await axe.run(document, { runOnly: { type: "tag", values: TAGS }, resultTypes: ["violations"] });
+    let result;
+    try {
+      result = await axe.run(document, { runOnly: { type: "tag", values: TAGS }, resultTypes: ["violations"] });
+    } catch (e) {
+      await window.__axeUnsee(key); // not checked: the next try checks it
+      throw e;
+    }
     const found = result.violations.map((v) => ({
       id: v.id,
       help: v.help,
@@ -38,9 +44,19 @@
     if (found.length) await window.__axeReport(JSON.stringify({ page: location.pathname, width: innerWidth, found }));
   }
 
+  // A check that fails once may have met a frame in the middle of loading (the preview's frames
+  // reload as the author steps through: axe finds a frame with no document yet). It is tried
+  // again on the next quiet moment; a failure twice in a row is reported.
+  let failed = 0;
+
   async function run() {
     if (running) { again = true; return running; }
-    running = check().catch((e) => window.__axeReport(JSON.stringify({ page: location.pathname, error: String(e) })));
+    running = check().then(() => { failed = 0; }, (e) => {
+      failed += 1;
+      if (failed < 2) { again = true; return; }
+      failed = 0;
+      return window.__axeReport(JSON.stringify({ page: location.pathname, error: String(e) }));
+    });
     await running;
     running = null;
     if (again) { again = false; schedule(); }
@@ -59,6 +75,7 @@
     clearTimeout(timer);
     while (running) await running;
     await run();
+    if (failed) { clearTimeout(timer); again = false; await run(); } // its second try, now
   };
 
   function start() {

@@ -152,6 +152,7 @@ class Watch:
         context.route("**/*", route)
         context.on("page", self._page)
         context.expose_binding("__axeSeen", lambda _source, key: self._seen(key))
+        context.expose_binding("__axeUnsee", lambda _source, key: AXE_SEEN.discard(key))
         context.expose_binding("__axeReport", lambda _source, report: self._axe(report))
         context.add_init_script(path=str(AXE))
         context.add_init_script(path=str(AXE_RUNNER))
