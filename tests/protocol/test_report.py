@@ -182,3 +182,17 @@ def test_a_rehearsals_report_has_its_timing_only(app):
     assert 'id="rehearsal-note"' in page
     assert all(not s["rows"] for s in found.steps.values())
     assert "Koivikon koulu" not in page  # a rehearsal is nobody's session: no labels
+
+
+@pytest.mark.parametrize(
+    ("counts", "first", "expected"),
+    [
+        ([0, 0, 0, 0, 0], 1, None),  # nobody rated: no mean, not 0
+        ([1, 0, 0, 0, 1], 1, 3.0),
+        ([0, 2, 0, 0, 0], 1, 2.0),
+        ([3, 1], 0, 0.25),  # a scale that starts at 0
+        ([1, 0, 0, 0, 3], 1, 4.0),
+    ],
+)
+def test_the_mean_of_a_scale_is_read_from_its_counts(counts, first, expected):
+    assert session_report.mean(counts, first) == expected

@@ -78,8 +78,15 @@ def when(report: Mapping[str, Any]) -> dict[str, str]:
     return said
 
 
-def minutes(value: float) -> str:
+def decimal(value: float) -> str:
+    """A number of minutes or an average as the page's language writes it, one decimal at most."""
     return format_decimal(value, format="#,##0.#")
+
+
+def mean(counts: Sequence[int], first: int = 1) -> float | None:
+    """The mean of a scale from how many chose each value (`counts[0]` chose `first`), or None."""
+    total = sum(counts)
+    return sum((first + i) * n for i, n in enumerate(counts)) / total if total else None
 
 
 def render(live: Any, lang: str, rehearsal: bool) -> str:
@@ -106,7 +113,8 @@ def render(live: Any, lang: str, rehearsal: bool) -> str:
         tp=tx.plain,
         when=when(report),
         labels=labels,
-        minutes=minutes,
+        decimal=decimal,
+        mean=mean,
         bar=bar,
         stacked=stacked,
         characters=characters,
