@@ -1,6 +1,6 @@
 // Open answer: a short text; the facilitator approves lines for the projector.
 import { add, h, t, live } from "../lib.js";
-import { kind, text, picture, stepCommand } from "./task-base.js";
+import { kind, text, picture } from "./task-base.js";
 
 function cloud(words) {
   if (!words?.length) return null;
@@ -49,4 +49,4 @@ export const { screen, host, pupil } = kind({
 });
 
 /** A self-paced session's console (host.js renderPaced): the same list, approving for the report. */
-export const paced = (el, data, ctx) => add(el, moderation(data, ctx, stepCommand(ctx)));
+export const paced = (el, data, ctx) => add(el, moderation(data, ctx, (type, extra = {}) => () => ctx.command({ type: "act", step: ctx.stepId, action: { type, ...extra } })));

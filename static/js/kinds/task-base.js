@@ -97,9 +97,6 @@ function entryPart(a, ctx, { answer, entryRows, entryPicture }) {
 }
 
 /** Wrap a kind's parts into the three renderers every kind exports. */
-/** A button's handler maker for the step's own commands: cmd(type, extra)() sends {type, ...extra}. */
-export const stepCommand = (ctx) => (type, extra = {}) => () => ctx.command({ type: "act", step: ctx.stepId, action: { type, ...extra } });
-
 export function kind({ prompt, answer, results, solutionView, hostExtra, alwaysResults, done, entryRows, entryPicture }) {
   return {
     screen(el, a, ctx) {
@@ -112,7 +109,7 @@ export function kind({ prompt, answer, results, solutionView, hostExtra, alwaysR
     host(el, a, ctx) {
       add(el, prompt(a, ctx), picture(a, ctx), results(a, ctx, {}), solutionView?.(a, ctx, {}),
         h("p", { class: "progress" }, t("answers_in", { n: a.answered, total: a.total })), countdown(a));
-      const cmd = stepCommand(ctx);
+      const cmd = (type, extra = {}) => () => ctx.command({ type: "act", step: ctx.stepId, action: { type, ...extra } });
       const buttons = [];
       if (a.phase === "open") {
         buttons.push(h("button", { class: "btn", onclick: cmd("close") }, t("close")));
